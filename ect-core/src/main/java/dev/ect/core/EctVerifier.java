@@ -1,0 +1,200 @@
+package dev.ect.core;
+
+import dev.ect.core.dag.DagRule;
+import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.DefaultEctVerifier;
+import dev.ect.core.keys.KeySource;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.replay.CaffeineReplayStore;
+import dev.ect.core.replay.ReplayStore;
+import java.security.Provider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies a compact ECT with the procedure of profile section 4 (V-01 .. V-15, in order; the
+ * first failing step decides the reason code). Thread-safe; build one per deployment and share it.
+ *
+ * <pre>{@code
+ * EctVerifier verifier = EctVerifier.builder()
+ *     .verifierId("spiffe://example.com/agent/b")
+ *     .keySource(StaticKeySource.builder().jwks("spiffe://example.com/agent/a", jwks).build())
+ *     .build();
+ * VerifiedEct v = verifier.verify(token); // throws EctRejectedException (403) / EctUnavailableException (503)
+ * }</pre>
+ */
+public interface EctVerifier {
+    /**
+     * Runs the whole procedure: size, level, header, key, signature, claims, time, audience, DAG,
+     * replay (atomic record) and, with a ledger, the append (L3).
+     *
+     * @param token the compact token (the {@code Execution-Context} header value)
+     * @return the verified ECT, with the level reached
+     * @throws EctRejectedException when the token is at fault (403), with its reason code
+     * @throws EctUnavailableException when a dependency failed (503); the token is not accepted
+     */
+    VerifiedEct verify(String token);
+
+    /**
+     * Runs the pure checks only (V-01..V-13): no replay record, no ledger append. For tools such
+     * as {@code ect inspect --verify}; a receiver must use {@link #verify(String)}.
+     */
+    VerifiedEct check(String token);
+
+    /** This verifier's own id, matched against {@code aud} (V-12). */
+    String verifierId();
+
+    /** The settings in force. */
+    EctSettings settings();
+
+    static Builder builder() { return new Builder(); }
+
+    /**
+     * Builder for the default verifier. Required: {@link #verifierId(String)} and (unless only L1
+     * is accepted) {@link #keySource(KeySource)}. Every other option has a safe default.
+     */
+    final class Builder {
+        private String verifierId;
+        private KeySource keySource;
+        private EctSettings.Builder settings = EctSettings.builder();
+        private Clock clock;
+        private ReplayStore replayStore;
+        private EctStore ectStore;
+        private AuditLedger ledger;
+        private final List<DagRule> dagRules = new ArrayList<>();
+        private VerificationListener listener;
+        private Provider provider;
+
+        private Builder() {}
+
+        /** Required. This verifier's workload id; {@code aud} must contain it (V-12). */
+        public Builder verifierId(String id) {
+            Objects.requireNonNull(id, "verifierId cannot be null");
+            if (id.isEmpty()) {
+                throw new IllegalArgumentException("verifierId must not be empty");
+            }
+            if (verifierId != null) {
+                throw new IllegalStateException("verifierId was already set");
+            }
+            verifierId = id;
+            return this;
+        }
+
+        /** Required for L2/L3: where (iss, kid) resolve to keys (V-07). */
+        public Builder keySource(KeySource ks) {
+            Objects.requireNonNull(ks, "keySource cannot be null");
+            if (keySource != null) {
+                throw new IllegalStateException("keySource was already set");
+            }
+            keySource = ks;
+            return this;
+        }
+
+        /** All limits and windows at once (replaces any set before); default {@link EctSettings#defaults()}. */
+        public Builder settings(EctSettings s) {
+            settings = Objects.requireNonNull(s, "settings cannot be null").toBuilder();
+            return this;
+        }
+
+        /** H-03 allowlist; default {ES256}. */
+        public Builder algorithms(Set<EctAlgorithm> algs) { settings.algorithms(algs); return this; }
+        /** H-03 allowlist; default {ES256}. */
+        public Builder algorithms(EctAlgorithm first, EctAlgorithm... more) { settings.algorithms(first, more); return this; }
+        /** V-03 minimum level; default L2. L1 must be opted into here; L3 requires a ledger. */
+        public Builder minLevel(EctLevel level) { settings.minLevel(level); return this; }
+        /** V-01 size gate; default 8192 bytes. */
+        public Builder maxTokenBytes(int n) { settings.maxTokenBytes(n); return this; }
+        /** C-08 limit; default 100. */
+        public Builder maxPred(int n) { settings.maxPred(n); return this; }
+        /** V-11 clock skew and max future iat; default 30 s. */
+        public Builder clockSkew(Duration d) { settings.maxFuture(d); return this; }
+        /** V-11 max iat age; default 15 min. */
+        public Builder maxAge(Duration d) { settings.maxAge(d); return this; }
+        /** G-02 ALLOW policy (partial DAG); default REJECT. */
+        public Builder allowUnresolvedPredecessors(boolean allow) { settings.allowUnresolvedPredecessors(allow); return this; }
+        /** C-11 legacy mapping of -00 claims; default off (legacy names rejected). */
+        public Builder legacyClaims(boolean on) { settings.legacyClaims(on); return this; }
+        /** G-05 bound of the ancestor walk; default 10,000. */
+        public Builder maxAncestors(int n) { settings.maxAncestors(n); return this; }
+
+        /** The clock of the time checks and of the default replay store; default system UTC. */
+        public Builder clock(Clock c) {
+            Objects.requireNonNull(c, "clock cannot be null");
+            if (clock != null) {
+                throw new IllegalStateException("clock was already set");
+            }
+            clock = c;
+            return this;
+        }
+
+        /** V-14 replay store; default a {@link CaffeineReplayStore} of the settings' size on this clock. */
+        public Builder replayStore(ReplayStore rs) {
+            Objects.requireNonNull(rs, "replayStore cannot be null");
+            if (replayStore != null) {
+                throw new IllegalStateException("replayStore was already set");
+            }
+            replayStore = rs;
+            return this;
+        }
+
+        /** V-13 where predecessors are looked up; default the ledger when set, else an empty store. */
+        public Builder ectStore(EctStore store) {
+            Objects.requireNonNull(store, "ectStore cannot be null");
+            if (ectStore != null) {
+                throw new IllegalStateException("ectStore was already set");
+            }
+            ectStore = store;
+            return this;
+        }
+
+        /** V-15 ledger: every accepted ECT is appended first (level L3). Default none (L2). */
+        public Builder ledger(AuditLedger l) {
+            Objects.requireNonNull(l, "ledger cannot be null");
+            if (ledger != null) {
+                throw new IllegalStateException("ledger was already set");
+            }
+            ledger = l;
+            return this;
+        }
+
+        /** Adds a G-06 policy rule over predecessors. */
+        public Builder dagRule(DagRule rule) {
+            dagRules.add(Objects.requireNonNull(rule, "dagRule cannot be null"));
+            return this;
+        }
+
+        /** Called once per verification; default {@link VerificationListener#logging()}. */
+        public Builder listener(VerificationListener l) {
+            listener = Objects.requireNonNull(l, "listener cannot be null");
+            return this;
+        }
+
+        /** JCA provider for signature checks; default the JDK's. */
+        public Builder provider(Provider p) {
+            provider = Objects.requireNonNull(p, "provider cannot be null");
+            return this;
+        }
+
+        public EctVerifier build() {
+            if (verifierId == null) {
+                throw new IllegalStateException("verifierId is required");
+            }
+            EctSettings s = settings.build();
+            if (keySource == null && s.minLevel() != EctLevel.L1) {
+                throw new IllegalStateException("keySource is required unless minLevel is L1");
+            }
+            if (s.minLevel() == EctLevel.L3 && ledger == null) {
+                throw new IllegalStateException("minLevel L3 requires a ledger");
+            }
+            Clock c = clock != null ? clock : Clock.systemUTC();
+            ReplayStore rs = replayStore != null ? replayStore : new CaffeineReplayStore(s.replayCacheSize(), c);
+            EctStore store = ectStore != null ? ectStore : ledger != null ? ledger : EctStore.empty();
+            return new DefaultEctVerifier(verifierId, keySource, s, c, rs, store, ledger, dagRules,
+                    listener != null ? listener : VerificationListener.logging(), provider);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ect.core.dag;
+
+import dev.ect.core.Ect;
+import java.util.List;
+
+/**
+ * Where the verifier looks predecessors up (profile section 5): the ledger, or any store of ECTs
+ * this verifier or its deployment has accepted. Implementations must be thread-safe.
+ *
+ * <p>Every {@link dev.ect.core.ledger.AuditLedger} is an ECT store. {@link #empty()} holds nothing.
+ */
+@FunctionalInterface
+public interface EctStore {
+    /**
+     * All stored ECTs whose {@code jti} is this one, in any workflow (usually zero or one; jti
+     * uniqueness is per {@code wid}, G-01).
+     *
+     * @throws dev.ect.core.EctUnavailableException when the store cannot be read
+     */
+    List<Ect> findByJti(String jti);
+
+    /** A store with nothing in it: every predecessor is unresolved. */
+    static EctStore empty() { return jti -> List.of(); }
+}

@@ -1,0 +1,254 @@
+package dev.ect.core.internal;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctError;
+import dev.ect.core.EctHashes;
+import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
+import dev.ect.core.ReasonCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The claim rules of profile section 2.2 (V-09, V-10; C-01..C-12) applied to a parsed claims
+ * object. Shared by the verifier and by minting (M-07), so both reject with the same reason codes.
+ * Each check names its rule id in the error it raises.
+ */
+public final class ClaimRules {
+    /** C-10: largest serialized ect_ext in bytes. */
+    public static final int MAX_EXT_BYTES = 4096;
+    /** C-10: deepest ect_ext (the object itself is depth 1). */
+    public static final int MAX_EXT_DEPTH = 5;
+    /** C-07: longest exec_act, in characters. */
+    public static final int MAX_EXEC_ACT = 256;
+
+    /** C-11: -00 names and their -01 replacements. */
+    private static final Map<String, String> LEGACY = Map.of(
+            "sub", "iss (the -00 sub claim is gone)",
+            "par", "pred",
+            "ext", "ect_ext",
+            "pol", "ect_ext.pol",
+            "pol_decision", "ect_ext.pol_decision");
+
+    private ClaimRules() {}
+
+    /**
+     * Validates the claims and builds the {@link Ect} (with the given header values).
+     *
+     * @throws EctRejectedException {@code missing_claim}, {@code invalid_claim}, {@code invalid_ext},
+     *     {@code pred_limit_exceeded} or {@code legacy_claim}
+     */
+    public static Ect toEct(Map<String, Object> claims, String typ, String alg, String kid, EctSettings s) {
+        Map<String, Object> c = legacy(claims, s.legacyClaims()); // C-11 first: names the -01 replacement
+        String iss = requiredString(c, "iss", "C-01");
+        List<String> aud = audience(c.get("aud"));
+        long iat = numericDate(c, "iat", "C-03");
+        long exp = numericDate(c, "exp", "C-04");
+        String jti = requiredString(c, "jti", "C-05");
+        String execAct = requiredString(c, "exec_act", "C-07");
+        Object predRaw = c.get("pred");
+        if (predRaw == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, "C-08", "pred is required (use [] for a root task)");
+        }
+        if (!(predRaw instanceof List<?> predList)) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred must be an array of strings");
+        }
+        String wid = optionalString(c, "wid", "C-06");
+        String inpHash = optionalString(c, "inp_hash", "C-09");
+        String outHash = optionalString(c, "out_hash", "C-09");
+        Object extRaw = c.get("ect_ext");
+        if (c.containsKey("ect_ext") && !(extRaw instanceof Map)) {
+            throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext must be a JSON object");
+        }
+        if (c.containsKey("nbf") && !(isIntegral(c.get("nbf")))) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-12", "nbf must be an integer NumericDate");
+        }
+        // V-10: formats
+        if (exp <= iat) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-04", "exp must be after iat");
+        }
+        if (!Uuids.isCanonical(jti)) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-05", "jti must be a UUID in 8-4-4-4-12 form");
+        }
+        if (wid != null && !Uuids.isCanonical(wid)) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-06", "wid must be a UUID in 8-4-4-4-12 form");
+        }
+        int actLen = execAct.codePointCount(0, execAct.length());
+        if (actLen == 0 || actLen > MAX_EXEC_ACT) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-07", "exec_act must have 1 to " + MAX_EXEC_ACT + " characters");
+        }
+        if (predList.size() > s.maxPred()) {
+            throw fail(ReasonCode.PRED_LIMIT_EXCEEDED, "C-08",
+                    "pred has " + predList.size() + " entries, more than " + s.maxPred());
+        }
+        List<String> pred = new ArrayList<>(predList.size());
+        Set<String> seen = new HashSet<>();
+        for (Object p : predList) {
+            if (!(p instanceof String ps) || !Uuids.isCanonical(ps)) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-08", "each pred entry must be a task id (UUID string)");
+            }
+            if (ps.equalsIgnoreCase(jti)) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred must not contain the ECT's own jti");
+            }
+            if (!seen.add(ps.toLowerCase(java.util.Locale.ROOT))) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred contains " + ps + " twice");
+            }
+            pred.add(ps);
+        }
+        if (inpHash != null && !EctHashes.isValid(inpHash)) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-09", "inp_hash must be 43 base64url characters of a SHA-256 digest");
+        }
+        if (outHash != null && !EctHashes.isValid(outHash)) {
+            throw fail(ReasonCode.INVALID_CLAIM, "C-09", "out_hash must be 43 base64url characters of a SHA-256 digest");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ext = (Map<String, Object>) extRaw;
+        if (ext != null) {
+            int depth = Json.depthOf(ext);
+            if (depth > MAX_EXT_DEPTH) {
+                throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext nesting depth " + depth + " exceeds " + MAX_EXT_DEPTH);
+            }
+            int bytes = Json.write(ext).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_EXT_BYTES) {
+                throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
+            }
+        }
+        return Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
+                .iat(Instant.ofEpochSecond(iat)).exp(Instant.ofEpochSecond(exp)).jti(jti).wid(wid)
+                .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext).build();
+    }
+
+    /** C-12: the nbf claim as epoch seconds, or null when absent. */
+    public static Long nbf(Map<String, Object> claims) {
+        Object v = claims.get("nbf");
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    private static Map<String, Object> legacy(Map<String, Object> claims, boolean map) {
+        Map<String, Object> c = claims;
+        for (Map.Entry<String, String> l : LEGACY.entrySet()) {
+            if (!claims.containsKey(l.getKey())) {
+                continue;
+            }
+            if (!map) {
+                throw fail(ReasonCode.LEGACY_CLAIM, "C-11",
+                        "the -00 claim '" + l.getKey() + "' is not accepted; use " + l.getValue());
+            }
+            if (c == claims) {
+                c = new LinkedHashMap<>(claims);
+            }
+        }
+        if (c == claims) {
+            return claims;
+        }
+        // legacy mapping (C-11): par -> pred, ext -> ect_ext, pol/pol_decision -> ect_ext members
+        Object par = c.remove("par");
+        if (par != null && !c.containsKey("pred")) {
+            c.put("pred", par);
+        }
+        Object ext = c.remove("ext");
+        if (ext != null && !c.containsKey("ect_ext")) {
+            c.put("ect_ext", ext);
+        }
+        Object pol = c.remove("pol");
+        Object polDecision = c.remove("pol_decision");
+        if (pol != null || polDecision != null) {
+            Object target = c.get("ect_ext");
+            Map<String, Object> merged = new LinkedHashMap<>();
+            if (target instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> merged.put(String.valueOf(k), v));
+            } else if (target != null) {
+                throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext must be a JSON object");
+            }
+            if (pol != null) {
+                merged.putIfAbsent("pol", pol);
+            }
+            if (polDecision != null) {
+                merged.putIfAbsent("pol_decision", polDecision);
+            }
+            c.put("ect_ext", merged);
+        }
+        c.remove("sub");
+        return c;
+    }
+
+    private static List<String> audience(Object aud) {
+        if (aud == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, "C-02", "aud is required");
+        }
+        if (aud instanceof String s) {
+            if (s.isEmpty()) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-02", "aud must not be empty");
+            }
+            return List.of(s);
+        }
+        if (aud instanceof List<?> l && !l.isEmpty()) {
+            List<String> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                if (!(o instanceof String s) || s.isEmpty()) {
+                    throw fail(ReasonCode.INVALID_CLAIM, "C-02", "aud entries must be non-empty strings");
+                }
+                out.add(s);
+            }
+            return out;
+        }
+        throw fail(ReasonCode.INVALID_CLAIM, "C-02", "aud must be a string or a non-empty array of strings");
+    }
+
+    private static String requiredString(Map<String, Object> c, String name, String rule) {
+        Object v = c.get(name);
+        if (v == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, rule, name + " is required");
+        }
+        if (!(v instanceof String s)) {
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must be a string");
+        }
+        if (s.isEmpty()) {
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must not be empty");
+        }
+        return s;
+    }
+
+    private static String optionalString(Map<String, Object> c, String name, String rule) {
+        Object v = c.get(name);
+        if (v == null) {
+            if (c.containsKey(name)) {
+                throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must be a string, not null");
+            }
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must be a string");
+        }
+        return s;
+    }
+
+    private static long numericDate(Map<String, Object> c, String name, String rule) {
+        Object v = c.get(name);
+        if (v == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, rule, name + " is required");
+        }
+        if (!isIntegral(v)) {
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must be an integer NumericDate");
+        }
+        long n = ((Number) v).longValue();
+        if (n < 0 || n > 253402300799L) { // up to 9999-12-31: keeps Instant arithmetic safe
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " is out of range");
+        }
+        return n;
+    }
+
+    private static boolean isIntegral(Object v) {
+        return v instanceof Long || v instanceof Integer;
+    }
+
+    static EctRejectedException fail(ReasonCode code, String rule, String detail) {
+        return new EctRejectedException(EctError.of(code, rule, detail));
+    }
+}

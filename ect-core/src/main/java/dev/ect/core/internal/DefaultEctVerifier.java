@@ -1,0 +1,285 @@
+package dev.ect.core.internal;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctError;
+import dev.ect.core.EctException;
+import dev.ect.core.EctLevel;
+import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
+import dev.ect.core.VerifiedEct;
+import dev.ect.core.dag.DagRule;
+import dev.ect.core.dag.DagValidator;
+import dev.ect.core.dag.EctStore;
+import dev.ect.core.keys.KeySource;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.replay.ReplayStore;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jose4j.jca.ProviderContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The verification procedure of profile section 4. Built by {@link EctVerifier#builder()}. */
+public final class DefaultEctVerifier implements EctVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultEctVerifier.class);
+
+    private final String verifierId;
+    private final KeySource keySource;
+    private final EctSettings settings;
+    private final Clock clock;
+    private final ReplayStore replayStore;
+    private final AuditLedger ledger;
+    private final DagValidator dag;
+    private final VerificationListener listener;
+    private final JwsCrypto crypto;
+
+    public DefaultEctVerifier(String verifierId, KeySource keySource, EctSettings settings, Clock clock,
+            ReplayStore replayStore, EctStore store, AuditLedger ledger, List<DagRule> dagRules,
+            VerificationListener listener, Provider provider) {
+        this.verifierId = verifierId;
+        this.keySource = keySource;
+        this.settings = settings;
+        this.clock = clock;
+        this.replayStore = replayStore;
+        this.ledger = ledger;
+        this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
+                settings.maxAncestors(), dagRules);
+        this.listener = listener;
+        this.crypto = new JwsCrypto(providerContext(provider));
+    }
+
+    static ProviderContext providerContext(Provider provider) {
+        ProviderContext pc = new ProviderContext();
+        if (provider != null) {
+            pc.getSuppliedKeyProviderContext().setSignatureProvider(provider.getName());
+        }
+        return pc;
+    }
+
+    @Override
+    public String verifierId() { return verifierId; }
+
+    @Override
+    public EctSettings settings() { return settings; }
+
+    @Override
+    public VerifiedEct verify(String token) { return run(token, true); }
+
+    @Override
+    public VerifiedEct check(String token) { return run(token, false); }
+
+    private VerifiedEct run(String token, boolean sideEffects) {
+        long start = System.nanoTime();
+        Parsed p = null;
+        try {
+            p = parse(token);
+            VerifiedEct v = verifyParsed(p, sideEffects);
+            notify(new VerificationEvent(true, null, v.ect().jti(), v.ect().iss(), v.level(), since(start)));
+            return v;
+        } catch (EctException e) {
+            notify(new VerificationEvent(false, e.reason(), p == null ? null : p.jti(), p == null ? null : p.iss(), null, since(start)));
+            throw e;
+        }
+    }
+
+    private static Duration since(long start) { return Duration.ofNanos(System.nanoTime() - start); }
+
+    private void notify(VerificationEvent e) {
+        try {
+            listener.onVerification(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("verification listener failed: {}", ex.toString());
+        }
+    }
+
+    /** A token split and decoded (V-01, V-02). */
+    private record Parsed(EctLevel format, Map<String, Object> header, Map<String, Object> claims,
+            byte[] signingInput, byte[] signature, String compact) {
+        String jti() { return claims.get("jti") instanceof String s ? s : null; }
+        String iss() { return claims.get("iss") instanceof String s ? s : null; }
+    }
+
+    private Parsed parse(String token) {
+        if (token == null || token.isEmpty()) {
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "empty token");
+        }
+        // V-01: before any parsing. chars <= UTF-8 bytes; non-ASCII is malformed below anyway.
+        if (token.length() > settings.maxTokenBytes()) {
+            throw reject(ReasonCode.TOKEN_TOO_LARGE, "V-01",
+                    "token is " + token.length() + " bytes, more than " + settings.maxTokenBytes());
+        }
+        int d1 = token.indexOf('.');
+        if (d1 < 0) {
+            if (settings.minLevel() == EctLevel.L1) {
+                byte[] raw = Json.b64decode(token, 0, token.length());
+                Map<String, Object> claims = raw == null ? null : Json.parseObject(raw);
+                if (claims != null) {
+                    return new Parsed(EctLevel.L1, Map.of(), claims, null, null, token);
+                }
+            }
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "not a compact JWS (expected three base64url parts)");
+        }
+        int d2 = token.indexOf('.', d1 + 1);
+        if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "a compact JWS has exactly three parts");
+        }
+        byte[] h = Json.b64decode(token, 0, d1);
+        Map<String, Object> header = h == null ? null : Json.parseObject(h);
+        if (header == null) {
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the JOSE header is not a base64url JSON object");
+        }
+        byte[] c = Json.b64decode(token, d1 + 1, d2);
+        Map<String, Object> claims = c == null ? null : Json.parseObject(c);
+        if (claims == null) {
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the payload is not a base64url JSON object");
+        }
+        byte[] sig = Json.b64decode(token, d2 + 1, token.length());
+        if (sig == null || sig.length == 0) {
+            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the signature is not base64url");
+        }
+        byte[] input = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
+        return new Parsed(EctLevel.L2, header, claims, input, sig, token);
+    }
+
+    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects) {
+        // V-03
+        if (p.format() == EctLevel.L1 && settings.minLevel() != EctLevel.L1) {
+            throw reject(ReasonCode.LEVEL_BELOW_MINIMUM, "V-03", "L1 (unsigned) ECTs are not accepted");
+        }
+        String typ = null;
+        String alg = null;
+        String kid = null;
+        if (p.format() == EctLevel.L2) {
+            // V-04 (H-01, H-02)
+            Object t = p.header().get("typ");
+            if (!(t instanceof String ts) || !typOk(ts)) {
+                throw reject(ReasonCode.INVALID_TYP, "H-01", "typ must be exec+jwt");
+            }
+            typ = ts;
+            // V-05 (H-03)
+            Object a = p.header().get("alg");
+            EctAlgorithm algorithm = a instanceof String as ? EctAlgorithm.fromJwaName(as) : null;
+            if (algorithm == null || !settings.algorithms().contains(algorithm)) {
+                throw reject(ReasonCode.UNSUPPORTED_ALG, "H-03", "alg " + (a instanceof String ? LoggingListener.safe((String) a) : "(missing)")
+                        + " is not allowed (allowed: " + settings.algorithms() + ")");
+            }
+            alg = algorithm.jwaName();
+            // V-06 (H-04, H-05)
+            Object k = p.header().get("kid");
+            if (!(k instanceof String ks) || ks.isEmpty()) {
+                throw reject(ReasonCode.MISSING_KID, "H-04", "kid must be a non-empty string");
+            }
+            kid = ks;
+            if (p.header().containsKey("crit")) {
+                throw reject(ReasonCode.UNSUPPORTED_HEADER, "H-05", "crit is not supported");
+            }
+            if (p.header().containsKey("b64") && !Boolean.TRUE.equals(p.header().get("b64"))) {
+                throw reject(ReasonCode.UNSUPPORTED_HEADER, "H-05", "b64 other than true is not supported");
+            }
+            // V-07: the key comes only from the configured source, for this issuer (H-06)
+            String iss = p.iss();
+            if (iss == null || iss.isEmpty()) {
+                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no iss claim to resolve the key with");
+            }
+            Optional<PublicKey> key;
+            try {
+                key = keySource.resolve(iss, kid);
+            } catch (EctUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE, "key source failed: " + e.getMessage(), e);
+            }
+            if (key == null || key.isEmpty()) {
+                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no key '" + LoggingListener.safe(kid) + "' for issuer " + LoggingListener.safe(iss));
+            }
+            // V-08
+            if (!crypto.verify(algorithm, key.get(), p.signingInput(), p.signature())) {
+                throw reject(ReasonCode.INVALID_SIGNATURE, "V-08", "the signature does not verify");
+            }
+        }
+        // V-09, V-10
+        Ect ect = ClaimRules.toEct(p.claims(), typ, alg, kid, settings);
+        // V-11
+        Instant now = clock.instant();
+        Duration skew = settings.clockSkew();
+        if (!ect.exp().isAfter(now.minus(skew))) {
+            throw reject(ReasonCode.EXPIRED, "V-11", "expired at " + ect.exp());
+        }
+        if (ect.iat().isAfter(now.plus(settings.maxFuture()))) {
+            throw reject(ReasonCode.IAT_IN_FUTURE, "V-11", "iat " + ect.iat() + " is more than " + settings.maxFuture().toSeconds() + " s ahead");
+        }
+        if (ect.iat().isBefore(now.minus(settings.maxAge()))) {
+            throw reject(ReasonCode.IAT_TOO_OLD, "V-11", "iat " + ect.iat() + " is older than " + settings.maxAge().toMinutes() + " min");
+        }
+        Long nbf = ClaimRules.nbf(p.claims()); // C-12
+        if (nbf != null && Instant.ofEpochSecond(nbf).isAfter(now.plus(skew))) {
+            throw reject(ReasonCode.INVALID_CLAIM, "C-12", "nbf is in the future");
+        }
+        // V-12
+        if (!ect.aud().contains(verifierId)) {
+            throw reject(ReasonCode.AUDIENCE_MISMATCH, "V-12", "aud does not contain " + verifierId);
+        }
+        // V-13
+        List<String> unresolved = dag.validate(ect);
+        VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), unresolved);
+        if (!sideEffects) {
+            return verified;
+        }
+        // V-14: side effects only after every pure check
+        Instant keepUntil = ect.exp().plus(skew);
+        Instant minKeep = now.plus(settings.replayTtl());
+        if (keepUntil.isBefore(minKeep)) {
+            keepUntil = minKeep;
+        }
+        boolean fresh;
+        try {
+            fresh = replayStore.checkAndRecord(ect.wid(), ect.jti(), keepUntil);
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE, "replay store failed: " + e.getMessage(), e);
+        }
+        if (!fresh) {
+            throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
+        }
+        // V-15
+        if (ledger != null) {
+            try {
+                ledger.append(ect, p.compact());
+            } catch (EctException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger append failed: " + e.getMessage(), e);
+            }
+            return verified.withLevel(EctLevel.L3);
+        }
+        return verified;
+    }
+
+    /** H-01/H-02: exec+jwt or wimse-exec+jwt, ASCII case-insensitive, optional application/ prefix. */
+    static boolean typOk(String typ) {
+        String t = typ.toLowerCase(Locale.ROOT);
+        if (t.startsWith("application/")) {
+            t = t.substring("application/".length());
+        }
+        return t.equals("exec+jwt") || t.equals("wimse-exec+jwt");
+    }
+
+    private static EctRejectedException reject(ReasonCode code, String rule, String detail) {
+        return new EctRejectedException(EctError.of(code, rule, detail));
+    }
+}

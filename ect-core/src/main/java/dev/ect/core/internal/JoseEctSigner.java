@@ -1,0 +1,74 @@
+package dev.ect.core.internal;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctSigner;
+import dev.ect.core.SignedEct;
+import dev.ect.core.keys.EctKeyPair;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The default signer. Built by {@link EctSigner#builder(EctKeyPair)}. */
+public final class JoseEctSigner implements EctSigner {
+    private static final Logger LOG = LoggerFactory.getLogger(JoseEctSigner.class);
+
+    private final EctKeyPair key;
+    private final Clock clock;
+    private final EctSettings settings;
+    private final JwsCrypto crypto;
+    private final String encodedHeader;
+
+    public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, Provider provider) {
+        if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
+            throw new IllegalArgumentException("the private key does not fit " + key.algorithm());
+        }
+        this.key = key;
+        this.clock = clock;
+        this.settings = settings;
+        this.crypto = new JwsCrypto(DefaultEctVerifier.providerContext(provider));
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("alg", key.algorithm().jwaName());
+        h.put("kid", key.kid());
+        h.put("typ", Ect.TYP);
+        this.encodedHeader = Json.b64(Json.write(h)); // M-03: the header is the same for every token
+    }
+
+    @Override
+    public EctAlgorithm algorithm() { return key.algorithm(); }
+
+    @Override
+    public String kid() { return key.kid(); }
+
+    @Override
+    public SignedEct mint(Ect draft) {
+        Ect.Builder b = draft.toBuilder().typ(Ect.TYP).alg(key.algorithm().jwaName()).kid(key.kid());
+        if (draft.jti() == null) {
+            b.jti(UUID.randomUUID().toString()); // M-01
+        }
+        Instant iat = draft.iat() != null ? draft.iat() : clock.instant(); // M-02
+        b.iat(iat);
+        if (draft.exp() == null) {
+            b.exp(iat.plus(settings.defaultExpiry()));
+        }
+        Ect full = b.build();
+        Map<String, Object> claims = full.claims();
+        // M-07: the same claim rules (and reason codes) as verification
+        Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
+        String signingInput = encodedHeader + '.' + Json.b64(Json.write(claims));
+        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), signingInput.getBytes(StandardCharsets.US_ASCII));
+        String compact = signingInput + '.' + Json.b64(sig);
+        if (compact.length() > settings.maxTokenBytes()) {
+            LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
+                    checked.jti(), compact.length(), settings.maxTokenBytes());
+        }
+        return new SignedEct(checked, compact);
+    }
+}

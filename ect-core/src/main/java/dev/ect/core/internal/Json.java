@@ -1,0 +1,142 @@
+package dev.ect.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+
+/** Strict base64url and JSON helpers shared by minting and verification. Not public API. */
+public final class Json {
+    /** Deepest JSON nesting parsed at all; deeper input is malformed (bounds parser cost). */
+    public static final int MAX_PARSE_DEPTH = 32;
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private Json() {}
+
+    public static String b64(byte[] b) { return B64.encodeToString(b); }
+
+    public static String b64(String s) { return b64(s.getBytes(StandardCharsets.UTF_8)); }
+
+    /**
+     * Decodes unpadded base64url strictly: only {@code [A-Za-z0-9_-]}, no padding, no impossible
+     * length, and zero unused trailing bits (so each byte string has exactly one encoding).
+     *
+     * @return the bytes, or null when the text is not canonical base64url
+     */
+    public static byte[] b64decode(String s, int from, int to) {
+        int len = to - from;
+        if (len % 4 == 1) {
+            return null;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                return null;
+            }
+        }
+        if (len > 0) {
+            int last = value(s.charAt(to - 1));
+            if ((len % 4 == 2 && (last & 0x0F) != 0) || (len % 4 == 3 && (last & 0x03) != 0)) {
+                return null;
+            }
+        }
+        return B64D.decode(s.substring(from, to));
+    }
+
+    private static int value(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+
+    /**
+     * Parses a JSON object, rejecting duplicate member names, nesting beyond
+     * {@link #MAX_PARSE_DEPTH}, a byte-order mark and invalid UTF-8.
+     *
+     * @return the object, or null when the bytes are not such a JSON object
+     */
+    public static Map<String, Object> parseObject(byte[] utf8) {
+        String text = utf8ToString(utf8);
+        if (text == null || text.isEmpty() || text.charAt(0) != '{' && !Character.isWhitespace(text.charAt(0))) {
+            return null;
+        }
+        if (depth(text) > MAX_PARSE_DEPTH) {
+            return null;
+        }
+        try {
+            return JsonUtil.parseJson(text);
+        } catch (JoseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String utf8ToString(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Maximum nesting of objects and arrays, ignoring brackets inside strings. */
+    public static int depth(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > max) {
+                    max = depth;
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return max;
+    }
+
+    /** Depth of a parsed JSON value: an object or array is 1 + its deepest member. */
+    public static int depthOf(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            int d = 0;
+            for (Object o : m.values()) {
+                d = Math.max(d, depthOf(o));
+            }
+            return 1 + d;
+        }
+        if (v instanceof List<?> l) {
+            int d = 0;
+            for (Object o : l) {
+                d = Math.max(d, depthOf(o));
+            }
+            return 1 + d;
+        }
+        return 0;
+    }
+
+    /** Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null). */
+    public static String write(Map<String, ?> m) { return JsonUtil.toJson(m); }
+}

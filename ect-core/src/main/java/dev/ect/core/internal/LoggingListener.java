@@ -1,0 +1,37 @@
+package dev.ect.core.internal;
+
+import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The default listener: one log line per verification with jti, iss and the reason; never the token. */
+public enum LoggingListener implements VerificationListener {
+    INSTANCE;
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.ect.verification");
+
+    /** Token-derived text for a log line: control characters replaced, at most 128 characters. */
+    public static String safe(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 128));
+        for (int i = 0; i < s.length() && i < 128; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return s.length() > 128 ? b.append("...").toString() : b.toString();
+    }
+
+    @Override
+    public void onVerification(VerificationEvent e) {
+        if (e.accepted()) {
+            LOG.debug("ECT accepted jti={} iss={} level={} in {} us", safe(e.jti()), safe(e.iss()), e.level(), e.duration().toNanos() / 1000);
+        } else if (e.reason().isInfrastructure()) {
+            LOG.warn("ECT not verified jti={} iss={} reason={}", safe(e.jti()), safe(e.iss()), e.reason().code());
+        } else {
+            LOG.info("ECT rejected jti={} iss={} reason={}", safe(e.jti()), safe(e.iss()), e.reason().code());
+        }
+    }
+}

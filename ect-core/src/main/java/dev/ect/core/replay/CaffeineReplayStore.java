@@ -1,0 +1,94 @@
+package dev.ect.core.replay;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.ReasonCode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The in-process replay store (P-03): a Caffeine cache keyed by ({@code wid}, {@code jti}) whose
+ * entries each expire at their own {@code keepUntil} instant (a per-entry {@code Expiry}, with
+ * time read from the injected {@link Clock}).
+ *
+ * <p>Bounded: when {@code maximumSize} live entries are held, a new key is refused with 503
+ * {@code replay_store_full} rather than evicting a live entry, which would reopen the replay
+ * window. Expired entries are purged before refusing. Thread-safe; check-and-record is atomic.
+ */
+public final class CaffeineReplayStore implements ReplayStore {
+    private final Cache<String, Long> cache;
+    private final Clock clock;
+    private final long maximumSize;
+
+    /**
+     * @param maximumSize the most live entries; default in settings 100,000 ({@code ECT_JTI_REPLAY_CACHE_SIZE})
+     * @param clock the clock that drives expiry
+     */
+    public CaffeineReplayStore(long maximumSize, Clock clock) {
+        if (maximumSize < 1) {
+            throw new IllegalArgumentException("maximumSize must be >= 1");
+        }
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.maximumSize = maximumSize;
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.cache = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .expireAfter(new Expiry<String, Long>() {
+                    @Override
+                    public long expireAfterCreate(String key, Long keepUntilMillis, long currentTime) {
+                        return Math.max(0, TimeUnit.MILLISECONDS.toNanos(keepUntilMillis) - currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Long value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Long value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /** A store of the given size on the system clock. */
+    public CaffeineReplayStore(long maximumSize) { this(maximumSize, Clock.systemUTC()); }
+
+    @Override
+    public boolean checkAndRecord(String wid, String jti, Instant keepUntil) {
+        Objects.requireNonNull(jti, "jti");
+        String key = (wid == null ? "" : wid) + '\n' + jti;
+        long until = keepUntil.toEpochMilli();
+        if (until <= clock.millis()) {
+            until = clock.millis() + 1; // already past: still record it for the current instant
+        }
+        if (cache.estimatedSize() >= maximumSize) {
+            cache.cleanUp(); // purge expired entries before refusing
+            if (cache.estimatedSize() >= maximumSize && cache.getIfPresent(key) == null) {
+                throw new EctUnavailableException(ReasonCode.REPLAY_STORE_FULL,
+                        "replay store holds " + maximumSize + " live entries");
+            }
+        }
+        AtomicBoolean added = new AtomicBoolean();
+        final long keep = until;
+        cache.asMap().computeIfAbsent(key, k -> {
+            added.set(true);
+            return keep;
+        });
+        return added.get();
+    }
+
+    /** Live entries (approximate under concurrency); expired entries are purged first. */
+    public long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}

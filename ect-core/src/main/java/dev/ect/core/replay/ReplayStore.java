@@ -1,0 +1,25 @@
+package dev.ect.core.replay;
+
+import java.time.Instant;
+
+/**
+ * Replay protection SPI (profile section 6). One atomic operation: record the key
+ * ({@code wid}, {@code jti}) unless it is already present (P-01, P-02).
+ *
+ * <p>Implementations: {@link CaffeineReplayStore} (in-process, the default); the {@code ect-redis}
+ * module shares one store between instances (P-04).
+ */
+public interface ReplayStore {
+    /**
+     * Atomically checks and records a replay key.
+     *
+     * @param wid the workflow id, or null/empty when the token has none (uniqueness is then global)
+     * @param jti the token id
+     * @param keepUntil the entry must be kept at least until this instant ({@code exp} + skew, P-01)
+     * @return true when the key was new and is now recorded; false when it was already present
+     *     (a replay)
+     * @throws dev.ect.core.EctUnavailableException {@code replay_store_full} (P-03) or
+     *     {@code replay_store_unavailable} (P-04): the token must not be accepted
+     */
+    boolean checkAndRecord(String wid, String jti, Instant keepUntil);
+}

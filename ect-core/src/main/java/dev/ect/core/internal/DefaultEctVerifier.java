@@ -239,7 +239,15 @@ public final class DefaultEctVerifier implements EctVerifier {
             throw reject(ReasonCode.AUDIENCE_MISMATCH, "V-12", "aud does not contain " + verifierId);
         }
         // V-13
-        List<String> unresolved = dag.validate(ect);
+        List<String> unresolved;
+        try {
+            unresolved = dag.validate(ect);
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // T-06: a store that cannot be read is infrastructure's fault: 503, never a 500 or an accept
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e.getMessage(), e);
+        }
         VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), unresolved);
         if (!sideEffects) {
             return verified;

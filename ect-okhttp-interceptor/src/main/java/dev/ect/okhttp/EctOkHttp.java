@@ -115,7 +115,7 @@ public final class EctOkHttp {
 
     /**
      * An event listener factory that captures the task context when each call is created (F-02),
-     * then delegates to {@code delegate} (e.g. {@code EventListener.NONE.asFactory()} or the
+     * then delegates to {@code delegate} (e.g. {@code call -> EventListener.NONE} or the
      * client's current factory).
      */
     public EventListener.Factory eventListenerFactory(EventListener.Factory delegate) {

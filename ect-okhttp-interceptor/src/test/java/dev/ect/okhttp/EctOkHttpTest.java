@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class EctOkHttpTest {
     private final MockWebServer server = new MockWebServer();
     private final OkHttpClient base = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();

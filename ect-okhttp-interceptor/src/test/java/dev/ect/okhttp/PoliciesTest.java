@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Missing context, unknown audience, failures of resolvers and the signer, builder rules, hand assembly. */
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class PoliciesTest {
     private final MockWebServer server = new MockWebServer();
     private final OkHttpClient base = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();

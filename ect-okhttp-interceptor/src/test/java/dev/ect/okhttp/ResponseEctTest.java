@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Response ECTs (T-08) and the frontier they drive (F-03). */
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class ResponseEctTest {
     private static final String BEFORE = UUID.randomUUID().toString();
     private final MockWebServer server = new MockWebServer();

@@ -86,7 +86,8 @@ class EctOkHttpTest {
 
     @Test
     void syncCallCarriesAnEctThatVerifiesWithTheAgentsPublicKey() throws Exception {
-        // M-02 iat/exp from the signer's clock, M-03 header, M-06 aud of the host, C-07 exec_act default
+        // T-01 the Execution-Context header; M-02 iat/exp from the signer's clock, M-03 header, M-06 aud of the host,
+        // C-07 exec_act default
         server.enqueue(new MockResponse.Builder().body("hi").build());
         OkHttpClient client = integration().build().wrap(base);
 
@@ -122,7 +123,7 @@ class EctOkHttpTest {
 
     @Test
     void enqueueInsideATaskContextLinksPredToThatTaskOnTheDispatcherThread() throws Exception {
-        // M-04, F-02: the frontier is captured at newCall on the creating thread, not on the dispatcher thread
+        // M-04, F-02, F-05: the frontier is captured at newCall on the creating thread, not on the dispatcher thread
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = integration().build().wrap(base);
         TaskContext ctx = TaskContext.root(UUID.randomUUID().toString());

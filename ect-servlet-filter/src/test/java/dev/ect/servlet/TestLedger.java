@@ -55,5 +55,21 @@ final class TestLedger implements AuditLedger {
         return out;
     }
 
-    synchronized List<LedgerEntry> entries() { return List.copyOf(entries); }
+    @Override
+    public synchronized List<LedgerEntry> entries() { return List.copyOf(entries); }
+
+    @Override
+    public synchronized List<LedgerEntry> entries(long fromSeq, int limit) {
+        return entries.stream().filter(e -> e.seq() >= fromSeq).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<LedgerEntry> findEntries(String jti) {
+        return entries.stream().filter(e -> e.jti().equals(jti)).toList();
+    }
+
+    @Override
+    public synchronized List<LedgerEntry> entriesOfWorkflow(String wid) {
+        return entries.stream().filter(e -> Objects.equals(e.wid(), wid)).toList();
+    }
 }

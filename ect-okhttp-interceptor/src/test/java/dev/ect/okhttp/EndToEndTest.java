@@ -8,7 +8,10 @@ import dev.ect.core.context.TaskContext;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
+import dev.ect.core.ledger.ChainVerification;
+import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.core.ledger.WorkflowDag;
 import dev.ect.servlet.EctFilter;
 import dev.ect.servlet.EctFilterConfig;
 import dev.ect.servlet.EctFilterEvent;
@@ -17,6 +20,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -42,6 +46,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Agents on embedded Jetty servers: the servlet filter inbound, this integration outbound, each
@@ -51,7 +56,9 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class EndToEndTest {
     static final String TRUST = "spiffe://e2e.example";
-    static final TestLedger LEDGER = new TestLedger();
+    @TempDir
+    static Path dir;
+    static FileLedger ledger; // L-05: every acknowledged entry is on disk
     static final OkHttpClient BASE = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
     static final Map<String, Agent> AGENTS = new HashMap<>();
     static final Map<String, String> HOSTS = new ConcurrentHashMap<>();
@@ -82,6 +89,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startAgents() throws Exception {
+        ledger = FileLedger.open(dir.resolve("ledger.jsonl"));
         for (String n : List.of("a", "orchestrator", "b", "c", "d")) {
             AGENTS.put(n, new Agent(n));
         }
@@ -92,7 +100,7 @@ class EndToEndTest {
             // one verifier per agent, on the shared ledger: it resolves predecessors there (and the
             // agent's own tokens while it checks a response to them), and appends what it accepts (L3)
             ag.verifier = EctVerifier.builder().verifierId(ag.id).keySource(keys)
-                    .ectStore(EctOkHttp.mintedEctStore(LEDGER)).ledger(LEDGER).build();
+                    .ectStore(EctOkHttp.mintedEctStore(ledger)).ledger(ledger).build();
         }
         for (Agent ag : AGENTS.values()) {
             if (!ag.name.equals("a")) {
@@ -114,6 +122,7 @@ class EndToEndTest {
                 ag.server.stop();
             }
         }
+        ledger.close();
     }
 
     private static void start(Agent ag) throws Exception {
@@ -223,7 +232,7 @@ class EndToEndTest {
     }
 
     private static LedgerEntry entry(String jti) {
-        List<LedgerEntry> found = LEDGER.all().stream().filter(e -> e.jti().equals(jti)).toList();
+        List<LedgerEntry> found = ledger.findEntries(jti);
         assertThat(found).as("ledger entry %s", jti).hasSize(1);
         return found.get(0);
     }
@@ -256,14 +265,17 @@ class EndToEndTest {
         assertThat(bc.wid()).isEqualTo(root.wid());
 
         // response ECTs (T-08): C answered B's task, B answered A's after its own call (F-04)
-        List<LedgerEntry> flow = LEDGER.entries(root.wid());
+        List<LedgerEntry> flow = ledger.entriesOfWorkflow(root.wid());
         assertThat(flow).hasSize(4);
         LedgerEntry cAnswer = flow.stream().filter(e -> e.iss().equals(c.id)).findFirst().orElseThrow();
         LedgerEntry bAnswer = flow.stream().filter(e -> e.iss().equals(b.id) && !e.jti().equals(bc.jti())).findFirst().orElseThrow();
         assertThat(cAnswer.pred()).containsExactly(bc.jti());
         assertThat(bAnswer.pred()).containsExactly(cAnswer.jti());
         assertThat(root.frontier()).containsExactly(bAnswer.jti()); // F-03 at A
-        assertThat(LEDGER.verifyChain()).isEqualTo(-1); // L-02/L-04: the hash chain holds
+        ChainVerification chain = ledger.verifyChain(); // L-02/L-04: the hash chain holds
+        assertThat(chain.problem()).isEmpty();
+        assertThat(chain.ok()).isTrue();
+        assertThat(ChainVerification.ofFile(ledger.path()).ok()).isTrue(); // and so does the file on disk
     }
 
     @Test
@@ -277,7 +289,7 @@ class EndToEndTest {
 
         assertThat(callAsRootTask(root, orch.url("/orchestrate"))).isEqualTo("b+c>d");
 
-        List<LedgerEntry> flow = LEDGER.entries(root.wid());
+        List<LedgerEntry> flow = ledger.entriesOfWorkflow(root.wid());
         Map<String, LedgerEntry> byJti = flow.stream().collect(Collectors.toMap(LedgerEntry::jti, e -> e));
         LedgerEntry start = only(flow, a.id, byJti.keySet()); // A -> orchestrator
         List<LedgerEntry> fromOrch = flow.stream().filter(e -> e.iss().equals(orch.id)).toList();
@@ -294,27 +306,26 @@ class EndToEndTest {
         // the token D received: pred = [B's answer, C's answer]
         assertThat(toD.pred()).containsExactlyInAnyOrder(bAnswer.jti(), cAnswer.jti());
 
-        // the ledger's DAG for this workflow, exactly: nodes and edges
-        Map<String, Set<String>> edges = new HashMap<>();
-        for (LedgerEntry e : flow) {
-            edges.put(e.jti(), Set.copyOf(e.pred()));
-        }
-        Map<String, Set<String>> expected = new HashMap<>();
-        expected.put(start.jti(), Set.of());
-        expected.put(toB.jti(), Set.of(start.jti()));
-        expected.put(toC.jti(), Set.of(start.jti()));
-        expected.put(bAnswer.jti(), Set.of(toB.jti()));
-        expected.put(cAnswer.jti(), Set.of(toC.jti()));
-        expected.put(toD.jti(), Set.of(bAnswer.jti(), cAnswer.jti()));
-        expected.put(dAnswer.jti(), Set.of(toD.jti()));
-        expected.put(orchAnswer.jti(), Set.of(dAnswer.jti()));
-        assertThat(edges).isEqualTo(expected);
-        assertThat(flow).hasSize(8);
+        // the ledger's DAG for this workflow, exactly: nodes and edges (predecessor -> child)
+        WorkflowDag dag = WorkflowDag.of(ledger, root.wid());
+        assertThat(dag.nodes()).extracting(LedgerEntry::jti).containsExactlyInAnyOrder(start.jti(), toB.jti(), toC.jti(),
+                bAnswer.jti(), cAnswer.jti(), toD.jti(), dAnswer.jti(), orchAnswer.jti());
+        assertThat(dag.edges()).containsExactlyInAnyOrder(
+                new WorkflowDag.Edge(start.jti(), toB.jti()),
+                new WorkflowDag.Edge(start.jti(), toC.jti()),
+                new WorkflowDag.Edge(toB.jti(), bAnswer.jti()),
+                new WorkflowDag.Edge(toC.jti(), cAnswer.jti()),
+                new WorkflowDag.Edge(bAnswer.jti(), toD.jti()),
+                new WorkflowDag.Edge(cAnswer.jti(), toD.jti()),
+                new WorkflowDag.Edge(toD.jti(), dAnswer.jti()),
+                new WorkflowDag.Edge(dAnswer.jti(), orchAnswer.jti()));
+        assertThat(dag.unresolved()).isEmpty();
+        assertThat(dag.roots()).extracting(LedgerEntry::jti).containsExactly(start.jti());
         assertThat(toB.iss()).isEqualTo(orch.id);
         assertThat(toC.iss()).isEqualTo(orch.id);
         assertThat(toD.iss()).isEqualTo(orch.id);
         assertThat(root.frontier()).containsExactly(orchAnswer.jti());
-        assertThat(LEDGER.verifyChain()).isEqualTo(-1);
+        assertThat(ledger.verifyChain().ok()).isTrue();
     }
 
     private static String lastAcceptedIn(Agent ag, Map<String, LedgerEntry> flow) {

@@ -330,9 +330,13 @@ class ResponseEctTest {
             }
 
             @Override
-            public List<Ect> findByJti(String jti) {
-                return List.of();
-            }
+            public List<LedgerEntry> entries(long fromSeq, int limit) { return List.of(); }
+
+            @Override
+            public List<LedgerEntry> findEntries(String jti) { return List.of(); }
+
+            @Override
+            public List<LedgerEntry> entriesOfWorkflow(String wid) { return List.of(); }
         };
         peer(null);
         EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).ledger(down).build();

@@ -17,6 +17,7 @@ import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,10 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -246,7 +249,7 @@ class EctOkHttpTest {
         String p2 = UUID.randomUUID().toString();
         EctRequestOptions opts = EctRequestOptions.builder()
                 .execAct("summarize").pred(p1, p2).wid(wid).aud(B, "spiffe://example.com/ledger")
-                .inpHash(BodyHashes.sha256("test".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .inpHash(BodyHashes.sha256("test".getBytes(StandardCharsets.UTF_8)))
                 .outHash("LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564")
                 .ext(Map.of("pol", "policy_v1", "pol_decision", "approved")).build();
         Request r = get("/opts").newBuilder().tag(EctRequestOptions.class, opts).build();
@@ -265,7 +268,7 @@ class EctOkHttpTest {
     void inpHashFromBodyHashesTheBytesSent() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = integration().build().wrap(base);
-        okhttp3.RequestBody rb = okhttp3.RequestBody.create("{\"q\":\"spec\"}", okhttp3.MediaType.get("application/json"));
+        RequestBody rb = RequestBody.create("{\"q\":\"spec\"}", MediaType.get("application/json"));
         Request r = new Request.Builder().url(server.url("/h")).post(rb)
                 .tag(EctRequestOptions.class, EctRequestOptions.builder().inpHashFromBody().build()).build();
         body(client.newCall(r));

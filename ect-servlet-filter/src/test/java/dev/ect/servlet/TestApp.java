@@ -87,6 +87,15 @@ final class TestApp implements ServletContainerInitializer {
         addFilter(ctx, "boom", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
                 .verifier(new ExplodingVerifier()).build()), "/infra/boom/*");
 
+        // response ECTs on, but the ledger refuses to record them (inbound ECTs are recorded fine);
+        // its listener also throws, which must not change any outcome
+        TestLedger refusesServerEcts = new TestLedger(ect -> SERVER.equals(ect.iss()));
+        addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
+                .keySource(callerKeys()).ledger(refusesServerEcts).responseSigner(EctSigner.builder(serverKey).build())
+                .listener(infraEvents.andThen(e -> {
+                    throw new IllegalStateException("metrics backend down");
+                })).build()), "/infra/resp-ledger-down/*");
+
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
         FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra().keySource(callerKeys())
                 .responseSigner(EctSigner.builder(serverKey).build()).build()));

@@ -16,6 +16,12 @@ final class TestLedger implements AuditLedger {
     private final List<LedgerEntry> entries = new ArrayList<>();
     private final List<Ect> ects = new ArrayList<>();
     private volatile boolean failing;
+    private final java.util.function.Predicate<Ect> refuse;
+
+    TestLedger() { this(e -> false); }
+
+    /** A ledger whose appends fail for the ECTs matching {@code refuse}. */
+    TestLedger(java.util.function.Predicate<Ect> refuse) { this.refuse = refuse; }
 
     static TestLedger failing() {
         TestLedger l = new TestLedger();
@@ -25,7 +31,7 @@ final class TestLedger implements AuditLedger {
 
     @Override
     public synchronized LedgerEntry append(Ect ect, String compact) {
-        if (failing) {
+        if (failing || refuse.test(ect)) {
             throw new IllegalStateException("disk on fire");
         }
         for (Ect e : ects) {

@@ -11,6 +11,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
+import dev.ect.core.ledger.FileLedger;
 import dev.ect.servlet.EctFilterConfig.PathPolicy;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -160,6 +161,24 @@ class EctFilterConfigTest {
         // V-15: L3 needs a ledger
         assertFails(with(with(initWithTrust(), "ect.verifier-id", B), "ect.min-level", "L3"), Map.of(),
                 "ect.ledger-file", "ECT_LEDGER_FILE");
+    }
+
+    @Test
+    void ledgerFileFromTheEnvironmentGivesL3AndIsClosedWithTheConfig() throws Exception {
+        // V-15 / L-05: ECT_LEDGER_FILE opens a FileLedger; the config owns it and closes it
+        Path file = dir.resolve("ledger.jsonl");
+        EctFilterConfig cfg = EctFilterConfig.builder().initParameters(with(initWithTrust(), "ect.verifier-id", B))
+                .environment(Map.of("ECT_LEDGER_FILE", file.toString(), "ECT_MIN_LEVEL", "L3")).build();
+        assertThat(cfg.ledger()).containsInstanceOf(FileLedger.class);
+        String t = token(B);
+        assertThat(cfg.verifier().verify(t).level()).isEqualTo(EctLevel.L3);
+        cfg.close();
+        try (FileLedger reopened = FileLedger.open(file)) { // the file lock was released by close()
+            assertThat(reopened.entries()).extracting(e -> e.compact()).containsExactly(t);
+        }
+        // an unusable path names the variable
+        assertFails(with(initWithTrust(), "ect.verifier-id", B), Map.of("ECT_LEDGER_FILE", dir.toString()),
+                "environment variable ECT_LEDGER_FILE");
     }
 
     @Test

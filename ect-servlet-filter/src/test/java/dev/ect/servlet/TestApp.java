@@ -6,6 +6,7 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeyPair;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.keys.StaticKeySource;
@@ -39,7 +40,7 @@ final class TestApp implements ServletContainerInitializer {
     final EctKeyPair serverKey = EctKeys.generate("server-1");
     final RecordingListener events = new RecordingListener();
     final RecordingListener infraEvents = new RecordingListener();
-    final TestLedger ledger = new TestLedger();
+    final InMemoryLedger ledger = new InMemoryLedger();
     final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newFixedThreadPool(2);
 

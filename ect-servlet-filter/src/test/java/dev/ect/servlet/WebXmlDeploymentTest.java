@@ -11,6 +11,9 @@ import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
+import dev.ect.core.ledger.ChainVerification;
+import dev.ect.core.ledger.FileLedger;
+import dev.ect.core.ledger.LedgerEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -79,7 +82,9 @@ class WebXmlDeploymentTest {
         }
         Map<String, String> tokens = new java.util.HashMap<>(Map.of("@SERVER@", SERVER, "@CALLER@", CALLER,
                 "@JWKS_FILE@", jwks.toString(), "@RESPONSE_KEY_FILE@", responseKey.toString(),
-                "@MIN_LEVEL@", "L2", "@LEDGER_PARAM@", "", "@EXTRA_PARAM@", ""));
+                "@MIN_LEVEL@", "L3", "@EXTRA_PARAM@", "",
+                "@LEDGER_PARAM@", "<init-param><param-name>ect.ledger-file</param-name><param-value>"
+                        + ledgerFile(name) + "</param-value></init-param>"));
         tokens.putAll(extra);
         for (Map.Entry<String, String> t : tokens.entrySet()) {
             xml = xml.replace(t.getKey(), t.getValue());
@@ -94,7 +99,11 @@ class WebXmlDeploymentTest {
         return context;
     }
 
-    private HttpResponse<String> get(String path, String... ects) throws Exception {
+    static Path ledgerFile(String webapp) { return dir.resolve(webapp + "-ledger.jsonl"); }
+
+    private HttpResponse<String> get(String path, String... ects) throws Exception { return get(port, path, ects); }
+
+    private static HttpResponse<String> get(int port, String path, String... ects) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/app" + path));
         for (String e : ects) {
             b.header(EctFilter.HEADER, e);
@@ -111,7 +120,8 @@ class WebXmlDeploymentTest {
         SignedEct sent = mint(callerKey);
         HttpResponse<String> r = get("/orders/7", sent.compact());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("ect.jti=" + sent.ect().jti(), "ctx.jti=" + sent.ect().jti(), "handler=war");
+        assertThat(r.body()).contains("ect.jti=" + sent.ect().jti(), "ctx.jti=" + sent.ect().jti(), "handler=war",
+                "ect.level=L3");
         // T-08 from ect.response-key-file; exec_act includes the context path
         String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
         VerifiedEct resp = EctVerifier.builder().verifierId(CALLER)
@@ -120,6 +130,35 @@ class WebXmlDeploymentTest {
                 .build().verify(token);
         assertThat(resp.ect().pred()).containsExactly(sent.ect().jti());
         assertThat(resp.ect().execAct()).isEqualTo("GET /app/orders/7");
+    }
+
+    @Test
+    void theLedgerFileRecordsInboundAndResponseEctsAndIsClosedOnUndeploy() throws Exception {
+        // V-15 / L-02 through ect.ledger-file at ect.min-level L3; the filter's destroy() closes the file
+        Server s = new Server();
+        ServerConnector c = new ServerConnector(s);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        s.addConnector(c);
+        s.setHandler(webapp("ledger", Map.of()));
+        s.start();
+        SignedEct sent = mint(callerKey);
+        String responseJti;
+        try {
+            HttpResponse<String> r = get(c.getLocalPort(), "/orders/8", sent.compact());
+            assertThat(r.body()).contains("ect.level=L3");
+            String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
+            responseJti = EctVerifier.builder().verifierId(CALLER)
+                    .keySource(StaticKeySource.builder().key(SERVER, serverKey).build())
+                    .allowUnresolvedPredecessors(true).build().check(token).ect().jti();
+        } finally {
+            s.stop();
+        }
+        assertThat(ChainVerification.ofFile(ledgerFile("ledger")).ok()).isTrue();
+        try (FileLedger ledger = FileLedger.open(ledgerFile("ledger"))) { // the lock was released
+            assertThat(ledger.entries()).extracting(LedgerEntry::jti).containsExactly(sent.ect().jti(), responseJti);
+            assertThat(ledger.entries().get(1).pred()).containsExactly(sent.ect().jti());
+        }
     }
 
     @Test

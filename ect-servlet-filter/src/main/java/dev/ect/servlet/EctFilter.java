@@ -274,8 +274,11 @@ public class EctFilter implements Filter {
 
     private static void runChain(FilterChain chain, ServletRequest in, ServletResponse out, TaskContext ctx,
             ResponseEctWrapper rw, HttpServletRequest original) throws IOException, ServletException {
-        try (TaskContext.Scope scope = ctx.makeCurrent()) {
+        TaskContext.Scope scope = ctx.makeCurrent();
+        try {
             chain.doFilter(in, out);
+        } finally {
+            scope.close(); // restores whatever was current before (F-05)
         }
         // reached only when the chain returned normally: a thrown exception becomes the container's
         // error response, which carries no response ECT. After a FORWARD the response is complete

@@ -60,12 +60,45 @@ final class AppServlet extends HttpServlet {
                 ctx.setOutHash(EctHashes.sha256(HASHED_BODY));
                 resp.getWriter().write(HASHED_BODY);
             }
+            case "/api/flush-buffer" -> {
+                resp.getWriter().write("part1;");
+                resp.flushBuffer(); // commits: the response ECT must already be there
+                resp.getWriter().write("part2");
+            }
+            case "/api/single-bytes" -> {
+                resp.setBufferSize(100);
+                OutputStream out = resp.getOutputStream();
+                for (int i = 0; i < 1000; i++) {
+                    out.write('0' + i % 10); // one byte at a time past the (small) buffer
+                }
+                out.flush();
+                out.write('!');
+                out.close();
+            }
+            case "/api/reset-buffer" -> {
+                resp.getOutputStream().write("junk".getBytes(StandardCharsets.US_ASCII));
+                resp.resetBuffer();
+                resp.setHeader("X-Before-Reset", "gone");
+                resp.reset();
+                resp.getOutputStream().write("clean".getBytes(StandardCharsets.US_ASCII));
+            }
+            case "/api/teapot-msg" -> resp.sendError(418, "short and stout");
+            case "/api/bad-out-hash", "/infra/resp-ledger-down/x" -> {
+                if (path.equals("/api/bad-out-hash")) {
+                    TaskContext.current().orElseThrow().setOutHash("sha-256:not-a-c09-hash"); // C-09: minting refuses it
+                }
+                resp.getWriter().write("body intact");
+            }
             case "/errorpage" -> {
                 resp.setContentType("text/plain");
                 resp.getWriter().write(describe(req, "error-page"));
             }
             case "/async/start" -> {
                 AsyncContext ac = req.startAsync();
+                ac.setTimeout(Math.max(ac.getTimeout(), 20_000));
+                if (req.getAsyncContext() != ac && !req.isAsyncStarted()) {
+                    throw new IllegalStateException("async not started");
+                }
                 ac.start(() -> writeAndComplete(ac, describe((HttpServletRequest) ac.getRequest(), "async-start")));
             }
             case "/async/executor" -> {

@@ -392,6 +392,61 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    void responseEctBeforeAnExplicitFlushBuffer() throws Exception {
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/api/flush-buffer", sent.compact());
+        assertThat(r.body()).isEqualTo("part1;part2");
+        assertResponseEct(r, sent);
+    }
+
+    @Test
+    void responseEctWithSingleByteWritesPastASmallBuffer() throws Exception {
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/api/single-bytes", sent.compact());
+        assertThat(r.body()).hasSize(1001).startsWith("0123456789").endsWith("9!");
+        assertResponseEct(r, sent);
+    }
+
+    @Test
+    void resetDropsTheBufferedBodyButNotTheResponseEct() throws Exception {
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/api/reset-buffer", sent.compact());
+        assertThat(r.body()).isEqualTo("clean");
+        assertThat(r.headers().firstValue("X-Before-Reset")).isEmpty();
+        assertResponseEct(r, sent);
+    }
+
+    @Test
+    void responseEctOnSendErrorWithAMessage() throws Exception {
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/api/teapot-msg", sent.compact());
+        assertThat(r.statusCode()).isEqualTo(418);
+        assertResponseEct(r, sent);
+    }
+
+    @Test
+    void aResponseEctThatCannotBeMintedIsLeftOutButTheResponseIsIntact() throws Exception {
+        // C-09 / M-07: the handler set an out_hash in the old prefixed form; the signer refuses it
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/api/bad-out-hash", sent.compact());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("body intact");
+        assertThat(r.headers().firstValue(EctFilter.HEADER)).isEmpty();
+    }
+
+    @Test
+    void aResponseEctTheLedgerCannotRecordIsNotSent() throws Exception {
+        // never hand out a task the DAG cannot resolve later; the caller falls back to its own task (F-03)
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/infra/resp-ledger-down/x", sent.compact());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("body intact");
+        assertThat(r.headers().firstValue(EctFilter.HEADER)).isEmpty();
+        // the throwing listener did not change the outcome, and the chained recorder still heard it
+        assertThat(app.infraEvents.forJti(sent.ect().jti())).extracting(EctFilterEvent::outcome).contains(Outcome.ACCEPTED);
+    }
+
+    @Test
     void noResponseEctOnRejection() throws Exception {
         HttpResponse<String> r = get("/api/echo", "garbage");
         assertThat(r.statusCode()).isEqualTo(403);

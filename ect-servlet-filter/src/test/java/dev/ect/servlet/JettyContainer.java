@@ -40,5 +40,11 @@ final class JettyContainer implements TestContainer {
     public String name() { return "jetty"; }
 
     @Override
-    public void close() throws Exception { server.stop(); }
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping jetty failed", e);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeyPair;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.keys.StaticKeySource;
@@ -39,7 +40,7 @@ final class TestApp implements ServletContainerInitializer {
     final EctKeyPair serverKey = EctKeys.generate("server-1");
     final RecordingListener events = new RecordingListener();
     final RecordingListener infraEvents = new RecordingListener();
-    final TestLedger ledger = new TestLedger();
+    final InMemoryLedger ledger = new InMemoryLedger();
     final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newFixedThreadPool(2);
 
@@ -86,6 +87,15 @@ final class TestApp implements ServletContainerInitializer {
         // an unexpected exception inside verification -> 503 verification_unavailable
         addFilter(ctx, "boom", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
                 .verifier(new ExplodingVerifier()).build()), "/infra/boom/*");
+
+        // response ECTs on, but the ledger refuses to record them (inbound ECTs are recorded fine);
+        // its listener also throws, which must not change any outcome
+        TestLedger refusesServerEcts = new TestLedger(ect -> SERVER.equals(ect.iss()));
+        addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
+                .keySource(callerKeys()).ledger(refusesServerEcts).responseSigner(EctSigner.builder(serverKey).build())
+                .listener(infraEvents.andThen(e -> {
+                    throw new IllegalStateException("metrics backend down");
+                })).build()), "/infra/resp-ledger-down/*");
 
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
         FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra().keySource(callerKeys())

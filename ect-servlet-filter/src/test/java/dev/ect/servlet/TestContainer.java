@@ -11,6 +11,10 @@ interface TestContainer extends AutoCloseable {
     /** "jetty" or "tomcat". */
     String name();
 
+    /** Stops the container. */
+    @Override
+    void close();
+
     /** Starts a container for an application, with error pages (status code → location). */
     @FunctionalInterface
     interface Factory {

@@ -1,75 +1,36 @@
 package dev.ect.servlet;
 
 import dev.ect.core.Ect;
-import dev.ect.core.EctRejectedException;
-import dev.ect.core.EctUnavailableException;
-import dev.ect.core.ReasonCode;
 import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.function.Predicate;
 
-/** A small list-backed ledger for the filter tests; {@link #failing()} makes every call fail. */
+/** An {@link InMemoryLedger} whose appends fail (like a full disk) for the ECTs matching a predicate. */
 final class TestLedger implements AuditLedger {
-    private final List<LedgerEntry> entries = new ArrayList<>();
-    private final List<Ect> ects = new ArrayList<>();
-    private volatile boolean failing;
+    private final InMemoryLedger delegate = new InMemoryLedger();
+    private final Predicate<Ect> refuse;
 
-    static TestLedger failing() {
-        TestLedger l = new TestLedger();
-        l.failing = true;
-        return l;
-    }
+    TestLedger(Predicate<Ect> refuse) { this.refuse = refuse; }
+
+    /** A ledger that cannot append anything. */
+    static TestLedger failing() { return new TestLedger(e -> true); }
 
     @Override
-    public synchronized LedgerEntry append(Ect ect, String compact) {
-        if (failing) {
+    public LedgerEntry append(Ect ect, String compact) {
+        if (refuse.test(ect)) {
             throw new IllegalStateException("disk on fire");
         }
-        for (Ect e : ects) {
-            if (e.jti().equals(ect.jti()) && Objects.equals(e.wid(), ect.wid())) {
-                throw new EctRejectedException(ReasonCode.DAG_DUPLICATE_JTI, "already recorded");
-            }
-        }
-        String prev = entries.isEmpty() ? LedgerEntry.GENESIS_HASH : entries.get(entries.size() - 1).hash();
-        LedgerEntry e = new LedgerEntry(entries.size() + 1, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(),
-                ect.pred(), Instant.now(), prev, Integer.toHexString(Objects.hash(prev, compact)));
-        entries.add(e);
-        ects.add(ect);
-        return e;
+        return delegate.append(ect, compact);
     }
 
     @Override
-    public synchronized List<Ect> findByJti(String jti) {
-        if (failing) {
-            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "disk on fire");
-        }
-        List<Ect> out = new ArrayList<>();
-        for (Ect e : ects) {
-            if (e.jti().equals(jti)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
+    public List<LedgerEntry> entries(long fromSeq, int limit) { return delegate.entries(fromSeq, limit); }
 
     @Override
-    public synchronized List<LedgerEntry> entries() { return List.copyOf(entries); }
+    public List<LedgerEntry> findEntries(String jti) { return delegate.findEntries(jti); }
 
     @Override
-    public synchronized List<LedgerEntry> entries(long fromSeq, int limit) {
-        return entries.stream().filter(e -> e.seq() >= fromSeq).limit(limit).toList();
-    }
-
-    @Override
-    public synchronized List<LedgerEntry> findEntries(String jti) {
-        return entries.stream().filter(e -> e.jti().equals(jti)).toList();
-    }
-
-    @Override
-    public synchronized List<LedgerEntry> entriesOfWorkflow(String wid) {
-        return entries.stream().filter(e -> Objects.equals(e.wid(), wid)).toList();
-    }
+    public List<LedgerEntry> entriesOfWorkflow(String wid) { return delegate.entriesOfWorkflow(wid); }
 }

@@ -47,8 +47,12 @@ final class TomcatContainer implements TestContainer {
     public String name() { return "tomcat"; }
 
     @Override
-    public void close() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping tomcat failed", e);
+        }
     }
 }

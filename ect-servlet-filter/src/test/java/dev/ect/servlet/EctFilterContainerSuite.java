@@ -207,6 +207,13 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    void fullReplayStoreIs503() throws Exception {
+        // P-03: the one slot is taken by the first token; the second is refused, not evicted into
+        assertThat(get("/infra/replay-full/x", mint(b -> b).compact()).statusCode()).isEqualTo(200);
+        assertRejected("/infra/replay-full/x", List.of(mint(b -> b).compact()), 503, "replay_store_full");
+    }
+
+    @Test
     void unreachableKeySourceIs503() throws Exception {
         // V-07 / T-06
         assertRejected("/infra/keys-down/x", List.of(mint(b -> b).compact()), 503, "key_source_unavailable");

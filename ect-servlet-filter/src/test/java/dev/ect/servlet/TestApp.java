@@ -79,6 +79,9 @@ final class TestApp implements ServletContainerInitializer {
         };
         addFilter(ctx, "replay-down", new EctFilter(infra().keySource(callerKeys()).replayStore(down).build()),
                 "/infra/replay-down/*");
+        // P-03: a replay store holding one live entry refuses the next token rather than evict
+        addFilter(ctx, "replay-full", new EctFilter(infra().keySource(callerKeys())
+                .settings(EctSettings.builder().replayCacheSize(1).build()).build()), "/infra/replay-full/*");
         // V-07: a key source that cannot be reached -> 503 key_source_unavailable
         KeySource keysDown = (iss, kid) -> {
             throw new IllegalStateException("JWKS endpoint: connection refused");

@@ -79,6 +79,9 @@ final class TestApp implements ServletContainerInitializer {
         };
         addFilter(ctx, "replay-down", new EctFilter(infra().keySource(callerKeys()).replayStore(down).build()),
                 "/infra/replay-down/*");
+        // P-03: a replay store holding one live entry refuses the next token rather than evict
+        addFilter(ctx, "replay-full", new EctFilter(infra().keySource(callerKeys())
+                .settings(EctSettings.builder().replayCacheSize(1).build()).build()), "/infra/replay-full/*");
         // V-07: a key source that cannot be reached -> 503 key_source_unavailable
         KeySource keysDown = (iss, kid) -> {
             throw new IllegalStateException("JWKS endpoint: connection refused");
@@ -98,8 +101,12 @@ final class TestApp implements ServletContainerInitializer {
                 })).build()), "/infra/resp-ledger-down/*");
 
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
+        // (its exec_act resolver fails: the default is used)
         FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra().keySource(callerKeys())
-                .responseSigner(EctSigner.builder(serverKey).build()).build()));
+                .responseSigner(EctSigner.builder(serverKey).build())
+                .responseExecAct(r -> {
+                    throw new IllegalStateException("resolver bug");
+                }).build()));
         requestOnly.setAsyncSupported(true);
         requestOnly.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/request-only/*");
 

@@ -151,6 +151,29 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the key of ({@code wid}, {@code jti}) so the token may be presented again; the
+     * verifier calls it when the ledger append (V-15) failed after the key was recorded. Only the
+     * instance that just recorded the key calls it (SET NX admits one), so it never removes a key
+     * another instance depends on.
+     *
+     * @throws EctUnavailableException {@code replay_store_unavailable} when Redis cannot be reached
+     *     (the key then stays until it expires)
+     */
+    @Override
+    public void forget(String wid, String jti) {
+        Objects.requireNonNull(jti, "jti");
+        try (Jedis j = pool.getResource()) {
+            j.del(key(prefix, wid, jti));
+        } catch (RuntimeException e) {
+            if (e instanceof JedisConnectionException) {
+                pool.clear();
+            }
+            throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE,
+                    "replay store " + target + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
     private boolean setIfAbsent(String key, String nonce, long ttlMillis, boolean retry) {
         try (Jedis j = pool.getResource()) {
             if ("OK".equals(j.set(key, nonce, SetParams.setParams().nx().px(ttlMillis)))) {

@@ -60,6 +60,23 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void forgetReleasesTheKeySoTheTokenMayBePresentedAgain() {
+        String wid = uuid();
+        String jti = uuid();
+        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
+        store.forget(wid, jti);
+        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isFalse();
+        store.forget(null, uuid()); // an absent key is fine
+        assertThatThrownBy(() -> store.forget(wid, null)).hasMessage("jti");
+        int port = RedisServerProcess.freePort();
+        try (RedisReplayStore down = RedisReplayStore.fromUrl("redis://127.0.0.1:" + port)) {
+            assertThatThrownBy(() -> down.forget(wid, jti)).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE));
+        }
+    }
+
+    @Test
     void keyIsPerWorkflowAndAbsentWidIsGlobal() { // P-01
         String jti = uuid();
         assertThat(store.checkAndRecord(uuid(), jti, NOW.plusSeconds(60))).isTrue();

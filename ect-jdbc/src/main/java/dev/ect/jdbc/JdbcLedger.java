@@ -1,0 +1,591 @@
+package dev.ect.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ect.core.Ect;
+import dev.ect.core.EctError;
+import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.jdbc.internal.Codec;
+import dev.ect.jdbc.internal.Schema;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An audit ledger on PostgreSQL that several JVMs share (profile section 8): the ECT store of their
+ * DAG checks and the record of every ECT they accepted.
+ *
+ * <ul>
+ *   <li><b>L-01 append-only</b>, enforced by the database: triggers refuse every {@code UPDATE},
+ *       {@code DELETE} and {@code TRUNCATE} of the ledger table, whoever issues it.
+ *   <li><b>L-02 one hash chain</b>, also under concurrent appends from many JVMs: each append runs
+ *       in one transaction that first takes a transaction-scoped advisory lock
+ *       ({@code pg_advisory_xact_lock}) keyed by the ledger table, then reads the head, inserts
+ *       {@code seq + 1} with the head's hash as {@code prev_hash}, and commits (which releases the
+ *       lock). A trigger also refuses any row that does not continue the chain, so even a writer
+ *       that bypasses this class cannot fork it.
+ *   <li><b>L-05 durable</b>: an entry is returned only after its transaction committed.
+ *   <li><b>L-06 / G-01</b>: {@code (wid, jti)} is unique (an absent {@code wid} is stored as
+ *       {@code ''}); a second append is {@code dag_duplicate_jti}.
+ *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
+ *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
+ * </ul>
+ *
+ * <p><b>Fails closed.</b> When the database cannot be reached, or a statement exceeds its timeout,
+ * {@link #append} and every lookup (including the DAG check's {@link #findByJti}) throw
+ * {@link EctUnavailableException} with {@code ledger_unavailable} (HTTP 503): an ECT is never
+ * accepted without its entry. Connecting is bounded by the connect timeout (default 1 s), each
+ * statement by {@code statement_timeout} (default 2 s), and a dead socket by the driver's socket
+ * timeout (statement timeout + 5 s).
+ *
+ * <p><b>Recovers by itself.</b> The schema is created or migrated at construction; if the database
+ * is down then, it is retried on each call until it succeeds. Broken pooled connections are dropped
+ * by the pool (HikariCP); a call that failed on a broken connection is retried once on a fresh one,
+ * and an append retried that way recognizes its own committed entry instead of reporting a duplicate.
+ *
+ * <p>Thread-safe. {@link #close()} closes the connection pool.
+ */
+public final class JdbcLedger implements AuditLedger, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
+
+    /** The default schema. */
+    public static final String DEFAULT_SCHEMA = "public";
+    /** The default table name prefix: tables {@code ect_ledger} and {@code ect_schema_version}. */
+    public static final String DEFAULT_TABLE_PREFIX = "ect_";
+    /** The default bound on opening a connection (and on waiting for a pooled one): 1 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** The default {@code statement_timeout} of every statement: 2 s. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+    /** The default most pooled connections: 8. */
+    public static final int DEFAULT_MAX_POOL_SIZE = 8;
+    /** The default bound of {@link #ancestors(String, int)} used by callers that have none: 10,000. */
+    public static final int DEFAULT_MAX_ANCESTORS = 10_000;
+
+    private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
+
+    private final HikariDataSource pool;
+    private final Schema schema;
+    private final Clock clock;
+    private final String table;
+    private final String target;
+    private final AtomicBoolean migrated = new AtomicBoolean();
+    private final AtomicBoolean available = new AtomicBoolean(true);
+
+    private JdbcLedger(Builder b) {
+        this.schema = new Schema(b.schema != null ? b.schema : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
+        this.clock = b.clock;
+        this.table = schema.ledgerTable();
+        this.target = JdbcUrls.redact(b.url) + " " + table;
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("ect-ledger-" + schema.schema() + "-" + schema.prefix() + "ledger");
+        hc.setDriverClassName("org.postgresql.Driver");
+        hc.setJdbcUrl(b.url);
+        hc.setMaximumPoolSize(b.maxPoolSize);
+        hc.setMinimumIdle(Math.min(2, b.maxPoolSize));
+        hc.setConnectionTimeout(Math.max(250, b.connectTimeout.toMillis()));
+        hc.setValidationTimeout(Math.max(250, Math.min(b.connectTimeout.toMillis(), 1000)));
+        hc.setInitializationFailTimeout(-1); // start without the database; calls fail closed until it is up
+        hc.setConnectionInitSql("SET statement_timeout = " + b.statementTimeout.toMillis());
+        int connectSeconds = (int) Math.max(1, (b.connectTimeout.toMillis() + 999) / 1000);
+        hc.addDataSourceProperty("connectTimeout", connectSeconds);
+        hc.addDataSourceProperty("loginTimeout", connectSeconds);
+        hc.addDataSourceProperty("socketTimeout", (int) (b.statementTimeout.toSeconds() + 5));
+        hc.addDataSourceProperty("tcpKeepAlive", true);
+        hc.addDataSourceProperty("ApplicationName", "ect-ledger");
+        this.pool = new HikariDataSource(hc);
+        try {
+            ensureSchema();
+        } catch (EctUnavailableException e) {
+            LOG.warn("ledger {} not reachable at start; will create/migrate the schema on first use: {}", target, e.getMessage());
+        }
+    }
+
+    /**
+     * A ledger with every default for a PostgreSQL JDBC URL, e.g.
+     * {@code jdbc:postgresql://127.0.0.1:5432/ect?user=ect&password=...}; the URL's
+     * {@code currentSchema} parameter, when present, is the schema.
+     */
+    public static JdbcLedger fromUrl(String jdbcUrl) { return builder(jdbcUrl).build(); }
+
+    /**
+     * A builder for a PostgreSQL JDBC URL ({@code jdbc:postgresql://host[:port]/database?...}).
+     *
+     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL (the message never shows a password)
+     */
+    public static Builder builder(String jdbcUrl) { return new Builder(jdbcUrl); }
+
+    /** The schema-qualified ledger table, e.g. {@code public.ect_ledger}. */
+    public String table() { return table; }
+
+    /** The pooled data source (for health checks and operators' queries; never to write to the ledger). */
+    public DataSource dataSource() { return pool; }
+
+    // ---------------------------------------------------------------- append (V-15, L-01, L-02, L-05, L-06)
+
+    @Override
+    public LedgerEntry append(Ect ect, String compact) {
+        Objects.requireNonNull(ect, "ect");
+        Objects.requireNonNull(compact, "compact");
+        return call("append", retry -> {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    LedgerEntry e = appendIn(c, ect, compact, retry);
+                    c.commit();
+                    return e;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, Schema.APPEND_LOCK_CLASS);
+            lock.setString(2, table);
+            lock.execute();
+        }
+        String wid = ect.wid() == null ? "" : ect.wid();
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
+            q.setString(1, wid);
+            q.setString(2, ect.jti());
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    LedgerEntry existing = entry(rs);
+                    if (retry && existing.compact().equals(compact)) {
+                        return existing; // our first attempt committed before the connection broke
+                    }
+                    throw duplicate(ect);
+                }
+            }
+        }
+        long seq = 1;
+        String prev = LedgerEntry.GENESIS_HASH;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1")) {
+            if (rs.next()) {
+                seq = rs.getLong(1) + 1;
+                prev = rs.getString(2);
+            }
+        }
+        // timestamptz holds microseconds: truncate first so the stored entry hashes the same
+        Instant recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        LedgerEntry unhashed = new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(),
+                recordedAt, prev, null);
+        LedgerEntry entry = Codec.withHash(unhashed);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ins.setLong(1, entry.seq());
+            ins.setString(2, entry.jti());
+            ins.setString(3, wid);
+            ins.setString(4, entry.iss());
+            ins.setString(5, entry.execAct());
+            ins.setArray(6, c.createArrayOf("text", entry.pred().toArray()));
+            ins.setTimestamp(7, Timestamp.from(entry.recordedAt()));
+            ins.setString(8, entry.compact());
+            ins.setString(9, entry.prevHash());
+            ins.setString(10, entry.hash());
+            ins.executeUpdate();
+        }
+        return entry;
+    }
+
+    private static EctRejectedException duplicate(Ect ect) {
+        return new EctRejectedException(EctError.of(ReasonCode.DAG_DUPLICATE_JTI, "L-06",
+                "jti " + ect.jti() + " is already in the ledger" + (ect.wid() == null ? "" : " for workflow " + ect.wid())));
+    }
+
+    // ---------------------------------------------------------------- lookups (L-03)
+
+    /** All ECTs with this {@code jti}, in any workflow, oldest first (the DAG check's store, V-13). */
+    @Override
+    public List<Ect> findByJti(String jti) {
+        Objects.requireNonNull(jti, "jti");
+        List<Ect> out = new ArrayList<>();
+        for (LedgerEntry e : entriesByJti(jti)) {
+            out.add(Codec.toEct(e.compact()));
+        }
+        return out;
+    }
+
+    /** The entries with this {@code jti}, in any workflow, in chain order (L-03). */
+    public List<LedgerEntry> entriesByJti(String jti) {
+        Objects.requireNonNull(jti, "jti");
+        return query("lookup by jti", "SELECT " + COLUMNS + " FROM " + table + " WHERE jti = ? ORDER BY seq", jti);
+    }
+
+    /** Every entry of a workflow, in chain order; a null {@code wid} means the entries without one (L-03). */
+    public List<LedgerEntry> entriesOfWorkflow(String wid) {
+        return query("lookup by wid", "SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? ORDER BY seq", wid == null ? "" : wid);
+    }
+
+    /** Entries {@code fromSeq} .. {@code fromSeq + limit - 1}, in chain order (paging through the ledger). */
+    public List<LedgerEntry> entries(long fromSeq, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        return call("read entries", retry -> {
+            try (Connection c = pool.getConnection();
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE seq >= ? ORDER BY seq LIMIT ?")) {
+                q.setLong(1, fromSeq);
+                q.setInt(2, limit);
+                return list(q);
+            }
+        });
+    }
+
+    /**
+     * The ancestors of the entry (or entries) with this {@code jti}: every entry reachable through
+     * {@code pred} within the same workflow, in chain order, found by one recursive query (L-03).
+     *
+     * @param limit the most ancestors to return; more than that is an error, so a caller never
+     *     mistakes a cut-off walk for the whole DAG
+     * @throws IllegalStateException when there are more than {@code limit} ancestors
+     */
+    public List<LedgerEntry> ancestors(String jti, int limit) {
+        Objects.requireNonNull(jti, "jti");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        String sql = "WITH RECURSIVE anc(seq, jti, wid, pred) AS ("
+                + " SELECT p.seq, p.jti, p.wid, p.pred FROM " + table + " s JOIN " + table + " p"
+                + "   ON p.wid = s.wid AND p.jti = ANY(s.pred) WHERE s.jti = ?"
+                + " UNION"
+                + " SELECT p.seq, p.jti, p.wid, p.pred FROM anc a JOIN " + table + " p"
+                + "   ON p.wid = a.wid AND p.jti = ANY(a.pred)"
+                + ") SELECT " + prefixed("t") + " FROM " + table + " t WHERE t.seq IN (SELECT seq FROM anc LIMIT ?) ORDER BY t.seq";
+        List<LedgerEntry> found = call("ancestors", retry -> {
+            try (Connection c = pool.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+                q.setString(1, jti);
+                q.setInt(2, limit + 1);
+                return list(q);
+            }
+        });
+        if (found.size() > limit) {
+            throw new IllegalStateException("the ancestors of " + jti + " exceed the limit of " + limit);
+        }
+        return found;
+    }
+
+    /** The number of entries (the head's {@code seq}). */
+    public long size() {
+        return call("size", retry -> {
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * Walks every entry in chain order and recomputes each hash (L-04): the result names the first
+     * entry whose {@code seq}, {@code prev_hash} or {@code hash} does not fit. Streams the table, so
+     * it runs in constant memory; the statement timeout does not apply to it.
+     */
+    public ChainCheck verifyChain() {
+        return call("verify chain", retry -> {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
+                c.setReadOnly(true);
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL statement_timeout = 0");
+                    st.setFetchSize(500);
+                    long expected = 1;
+                    String prev = LedgerEntry.GENESIS_HASH;
+                    try (ResultSet rs = st.executeQuery("SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq")) {
+                        while (rs.next()) {
+                            LedgerEntry e = entry(rs);
+                            String problem = e.seq() != expected ? "seq " + e.seq() + " where " + expected + " was expected"
+                                    : !e.prevHash().equals(prev) ? "prev_hash does not match the hash of entry " + (expected - 1)
+                                    : !Codec.withHash(e).hash().equals(e.hash()) ? "hash does not match the entry's content"
+                                    : null;
+                            if (problem != null) {
+                                c.rollback();
+                                return ChainCheck.broken(expected - 1, e.seq(), problem);
+                            }
+                            prev = e.hash();
+                            expected++;
+                        }
+                    }
+                    c.rollback();
+                    return ChainCheck.valid(expected - 1, prev);
+                } finally {
+                    c.setReadOnly(false);
+                    c.setAutoCommit(true);
+                }
+            }
+        });
+    }
+
+    /** True when the database answers within the timeouts; for health checks. Never throws. */
+    public boolean isAvailable() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Closes the connection pool. */
+    @Override
+    public void close() { pool.close(); }
+
+    @Override
+    public String toString() { return "JdbcLedger{" + target + "}"; }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(boolean retry) throws SQLException;
+    }
+
+    /**
+     * Runs the work, creating the schema first when that has not succeeded yet. A failure on a
+     * broken connection is retried once on a fresh one; anything else that is not the token's
+     * fault is {@code ledger_unavailable}.
+     */
+    private <T> T call(String what, Work<T> work) {
+        try {
+            ensureSchema();
+            T result;
+            try {
+                result = work.run(false);
+            } catch (SQLException e) {
+                if (!isBrokenConnection(e)) {
+                    throw e;
+                }
+                LOG.debug("ledger {}: {} failed on a broken connection, retrying once: {}", target, what, e.toString());
+                result = work.run(true);
+            }
+            if (available.compareAndSet(false, true)) {
+                LOG.info("ledger {} is reachable again", target);
+            }
+            return result;
+        } catch (EctRejectedException e) {
+            throw e;
+        } catch (EctUnavailableException e) {
+            markDown(e);
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            markDown(e);
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                    "ledger " + target + ": " + what + " failed: " + describe(e), e);
+        }
+    }
+
+    private void markDown(Exception e) {
+        if (available.compareAndSet(true, false)) {
+            LOG.warn("ledger {} is unavailable, refusing ECTs (503 ledger_unavailable): {}", target, describe(e));
+        }
+    }
+
+    private void ensureSchema() {
+        if (migrated.get()) {
+            return;
+        }
+        synchronized (migrated) {
+            if (migrated.get()) {
+                return;
+            }
+            try (Connection c = pool.getConnection()) {
+                int before = schema.migrate(c);
+                if (before < Schema.LATEST) {
+                    LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                }
+                migrated.set(true);
+            } catch (SQLException | RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                        "ledger " + target + ": creating the schema failed: " + describe(e), e);
+            }
+        }
+    }
+
+    /** SQLState class 08 (connection exception), 57P01..03 (server shutting down / restarting). */
+    static boolean isBrokenConnection(SQLException e) {
+        if (e instanceof SQLTransientConnectionException) {
+            return false; // the pool could not get a connection in time: retrying would only wait again
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
+        return e.getClass().getSimpleName() + state + ": " + e.getMessage();
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private List<LedgerEntry> query(String what, String sql, String arg) {
+        return call(what, retry -> {
+            try (Connection c = pool.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+                q.setString(1, arg);
+                return list(q);
+            }
+        });
+    }
+
+    private static List<LedgerEntry> list(PreparedStatement q) throws SQLException {
+        List<LedgerEntry> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.add(entry(rs));
+            }
+        }
+        out.sort(Comparator.comparingLong(LedgerEntry::seq));
+        return out;
+    }
+
+    private static String prefixed(String alias) {
+        StringBuilder sb = new StringBuilder();
+        for (String col : COLUMNS.split(", ")) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(alias).append('.').append(col);
+        }
+        return sb.toString();
+    }
+
+    private static LedgerEntry entry(ResultSet rs) throws SQLException {
+        Array pred = rs.getArray("pred");
+        String wid = rs.getString("wid");
+        return new LedgerEntry(rs.getLong("seq"), rs.getString("compact"), rs.getString("jti"), wid.isEmpty() ? null : wid,
+                rs.getString("iss"), rs.getString("exec_act"), Arrays.asList((String[]) pred.getArray()),
+                rs.getTimestamp("recorded_at").toInstant(), rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    /**
+     * Options of a {@link JdbcLedger}. Every option has a default; each may be set once.
+     */
+    public static final class Builder {
+        private final String url;
+        private String schema;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private Clock clock = Clock.systemUTC();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+        private boolean prefixSet;
+        private boolean clockSet;
+        private boolean connectSet;
+        private boolean statementSet;
+        private boolean poolSet;
+
+        private Builder(String url) {
+            Objects.requireNonNull(url, "jdbcUrl cannot be null");
+            this.url = JdbcUrls.check(url.trim());
+        }
+
+        /**
+         * The schema of the ledger's tables, created when missing; default the URL's
+         * {@code currentSchema}, else {@value #DEFAULT_SCHEMA}. A lowercase SQL identifier.
+         */
+        public Builder schema(String s) {
+            Objects.requireNonNull(s, "schema cannot be null");
+            if (schema != null) {
+                throw new IllegalStateException("schema was already set");
+            }
+            new Schema(s, DEFAULT_TABLE_PREFIX); // validates
+            schema = s;
+            return this;
+        }
+
+        /** The prefix of the table names (empty allowed); default {@value #DEFAULT_TABLE_PREFIX}. */
+        public Builder tablePrefix(String p) {
+            Objects.requireNonNull(p, "tablePrefix cannot be null");
+            new Schema(DEFAULT_SCHEMA, p); // validates
+            prefixSet = once(prefixSet, "tablePrefix");
+            tablePrefix = p;
+            return this;
+        }
+
+        /** The clock of the entries' {@code recordedAt}; default the system UTC clock. */
+        public Builder clock(Clock c) {
+            Objects.requireNonNull(c, "clock cannot be null");
+            clockSet = once(clockSet, "clock");
+            clock = c;
+            return this;
+        }
+
+        /** The bound on opening a connection and on waiting for a pooled one; default 1 s (at least 250 ms is used). */
+        public Builder connectTimeout(Duration d) {
+            Duration v = positive(d, "connectTimeout");
+            connectSet = once(connectSet, "connectTimeout");
+            connectTimeout = v;
+            return this;
+        }
+
+        /** PostgreSQL's {@code statement_timeout} for every statement (lock waits included); default 2 s. */
+        public Builder statementTimeout(Duration d) {
+            Duration v = positive(d, "statementTimeout");
+            statementSet = once(statementSet, "statementTimeout");
+            statementTimeout = v;
+            return this;
+        }
+
+        /** The most pooled connections; default 8. */
+        public Builder maxPoolSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxPoolSize must be >= 1");
+            }
+            poolSet = once(poolSet, "maxPoolSize");
+            maxPoolSize = n;
+            return this;
+        }
+
+        private static boolean once(boolean set, String name) {
+            if (set) {
+                throw new IllegalStateException(name + " was already set");
+            }
+            return true;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name + " cannot be null");
+            if (d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms");
+            }
+            return d;
+        }
+
+        /**
+         * Builds the ledger and creates or migrates its schema. Does not fail when the database is
+         * down: calls then fail with {@code ledger_unavailable} until it is back.
+         */
+        public JdbcLedger build() { return new JdbcLedger(this); }
+    }
+}

@@ -6,6 +6,8 @@ import dev.ect.core.replay.ReplayStore;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,8 +113,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     public static RedisReplayStore fromUrl(String url) { return builder(url).build(); }
 
     /**
-     * A builder for the URL {@code redis://[[user]:password@]host[:port][/db]} ({@code rediss://}
-     * for TLS); port default 6379, database default 0.
+     * A builder for the URL {@code redis://[[user]:password@]host[:port][/db][?options]}
+     * ({@code rediss://} for TLS); port default 6379, database default 0. Options, so that one
+     * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
+     * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections};
+     * e.g. {@code redis://redis:6379/0?keyPrefix=orders:replay:&commandTimeout=250}. An unknown
+     * option is an error. Builder setters override URL options.
      *
      * @throws IllegalArgumentException when the URL is not a Redis URL (the message never shows a password)
      */
@@ -272,6 +278,36 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 throw new IllegalArgumentException("the Redis URL's path must be a database number, e.g. /0");
             }
             this.uri = u;
+            applyQuery(u.getRawQuery());
+        }
+
+        /** URL query options, so ECT_REDIS_URL alone can configure a deployment; setters override them. */
+        private void applyQuery(String query) {
+            if (query == null || query.isEmpty()) {
+                return;
+            }
+            for (String kv : query.split("&")) {
+                int eq = kv.indexOf('=');
+                String name = eq < 0 ? kv : kv.substring(0, eq);
+                String value = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                try {
+                    switch (name) {
+                        case "keyPrefix" -> keyPrefix = value;
+                        case "connectTimeout" -> connectTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "connectTimeout");
+                        case "commandTimeout" -> commandTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "commandTimeout");
+                        case "maxConnections" -> {
+                            maxConnections = Integer.parseInt(value);
+                            if (maxConnections < 1) {
+                                throw new IllegalArgumentException("maxConnections must be >= 1");
+                            }
+                        }
+                        default -> throw new IllegalArgumentException("unknown Redis URL option '" + name
+                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("the Redis URL option " + name + " must be a number", e);
+                }
+            }
         }
 
         /** The clock that turns {@code keepUntil} into a TTL; default the system UTC clock. */

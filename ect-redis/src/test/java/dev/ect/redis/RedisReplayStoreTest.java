@@ -141,6 +141,31 @@ class RedisReplayStoreTest {
     }
 
     @Test
+    void urlOptionsConfigureTheStoreAndSettersOverrideThem() {
+        String jti = uuid();
+        String prefix = PREFIX + "url:x%:";
+        String encoded = prefix.replace("%", "%25");
+        try (RedisReplayStore s = RedisReplayStore.builder(TestRedis.URL + "/0?keyPrefix=" + encoded
+                + "&connectTimeout=2000&commandTimeout=1500&maxConnections=4").clock(CLOCK).build();
+             Jedis j = TestRedis.connect()) {
+            assertThat(s.keyPrefix()).isEqualTo(prefix);
+            assertThat(s.checkAndRecord(null, jti, NOW.plusSeconds(60))).isTrue();
+            assertThat(j.exists(prefix + ":" + jti)).isTrue();
+        }
+        try (RedisReplayStore s = RedisReplayStore.builder(TestRedis.URL + "?keyPrefix=a:").keyPrefix("b:").build()) {
+            assertThat(s.keyPrefix()).isEqualTo("b:");
+        }
+        assertThatThrownBy(() -> RedisReplayStore.builder(TestRedis.URL + "?commandTimout=5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown Redis URL option 'commandTimout'");
+        assertThatThrownBy(() -> RedisReplayStore.builder(TestRedis.URL + "?commandTimeout=soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("commandTimeout must be a number");
+        assertThatThrownBy(() -> RedisReplayStore.builder(TestRedis.URL + "?connectTimeout=0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout must be at least 1 ms");
+        assertThatThrownBy(() -> RedisReplayStore.builder(TestRedis.URL + "?maxConnections=0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConnections must be >= 1");
+    }
+
+    @Test
     void defaultPrefixIsEctReplay() {
         String jti = uuid();
         String wid = uuid();

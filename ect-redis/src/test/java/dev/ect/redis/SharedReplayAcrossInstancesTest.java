@@ -7,6 +7,7 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -35,8 +36,9 @@ class SharedReplayAcrossInstancesTest {
 
     @BeforeEach
     void start() {
-        store1 = RedisReplayStore.builder(TestRedis.URL).keyPrefix(PREFIX).build();
-        store2 = RedisReplayStore.builder(TestRedis.URL).keyPrefix(PREFIX).build();
+        // generous timeouts: this test is about sharing, not about timeouts, and CI machines are small
+        store1 = RedisReplayStore.builder(TestRedis.URL).keyPrefix(PREFIX).commandTimeout(Duration.ofSeconds(5)).build();
+        store2 = RedisReplayStore.builder(TestRedis.URL).keyPrefix(PREFIX).commandTimeout(Duration.ofSeconds(5)).build();
         instance1 = tokens.verifier(store1);
         instance2 = tokens.verifier(store2);
     }

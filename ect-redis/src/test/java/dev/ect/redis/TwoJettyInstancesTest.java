@@ -113,7 +113,8 @@ class TwoJettyInstancesTest {
 
     @Test
     void clientsRacingTheSameTokensAgainstBothReplicasGetEachAcceptedExactlyOnce() throws Exception { // P-02, P-04
-        URI[] replicas = {start(TestRedis.URL), start(TestRedis.URL)};
+        // generous timeouts (URL options): this test is about sharing, not timeouts
+        URI[] replicas = {start(TestRedis.URL + "?commandTimeout=5000"), start(TestRedis.URL + "?commandTimeout=5000")};
         int tokenCount = 60;
         int threads = 4;
         List<String> all = new ArrayList<>();

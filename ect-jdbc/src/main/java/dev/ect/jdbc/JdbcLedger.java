@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -56,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fails closed.</b> When the database cannot be reached, or a statement exceeds its timeout,
  * {@link #append} and every lookup (including the DAG check's {@link #findByJti}) throw
  * {@link EctUnavailableException} with {@code ledger_unavailable} (HTTP 503): an ECT is never
- * accepted without its entry. Connecting is bounded by the connect timeout (default 1 s), each
- * statement by {@code statement_timeout} (default 2 s), and a dead socket by the driver's socket
+ * accepted without its entry. Connecting is bounded by the connect timeout (default 2 s), each
+ * statement by {@code statement_timeout} (default 5 s), and a dead socket by the driver's socket
  * timeout (statement timeout + 5 s).
  *
  * <p><b>Recovers by itself.</b> The schema is created or migrated at construction; if the database
@@ -74,10 +75,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public static final String DEFAULT_SCHEMA = "public";
     /** The default table name prefix: tables {@code ect_ledger} and {@code ect_schema_version}. */
     public static final String DEFAULT_TABLE_PREFIX = "ect_";
-    /** The default bound on opening a connection (and on waiting for a pooled one): 1 s. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    /** The default {@code statement_timeout} of every statement: 2 s. */
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+    /** The default bound on opening a connection (and on waiting for a pooled one): 2 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** The default {@code statement_timeout} of every statement, waits for the chain head included: 5 s. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
     /** The default bound of {@link #ancestors(String, int)} used by callers that have none: 10,000. */
@@ -94,7 +95,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final AtomicBoolean available = new AtomicBoolean(true);
 
     private JdbcLedger(Builder b) {
-        this.schema = new Schema(b.schema != null ? b.schema : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
+        this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
+                : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
         this.clock = b.clock;
         this.table = schema.ledgerTable();
         this.target = JdbcUrls.redact(b.url) + " " + table;
@@ -131,6 +133,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     /**
      * A builder for a PostgreSQL JDBC URL ({@code jdbc:postgresql://host[:port]/database?...}).
+     * Besides the driver's own parameters the URL may carry this ledger's options, so that one
+     * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
+     * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
+     * (milliseconds), {@code ect.maxPoolSize}; they are removed before the URL reaches the driver.
+     * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
+     * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
      * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL (the message never shows a password)
      */
@@ -494,6 +502,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public static final class Builder {
         private final String url;
         private String schema;
+        private String urlSchema;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private Clock clock = Clock.systemUTC();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -507,7 +516,31 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
         private Builder(String url) {
             Objects.requireNonNull(url, "jdbcUrl cannot be null");
-            this.url = JdbcUrls.check(url.trim());
+            Map.Entry<String, Map<String, String>> split = JdbcUrls.splitOptions(JdbcUrls.check(url.trim()));
+            this.url = split.getKey();
+            split.getValue().forEach(this::option);
+        }
+
+        /** An {@code ect.*} URL option, so ECT_JDBC_URL alone can configure a deployment; setters override it. */
+        private void option(String name, String value) {
+            try {
+                switch (name) {
+                    case "schema" -> urlSchema = new Schema(value, DEFAULT_TABLE_PREFIX).schema();
+                    case "tablePrefix" -> tablePrefix = new Schema(DEFAULT_SCHEMA, value).prefix();
+                    case "connectTimeout" -> connectTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "connectTimeout");
+                    case "statementTimeout" -> statementTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "statementTimeout");
+                    case "maxPoolSize" -> {
+                        maxPoolSize = Integer.parseInt(value);
+                        if (maxPoolSize < 1) {
+                            throw new IllegalArgumentException("maxPoolSize must be >= 1");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
+                            + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
+            }
         }
 
         /**
@@ -541,7 +574,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return this;
         }
 
-        /** The bound on opening a connection and on waiting for a pooled one; default 1 s (at least 250 ms is used). */
+        /** The bound on opening a connection and on waiting for a pooled one; default 2 s (at least 250 ms is used). */
         public Builder connectTimeout(Duration d) {
             Duration v = positive(d, "connectTimeout");
             connectSet = once(connectSet, "connectTimeout");
@@ -549,7 +582,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return this;
         }
 
-        /** PostgreSQL's {@code statement_timeout} for every statement (lock waits included); default 2 s. */
+        /** PostgreSQL's {@code statement_timeout} for every statement (lock waits included); default 5 s. */
         public Builder statementTimeout(Duration d) {
             Duration v = positive(d, "statementTimeout");
             statementSet = once(statementSet, "statementTimeout");

@@ -22,7 +22,8 @@ public final class AppendMain {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[2]);
         EctSigner signer = Agents.signer(Clock.systemUTC());
-        try (JdbcLedger ledger = JdbcLedger.builder(args[0]).schema(args[1]).maxPoolSize(2).build();
+        try (JdbcLedger ledger = JdbcLedger.builder(args[0]).schema(args[1]).maxPoolSize(2)
+                .statementTimeout(java.time.Duration.ofSeconds(60)).connectTimeout(java.time.Duration.ofSeconds(30)).build();
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             SignedEct[] tokens = new SignedEct[n];
             for (int i = 0; i < n; i++) {

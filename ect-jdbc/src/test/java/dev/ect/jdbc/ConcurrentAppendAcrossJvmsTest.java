@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConcurrentAppendAcrossJvmsTest {
     static final String SCHEMA = TestDb.uniqueSchema(ConcurrentAppendAcrossJvmsTest.class);
+    /** Timeouts far above any lock wait here: this test is about the chain, not timeouts (CI machines are small). */
+    static final String GENEROUS = "&ect.statementTimeout=60000&ect.connectTimeout=30000";
 
     @TempDir
     Path dir;
@@ -87,8 +89,8 @@ class ConcurrentAppendAcrossJvmsTest {
         int threads = 6;
         int perThread = 40;
         EctSigner signer = Agents.signer(Clock.systemUTC());
-        try (JdbcLedger one = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).maxPoolSize(3).build();
-             JdbcLedger two = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).maxPoolSize(3).build()) {
+        try (JdbcLedger one = JdbcLedger.builder(TestDb.URL + GENEROUS).schema(SCHEMA).maxPoolSize(3).build();
+             JdbcLedger two = JdbcLedger.builder(TestDb.URL + GENEROUS).schema(SCHEMA).maxPoolSize(3).build()) {
             List<SignedEct> tokens = new ArrayList<>();
             for (int i = 0; i < threads * perThread; i++) {
                 tokens.add(Agents.mint(signer, Agents.A, Agents.B, Agents.uuid(), List.of()));

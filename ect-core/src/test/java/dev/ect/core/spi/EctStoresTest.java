@@ -44,9 +44,9 @@ class EctStoresTest {
 
         @Override public List<Ect> findByJti(String jti) { return List.of(); }
 
-        @Override public void close() throws Exception {
+        @Override public void close() {
             closed = true;
-            throw new Exception("close failure is logged, not thrown");
+            throw new IllegalStateException("close failure is logged, not thrown");
         }
     }
 

@@ -8,8 +8,8 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.jdbc.internal.Codec;
 import dev.ect.jdbc.internal.Schema;
 import java.sql.Array;
 import java.sql.Connection;
@@ -22,13 +22,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -54,6 +56,10 @@ import org.slf4j.LoggerFactory;
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
  * </ul>
  *
+ * <p>Entries are made by {@link LedgerEntry#create} and checked by {@link ChainVerification}: the
+ * same canonical bytes and hash chain as {@code FileLedger} and {@code InMemoryLedger}, so a
+ * chain exported from one can be checked against another.
+ *
  * <p><b>Fails closed.</b> When the database cannot be reached, or a statement exceeds its timeout,
  * {@link #append} and every lookup (including the DAG check's {@link #findByJti}) throw
  * {@link EctUnavailableException} with {@code ledger_unavailable} (HTTP 503): an ECT is never
@@ -65,6 +71,9 @@ import org.slf4j.LoggerFactory;
  * is down then, it is retried on each call until it succeeds. Broken pooled connections are dropped
  * by the pool (HikariCP); a call that failed on a broken connection is retried once on a fresh one,
  * and an append retried that way recognizes its own committed entry instead of reporting a duplicate.
+ * After a connection-level failure, calls open a direct connection instead of waiting for the pool
+ * (whose reconnect back-off grows to 5 s): they fail fast while the database is down and succeed
+ * on the first call once it is back; then the pool takes over again.
  *
  * <p>Thread-safe. {@link #close()} closes the connection pool.
  */
@@ -81,8 +90,6 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
-    /** The default bound of {@link #ancestors(String, int)} used by callers that have none: 10,000. */
-    public static final int DEFAULT_MAX_ANCESTORS = 10_000;
 
     private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
 
@@ -92,7 +99,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String table;
     private final String target;
     private final AtomicBoolean migrated = new AtomicBoolean();
-    private final AtomicBoolean available = new AtomicBoolean(true);
+    /** False after a connection-level failure: calls then open a direct connection (fail fast, recover at once). */
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final org.postgresql.Driver driver = new org.postgresql.Driver();
+    private final String driverUrl;
+    private final Properties connectionProperties = new Properties();
+    private final long statementTimeoutMillis;
 
     private JdbcLedger(Builder b) {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
@@ -111,16 +123,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         hc.setInitializationFailTimeout(-1); // start without the database; calls fail closed until it is up
         hc.setConnectionInitSql("SET statement_timeout = " + b.statementTimeout.toMillis());
         int connectSeconds = (int) Math.max(1, (b.connectTimeout.toMillis() + 999) / 1000);
-        hc.addDataSourceProperty("connectTimeout", connectSeconds);
-        hc.addDataSourceProperty("loginTimeout", connectSeconds);
-        hc.addDataSourceProperty("socketTimeout", (int) (b.statementTimeout.toSeconds() + 5));
-        hc.addDataSourceProperty("tcpKeepAlive", true);
-        hc.addDataSourceProperty("ApplicationName", "ect-ledger");
+        connectionProperties.setProperty("connectTimeout", String.valueOf(connectSeconds));
+        connectionProperties.setProperty("loginTimeout", String.valueOf(connectSeconds));
+        connectionProperties.setProperty("socketTimeout", String.valueOf(b.statementTimeout.toSeconds() + 5));
+        connectionProperties.setProperty("tcpKeepAlive", "true");
+        connectionProperties.setProperty("ApplicationName", "ect-ledger");
+        connectionProperties.forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
+        this.driverUrl = b.url;
+        this.statementTimeoutMillis = b.statementTimeout.toMillis();
         this.pool = new HikariDataSource(hc);
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
             LOG.warn("ledger {} not reachable at start; will create/migrate the schema on first use: {}", target, e.getMessage());
+            markUnreachable(e.getCause());
         }
     }
 
@@ -152,12 +168,23 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     // ---------------------------------------------------------------- append (V-15, L-01, L-02, L-05, L-06)
 
+    /**
+     * Appends the ECT as the next entry, in one transaction holding the chain-head lock (L-01,
+     * L-02), and returns after the commit (L-05).
+     *
+     * @throws EctRejectedException {@code dag_duplicate_jti} when ({@code wid}, {@code jti}) is
+     *     already present (L-06)
+     * @throws EctUnavailableException {@code ledger_unavailable} when the database failed; the
+     *     entry is then not in the ledger
+     * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
+     */
     @Override
     public LedgerEntry append(Ect ect, String compact) {
-        Objects.requireNonNull(ect, "ect");
-        Objects.requireNonNull(compact, "compact");
+        Objects.requireNonNull(ect, "ect cannot be null");
+        Objects.requireNonNull(compact, "compact cannot be null");
+        requireMatches(ect, compact); // the token's fault: before touching the database
         return call("append", retry -> {
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = connection()) {
                 c.setAutoCommit(false);
                 try {
                     LedgerEntry e = appendIn(c, ect, compact, retry);
@@ -200,11 +227,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 prev = rs.getString(2);
             }
         }
-        // timestamptz holds microseconds: truncate first so the stored entry hashes the same
-        Instant recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        LedgerEntry unhashed = new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(),
-                recordedAt, prev, null);
-        LedgerEntry entry = Codec.withHash(unhashed);
+        // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
+        LedgerEntry entry = LedgerEntry.create(seq, ect, compact, clock.instant(), prev);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
             ins.setLong(1, entry.seq());
             ins.setString(2, entry.jti());
@@ -221,6 +245,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         return entry;
     }
 
+    /** The compact token must decode to the ECT's claims, so the entry, the token and the decoded ECT agree. */
+    private static void requireMatches(Ect ect, String compact) {
+        if (ect.jti() == null) {
+            throw new IllegalArgumentException("the ECT has no jti");
+        }
+        Ect decoded = LedgerEntry.create(1, ect, compact, Instant.EPOCH, LedgerEntry.GENESIS_HASH).ect();
+        if (!decoded.sameClaims(ect)) {
+            throw new IllegalArgumentException("the compact token does not carry the claims of ECT " + ect.jti());
+        }
+    }
+
     private static EctRejectedException duplicate(Ect ect) {
         return new EctRejectedException(EctError.of(ReasonCode.DAG_DUPLICATE_JTI, "L-06",
                 "jti " + ect.jti() + " is already in the ledger" + (ect.wid() == null ? "" : " for workflow " + ect.wid())));
@@ -228,35 +263,63 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     // ---------------------------------------------------------------- lookups (L-03)
 
-    /** All ECTs with this {@code jti}, in any workflow, oldest first (the DAG check's store, V-13). */
+    /** All ECTs with this {@code jti}, in any workflow, in chain order: the DAG check's store (V-13). */
     @Override
     public List<Ect> findByJti(String jti) {
         Objects.requireNonNull(jti, "jti");
         List<Ect> out = new ArrayList<>();
-        for (LedgerEntry e : entriesByJti(jti)) {
-            out.add(Codec.toEct(e.compact()));
+        for (LedgerEntry e : findEntries(jti)) {
+            out.add(e.ect());
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The entries with this {@code jti}, in any workflow, in chain order (L-03). */
-    public List<LedgerEntry> entriesByJti(String jti) {
+    @Override
+    public List<LedgerEntry> findEntries(String jti) {
         Objects.requireNonNull(jti, "jti");
         return query("lookup by jti", "SELECT " + COLUMNS + " FROM " + table + " WHERE jti = ? ORDER BY seq", jti);
     }
 
-    /** Every entry of a workflow, in chain order; a null {@code wid} means the entries without one (L-03). */
+    /** The entry of ({@code wid}, {@code jti}) (L-03, L-06). */
+    @Override
+    public Optional<LedgerEntry> findEntry(String wid, String jti) {
+        Objects.requireNonNull(jti, "jti");
+        List<LedgerEntry> found = call("lookup by wid and jti", retry -> {
+            try (Connection c = connection();
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
+                q.setString(1, wid == null ? "" : wid);
+                q.setString(2, jti);
+                return list(q);
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /** Every entry of a workflow, in chain order; a null {@code wid} selects the entries without one (L-03). */
+    @Override
     public List<LedgerEntry> entriesOfWorkflow(String wid) {
         return query("lookup by wid", "SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? ORDER BY seq", wid == null ? "" : wid);
     }
 
-    /** Entries {@code fromSeq} .. {@code fromSeq + limit - 1}, in chain order (paging through the ledger). */
+    /**
+     * Entries {@code fromSeq} .. {@code fromSeq + limit - 1}, in chain order (paging, L-03).
+     *
+     * @throws IllegalArgumentException when {@code fromSeq < 1} or {@code limit < 0}
+     */
+    @Override
     public List<LedgerEntry> entries(long fromSeq, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1");
+        if (fromSeq < 1) {
+            throw new IllegalArgumentException("fromSeq must be >= 1");
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
+        }
+        if (limit == 0) {
+            return List.of();
         }
         return call("read entries", retry -> {
-            try (Connection c = pool.getConnection();
+            try (Connection c = connection();
                  PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE seq >= ? ORDER BY seq LIMIT ?")) {
                 q.setLong(1, fromSeq);
                 q.setInt(2, limit);
@@ -266,42 +329,50 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     }
 
     /**
-     * The ancestors of the entry (or entries) with this {@code jti}: every entry reachable through
-     * {@code pred} within the same workflow, in chain order, found by one recursive query (L-03).
+     * The ancestors of the entries with this {@code jti} (L-03): every entry reachable through
+     * {@code pred} within the same workflow, nearest first (by the length of the shortest path,
+     * then by {@code seq}), each once; predecessors not in the ledger are skipped. One recursive
+     * query; it never looks deeper than {@code limit} levels, so it is bounded even on a damaged
+     * graph, and returns at most {@code limit} entries (the nearest ones).
      *
-     * @param limit the most ancestors to return; more than that is an error, so a caller never
-     *     mistakes a cut-off walk for the whole DAG
-     * @throws IllegalStateException when there are more than {@code limit} ancestors
+     * @throws IllegalArgumentException when {@code limit < 0}
      */
+    @Override
     public List<LedgerEntry> ancestors(String jti, int limit) {
         Objects.requireNonNull(jti, "jti");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
         }
-        String sql = "WITH RECURSIVE anc(seq, jti, wid, pred) AS ("
-                + " SELECT p.seq, p.jti, p.wid, p.pred FROM " + table + " s JOIN " + table + " p"
+        if (limit == 0) {
+            return List.of();
+        }
+        // (seq, depth) pairs are distinct under UNION, and depth stops at limit: at most
+        // entries x limit rows, never one per path (a DAG of diamonds has exponentially many paths)
+        String sql = "WITH RECURSIVE anc(seq, wid, pred, depth) AS ("
+                + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
                 + "   ON p.wid = s.wid AND p.jti = ANY(s.pred) WHERE s.jti = ?"
                 + " UNION"
-                + " SELECT p.seq, p.jti, p.wid, p.pred FROM anc a JOIN " + table + " p"
-                + "   ON p.wid = a.wid AND p.jti = ANY(a.pred)"
-                + ") SELECT " + prefixed("t") + " FROM " + table + " t WHERE t.seq IN (SELECT seq FROM anc LIMIT ?) ORDER BY t.seq";
-        List<LedgerEntry> found = call("ancestors", retry -> {
-            try (Connection c = pool.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a JOIN " + table + " p"
+                + "   ON p.wid = a.wid AND p.jti = ANY(a.pred) WHERE a.depth < ?"
+                + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
+                + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
+                + " WHERE t.jti <> ? ORDER BY n.depth, t.seq";
+        return call("ancestors", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 q.setString(1, jti);
-                q.setInt(2, limit + 1);
-                return list(q);
+                q.setInt(2, limit);
+                q.setInt(3, limit + 1); // one spare: a damaged graph may lead back to the start
+                q.setString(4, jti);
+                List<LedgerEntry> found = list(q);
+                return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
             }
         });
-        if (found.size() > limit) {
-            throw new IllegalStateException("the ancestors of " + jti + " exceed the limit of " + limit);
-        }
-        return found;
     }
 
     /** The number of entries (the head's {@code seq}). */
     public long size() {
         return call("size", retry -> {
-            try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+            try (Connection c = connection(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM " + table)) {
                 rs.next();
                 return rs.getLong(1);
@@ -310,52 +381,123 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     }
 
     /**
-     * Walks every entry in chain order and recomputes each hash (L-04): the result names the first
-     * entry whose {@code seq}, {@code prev_hash} or {@code hash} does not fit. Streams the table, so
-     * it runs in constant memory; the statement timeout does not apply to it.
+     * Checks the whole chain (L-04) with {@link ChainVerification}: sequence numbers without gaps,
+     * each {@code prev_hash} equal to the previous hash, each hash recomputed, the stored fields
+     * equal to the token's claims, no ({@code wid}, {@code jti}) twice; the result names the first
+     * broken entry. Streams the table through a cursor; the statement timeout does not apply.
      */
-    public ChainCheck verifyChain() {
+    @Override
+    public ChainVerification verifyChain() {
         return call("verify chain", retry -> {
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = connection()) {
                 c.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
-                c.setReadOnly(true);
                 try (Statement st = c.createStatement()) {
+                    st.execute("SET TRANSACTION READ ONLY");
                     st.execute("SET LOCAL statement_timeout = 0");
                     st.setFetchSize(500);
-                    long expected = 1;
-                    String prev = LedgerEntry.GENESIS_HASH;
                     try (ResultSet rs = st.executeQuery("SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq")) {
-                        while (rs.next()) {
-                            LedgerEntry e = entry(rs);
-                            String problem = e.seq() != expected ? "seq " + e.seq() + " where " + expected + " was expected"
-                                    : !e.prevHash().equals(prev) ? "prev_hash does not match the hash of entry " + (expected - 1)
-                                    : !Codec.withHash(e).hash().equals(e.hash()) ? "hash does not match the entry's content"
-                                    : null;
-                            if (problem != null) {
-                                c.rollback();
-                                return ChainCheck.broken(expected - 1, e.seq(), problem);
-                            }
-                            prev = e.hash();
-                            expected++;
-                        }
+                        return ChainVerification.of(() -> new RowIterator(rs));
+                    } catch (UncheckedSql e) {
+                        throw e.getCause();
                     }
-                    c.rollback();
-                    return ChainCheck.valid(expected - 1, prev);
                 } finally {
-                    c.setReadOnly(false);
+                    rollbackQuietly(c, null);
                     c.setAutoCommit(true);
                 }
             }
         });
     }
 
+    /** Entries read lazily from a result set, for {@link ChainVerification#of(Iterable)}. */
+    private static final class RowIterator implements Iterator<LedgerEntry> {
+        private final ResultSet rs;
+        private Boolean hasNext;
+
+        RowIterator(ResultSet rs) { this.rs = rs; }
+
+        @Override
+        public boolean hasNext() {
+            if (hasNext == null) {
+                try {
+                    hasNext = rs.next();
+                } catch (SQLException e) {
+                    throw new UncheckedSql(e);
+                }
+            }
+            return hasNext;
+        }
+
+        @Override
+        public LedgerEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            hasNext = null;
+            try {
+                return entry(rs);
+            } catch (SQLException e) {
+                throw new UncheckedSql(e);
+            }
+        }
+    }
+
+    private static final class UncheckedSql extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedSql(SQLException e) { super(e); }
+
+        @Override
+        public synchronized SQLException getCause() { return (SQLException) super.getCause(); }
+    }
+
     /** True when the database answers within the timeouts; for health checks. Never throws. */
     public boolean isAvailable() {
-        try (Connection c = pool.getConnection()) {
-            return c.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000));
+        try (Connection c = connection()) {
+            boolean ok = c.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000));
+            if (ok && reachable.compareAndSet(false, true)) {
+                LOG.info("ledger {} is reachable again", target);
+            }
+            return ok;
         } catch (SQLException | RuntimeException e) {
+            markUnreachable(e);
             return false;
         }
+    }
+
+    /**
+     * A pooled connection; after a connection-level failure, or when the pool cannot hand one out
+     * in time, a direct one. The pool reconnects in the background with a back-off of up to 5 s;
+     * the direct connection makes a call fail fast while the database is down (a refused connect
+     * is immediate) and succeed on the first call once it is back, without waiting for the pool.
+     */
+    private Connection connection() throws SQLException {
+        if (!reachable.get()) {
+            return direct();
+        }
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            try {
+                return direct();
+            } catch (SQLException d) {
+                e.addSuppressed(d);
+                throw e;
+            }
+        }
+    }
+
+    private Connection direct() throws SQLException {
+        Connection c = driver.connect(driverUrl, connectionProperties);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver does not accept the URL", "08001");
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET statement_timeout = " + statementTimeoutMillis);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** Closes the connection pool. */
@@ -390,26 +532,42 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 LOG.debug("ledger {}: {} failed on a broken connection, retrying once: {}", target, what, e.toString());
                 result = work.run(true);
             }
-            if (available.compareAndSet(false, true)) {
+            if (reachable.compareAndSet(false, true)) {
                 LOG.info("ledger {} is reachable again", target);
             }
             return result;
         } catch (EctRejectedException e) {
             throw e;
         } catch (EctUnavailableException e) {
-            markDown(e);
+            markUnreachable(e.getCause() != null ? e.getCause() : e);
             throw e;
         } catch (SQLException | RuntimeException e) {
-            markDown(e);
+            if (!markUnreachable(e)) {
+                LOG.warn("ledger {}: {} failed (503 ledger_unavailable): {}", target, what, describe(e));
+            }
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
                     "ledger " + target + ": " + what + " failed: " + describe(e), e);
         }
     }
 
-    private void markDown(Exception e) {
-        if (available.compareAndSet(true, false)) {
-            LOG.warn("ledger {} is unavailable, refusing ECTs (503 ledger_unavailable): {}", target, describe(e));
+    /** Records a connection-level failure; returns false for other failures (timeouts, SQL errors). */
+    private boolean markUnreachable(Throwable e) {
+        if (!isConnectionFailure(e)) {
+            return false;
         }
+        if (reachable.compareAndSet(true, false)) {
+            LOG.warn("ledger {} is unreachable, refusing ECTs (503 ledger_unavailable): {}", target, describe(e));
+        }
+        return true;
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLException s && isBrokenConnection(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void ensureSchema() {
@@ -420,7 +578,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             if (migrated.get()) {
                 return;
             }
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = connection()) {
                 int before = schema.migrate(c);
                 if (before < Schema.LATEST) {
                     LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
@@ -456,13 +614,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         try {
             c.rollback();
         } catch (SQLException e) {
-            cause.addSuppressed(e);
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
     private List<LedgerEntry> query(String what, String sql, String arg) {
         return call(what, retry -> {
-            try (Connection c = pool.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 q.setString(1, arg);
                 return list(q);
             }
@@ -476,8 +636,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 out.add(entry(rs));
             }
         }
-        out.sort(Comparator.comparingLong(LedgerEntry::seq));
-        return out;
+        return List.copyOf(out);
     }
 
     private static String prefixed(String alias) {

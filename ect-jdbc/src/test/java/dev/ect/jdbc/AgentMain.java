@@ -72,7 +72,7 @@ public final class AgentMain {
                     } catch (EctException e) {
                         System.out.println("orphan-rejected " + e.reason().code() + " " + e.httpStatus());
                     }
-                    System.out.println("chain " + ledger.verifyChain().valid() + " " + ledger.size());
+                    System.out.println("chain " + ledger.verifyChain().ok() + " " + ledger.size());
                 }
             }
             default -> throw new IllegalArgumentException("role a, b or c");

@@ -18,6 +18,7 @@ import dev.ect.core.VerificationEvent;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
+import dev.ect.core.ledger.ChainVerification;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -97,7 +98,7 @@ class JdbcFaultTest {
             proxy.start(); // same port: the pool reconnects by itself
             assertThat(v.verify(child.compact()).level()).hasToString("L3");
             assertThat(ledger.entriesOfWorkflow(wid)).extracting(e -> e.jti()).containsExactly(root.ect().jti(), child.ect().jti());
-            assertThat(ledger.verifyChain().valid()).isTrue();
+            assertThat(ledger.verifyChain().ok()).isTrue();
             assertThat(ledger.isAvailable()).isTrue();
         }
     }
@@ -145,18 +146,18 @@ class JdbcFaultTest {
                 SignedEct t = mint(signer, A, B, uuid(), List.of());
                 ledger.append(t.ect(), t.compact());
             }
-            assertThat(ledger.verifyChain().valid()).isTrue();
+            assertThat(ledger.verifyChain().ok()).isTrue();
             try (Connection c = TestDb.connect(); Statement st = c.createStatement()) {
                 // only the owner can do this, and only by switching the append-only triggers off
                 st.execute("ALTER TABLE " + ledger.table() + " DISABLE TRIGGER USER");
                 st.execute("UPDATE " + ledger.table() + " SET compact = compact || 'x' WHERE seq = 3");
                 st.execute("ALTER TABLE " + ledger.table() + " ENABLE TRIGGER USER");
             }
-            ChainCheck check = ledger.verifyChain();
-            assertThat(check.valid()).isFalse();
-            assertThat(check.brokenSeq()).isEqualTo(3);
-            assertThat(check.entries()).isEqualTo(2);
-            assertThat(check.problem()).contains("hash");
+            ChainVerification check = ledger.verifyChain();
+            assertThat(check.ok()).isFalse();
+            assertThat(check.brokenSeq()).hasValue(3);
+            assertThat(check.entriesChecked()).isEqualTo(2);
+            assertThat(check.problem()).hasValueSatisfying(p -> assertThat(p).contains("hash mismatch"));
         }
     }
 

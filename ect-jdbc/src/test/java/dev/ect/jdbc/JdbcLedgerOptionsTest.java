@@ -76,14 +76,18 @@ class JdbcLedgerOptionsTest {
                 l.append(s.ect(), s.compact());
             }
             assertThat(l.ancestors(join.ect().jti(), 3)).extracting(LedgerEntry::jti)
-                    .containsExactly(root.ect().jti(), left.ect().jti(), right.ect().jti());
+                    .containsExactly(left.ect().jti(), right.ect().jti(), root.ect().jti());
             assertThat(l.ancestors(root.ect().jti(), 3)).isEmpty();
             assertThat(l.ancestors(uuid(), 3)).isEmpty();
-            assertThatThrownBy(() -> l.ancestors(join.ect().jti(), 2)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("exceed the limit of 2");
-            assertThatThrownBy(() -> l.ancestors(join.ect().jti(), 0)).hasMessage("limit must be >= 1");
+            // nearest first: a limit keeps the closest ancestors
+            assertThat(l.ancestors(join.ect().jti(), 2)).extracting(LedgerEntry::jti)
+                    .containsExactly(left.ect().jti(), right.ect().jti());
+            assertThat(l.ancestors(join.ect().jti(), 0)).isEmpty();
+            assertThatThrownBy(() -> l.ancestors(join.ect().jti(), -1)).hasMessage("limit must be >= 0");
             assertThat(l.entries(2, 2)).extracting(LedgerEntry::seq).containsExactly(2L, 3L);
-            assertThatThrownBy(() -> l.entries(1, 0)).hasMessage("limit must be >= 1");
+            assertThat(l.entries(1, 0)).isEmpty();
+            assertThatThrownBy(() -> l.entries(0, 1)).hasMessage("fromSeq must be >= 1");
+            assertThatThrownBy(() -> l.entries(1, -1)).hasMessage("limit must be >= 0");
             assertThat(l.entriesOfWorkflow(uuid())).isEmpty();
             assertThat(l.size()).isEqualTo(5);
         }

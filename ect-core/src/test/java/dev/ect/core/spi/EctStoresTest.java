@@ -42,7 +42,11 @@ class EctStoresTest {
 
         @Override public LedgerEntry append(Ect ect, String compact) { throw new UnsupportedOperationException(); }
 
-        @Override public List<Ect> findByJti(String jti) { return List.of(); }
+        @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return List.of(); }
+
+        @Override public List<LedgerEntry> findEntries(String jti) { return List.of(); }
+
+        @Override public List<LedgerEntry> entriesOfWorkflow(String wid) { return List.of(); }
 
         @Override public void close() {
             closed = true;

@@ -7,6 +7,7 @@ import dev.ect.core.ReasonCode;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.servlet.EctFilterEvent.Outcome;
 import dev.ect.servlet.internal.ContextRequestWrapper;
 import dev.ect.servlet.internal.LastVerification;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *       attribute {@value #TASK_CONTEXT_ATTRIBUTE}. Hand work to your own thread pools through
  *       {@link TaskContext#wrap(java.util.concurrent.Executor)};
  *   <li>with a response signer configured, adds a response ECT for the task this server performed
- *       to the response's {@value #HEADER} header before the response commits (T-08, F-04).
+ *       to the response's {@value #HEADER} header before the response commits (T-08, F-04). It
+ *       is not appended to the ledger (the caller, its receiver, records it) unless
+ *       {@link EctFilterConfig#recordResponseEcts()} is on.
  * </ul>
  *
  * <p>Once per request: FORWARD, INCLUDE, ASYNC and ERROR dispatches of a request the filter has
@@ -231,8 +234,10 @@ public class EctFilter implements Filter {
             VerifiedEct verified, String path, long start) throws IOException, ServletException {
         Ect ect = verified.ect();
         TaskContext ctx = TaskContext.forInbound(ect);
+        // the receiver records an ECT: the caller records this answer, unless the config opts in here
+        AuditLedger recordIn = cfg.recordResponseEcts() ? cfg.ledger().orElse(null) : null;
         ResponseEctMinter minter = cfg.responseSigner()
-                .map(s -> new ResponseEctMinter(s, cfg.responseIssuer(), ect, ctx, execAct(cfg, req), cfg.ledger().orElse(null), HEADER))
+                .map(s -> new ResponseEctMinter(s, cfg.responseIssuer(), ect, ctx, execAct(cfg, req), recordIn, HEADER))
                 .orElse(null);
         req.setAttribute(STATE_ATTRIBUTE, new RequestState(verified, ctx, minter, this));
         req.setAttribute(VERIFIED_ECT_ATTRIBUTE, verified);

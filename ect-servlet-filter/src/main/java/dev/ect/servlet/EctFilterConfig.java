@@ -69,6 +69,7 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@link Builder#replayStore}</td><td>{@code ect.redis-url}</td><td>{@code ECT_REDIS_URL}</td><td>in-process Caffeine</td></tr>
  * <tr><td>{@link Builder#responseSigner}</td><td>{@code ect.response-key-file}</td><td>{@code ECT_RESPONSE_KEY_FILE}</td><td>none (no response ECTs)</td></tr>
  * <tr><td>{@link Builder#responseIssuer}</td><td>{@code ect.response-issuer}</td><td>{@code ECT_RESPONSE_ISSUER}</td><td>the verifier id</td></tr>
+ * <tr><td>{@link Builder#recordResponseEcts}</td><td>{@code ect.record-response-ects}</td><td>{@code ECT_RECORD_RESPONSE_ECTS}</td><td>{@code false}</td></tr>
  * <tr><td>{@link Builder#settings}</td><td>{@code ect.min-level}, {@code ect.algorithms}, {@code ect.replay-cache-size}, ... (see README)</td>
  *     <td>{@code ECT_MIN_LEVEL}, {@code ECT_ALGORITHMS}, {@code ECT_JTI_REPLAY_CACHE_SIZE}, ...</td><td>{@link EctSettings#defaults()}</td></tr>
  * </table>
@@ -79,6 +80,20 @@ import org.slf4j.LoggerFactory;
  * case-sensitive), or an exact path such as {@code /health}; lists are separated by commas or
  * whitespace. The first that applies wins: excluded, then optional, then required; a path matched
  * by none is not covered (treated like an excluded one). See {@link #pathPolicy(String)}.
+ *
+ * <p><b>Response ECTs and the ledger.</b> Each ECT is appended to a ledger once, by its
+ * <em>receiver</em>, the verifier that accepts it: an inbound ECT by this filter's verifier (V-15),
+ * a response ECT (T-08) by the calling agent when it verifies the answer (ect-okhttp-interceptor's
+ * response verifier). So by default the filter does <b>not</b> record the response ECTs it mints.
+ * Recording them here breaks the common deployment where several agents share one ledger (a
+ * {@code FileLedger}, a JDBC ledger): the caller's verifier checks the answer against that ledger,
+ * finds the identical ECT already stored, and rejects it as {@code replay} (G-01), failing the
+ * call. Turn {@link Builder#recordResponseEcts(boolean) recordResponseEcts} on only for a server
+ * whose callers do not record response ECTs (they do not verify them, or keep no ledger) while the
+ * configured ledger is one the agents downstream share and the caller does not write: then the
+ * caller's next ECT, which names the answer in {@code pred} (F-03), resolves in that ledger only if
+ * this filter put it there. With it on, the answer is appended before the header is set, and a
+ * failed append leaves the header out.
  *
  * <p>The config owns what it opened from init-params or the environment (a ledger file, a store
  * plug-in's connections) and closes them in {@link #close()}; the filter calls it from
@@ -106,11 +121,13 @@ public final class EctFilterConfig implements AutoCloseable {
     private final String responseIssuer;
     private final Function<HttpServletRequest, String> responseExecAct;
     private final AuditLedger ledger;
+    private final boolean recordResponseEcts;
     private final List<AutoCloseable> owned;
 
     private EctFilterConfig(EctVerifier verifier, List<PathPattern> required, List<PathPattern> optional,
             List<PathPattern> exclude, EctFilterListener listener, EctSigner responseSigner, String responseIssuer,
-            Function<HttpServletRequest, String> responseExecAct, AuditLedger ledger, List<AutoCloseable> owned) {
+            Function<HttpServletRequest, String> responseExecAct, AuditLedger ledger, boolean recordResponseEcts,
+            List<AutoCloseable> owned) {
         this.verifier = verifier;
         this.requiredPaths = List.copyOf(required);
         this.optionalPaths = List.copyOf(optional);
@@ -120,6 +137,7 @@ public final class EctFilterConfig implements AutoCloseable {
         this.responseIssuer = responseIssuer;
         this.responseExecAct = responseExecAct;
         this.ledger = ledger;
+        this.recordResponseEcts = recordResponseEcts;
         this.owned = List.copyOf(owned);
     }
 
@@ -186,10 +204,17 @@ public final class EctFilterConfig implements AutoCloseable {
     public Function<HttpServletRequest, String> responseExecAct() { return responseExecAct; }
 
     /**
-     * The audit ledger: accepted ECTs are appended to it by the verifier (V-15, L3), and minted
-     * response ECTs are recorded in it by the filter; empty when none is configured.
+     * The audit ledger: accepted ECTs are appended to it by the verifier (V-15, L3), and, only when
+     * {@link #recordResponseEcts()}, minted response ECTs by the filter; empty when none is configured.
      */
     public Optional<AuditLedger> ledger() { return Optional.ofNullable(ledger); }
+
+    /**
+     * Whether the filter appends the response ECTs it mints to {@link #ledger()} before sending
+     * them (default {@code false}: the caller, their receiver, records them; see the class
+     * Javadoc). True implies a ledger.
+     */
+    public boolean recordResponseEcts() { return recordResponseEcts; }
 
     /** Closes what this config opened from init-params or the environment; never throws. */
     @Override
@@ -210,7 +235,7 @@ public final class EctFilterConfig implements AutoCloseable {
         return "EctFilterConfig{verifierId=" + verifierId() + ", minLevel=" + settings().minLevel()
                 + ", required=" + requiredPaths + ", optional=" + optionalPaths + ", exclude=" + excludePaths
                 + ", ledger=" + (ledger == null ? "none" : ledger.getClass().getSimpleName())
-                + ", responseEcts=" + (responseSigner != null) + "}";
+                + ", responseEcts=" + (responseSigner != null) + ", recordResponseEcts=" + recordResponseEcts + "}";
     }
 
     private static List<String> strings(List<PathPattern> ps) {
@@ -246,6 +271,7 @@ public final class EctFilterConfig implements AutoCloseable {
         private EctSigner responseSigner;
         private String responseIssuer;
         private Function<HttpServletRequest, String> responseExecAct;
+        private Boolean recordResponseEcts;
         private EctVerifier verifier;
         private Map<String, String> initParams = Map.of();
         private boolean initParamsSet;
@@ -303,9 +329,9 @@ public final class EctFilterConfig implements AutoCloseable {
         }
 
         /**
-         * The audit ledger (V-15, L3; also the ECT store of the DAG checks and where response ECTs
-         * are recorded); default from {@code ect.ledger-file} or {@code ect.jdbc-url} (or their
-         * variables), else none.
+         * The audit ledger (V-15, L3; also the ECT store of the DAG checks, and where response ECTs
+         * are recorded if {@link #recordResponseEcts(boolean)} is on); default from
+         * {@code ect.ledger-file} or {@code ect.jdbc-url} (or their variables), else none.
          */
         public Builder ledger(AuditLedger l) {
             ledger = once(ledger, Objects.requireNonNull(l, "ledger cannot be null"), "ledger");
@@ -371,10 +397,30 @@ public final class EctFilterConfig implements AutoCloseable {
         }
 
         /**
+         * Whether the filter appends each response ECT it mints to the ledger before sending it;
+         * default from {@code ect.record-response-ects} / {@code ECT_RECORD_RESPONSE_ECTS}
+         * ({@code true}/{@code false}), else {@code false}.
+         *
+         * <p>Off by default because the receiver of an ECT records it: a calling agent that
+         * verifies the answer (ect-okhttp-interceptor's response verifier with a ledger) appends it
+         * itself, and if it shares this server's ledger it would find the answer already stored and
+         * reject it as {@code replay} (G-01). Turn it on for a server whose callers do not record
+         * response ECTs, when the ledger is shared by the agents downstream but not written by the
+         * caller: the caller's next ECT names the answer in {@code pred} (F-03), and it resolves
+         * there only if this filter recorded it. With it on, a failed append leaves the response's
+         * header out (logged; the response itself is sent). Needs a ledger ({@link #build()} fails
+         * otherwise); without a response signer there is nothing to record.
+         */
+        public Builder recordResponseEcts(boolean record) {
+            recordResponseEcts = once(recordResponseEcts, record, "recordResponseEcts");
+            return this;
+        }
+
+        /**
          * A verifier of your own, used as it is: the filter then reads nothing that configures
          * verification (verifier id, trust, settings, stores) from init-params or the environment,
-         * and those builder options must not be set. {@link #ledger(AuditLedger)} may still be set:
-         * it is where response ECTs are recorded (it should be the verifier's ledger).
+         * and those builder options must not be set. {@link #ledger(AuditLedger)} may still be set
+         * for {@link #recordResponseEcts(boolean)} (it should be the verifier's ledger).
          */
         public Builder verifier(EctVerifier v) {
             verifier = once(verifier, Objects.requireNonNull(v, "verifier cannot be null"), "verifier");
@@ -446,9 +492,10 @@ public final class EctFilterConfig implements AutoCloseable {
                 EctSigner signer = responseSigner != null ? responseSigner : signerFromSources(src, c, v.settings());
                 String respIss = responseIssuer != null ? responseIssuer
                         : src.get(Param.RESPONSE_ISSUER).map(ConfigSources.Value::value).orElse(v.verifierId());
+                boolean record = recordResponseEcts(src, l);
                 return new EctFilterConfig(v, req, opt, exc, listener != null ? listener : EctFilterListener.noop(),
                         signer, respIss, responseExecAct != null ? responseExecAct : EctFilterConfig::defaultExecAct,
-                        l, owned);
+                        l, record, owned);
             } catch (RuntimeException e) {
                 closeAll(owned);
                 throw e;
@@ -517,6 +564,24 @@ public final class EctFilterConfig implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw t.get().invalid(e.getMessage(), e);
             }
+        }
+
+        private boolean recordResponseEcts(ConfigSources src, AuditLedger l) {
+            String where;
+            boolean record;
+            if (recordResponseEcts != null) {
+                record = recordResponseEcts;
+                where = "recordResponseEcts(true)";
+            } else {
+                record = src.flag(Param.RECORD_RESPONSE_ECTS).orElse(false);
+                where = record ? src.get(Param.RECORD_RESPONSE_ECTS).orElseThrow().source() : null;
+            }
+            if (record && l == null) {
+                throw new IllegalArgumentException(where + " records response ECTs in the ledger, but there is none: set "
+                        + Param.LEDGER_FILE.initParam() + " (" + Param.LEDGER_FILE.env() + "), " + Param.JDBC_URL.initParam()
+                        + " (" + Param.JDBC_URL.env() + ") or ledger(...)");
+            }
+            return record;
         }
 
         private static AuditLedger ledgerFromSources(ConfigSources src, Clock c, List<AutoCloseable> owned) {

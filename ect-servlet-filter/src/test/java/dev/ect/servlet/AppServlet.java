@@ -83,7 +83,7 @@ final class AppServlet extends HttpServlet {
                 resp.getOutputStream().write("clean".getBytes(StandardCharsets.US_ASCII));
             }
             case "/api/teapot-msg" -> resp.sendError(418, "short and stout");
-            case "/api/bad-out-hash", "/infra/resp-ledger-down/x" -> {
+            case "/api/bad-out-hash", "/infra/resp-ledger-down/x", "/infra/resp-not-recorded/x" -> {
                 if (path.equals("/api/bad-out-hash")) {
                     TaskContext.current().orElseThrow().setOutHash("sha-256:not-a-c09-hash"); // C-09: minting refuses it
                 }

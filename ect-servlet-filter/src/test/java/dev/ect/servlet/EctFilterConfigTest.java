@@ -12,6 +12,7 @@ import dev.ect.core.EctVerifier;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.ledger.FileLedger;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.servlet.EctFilterConfig.PathPolicy;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -94,6 +95,7 @@ class EctFilterConfigTest {
         assertThat(c.responseSigner()).isEmpty();
         assertThat(c.responseIssuer()).isEqualTo(B);
         assertThat(c.ledger()).isEmpty();
+        assertThat(c.recordResponseEcts()).isFalse();
         assertThat(c.verifier().verify(token(B)).level()).isEqualTo(EctLevel.L2);
     }
 
@@ -135,6 +137,10 @@ class EctFilterConfigTest {
         assertFails(with(base, "ect.replay-cache-size", "-1"), Map.of(), "init-param ect.replay-cache-size");
         assertFails(with(base, "ect.algorithms", "HS256"), Map.of(), "init-param ect.algorithms");
         assertFails(with(base, "ect.allow-unresolved", "perhaps"), Map.of(), "init-param ect.allow-unresolved");
+        assertFails(with(base, "ect.record-response-ects", "sometimes"), Map.of(),
+                "init-param ect.record-response-ects=sometimes is invalid: expected true or false");
+        assertFails(base, Map.of("ECT_RECORD_RESPONSE_ECTS", "maybe"),
+                "environment variable ECT_RECORD_RESPONSE_ECTS=maybe is invalid: expected true or false");
         assertFails(with(base, "ect.required-paths", "api/*"), Map.of(), "init-param ect.required-paths");
         assertFails(with(base, "ect.exclude-paths", "/a*b"), Map.of(), "init-param ect.exclude-paths");
         assertFails(with(base, "ect.trust", "nonsense"), Map.of(), "init-param ect.trust");
@@ -179,6 +185,53 @@ class EctFilterConfigTest {
         // an unusable path names the variable
         assertFails(with(initWithTrust(), "ect.verifier-id", B), Map.of("ECT_LEDGER_FILE", dir.toString()),
                 "environment variable ECT_LEDGER_FILE");
+    }
+
+    @Test
+    void recordResponseEctsIsOffByDefaultAndOptInFromEachSource() throws Exception {
+        Map<String, String> base = with(initWithTrust(), "ect.verifier-id", B);
+        Map<String, String> ledgerEnv = Map.of("ECT_LEDGER_FILE", dir.resolve("rec.jsonl").toString());
+        try (EctFilterConfig off = EctFilterConfig.builder().initParameters(base).environment(ledgerEnv).build()) {
+            assertThat(off.ledger()).isPresent();
+            assertThat(off.recordResponseEcts()).isFalse(); // a ledger alone does not turn it on
+        }
+        Map<String, String> envOn = with(ledgerEnv, "ECT_RECORD_RESPONSE_ECTS", "TRUE");
+        try (EctFilterConfig on = EctFilterConfig.builder().initParameters(base).environment(envOn).build()) {
+            assertThat(on.recordResponseEcts()).isTrue();
+            assertThat(on.toString()).contains("recordResponseEcts=true");
+        }
+        // init-param over environment, builder over both
+        try (EctFilterConfig c = EctFilterConfig.builder().initParameters(with(base, "ect.record-response-ects", "false"))
+                .environment(envOn).build()) {
+            assertThat(c.recordResponseEcts()).isFalse();
+        }
+        try (EctFilterConfig c = EctFilterConfig.builder().initParameters(with(base, "ect.record-response-ects", "true"))
+                .environment(ledgerEnv).recordResponseEcts(false).build()) {
+            assertThat(c.recordResponseEcts()).isFalse();
+        }
+        // with a verifier of one's own, the builder's ledger is where the answers go
+        EctVerifier v = EctVerifier.builder().verifierId(B).keySource((i, k) -> java.util.Optional.empty()).build();
+        InMemoryLedger l = new InMemoryLedger();
+        EctFilterConfig own = EctFilterConfig.builder().environment(Map.of("ECT_RECORD_RESPONSE_ECTS", "yes"))
+                .verifier(v).ledger(l).build();
+        assertThat(own.recordResponseEcts()).isTrue();
+        assertThat(own.ledger()).containsSame(l);
+        assertThatThrownBy(() -> EctFilterConfig.builder().recordResponseEcts(true).recordResponseEcts(false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("recordResponseEcts");
+    }
+
+    @Test
+    void recordResponseEctsWithoutALedgerFailsNamingWhereItWasTurnedOn() throws Exception {
+        Map<String, String> base = with(initWithTrust(), "ect.verifier-id", B);
+        assertFails(with(base, "ect.record-response-ects", "true"), Map.of(),
+                "init-param ect.record-response-ects", "ect.ledger-file", "ECT_JDBC_URL");
+        assertFails(base, Map.of("ECT_RECORD_RESPONSE_ECTS", "1"), "environment variable ECT_RECORD_RESPONSE_ECTS");
+        assertThatThrownBy(() -> EctFilterConfig.builder().initParameters(base).environment(Map.of())
+                .recordResponseEcts(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recordResponseEcts(true)");
+        // turned off explicitly, no ledger is needed
+        assertThat(EctFilterConfig.builder().initParameters(with(base, "ect.record-response-ects", "false"))
+                .environment(Map.of()).build().recordResponseEcts()).isFalse();
     }
 
     @Test

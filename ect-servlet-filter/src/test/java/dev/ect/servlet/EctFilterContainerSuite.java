@@ -1,15 +1,20 @@
 package dev.ect.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctHashes;
+import dev.ect.core.EctLevel;
+import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
+import dev.ect.core.ReasonCode;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.servlet.EctFilterEvent.Outcome;
 import jakarta.servlet.DispatcherType;
 import java.io.ByteArrayOutputStream;
@@ -361,10 +366,69 @@ abstract class EctFilterContainerSuite {
         VerifiedEct resp = assertResponseEct(r, sent);
         assertThat(resp.ect().wid()).isEqualTo(wid);
         assertThat(resp.ect().execAct()).isEqualTo("GET /api/echo"); // the default resolver
-        // recorded in the shared ledger, so the caller's next ECT may name it as predecessor (F-03)
-        assertThat(app.ledger.entries()).anyMatch(e -> e.jti().equals(resp.ect().jti()) && e.iss().equals(TestApp.SERVER));
+        // by default the server does not record its answer: the receiver (the caller) does
+        assertThat(app.ledger.entries()).extracting(e -> e.jti()).contains(sent.ect().jti())
+                .doesNotContain(resp.ect().jti());
+    }
+
+    @Test
+    void sharedLedgerTheCallerVerifiesAndRecordsTheResponseEctAndItsNextCallResolves() throws Exception {
+        // the shared-ledger deployment: the caller verifies the answer against the server's ledger
+        // (T-08, V-15 at L3) and records it there; then its next ECT naming the answer resolves at
+        // the server (F-03, G-02). Had the server recorded it too, this verify would fail with replay (G-01).
+        String wid = UUID.randomUUID().toString();
+        SignedEct sent = mint(b -> b.wid(wid));
+        HttpResponse<String> r = get("/api/echo", sent.compact());
+        String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
+        VerifiedEct answer = callerOnTheSameLedger(app.ledger).verify(token);
+        assertThat(answer.level()).isEqualTo(EctLevel.L3);
+        assertThat(answer.ect().pred()).containsExactly(sent.ect().jti()); // resolved through the shared ledger
+        assertThat(app.ledger.entries()).filteredOn(e -> e.jti().equals(answer.ect().jti()))
+                .singleElement().satisfies(e -> assertThat(e.iss()).isEqualTo(TestApp.SERVER));
+        SignedEct next = mint(b -> b.wid(wid).pred(answer.ect().jti()));
+        HttpResponse<String> second = get("/api/echo", next.compact());
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertResponseEct(second, next);
+    }
+
+    @Test
+    void withoutRecordingAndWithoutTheCallerRecordingTheNextCallCannotNameTheAnswer() throws Exception {
+        // the case recordResponseEcts exists for: a caller that does not record the answer names it
+        // in pred, and the server's DAG check finds it nowhere (G-02)
+        String wid = UUID.randomUUID().toString();
+        SignedEct sent = mint(b -> b.wid(wid));
+        VerifiedEct resp = assertResponseEct(get("/api/echo", sent.compact()), sent);
+        assertRejected("/api/echo", List.of(mint(b -> b.wid(wid).pred(resp.ect().jti())).compact()), 403,
+                "dag_unknown_predecessor");
+    }
+
+    @Test
+    void recordResponseEctsOnAppendsTheAnswerSoTheNextCallResolvesButASharingCallerSeesAReplay() throws Exception {
+        String wid = UUID.randomUUID().toString();
+        SignedEct sent = mint(b -> b.wid(wid));
+        HttpResponse<String> r = get("/infra/resp-recorded/x", sent.compact());
+        assertThat(r.statusCode()).isEqualTo(200);
+        VerifiedEct resp = assertResponseEct(r, sent);
+        // recorded in the server's ledger, so the caller's next ECT may name it as predecessor (F-03)
+        assertThat(app.recordingLedger.entries()).anyMatch(e -> e.jti().equals(resp.ect().jti()) && e.iss().equals(TestApp.SERVER));
         SignedEct next = mint(b -> b.wid(wid).pred(resp.ect().jti()));
-        assertThat(get("/api/echo", next.compact()).statusCode()).isEqualTo(200);
+        assertThat(get("/infra/resp-recorded/x", next.compact()).statusCode()).isEqualTo(200);
+        // why it is off by default: a caller verifying the answer on the same ledger finds it stored (G-01)
+        String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
+        assertThatThrownBy(() -> callerOnTheSameLedger(app.recordingLedger).verify(token))
+                .isInstanceOfSatisfying(EctRejectedException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY));
+    }
+
+    @Test
+    void byDefaultTheLedgerIsNotAskedToRecordTheResponseEct() throws Exception {
+        // a ledger refusing this server's ECTs: with recording off the answer is sent all the same
+        SignedEct sent = mint(b -> b);
+        HttpResponse<String> r = get("/infra/resp-not-recorded/x", sent.compact());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("body intact");
+        VerifiedEct resp = assertResponseEct(r, sent);
+        assertThat(app.refusesServerEcts.entries()).extracting(e -> e.jti()).contains(sent.ect().jti())
+                .doesNotContain(resp.ect().jti());
     }
 
     @Test
@@ -457,7 +521,8 @@ abstract class EctFilterContainerSuite {
 
     @Test
     void aResponseEctTheLedgerCannotRecordIsNotSent() throws Exception {
-        // never hand out a task the DAG cannot resolve later; the caller falls back to its own task (F-03)
+        // recordResponseEcts on: never hand out a task the DAG cannot resolve later; the caller
+        // falls back to its own task (F-03)
         SignedEct sent = mint(b -> b);
         HttpResponse<String> r = get("/infra/resp-ledger-down/x", sent.compact());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -575,6 +640,13 @@ abstract class EctFilterContainerSuite {
         List<EctFilterEvent> all = new ArrayList<>(app.events.forPath(path));
         all.addAll(app.infraEvents.forPath(path));
         assertThat(all).anyMatch(e -> e.outcome() == Outcome.REJECTED && code.equals(e.errorCode()) && e.status() == status);
+    }
+
+    /** The caller's response verifier in the shared-ledger deployment: the server's ledger is its ECT store and ledger. */
+    private EctVerifier callerOnTheSameLedger(AuditLedger shared) {
+        return EctVerifier.builder().verifierId(TestApp.CALLER)
+                .keySource(StaticKeySource.builder().key(TestApp.SERVER, app.serverKey).build())
+                .ledger(shared).build();
     }
 
     private static Map<String, Object> json(String body) throws JoseException {

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The application the container suite deploys: one main {@link EctFilter} on {@code /*} (L3 with a
- * ledger, response ECTs on, {@code /health}, {@code /infra/*} and {@code *.css} excluded,
- * {@code /public/*} optional), and one filter per broken dependency under {@code /infra/...}.
+ * ledger, response ECTs on but not recorded in the ledger (the default), {@code /health},
+ * {@code /infra/*} and {@code *.css} excluded, {@code /public/*} optional), one filter per broken
+ * dependency under {@code /infra/...}, and filters that do or do not record response ECTs.
  * Registered through the standard Servlet API, so Jetty and Tomcat run the very same setup.
  */
 final class TestApp implements ServletContainerInitializer {
@@ -40,7 +41,12 @@ final class TestApp implements ServletContainerInitializer {
     final EctKeyPair serverKey = EctKeys.generate("server-1");
     final RecordingListener events = new RecordingListener();
     final RecordingListener infraEvents = new RecordingListener();
+    /** The main filter's ledger; also the one a caller in the suite shares with the server. */
     final InMemoryLedger ledger = new InMemoryLedger();
+    /** The ledger of {@code /infra/resp-recorded/*}, whose filter records its response ECTs. */
+    final InMemoryLedger recordingLedger = new InMemoryLedger();
+    /** The ledger of {@code /infra/resp-not-recorded/*}: it refuses this server's ECTs, which must not matter by default. */
+    final TestLedger refusesServerEcts = new TestLedger(ect -> SERVER.equals(ect.iss()));
     final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newFixedThreadPool(2);
 
@@ -91,14 +97,21 @@ final class TestApp implements ServletContainerInitializer {
         addFilter(ctx, "boom", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
                 .verifier(new ExplodingVerifier()).build()), "/infra/boom/*");
 
-        // response ECTs on, but the ledger refuses to record them (inbound ECTs are recorded fine);
-        // its listener also throws, which must not change any outcome
-        TestLedger refusesServerEcts = new TestLedger(ect -> SERVER.equals(ect.iss()));
+        // response ECTs on and recorded (opt-in): the filter appends each one to its ledger before sending it
+        addFilter(ctx, "resp-recorded", new EctFilter(infra().keySource(callerKeys()).ledger(recordingLedger)
+                .responseSigner(EctSigner.builder(serverKey).build()).recordResponseEcts(true).build()),
+                "/infra/resp-recorded/*");
+        // response ECTs on and recorded, but the ledger refuses to record them (inbound ECTs are
+        // recorded fine); its listener also throws, which must not change any outcome
         addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
-                .keySource(callerKeys()).ledger(refusesServerEcts).responseSigner(EctSigner.builder(serverKey).build())
+                .keySource(callerKeys()).ledger(new TestLedger(ect -> SERVER.equals(ect.iss())))
+                .responseSigner(EctSigner.builder(serverKey).build()).recordResponseEcts(true)
                 .listener(infraEvents.andThen(e -> {
                     throw new IllegalStateException("metrics backend down");
                 })).build()), "/infra/resp-ledger-down/*");
+        // the same refusing ledger with recording left at its default (off): the ledger is never asked
+        addFilter(ctx, "resp-not-recorded", new EctFilter(infra().keySource(callerKeys()).ledger(refusesServerEcts)
+                .responseSigner(EctSigner.builder(serverKey).build()).build()), "/infra/resp-not-recorded/*");
 
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
         // (its exec_act resolver fails: the default is used)

@@ -133,31 +133,49 @@ class WebXmlDeploymentTest {
     }
 
     @Test
-    void theLedgerFileRecordsInboundAndResponseEctsAndIsClosedOnUndeploy() throws Exception {
-        // V-15 / L-02 through ect.ledger-file at ect.min-level L3; the filter's destroy() closes the file
+    void theLedgerFileRecordsInboundEctsOnlyByDefaultAndIsClosedOnUndeploy() throws Exception {
+        // V-15 / L-02 through ect.ledger-file at ect.min-level L3; the filter's destroy() closes the file.
+        // The response ECT is sent but not recorded: its receiver, the caller, records it.
+        Exchange x = deployCallUndeploy("ledger", "");
+        assertThat(ChainVerification.ofFile(ledgerFile("ledger")).ok()).isTrue();
+        try (FileLedger ledger = FileLedger.open(ledgerFile("ledger"))) { // the lock was released
+            assertThat(ledger.entries()).extracting(LedgerEntry::jti).containsExactly(x.sent().ect().jti());
+        }
+    }
+
+    @Test
+    void recordResponseEctsInitParamAlsoRecordsTheResponseEct() throws Exception {
+        Exchange x = deployCallUndeploy("ledger-rec",
+                "<init-param><param-name>ect.record-response-ects</param-name><param-value>true</param-value></init-param>");
+        assertThat(ChainVerification.ofFile(ledgerFile("ledger-rec")).ok()).isTrue();
+        try (FileLedger ledger = FileLedger.open(ledgerFile("ledger-rec"))) {
+            assertThat(ledger.entries()).extracting(LedgerEntry::jti).containsExactly(x.sent().ect().jti(), x.responseJti());
+            assertThat(ledger.entries().get(1).pred()).containsExactly(x.sent().ect().jti());
+        }
+    }
+
+    record Exchange(SignedEct sent, String responseJti) {}
+
+    /** Deploys the webapp with an extra init-param, sends one ECT, and undeploys (closing the ledger file). */
+    private static Exchange deployCallUndeploy(String name, String extraParam) throws Exception {
         Server s = new Server();
         ServerConnector c = new ServerConnector(s);
         c.setHost("127.0.0.1");
         c.setPort(0);
         s.addConnector(c);
-        s.setHandler(webapp("ledger", Map.of()));
+        s.setHandler(webapp(name, Map.of("@EXTRA_PARAM@", extraParam)));
         s.start();
         SignedEct sent = mint(callerKey);
-        String responseJti;
         try {
             HttpResponse<String> r = get(c.getLocalPort(), "/orders/8", sent.compact());
             assertThat(r.body()).contains("ect.level=L3");
             String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
-            responseJti = EctVerifier.builder().verifierId(CALLER)
+            String responseJti = EctVerifier.builder().verifierId(CALLER)
                     .keySource(StaticKeySource.builder().key(SERVER, serverKey).build())
                     .allowUnresolvedPredecessors(true).build().check(token).ect().jti();
+            return new Exchange(sent, responseJti);
         } finally {
             s.stop();
-        }
-        assertThat(ChainVerification.ofFile(ledgerFile("ledger")).ok()).isTrue();
-        try (FileLedger ledger = FileLedger.open(ledgerFile("ledger"))) { // the lock was released
-            assertThat(ledger.entries()).extracting(LedgerEntry::jti).containsExactly(sent.ect().jti(), responseJti);
-            assertThat(ledger.entries().get(1).pred()).containsExactly(sent.ect().jti());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ect.servlet.internal;
 import dev.ect.core.EctSettings;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +49,24 @@ public final class ConfigSources {
             return Optional.of(new Value(v.trim(), "environment variable " + p.env()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A true/false value ({@code true}/{@code false}, also {@code yes}/{@code no} and {@code 1}/{@code 0},
+     * case-insensitive, as ect-core reads its boolean settings); empty when unset.
+     *
+     * @throws IllegalArgumentException naming the init-param or variable of any other value
+     */
+    public Optional<Boolean> flag(Param p) {
+        Optional<Value> v = get(p);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(switch (v.get().value().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> Boolean.TRUE;
+            case "false", "no", "0" -> Boolean.FALSE;
+            default -> throw v.get().invalid("expected true or false", null);
+        });
     }
 
     /** True when the init-param or the variable is present at all, even blank. */

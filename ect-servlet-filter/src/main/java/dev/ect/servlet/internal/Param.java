@@ -18,6 +18,8 @@ public enum Param {
     LEDGER_FILE("ect.ledger-file", "ECT_LEDGER_FILE", false),
     RESPONSE_KEY_FILE("ect.response-key-file", "ECT_RESPONSE_KEY_FILE", false),
     RESPONSE_ISSUER("ect.response-issuer", "ECT_RESPONSE_ISSUER", false),
+    /** Whether minted response ECTs are also appended to the ledger (default false; see the config's Javadoc). */
+    RECORD_RESPONSE_ECTS("ect.record-response-ects", "ECT_RECORD_RESPONSE_ECTS", false),
     /** Shared replay store URL (P-04), resolved through the store plug-ins of ect-core. */
     REDIS_URL("ect.redis-url", "ECT_REDIS_URL", false),
     /** Shared ledger URL (section 8), resolved through the store plug-ins of ect-core. */

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  * moment, {@code exec_act} = what the handler set on the context or the resolver's default,
  * {@code out_hash}/{@code ect_ext} when the handler set them.
  *
- * <p>With a ledger, the minted ECT is appended to it before the header is set, so the caller's
- * next ECT (whose {@code pred} names this response, F-03) resolves in this server's DAG. If minting
- * or the append fails, no header is sent (the caller then falls back to its own request's task,
- * F-03) and a warning is logged: the response itself is never failed for it.
+ * <p>Given a ledger (only when the config's {@code recordResponseEcts} is on: by default the
+ * caller records the answer it verifies), the minted ECT is appended to it before the header is
+ * set, so the caller's next ECT (whose {@code pred} names this response, F-03) resolves in this
+ * server's DAG. If minting or the append fails, no header is sent (the caller then falls back to
+ * its own request's task, F-03) and a warning is logged: the response itself is never failed for it.
  */
 public final class ResponseEctMinter {
     private static final Logger LOG = LoggerFactory.getLogger("dev.ect.servlet.EctFilter");

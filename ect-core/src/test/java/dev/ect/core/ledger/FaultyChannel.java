@@ -20,6 +20,8 @@ final class FaultyChannel extends FileChannel {
     volatile boolean failForce;
     /** Every truncate throws. */
     volatile boolean failTruncate;
+    /** When set, the next positional write throws it. */
+    volatile Error errorOnWrite;
     /** When set, force waits (at most 30 s) until it is counted down. */
     volatile CountDownLatch forceGate;
     final AtomicInteger forcesStarted = new AtomicInteger();
@@ -28,6 +30,11 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+        Error err = errorOnWrite;
+        if (err != null) {
+            errorOnWrite = null;
+            throw err;
+        }
         if (failNextWriteHalfway) {
             failNextWriteHalfway = false;
             ByteBuffer half = src.duplicate();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -56,7 +57,8 @@ public final class Ratios {
                 .param("provider", providers.toArray(new String[0]))
                 .warmupIterations(warmups).warmupTime(TimeValue.milliseconds(ms))
                 .measurementIterations(2 * pairs).measurementTime(TimeValue.milliseconds(ms))
-                .forks(forks).shouldFailOnError(true).verbosity(VerboseMode.SILENT);
+                .forks(forks).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
+                .addProfiler(CpuTimeProfiler.class);
         if (quick) {
             opts.warmupIterations(2).jvmArgsAppend("-Dect.bench.pool=512"); // smoke: a small token pool
         }
@@ -65,14 +67,18 @@ public final class Ratios {
         System.out.printf(Locale.ROOT, "%nJVM %s (%s), %d cores; %d pairs x %d ms per provider and pair, %d fork(s)%n",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().availableProcessors(), pairs, ms, forks);
-        System.out.printf(Locale.ROOT, "| provider | pair (B vs A) | A µs/op | B µs/op | B/A median | B/A min..max | B-A µs |%n");
-        System.out.printf(Locale.ROOT, "|---|---|---:|---:|---:|---|---:|%n");
+        System.out.printf(Locale.ROOT, "cpu = process CPU time per op (steady under load from other processes); wall = JMH score%n");
+        System.out.printf(Locale.ROOT, "| provider | pair (B vs A) | A cpu µs | B cpu µs | B/A cpu median | cpu min..max | A wall µs | B wall µs | B/A wall median |%n");
+        System.out.printf(Locale.ROOT, "|---|---|---:|---:|---:|---|---:|---:|---:|%n");
         for (RunResult r : results) {
             String bench = r.getParams().getBenchmark();
             String name = bench.substring(bench.lastIndexOf('.') + 1);
             List<Double> a = new ArrayList<>();
             List<Double> b = new ArrayList<>();
-            List<Double> ratios = new ArrayList<>();
+            List<Double> wall = new ArrayList<>();
+            List<Double> ca = new ArrayList<>();
+            List<Double> cb = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (BenchmarkResult br : r.getBenchmarkResults()) {
                 List<IterationResult> its = new ArrayList<>(br.getIterationResults());
                 for (int i = 0; i + 1 < its.size(); i += 2) {
@@ -80,16 +86,25 @@ public final class Ratios {
                     double sb = its.get(i + 1).getPrimaryResult().getScore();
                     a.add(sa);
                     b.add(sb);
-                    ratios.add(sb / sa);
+                    wall.add(sb / sa);
+                    double xa = cpu(its.get(i));
+                    double xb = cpu(its.get(i + 1));
+                    ca.add(xa);
+                    cb.add(xb);
+                    cpu.add(xb / xa);
                 }
             }
-            double ma = median(a);
-            double mb = median(b);
-            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.3f | %.3f..%.3f | %.1f |%n",
-                    r.getParams().getParam("provider"), name, ma, mb, median(ratios),
-                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), mb - ma);
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.3f | %.3f..%.3f | %.1f | %.1f | %.3f |%n",
+                    r.getParams().getParam("provider"), name, median(ca), median(cb), median(cpu),
+                    cpu.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    cpu.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                    median(a), median(b), median(wall));
         }
+    }
+
+    private static double cpu(IterationResult it) {
+        Result<?> x = it.getSecondaryResults().get("cpu");
+        return x == null ? Double.NaN : x.getScore();
     }
 
     static double median(List<Double> v) {

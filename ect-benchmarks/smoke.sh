@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA:-java}"
-JAR=ect-benchmarks/target/benchmarks.jar
+JAR="${JAR:-ect-benchmarks/target/benchmarks.jar}"
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -q -pl ect-benchmarks -am package -DskipTests -Djacoco.skip=true
 fi

@@ -139,4 +139,6 @@ public class Env {
     }
 
     int signingInputBytes() { return input.length; }
+
+    String verifyToken() { return tokens[0]; }
 }

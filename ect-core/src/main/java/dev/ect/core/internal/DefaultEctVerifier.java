@@ -132,8 +132,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "a compact JWS has exactly three parts");
         }
-        byte[] h = Json.b64decode(token, 0, d1);
-        Map<String, Object> header = h == null ? null : Json.parseObject(h);
+        Map<String, Object> header = Json.parseHeader(token, 0, d1);
         if (header == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the JOSE header is not a base64url JSON object");
         }

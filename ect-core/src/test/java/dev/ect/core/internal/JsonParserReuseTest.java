@@ -42,4 +42,25 @@ class JsonParserReuseTest {
         assertThat(Json.parseObject(utf8("{\"big\":\"" + big + "\"}"))).containsEntry("big", big);
         assertThat(Json.parseObject(utf8("{\"small\":1}"))).containsEntry("small", 1L);
     }
+
+    @Test
+    void headersAreRememberedByExactTextAndRejectedOnesAreNot() {
+        java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
+        String h1 = e.encodeToString(utf8("{\"alg\":\"ES256\",\"typ\":\"exec+jwt\",\"kid\":\"k\"}"));
+        String token = h1 + ".e30.c2ln";
+        Map<String, Object> first = Json.parseHeader(token, 0, h1.length());
+        assertThat(first).containsEntry("alg", "ES256").containsEntry("kid", "k");
+        assertThat(Json.parseHeader("x" + token, 1, h1.length() + 1)).isSameAs(first); // same text, other string
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.put("alg", "none"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        String dup = e.encodeToString(utf8("{\"alg\":\"ES256\",\"alg\":\"none\"}"));
+        assertThat(Json.parseHeader(dup, 0, dup.length())).isNull();
+        assertThat(Json.parseHeader(dup, 0, dup.length())).isNull();
+        assertThat(Json.parseHeader("e30=", 0, 4)).isNull(); // padding is not base64url
+        for (int i = 0; i <= Json.MAX_CACHED_HEADERS; i++) { // more distinct headers than the bound
+            String h = e.encodeToString(utf8("{\"kid\":\"k" + i + "\"}"));
+            assertThat(Json.parseHeader(h, 0, h.length())).containsEntry("kid", "k" + i);
+        }
+        assertThat(Json.parseHeader(token, 0, h1.length())).isEqualTo(first);
+    }
 }

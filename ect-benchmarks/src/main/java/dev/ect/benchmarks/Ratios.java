@@ -67,7 +67,7 @@ public final class Ratios {
         System.out.printf(Locale.ROOT, "%nJVM %s (%s), %d cores; %d pairs x %d ms per provider and pair, %d fork(s)%n",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().availableProcessors(), pairs, ms, forks);
-        System.out.printf(Locale.ROOT, "cpu = process CPU time per op (steady under load from other processes); wall = JMH score%n");
+        System.out.printf(Locale.ROOT, "cpu = CPU time of the benchmark thread per op (steadier under load from other processes); wall = JMH score%n");
         System.out.printf(Locale.ROOT, "| provider | pair (B vs A) | A cpu µs | B cpu µs | B/A cpu median | cpu min..max | A wall µs | B wall µs | B/A wall median |%n");
         System.out.printf(Locale.ROOT, "|---|---|---:|---:|---:|---|---:|---:|---:|%n");
         for (RunResult r : results) {
@@ -103,7 +103,7 @@ public final class Ratios {
     }
 
     private static double cpu(IterationResult it) {
-        Result<?> x = it.getSecondaryResults().get("cpu");
+        Result<?> x = it.getSecondaryResults().get("cpu.bench");
         return x == null ? Double.NaN : x.getScore();
     }
 

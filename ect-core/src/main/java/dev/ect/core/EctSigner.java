@@ -5,6 +5,7 @@ import dev.ect.core.keys.EctKeyPair;
 import java.security.Provider;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Mints ECTs: completes a draft {@link Ect} and signs it into a compact JWS (profile section 10).
@@ -37,6 +38,12 @@ public interface EctSigner {
     /** The {@code kid} this signer writes. */
     String kid();
 
+    /**
+     * The JCA provider that signs, when this signer signs itself (the default signer does;
+     * see {@link Builder#crypto(CryptoProvider)}); empty for signers that delegate elsewhere.
+     */
+    default Optional<CryptoProvider> cryptoProvider() { return Optional.empty(); }
+
     static Builder builder(EctKeyPair key) { return new Builder(key); }
 
     /** Builder for the default (jose4j-backed) signer. */
@@ -44,7 +51,7 @@ public interface EctSigner {
         private final EctKeyPair key;
         private Clock clock = Clock.systemUTC();
         private EctSettings settings = EctSettings.defaults();
-        private Provider provider;
+        private CryptoProvider crypto;
 
         private Builder(EctKeyPair key) { this.key = Objects.requireNonNull(key, "key cannot be null"); }
 
@@ -54,9 +61,24 @@ public interface EctSigner {
         /** Default expiry, maxPred and maxTokenBytes come from here; default {@link EctSettings#defaults()}. */
         public Builder settings(EctSettings s) { settings = Objects.requireNonNull(s, "settings cannot be null"); return this; }
 
-        /** JCA provider for signing; default the JDK's. */
-        public Builder provider(Provider p) { provider = Objects.requireNonNull(p, "provider cannot be null"); return this; }
+        /**
+         * The JCA provider that signs; default {@link CryptoProvider#auto()} (ACCP when it is on
+         * the class path and healthy, else the JDK's).
+         */
+        public Builder crypto(CryptoProvider c) {
+            Objects.requireNonNull(c, "crypto cannot be null");
+            if (crypto != null) {
+                throw new IllegalStateException("crypto provider was already set");
+            }
+            crypto = c;
+            return this;
+        }
 
-        public EctSigner build() { return new JoseEctSigner(key, clock, settings, provider); }
+        /** Shorthand for {@code crypto(CryptoProvider.of(p))}: sign with exactly this provider object. */
+        public Builder provider(Provider p) { return crypto(CryptoProvider.of(Objects.requireNonNull(p, "provider cannot be null"))); }
+
+        public EctSigner build() {
+            return new JoseEctSigner(key, clock, settings, crypto != null ? crypto : CryptoProvider.auto());
+        }
     }
 }

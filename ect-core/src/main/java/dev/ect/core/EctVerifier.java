@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,6 +52,12 @@ public interface EctVerifier {
     /** The settings in force. */
     EctSettings settings();
 
+    /**
+     * The JCA provider that checks signatures (V-08), when this verifier checks them itself (the
+     * default verifier does; see {@link Builder#crypto(CryptoProvider)}); empty otherwise.
+     */
+    default Optional<CryptoProvider> cryptoProvider() { return Optional.empty(); }
+
     static Builder builder() { return new Builder(); }
 
     /**
@@ -71,7 +78,7 @@ public interface EctVerifier {
         private AuditLedger ledger;
         private final List<DagRule> dagRules = new ArrayList<>();
         private VerificationListener listener;
-        private Provider provider;
+        private CryptoProvider crypto;
 
         private Builder() {}
 
@@ -202,14 +209,23 @@ public interface EctVerifier {
             return this;
         }
 
-        /** JCA provider for signature checks; default the JDK's. */
-        public Builder provider(Provider p) {
-            Objects.requireNonNull(p, "provider cannot be null");
-            if (provider != null) {
-                throw new IllegalStateException("provider was already set");
+        /**
+         * The JCA provider that checks signatures (V-08); default {@link CryptoProvider#auto()}
+         * (ACCP when it is on the class path and healthy, else the JDK's). The pre-checks (key
+         * fits alg, exact length, ECDSA 0 &lt; r, s &lt; n) run whichever provider is used.
+         */
+        public Builder crypto(CryptoProvider c) {
+            Objects.requireNonNull(c, "crypto cannot be null");
+            if (crypto != null) {
+                throw new IllegalStateException("crypto provider was already set");
             }
-            provider = p;
+            crypto = c;
             return this;
+        }
+
+        /** Shorthand for {@code crypto(CryptoProvider.of(p))}: verify with exactly this provider object. */
+        public Builder provider(Provider p) {
+            return crypto(CryptoProvider.of(Objects.requireNonNull(p, "provider cannot be null")));
         }
 
         public EctVerifier build() {
@@ -229,7 +245,8 @@ public interface EctVerifier {
             // an L1-only verifier has no keys: a signed token then resolves to unknown_key (403)
             KeySource ks = keySource != null ? keySource : (iss, kid) -> java.util.Optional.empty();
             return new DefaultEctVerifier(verifierId, ks, s, c, rs, store, ledger, dagRules,
-                    listener != null ? listener : VerificationListener.logging(), provider);
+                    listener != null ? listener : VerificationListener.logging(),
+                    crypto != null ? crypto : CryptoProvider.auto());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ect.core.internal;
 
+import dev.ect.core.CryptoProvider;
 import dev.ect.core.Ect;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctError;
@@ -20,7 +21,6 @@ import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
 import java.nio.charset.StandardCharsets;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jose4j.jca.ProviderContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ public final class DefaultEctVerifier implements EctVerifier {
 
     public DefaultEctVerifier(String verifierId, KeySource keySource, EctSettings settings, Clock clock,
             ReplayStore replayStore, EctStore store, AuditLedger ledger, List<DagRule> dagRules,
-            VerificationListener listener, Provider provider) {
+            VerificationListener listener, CryptoProvider cryptoProvider) {
         this.verifierId = verifierId;
         this.keySource = keySource;
         this.settings = settings;
@@ -59,22 +58,18 @@ public final class DefaultEctVerifier implements EctVerifier {
         this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
                 settings.maxAncestors(), dagRules);
         this.listener = listener;
-        this.crypto = new JwsCrypto(providerContext(provider));
+        this.crypto = new JwsCrypto(cryptoProvider);
     }
 
-    static ProviderContext providerContext(Provider provider) {
-        ProviderContext pc = new ProviderContext();
-        if (provider != null) {
-            pc.getSuppliedKeyProviderContext().setSignatureProvider(provider.getName());
-        }
-        return pc;
-    }
 
     @Override
     public String verifierId() { return verifierId; }
 
     @Override
     public EctSettings settings() { return settings; }
+
+    @Override
+    public Optional<CryptoProvider> cryptoProvider() { return Optional.of(crypto.cryptoProvider()); }
 
     @Override
     public VerifiedEct verify(String token) { return run(token, true); }
@@ -140,8 +135,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "a compact JWS has exactly three parts");
         }
-        byte[] h = Json.b64decode(token, 0, d1);
-        Map<String, Object> header = h == null ? null : Json.parseObject(h);
+        Map<String, Object> header = Json.parseHeader(token, 0, d1);
         if (header == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the JOSE header is not a base64url JSON object");
         }

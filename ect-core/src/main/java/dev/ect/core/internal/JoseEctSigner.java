@@ -1,5 +1,6 @@
 package dev.ect.core.internal;
 
+import dev.ect.core.CryptoProvider;
 import dev.ect.core.Ect;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctSettings;
@@ -7,11 +8,11 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.SignedEct;
 import dev.ect.core.keys.EctKeyPair;
 import java.nio.charset.StandardCharsets;
-import java.security.Provider;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,14 @@ public final class JoseEctSigner implements EctSigner {
     private final JwsCrypto crypto;
     private final String encodedHeader;
 
-    public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, Provider provider) {
+    public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
         if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
             throw new IllegalArgumentException("the private key does not fit " + key.algorithm());
         }
         this.key = key;
         this.clock = clock;
         this.settings = settings;
-        this.crypto = new JwsCrypto(DefaultEctVerifier.providerContext(provider));
+        this.crypto = new JwsCrypto(cryptoProvider);
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("alg", key.algorithm().jwaName());
         h.put("kid", key.kid());
@@ -46,6 +47,9 @@ public final class JoseEctSigner implements EctSigner {
 
     @Override
     public String kid() { return key.kid(); }
+
+    @Override
+    public Optional<CryptoProvider> cryptoProvider() { return Optional.of(crypto.cryptoProvider()); }
 
     @Override
     public SignedEct mint(Ect draft) {

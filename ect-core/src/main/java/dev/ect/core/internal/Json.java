@@ -2,10 +2,13 @@ package dev.ect.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
+import org.jose4j.json.internal.json_simple.parser.ContainerFactory;
+import org.jose4j.json.internal.json_simple.parser.JSONParser;
+import org.jose4j.json.internal.json_simple.parser.ParseException;
 
 /** Strict base64url and JSON helpers shared by minting and verification. Not public API. */
 public final class Json {
@@ -15,7 +18,56 @@ public final class Json {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
+    /**
+     * jose4j's own parser (the one behind {@code JsonUtil.parseJson}), kept per thread: each new
+     * parser allocates a 32 KiB lexer buffer, which was the largest cost of a verification after
+     * the signature. {@code parse} resets the lexer, so reuse is safe.
+     */
+    private static final ThreadLocal<JSONParser> PARSER = ThreadLocal.withInitial(JSONParser::new);
+
+    /** As jose4j's JsonUtil: objects are insertion-ordered maps that refuse a duplicate member name. */
+    private static final ContainerFactory CONTAINERS = new ContainerFactory() {
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        public Map createObjectContainer() { return new NoDuplicatesMap(); }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public List creatArrayContainer() { return null; } // the parser's default list
+    };
+
+    /**
+     * Parsed JOSE headers by their exact base64url text. An issuer's header is the same on every
+     * token (M-03), so this saves a decode and a parse per verification. Bounded: cleared when full.
+     */
+    private static final Map<String, Map<String, Object>> HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_CACHED_HEADERS = 256;
+
     private Json() {}
+
+    /**
+     * {@link #b64decode} then {@link #parseObject} of {@code token[from, to)}, remembering the
+     * (unmodifiable) result for the same text.
+     *
+     * @return the header object, or null when the text is not base64url of a JSON object
+     */
+    public static Map<String, Object> parseHeader(String token, int from, int to) {
+        String text = token.substring(from, to);
+        Map<String, Object> m = HEADERS.get(text);
+        if (m != null) {
+            return m;
+        }
+        byte[] h = b64decode(text, 0, text.length());
+        m = h == null ? null : parseObject(h);
+        if (m != null) {
+            m = java.util.Collections.unmodifiableMap(m);
+            if (HEADERS.size() >= MAX_CACHED_HEADERS) {
+                HEADERS.clear();
+            }
+            HEADERS.put(text, m);
+        }
+        return m;
+    }
 
     public static String b64(byte[] b) { return B64.encodeToString(b); }
 
@@ -75,13 +127,33 @@ public final class Json {
             return null;
         }
         try {
-            return JsonUtil.parseJson(text);
-        } catch (JoseException | RuntimeException e) {
+            Object o = PARSER.get().parse(text, CONTAINERS);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = o instanceof Map ? (Map<String, Object>) o : null;
+            return m;
+        } catch (ParseException | RuntimeException e) {
+            PARSER.remove(); // never reuse a parser in an unknown state
             return null;
         }
     }
 
+    /** A JSON object's members; a second member of the same name makes the JSON invalid (as in jose4j). */
+    private static final class NoDuplicatesMap extends LinkedHashMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object put(String key, Object value) {
+            if (containsKey(key)) {
+                throw new IllegalArgumentException("duplicate member name");
+            }
+            return super.put(key, value);
+        }
+    }
+
     private static String utf8ToString(byte[] b) {
+        if (isAscii(b)) { // the common case: no decoder needed
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
@@ -90,6 +162,15 @@ public final class Json {
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Maximum nesting of objects and arrays, ignoring brackets inside strings. */

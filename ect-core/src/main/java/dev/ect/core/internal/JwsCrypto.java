@@ -1,44 +1,92 @@
 package dev.ect.core.internal;
 
+import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctAlgorithm;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
-import org.jose4j.jca.ProviderContext;
-import org.jose4j.jwa.AlgorithmFactoryFactory;
-import org.jose4j.jwa.CryptoPrimitive;
-import org.jose4j.jws.JsonWebSignatureAlgorithm;
-import org.jose4j.lang.JoseException;
 
 /**
- * The signature operations, through jose4j's JWS algorithm implementations and a
- * {@link ProviderContext}. Adds the checks every verifier should make before the JCA call:
- * key type and curve match the {@code alg}; ECDSA signatures are exactly R||S of the curve's
- * size with 0 &lt; r, s &lt; n (the CVE-2022-21449 class of bug); no DER form accepted.
+ * The signature operations, through plain JCA {@link Signature} objects of one
+ * {@link CryptoProvider} (the provider object is passed to {@code Signature.getInstance}; it is
+ * never installed globally). Adds the checks every verifier should make before the JCA call: key
+ * type and curve match the {@code alg}; ECDSA signatures are exactly R||S of the curve's size
+ * with 0 &lt; r, s &lt; n (the CVE-2022-21449 class of bug); no DER form accepted.
+ *
+ * <p>ECDSA uses the provider's {@code SHAxxxwithECDSAinP1363Format} (R||S, as JWS wants) when it
+ * has one, else {@code SHAxxxwithECDSA} with a DER conversion. {@code Signature} objects are kept
+ * per thread (they are not thread-safe and {@code getInstance} costs a provider lookup).
  */
 public final class JwsCrypto {
-    private final ProviderContext providerContext;
-    private final Map<EctAlgorithm, JsonWebSignatureAlgorithm> algs = new EnumMap<>(EctAlgorithm.class);
+    private static final PSSParameterSpec PS256_PARAMS =
+            new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
 
-    public JwsCrypto(ProviderContext providerContext) {
-        this.providerContext = providerContext;
+    private final CryptoProvider cryptoProvider;
+    private final Provider provider;
+    /** Per algorithm: the JCA name and whether it produces DER (true) or R||S (false). */
+    private final String[] jcaNames = new String[EctAlgorithm.values().length];
+    private final boolean[] der = new boolean[EctAlgorithm.values().length];
+    private final ThreadLocal<Signature[]> signatures;
+
+    public JwsCrypto(CryptoProvider cryptoProvider) {
+        this.cryptoProvider = cryptoProvider;
+        this.provider = cryptoProvider.provider().orElse(null);
         for (EctAlgorithm a : EctAlgorithm.values()) {
-            try {
-                algs.put(a, AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(a.jwaName()));
-            } catch (JoseException e) {
-                throw new IllegalStateException("jose4j lacks " + a, e);
+            String name = switch (a) {
+                case ES256 -> "SHA256withECDSA";
+                case ES384 -> "SHA384withECDSA";
+                case ES512 -> "SHA512withECDSA";
+                case EDDSA -> "Ed25519";
+                case PS256 -> "RSASSA-PSS";
+            };
+            if (a.isEcdsa() && supported(name + "inP1363Format")) {
+                name = name + "inP1363Format";
+            } else if (a.isEcdsa()) {
+                der[a.ordinal()] = true;
             }
+            jcaNames[a.ordinal()] = name;
+        }
+        this.signatures = ThreadLocal.withInitial(() -> new Signature[EctAlgorithm.values().length]);
+    }
+
+    public JwsCrypto() { this(CryptoProvider.jdk()); }
+
+    /** The provider in use. */
+    public CryptoProvider cryptoProvider() { return cryptoProvider; }
+
+    private boolean supported(String jcaName) {
+        if (provider != null) {
+            return provider.getService("Signature", jcaName) != null;
+        }
+        try {
+            Signature.getInstance(jcaName);
+            return true;
+        } catch (NoSuchAlgorithmException e) {
+            return false;
         }
     }
 
-    public JwsCrypto() { this(new ProviderContext()); }
+    private Signature signature(EctAlgorithm alg) throws GeneralSecurityException {
+        Signature[] cache = signatures.get();
+        Signature s = cache[alg.ordinal()];
+        if (s == null) {
+            String name = jcaNames[alg.ordinal()];
+            s = provider == null ? Signature.getInstance(name) : Signature.getInstance(name, provider);
+            cache[alg.ordinal()] = s;
+        }
+        return s;
+    }
 
     /** True when the key's type (and curve) fits the algorithm. */
     public static boolean keyFits(EctAlgorithm alg, Key key) {
@@ -62,17 +110,23 @@ public final class JwsCrypto {
         }
     }
 
-    /** Signs the JWS signing input. */
+    /** Signs the JWS signing input; ECDSA signatures come back as R||S. */
     public byte[] sign(EctAlgorithm alg, PrivateKey key, byte[] signingInput) {
         if (!keyFits(alg, key)) {
             throw new IllegalArgumentException("the signing key does not fit " + alg);
         }
         try {
-            JsonWebSignatureAlgorithm a = algs.get(alg);
-            CryptoPrimitive p = a.prepareForSign(key, providerContext);
-            return a.sign(p, signingInput);
-        } catch (JoseException e) {
-            throw new IllegalStateException("signing failed: " + e.getMessage(), e);
+            Signature s = signature(alg);
+            if (alg == EctAlgorithm.PS256) {
+                s.setParameter(PS256_PARAMS);
+            }
+            s.initSign(key);
+            s.update(signingInput);
+            byte[] sig = s.sign();
+            return der[alg.ordinal()] ? derToConcat(sig, alg.signatureLength()) : sig;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            signatures.get()[alg.ordinal()] = null; // never reuse an object in an unknown state
+            throw new IllegalStateException("signing failed with " + cryptoProvider.name() + ": " + e, e);
         }
     }
 
@@ -82,14 +136,10 @@ public final class JwsCrypto {
             return false;
         }
         if (alg.isEcdsa()) {
-            BigInteger n = ((ECKey) key).getParams().getOrder();
-            int half = alg.signatureLength() / 2;
             if (signature.length != alg.signatureLength()) {
                 return false;
             }
-            BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, half));
-            BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, half, signature.length));
-            if (r.signum() == 0 || s.signum() == 0 || r.compareTo(n) >= 0 || s.compareTo(n) >= 0) {
+            if (!scalarsInRange(((ECKey) key).getParams().getOrder(), signature)) {
                 return false;
             }
         } else if (alg == EctAlgorithm.EDDSA) {
@@ -100,9 +150,97 @@ public final class JwsCrypto {
             return false;
         }
         try {
-            return algs.get(alg).verifySignature(signature, key, signingInput, providerContext);
-        } catch (JoseException | RuntimeException e) {
+            Signature s = signature(alg);
+            if (alg == EctAlgorithm.PS256) {
+                s.setParameter(PS256_PARAMS);
+            }
+            s.initVerify(key);
+            s.update(signingInput);
+            return s.verify(der[alg.ordinal()] ? concatToDer(signature) : signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            signatures.get()[alg.ordinal()] = null;
             return false;
         }
+    }
+
+    /** 0 &lt; r &lt; n and 0 &lt; s &lt; n for an R||S signature of even length. */
+    static boolean scalarsInRange(BigInteger n, byte[] signature) {
+        int half = signature.length / 2;
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, half));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, half, signature.length));
+        return r.signum() != 0 && s.signum() != 0 && r.compareTo(n) < 0 && s.compareTo(n) < 0;
+    }
+
+    /** DER {@code SEQUENCE { INTEGER r, INTEGER s }} to fixed-size R||S. */
+    static byte[] derToConcat(byte[] der, int outLength) throws java.security.SignatureException {
+        int half = outLength / 2;
+        int[] pos = {0};
+        if (der.length < 8 || der[pos[0]++] != 0x30) {
+            throw new java.security.SignatureException("not a DER ECDSA signature");
+        }
+        int seqLen = derLength(der, pos);
+        if (pos[0] + seqLen != der.length) {
+            throw new java.security.SignatureException("bad DER sequence length");
+        }
+        byte[] out = new byte[outLength];
+        for (int i = 0; i < 2; i++) {
+            if (der[pos[0]++] != 0x02) {
+                throw new java.security.SignatureException("not a DER INTEGER");
+            }
+            int len = derLength(der, pos);
+            int start = pos[0];
+            int end = start + len;
+            while (start < end - 1 && der[start] == 0) {
+                start++;
+            }
+            int n = end - start;
+            if (n > half) {
+                throw new java.security.SignatureException("integer too long");
+            }
+            System.arraycopy(der, start, out, i * half + half - n, n);
+            pos[0] = end;
+        }
+        return out;
+    }
+
+    private static int derLength(byte[] der, int[] pos) throws java.security.SignatureException {
+        int b = der[pos[0]++] & 0xFF;
+        if (b < 0x80) {
+            return b;
+        }
+        int n = b & 0x7F;
+        if (n < 1 || n > 2) {
+            throw new java.security.SignatureException("bad DER length");
+        }
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            len = (len << 8) | (der[pos[0]++] & 0xFF);
+        }
+        return len;
+    }
+
+    /** Fixed-size R||S to DER {@code SEQUENCE { INTEGER r, INTEGER s }}. */
+    static byte[] concatToDer(byte[] concat) {
+        int half = concat.length / 2;
+        byte[] r = new BigInteger(1, Arrays.copyOfRange(concat, 0, half)).toByteArray();
+        byte[] s = new BigInteger(1, Arrays.copyOfRange(concat, half, concat.length)).toByteArray();
+        int body = 2 + r.length + 2 + s.length + (r.length >= 128 ? 1 : 0) + (s.length >= 128 ? 1 : 0);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body + 3);
+        out.write(0x30);
+        writeLength(out, body);
+        out.write(0x02);
+        writeLength(out, r.length);
+        out.write(r, 0, r.length);
+        out.write(0x02);
+        writeLength(out, s.length);
+        out.write(s, 0, s.length);
+        return out.toByteArray();
+    }
+
+    private static void writeLength(java.io.ByteArrayOutputStream out, int len) {
+        if (len >= 128) {
+            out.write(0x81);
+        }
+        out.write(len);
     }
 }

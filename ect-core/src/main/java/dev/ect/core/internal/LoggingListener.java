@@ -27,6 +27,9 @@ public enum LoggingListener implements VerificationListener {
     @Override
     public void onVerification(VerificationEvent e) {
         if (e.accepted()) {
+            if (!LOG.isDebugEnabled()) {
+                return; // the common case: no formatting at all
+            }
             LOG.debug("ECT accepted jti={} iss={} level={} in {} us", safe(e.jti()), safe(e.iss()), e.level(), e.duration().toNanos() / 1000);
         } else if (e.reason().isInfrastructure()) {
             LOG.warn("ECT not verified jti={} iss={} reason={}", safe(e.jti()), safe(e.iss()), e.reason().code());

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Smoke pass for CI: builds the benchmarks jar and runs every benchmark and harness once, very
+# briefly (numbers meaningless), failing on any error, so the benchmarks cannot rot.
+# Usage (from the repository root): bash ect-benchmarks/smoke.sh     [JAVA=/path/to/java]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA="${JAVA:-java}"
+JAR="${JAR:-ect-benchmarks/target/benchmarks.jar}"
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  mvn -B -q -pl ect-benchmarks -am package -DskipTests -Djacoco.skip=true
+fi
+start=$(date +%s)
+echo "== JMH: every benchmark, in-process (-f 0), 1 iteration of 100 ms"
+"$JAVA" -Dect.bench.pool=512 -jar "$JAR" -f 0 -wi 0 -i 1 -r 100ms -foe true -v SILENT -rf csv -rff /tmp/ect-bench-smoke.csv
+ran=$(($(wc -l < /tmp/ect-bench-smoke.csv) - 1))
+echo "   ran $ran benchmark/param combinations"
+[[ $ran -ge 20 ]] || { echo "expected at least 20 benchmark results, got $ran"; exit 1; }
+echo "== Ratios (paired runner), quick"
+"$JAVA" -cp "$JAR" dev.ect.benchmarks.Ratios --quick --providers jdk,accp --only verifyVsRawVerify
+echo "== ReplayMemory, 20,000 entries"
+"$JAVA" -Xmx512m -cp "$JAR" dev.ect.benchmarks.ReplayMemory 20000
+if "$JAVA" -cp "$JAR" dev.ect.benchmarks.LoadTest --help >/dev/null 2>&1; then
+  echo "== LoadTest, quick"
+  "$JAVA" -cp "$JAR" dev.ect.benchmarks.LoadTest --quick
+fi
+echo "benchmarks smoke passed in $(( $(date +%s) - start )) s"

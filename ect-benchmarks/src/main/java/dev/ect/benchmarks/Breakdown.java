@@ -1,0 +1,90 @@
+package dev.ect.benchmarks;
+
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.internal.Json;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Where the verify pipeline's time goes, stage by stage, in one JVM: the stages run in
+ * alternating 200 ms blocks (so all of them see the same machine load) and the median per-op
+ * thread CPU time of each is printed. A diagnostic, not a JMH benchmark (JIT warm-up is the first
+ * rounds, which are dropped).
+ *
+ * <pre>java -cp benchmarks.jar dev.ect.benchmarks.Breakdown [jdk|accp] [rounds=15]</pre>
+ */
+public final class Breakdown {
+    private Breakdown() {}
+
+    public static void main(String[] args) throws Exception {
+        String provider = args.length > 0 ? args[0] : Fixtures.ACCP;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        Env env = new Env();
+        env.provider = provider;
+        env.setUp();
+        String token = env.verifyToken();
+        int d1 = token.indexOf('.');
+        int d2 = token.indexOf('.', d1 + 1);
+        EctVerifier pure = Fixtures.pipeline(env.key, Fixtures.provider(Fixtures.FAKE), new InMemoryLedger());
+        Map<String, Callable<Object>> stages = new LinkedHashMap<>();
+        stages.put("raw verify (" + provider + ")", env::rawVerify);
+        stages.put("base64 decode header+claims+sig", () -> {
+            Json.b64decode(token, 0, d1);
+            Json.b64decode(token, d1 + 1, d2);
+            return Json.b64decode(token, d2 + 1, token.length());
+        });
+        byte[] claims = Json.b64decode(token, d1 + 1, d2);
+        byte[] header = Json.b64decode(token, 0, d1);
+        stages.put("JSON parse header+claims", () -> {
+            Json.parseObject(header);
+            return Json.parseObject(claims);
+        });
+        stages.put("check(): pure checks, fake sig, no DAG preds in store", () -> {
+            try {
+                return pure.check(token);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        stages.put("verify(): pipeline, fake sig (all but crypto)", env::verifyNonCrypto);
+        stages.put("verify(): full pipeline", env::verify);
+        stages.put("signing input bytes (substring+getBytes)", () -> token.substring(0, d2).getBytes(StandardCharsets.US_ASCII));
+
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        stages.keySet().forEach(k -> cpu.put(k, new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, Callable<Object>> s : stages.entrySet()) {
+                long end = System.nanoTime() + 200_000_000L;
+                long c0 = mx.getCurrentThreadCpuTime();
+                long n = 0;
+                Object sink = null;
+                while (System.nanoTime() < end) {
+                    sink = s.getValue().call();
+                    n++;
+                }
+                long c1 = mx.getCurrentThreadCpuTime();
+                if (sink == null) {
+                    throw new IllegalStateException();
+                }
+                if (r >= rounds / 3) { // the first third is warm-up
+                    cpu.get(s.getKey()).add((c1 - c0) / 1e3 / n);
+                }
+            }
+            env.reset();
+        }
+        System.out.printf(Locale.ROOT, "JVM %s, provider %s: median thread CPU µs/op over %d rounds%n",
+                System.getProperty("java.version"), provider, rounds - rounds / 3);
+        for (Map.Entry<String, List<Double>> e : cpu.entrySet()) {
+            System.out.printf(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), Ratios.median(e.getValue()));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ect.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Json.parseObject reuses one jose4j parser per thread: results must not leak between parses. */
+class JsonParserReuseTest {
+    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    @Test
+    void parsesAfterAFailedParseAsIfFresh() {
+        assertThat(Json.parseObject(utf8("{\"a\":1,\"a\":2}"))).isNull(); // duplicate member name
+        assertThat(Json.parseObject(utf8("{\"a\":[1,"))).isNull(); // truncated mid-array
+        Map<String, Object> m = Json.parseObject(utf8("{\"a\":1,\"b\":[\"x\",{\"c\":true}]}"));
+        assertThat(m).containsEntry("a", 1L);
+        assertThat((List<?>) m.get("b")).hasSize(2);
+        assertThat(Json.parseObject(utf8("{\"b\":2}"))).containsOnlyKeys("b");
+    }
+
+    @Test
+    void keepsMemberOrderAndRejectsNonObjects() {
+        assertThat(Json.parseObject(utf8("{\"z\":1,\"a\":2,\"m\":3}")).keySet()).containsExactly("z", "a", "m");
+        assertThat(Json.parseObject(utf8("[1,2]"))).isNull();
+        assertThat(Json.parseObject(utf8("\"s\""))).isNull();
+        assertThat(Json.parseObject(utf8(""))).isNull();
+    }
+
+    @Test
+    void decodesUtf8StrictlyAndAsciiDirectly() {
+        assertThat(Json.parseObject(utf8("{\"n\":\"Zürich ✓\"}"))).containsEntry("n", "Zürich ✓");
+        assertThat(Json.parseObject(new byte[] {'{', '"', 'n', '"', ':', '"', (byte) 0xC3, '"', '}'})).isNull(); // truncated UTF-8
+        assertThat(Json.parseObject(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'})).isNull(); // BOM
+    }
+
+    @Test
+    void aLongStringLargerThanTheLexerBufferStillParses() {
+        String big = "x".repeat(40_000);
+        assertThat(Json.parseObject(utf8("{\"big\":\"" + big + "\"}"))).containsEntry("big", big);
+        assertThat(Json.parseObject(utf8("{\"small\":1}"))).containsEntry("small", 1L);
+    }
+
+    @Test
+    void headersAreRememberedByExactTextAndRejectedOnesAreNot() {
+        java.util.Base64.Encoder e = java.util.Base64.getUrlEncoder().withoutPadding();
+        String h1 = e.encodeToString(utf8("{\"alg\":\"ES256\",\"typ\":\"exec+jwt\",\"kid\":\"k\"}"));
+        String token = h1 + ".e30.c2ln";
+        Map<String, Object> first = Json.parseHeader(token, 0, h1.length());
+        assertThat(first).containsEntry("alg", "ES256").containsEntry("kid", "k");
+        assertThat(Json.parseHeader("x" + token, 1, h1.length() + 1)).isSameAs(first); // same text, other string
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.put("alg", "none"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        String dup = e.encodeToString(utf8("{\"alg\":\"ES256\",\"alg\":\"none\"}"));
+        assertThat(Json.parseHeader(dup, 0, dup.length())).isNull();
+        assertThat(Json.parseHeader(dup, 0, dup.length())).isNull();
+        assertThat(Json.parseHeader("e30=", 0, 4)).isNull(); // padding is not base64url
+        for (int i = 0; i <= Json.MAX_CACHED_HEADERS; i++) { // more distinct headers than the bound
+            String h = e.encodeToString(utf8("{\"kid\":\"k" + i + "\"}"));
+            assertThat(Json.parseHeader(h, 0, h.length())).containsEntry("kid", "k" + i);
+        }
+        assertThat(Json.parseHeader(token, 0, h1.length())).isEqualTo(first);
+    }
+}

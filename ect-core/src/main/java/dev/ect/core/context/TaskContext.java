@@ -3,6 +3,8 @@ package dev.ect.core.context;
 import dev.ect.core.Ect;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +114,10 @@ public final class TaskContext {
     public Map<String, Object> ext() { return ext; }
 
     /** Sets the ect_ext of this unit's response ECT. */
-    public void setExt(Map<String, Object> ext) { this.ext = ext == null ? null : Map.copyOf(ext); }
+    public void setExt(Map<String, Object> ext) {
+        // not Map.copyOf: ect_ext may hold JSON nulls, and its member order is kept
+        this.ext = ext == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(ext));
+    }
 
     /** Makes this context current on this thread until the returned scope is closed. */
     public Scope makeCurrent() {

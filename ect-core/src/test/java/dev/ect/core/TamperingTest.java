@@ -371,6 +371,33 @@ class TamperingTest {
     }
 
     @Test
+    void wrongLengthSignaturesAreRejectedForEdDsaAndPs256() { // V-08: length checked before the JCA call
+        for (EctAlgorithm alg : EnumSet.of(EctAlgorithm.EDDSA, EctAlgorithm.PS256)) {
+            EctKeyPair k = key(alg, "len-" + alg);
+            EctVerifier v = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build()).build();
+            String g = Jws.sign(header(k), claims(), k);
+            byte[] sig = rawSig(g);
+            assertRejected(() -> v.verify(withSignature(g, java.util.Arrays.copyOf(sig, sig.length - 1))), ReasonCode.INVALID_SIGNATURE);
+            assertRejected(() -> v.verify(withSignature(g, Jws.cat(sig, new byte[1]))), ReasonCode.INVALID_SIGNATURE);
+            assertRejected(() -> v.verify(withSignature(g, new byte[sig.length])), ReasonCode.INVALID_SIGNATURE);
+            assertThat(v.verify(g).ect().alg()).isEqualTo(alg.jwaName());
+        }
+    }
+
+    @Test
+    void rsaKeysShorterThan2048BitsNeverVerify() throws Exception { // H-03: PS256 needs RSA >= 2048
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        java.security.KeyPair weak = g.generateKeyPair();
+        EctKeyPair k = new EctKeyPair(EctAlgorithm.PS256, "weak", weak.getPrivate(), weak.getPublic());
+        EctVerifier v = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build()).build();
+        String token = Jws.sign(header(k), claims(), k); // a valid RSASSA-PSS signature, by a 1024-bit key
+        assertRejected(() -> v.verify(token), ReasonCode.INVALID_SIGNATURE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EctSigner.builder(k).build())
+                .isInstanceOf(IllegalArgumentException.class); // and the signer refuses to use it
+    }
+
+    @Test
     void psychicSignatureIsRejectedForEveryEcdsaCurve() { // CVE-2022-21449 on P-256, P-384, P-521
         for (EctAlgorithm alg : EnumSet.of(EctAlgorithm.ES256, EctAlgorithm.ES384, EctAlgorithm.ES512)) {
             EctKeyPair k = key(alg, "psychic-" + alg);

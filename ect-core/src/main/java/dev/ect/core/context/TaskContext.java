@@ -139,8 +139,11 @@ public final class TaskContext {
     public Runnable wrap(Runnable r) {
         Objects.requireNonNull(r, "runnable");
         return () -> {
-            try (Scope s = makeCurrent()) {
+            Scope s = makeCurrent();
+            try {
                 r.run();
+            } finally {
+                s.close();
             }
         };
     }
@@ -149,8 +152,11 @@ public final class TaskContext {
     public <T> Callable<T> wrap(Callable<T> c) {
         Objects.requireNonNull(c, "callable");
         return () -> {
-            try (Scope s = makeCurrent()) {
+            Scope s = makeCurrent();
+            try {
                 return c.call();
+            } finally {
+                s.close();
             }
         };
     }

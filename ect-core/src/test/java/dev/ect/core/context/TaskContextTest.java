@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Profile section 11: the task context (F-01..F-05). */
+@SuppressWarnings("try") // scopes are opened for their effect on the current thread
 class TaskContextTest {
 
     private static String id() { return UUID.randomUUID().toString(); }

@@ -150,8 +150,10 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (claims == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the payload is not a base64url JSON object");
         }
+        // An empty signature part is still base64url (of zero bytes): an unsecured "alg":"none"
+        // token thus reaches V-05 and is refused as unsupported_alg, and any other alg fails V-08.
         byte[] sig = Json.b64decode(token, d2 + 1, token.length());
-        if (sig == null || sig.length == 0) {
+        if (sig == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the signature is not base64url");
         }
         byte[] input = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);

@@ -144,15 +144,6 @@ public final class HostileCases {
         return open.repeat(depth) + inner + close.repeat(depth);
     }
 
-    /** ES256 signature of a valid token re-made with s replaced by n - s (ECDSA malleability). */
-    static String malleate(String token) {
-        String[] p = parts(token);
-        byte[] sig = Base64.getUrlDecoder().decode(p[2]);
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
-        BigInteger sv = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
-        return p[0] + "." + p[1] + "." + Forge.b64(Forge.rs(r, Forge.p256Order().subtract(sv)));
-    }
-
     /** A valid token padded (with an ignored claim, C-13) to exactly {@code length} characters. */
     static String paddedTo(HostileServer s, int length) {
         for (int extraHeader = 0; extraHeader < 4; extraHeader++) {
@@ -747,7 +738,7 @@ public final class HostileCases {
         add(c, "again with a malleated signature (r, n - s)", 403, "replay", (s, k) -> {
             String t = valid(s);
             s.acceptDirect(t);
-            return req(malleate(t));
+            return req(Forge.malleate(t));
         });
         add(c, "same claims re-signed (a new signature)", 403, "replay", (s, k) -> {
             Map<String, Object> cl = Forge.claims(s.now());

@@ -167,6 +167,18 @@ public final class Forge {
         return out;
     }
 
+    /**
+     * The same token with its ES256 signature (r, s) replaced by (r, n - s): ECDSA's malleability.
+     * The twin verifies too, so only the replay key (wid, jti) can tell it is the same token.
+     */
+    public static String malleate(String token) {
+        String[] p = token.split("\\.");
+        byte[] sig = Base64.getUrlDecoder().decode(p[2]);
+        BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(sig, 0, 32));
+        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+        return p[0] + "." + p[1] + "." + b64(rs(r, p256Order().subtract(s)));
+    }
+
     /** The order n of the trusted key's curve (P-256). */
     public static BigInteger p256Order() { return ((ECPublicKey) TRUSTED.publicKey()).getParams().getOrder(); }
 

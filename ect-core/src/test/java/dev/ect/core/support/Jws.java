@@ -163,12 +163,28 @@ public final class Jws {
 
     public static Map<String, Object> payload(String token) { return parse(new String(unb64(parts(token)[1]), StandardCharsets.UTF_8)); }
 
+    /** Parses a JSON object into plain mutable maps and lists (jose4j's maps refuse re-putting a key). */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(String json) {
         try {
-            return JsonUtil.parseJson(json);
+            return (Map<String, Object>) mutable(JsonUtil.parseJson(json));
         } catch (JoseException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    private static Object mutable(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, mutable(x)));
+            return out;
+        }
+        if (v instanceof java.util.List<?> l) {
+            java.util.List<Object> out = new java.util.ArrayList<>();
+            l.forEach(x -> out.add(mutable(x)));
+            return out;
+        }
+        return v;
     }
 
     /** Concatenates byte arrays. */

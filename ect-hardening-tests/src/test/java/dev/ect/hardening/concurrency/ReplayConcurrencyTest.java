@@ -6,9 +6,9 @@ import dev.ect.core.EctException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.VerifiedEct;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.hardening.support.Forge;
-import dev.ect.hardening.support.ListLedger;
 import dev.ect.hardening.support.MutableClock;
 import dev.ect.hardening.support.Verifiers;
 import java.time.Instant;
@@ -40,7 +40,7 @@ class ReplayConcurrencyTest {
 
     @Test
     void eachTokenIsAcceptedExactlyOnceUnderContention() throws Exception {
-        ListLedger ledger = new ListLedger();
+        InMemoryLedger ledger = new InMemoryLedger();
         EctVerifier verifier = Verifiers.builder(clock).replayStore(new CaffeineReplayStore(100_000, clock)).ledger(ledger).build();
 
         // per task: the token, the same claims re-signed, and the (r, n - s) twin of the signature
@@ -100,7 +100,7 @@ class ReplayConcurrencyTest {
 
     @Test
     void differentTokensRacingForOneJtiAcceptOnlyOne() throws Exception { // G-01 + P-02
-        ListLedger ledger = new ListLedger();
+        InMemoryLedger ledger = new InMemoryLedger();
         EctVerifier verifier = Verifiers.builder(clock).ledger(ledger).build();
         int rounds = 15;
         for (int round = 0; round < rounds; round++) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.JwksUrlKeySource;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.hardening.support.Canary;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.ListLedger;
 import dev.ect.hardening.support.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import java.net.ServerSocket;
@@ -59,7 +59,7 @@ class JwksFaultTest {
     private void startServer(String jwksUrl, Duration timeout) throws Exception {
         JwksUrlKeySource keys = JwksUrlKeySource.builder().issuer(Forge.ISS, jwksUrl)
                 .connectTimeout(timeout).readTimeout(timeout).cooldown(Duration.ofSeconds(30)).clock(clock).build();
-        server = HostileServer.builder(new ListLedger()).clock(clock).keySource(keys).start();
+        server = HostileServer.builder(new InMemoryLedger()).clock(clock).keySource(keys).start();
     }
 
     private static MockResponse json(String body) {
@@ -221,7 +221,7 @@ class JwksFaultTest {
                     .issuer(Forge.ISS, jwks.url("/jwks.json").toString())
                     .issuer(Forge.OTHER_ISS, otherJwks.url("/jwks.json").toString())
                     .connectTimeout(TIMEOUT).readTimeout(TIMEOUT).clock(clock).build();
-            server = HostileServer.builder(new ListLedger()).clock(clock).keySource(keys).start();
+            server = HostileServer.builder(new InMemoryLedger()).clock(clock).keySource(keys).start();
             // iss = OTHER_ISS, same kid, but signed with ISS's key
             Map<String, Object> c = Forge.claims(clock.instant());
             c.put("iss", Forge.OTHER_ISS);

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.core.replay.ReplayStore;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.ListLedger;
 import dev.ect.hardening.support.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayStoreFaultTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
-    private final ListLedger ledger = new ListLedger();
+    private final InMemoryLedger ledger = new InMemoryLedger();
     private HostileServer server;
 
     @AfterEach

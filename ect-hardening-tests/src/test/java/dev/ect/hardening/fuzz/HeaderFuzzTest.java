@@ -90,7 +90,7 @@ class HeaderFuzzTest {
             assertThat(chain.calls).isEqualTo(1);
             assertThat(rec.status).isEqualTo(200);
             assertThat(ectValues).as("accepted only with exactly one field").hasSize(1);
-            assertThat(genuine).as("accepted only a genuine token").contains(ectValues.get(0).strip());
+            assertThat(genuine).as("accepted only a genuine token").contains(ows(ectValues.get(0)));
         } else {
             assertThat(rec.status).isIn(403, 503);
             assertThat(rec.header("content-type")).isEqualTo("application/problem+json");
@@ -103,10 +103,13 @@ class HeaderFuzzTest {
                 assertThat(code).isEqualTo("multiple_ects");
             }
             for (String v : ectValues) {
-                if (v.strip().length() >= 16) {
-                    assertThat(body).as("the body echoes the presented value").doesNotContain(v.strip());
+                if (ows(v).length() >= 16) {
+                    assertThat(body).as("the body echoes the presented value").doesNotContain(ows(v));
                 }
             }
         }
     }
+
+    /** The value without optional whitespace (RFC 9110 OWS: SP and HTAB) around it. */
+    private static String ows(String v) { return v.replaceAll("^[ \t]+|[ \t]+$", ""); }
 }

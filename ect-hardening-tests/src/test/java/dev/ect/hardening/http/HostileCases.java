@@ -169,13 +169,10 @@ public final class HostileCases {
     /** Seeds a chain of {@code n} ECTs directly into the ledger (shadow history); returns the last jti. */
     static String seedChain(HostileServer s, String wid, int n) {
         String prev = null;
-        Instant iat = s.now().minusSeconds(120);
         for (int i = 0; i < n; i++) {
-            Ect e = Ect.builder().typ("exec+jwt").alg("ES256").kid(Forge.KID).iss(Forge.ISS).aud(Forge.AUD)
-                    .iat(iat).exp(iat.plusSeconds(600)).jti(UUID.randomUUID().toString()).wid(wid)
-                    .execAct("step_" + i).pred(prev == null ? List.of() : List.of(prev)).build();
-            s.ledger.append(e, "seeded-" + i);
-            prev = e.jti();
+            Map<String, Object> c = with(Forge.claims(s.now().minusSeconds(120)), "wid", wid, "exec_act", "step_" + i,
+                    "pred", prev == null ? List.of() : List.of(prev));
+            prev = s.appendShadow(c).jti();
         }
         return prev;
     }
@@ -248,6 +245,8 @@ public final class HostileCases {
         add(c, "NUL byte inside the value", 400, null,
                 (s, k) -> RawHttp.get("/task").ascii(H + ": ").ascii(valid(s).substring(0, 20)).bytes(new byte[] {0})
                         .ascii(valid(s).substring(20)).line("").build());
+        add(c, "control character 0x01 before the token", 400, null,
+                (s, k) -> RawHttp.get("/task").ascii(H + ": ").bytes(new byte[] {1}).ascii(valid(s)).line("").build());
         add(c, "NUL byte in the header name", 400, null,
                 (s, k) -> RawHttp.get("/task").ascii("Execution-\u0000Context: ").line(valid(s)).build());
         add(c, "bare CR inside the value", 400, null, (s, k) -> {
@@ -679,10 +678,8 @@ public final class HostileCases {
         });
         rej(c, "cycle through a shadow entry in the store", "dag_cycle", (s, k) -> {
             Map<String, Object> child = Forge.claims(s.now());
-            Ect shadow = Ect.builder().typ("exec+jwt").alg("ES256").kid(Forge.KID).iss(Forge.ISS).aud(Forge.AUD)
-                    .iat(s.now().minusSeconds(10)).exp(s.now().plusSeconds(600)).jti(UUID.randomUUID().toString())
-                    .wid((String) child.get("wid")).execAct("shadow").pred(List.of((String) child.get("jti"))).build();
-            s.ledger.append(shadow, "shadow");
+            Ect shadow = s.appendShadow(with(Forge.claims(s.now().minusSeconds(10)), "wid", child.get("wid"),
+                    "exec_act", "shadow", "pred", List.of(child.get("jti"))));
             return signed(with(child, "pred", List.of(shadow.jti())));
         });
         tok(c, "ancestor chain exactly at the walk bound (" + MAX_ANCESTORS + ")", 200, null, (s, k) -> {

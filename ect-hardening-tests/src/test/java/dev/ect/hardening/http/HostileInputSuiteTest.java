@@ -2,12 +2,12 @@ package dev.ect.hardening.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ect.core.dag.DagRule;
 import dev.ect.core.EctSettings;
+import dev.ect.core.dag.DagRule;
+import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.hardening.support.Canary;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.ListLedger;
 import dev.ect.hardening.support.RawHttp;
 import java.time.Duration;
 import java.util.HashSet;
@@ -36,7 +36,7 @@ class HostileInputSuiteTest {
     @BeforeAll
     void start() throws Exception {
         canary = new Canary();
-        server = HostileServer.builder(new ListLedger())
+        server = HostileServer.builder(new InMemoryLedger())
                 .settings(EctSettings.builder().maxAncestors(HostileCases.MAX_ANCESTORS).build())
                 .dagRule(DagRule.rejectChildrenOfRejectedPolicyDecisions())
                 .start();

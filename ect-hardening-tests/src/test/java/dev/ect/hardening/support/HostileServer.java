@@ -47,6 +47,8 @@ public final class HostileServer implements AutoCloseable {
     private final Server jetty;
     private final int port;
     private final AtomicInteger servletCalls = new AtomicInteger();
+    /** Decodes shadow entries: pure checks with unresolved predecessors allowed, against no store. */
+    private final dev.ect.core.EctVerifier lax;
 
     private HostileServer(Builder b) throws Exception {
         clock = b.clock;
@@ -60,6 +62,7 @@ public final class HostileServer implements AutoCloseable {
             cb.dagRule(r);
         }
         config = cb.build();
+        lax = Verifiers.builder(clock).allowUnresolvedPredecessors(true).build();
 
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("hostile-jetty");
@@ -111,6 +114,17 @@ public final class HostileServer implements AutoCloseable {
 
     /** Accepts a token through the same verifier, bypassing HTTP (to set up predecessors). */
     public VerifiedEct acceptDirect(String token) { return config.verifier().verify(token); }
+
+    /**
+     * Appends a signed ECT straight to the ledger, past the DAG rules: an entry another verifier
+     * with a laxer policy accepted (a "shadow" history), e.g. to build a cycle or a long chain.
+     */
+    public Ect appendShadow(Map<String, Object> claims) {
+        String token = Forge.token(Forge.header(), claims, Forge.es256(Forge.TRUSTED.privateKey()));
+        Ect ect = lax.check(token).ect();
+        ledger.append(ect, token);
+        return ect;
+    }
 
     /** Mints, signs with the trusted key and accepts a root or child task at the clock's now. */
     public Ect seed(Map<String, Object> claims) {

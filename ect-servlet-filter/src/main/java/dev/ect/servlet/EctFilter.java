@@ -312,8 +312,8 @@ public class EctFilter implements Filter {
         String iss = ve == null ? null : ve.iss();
         int status = error.reason().httpStatus();
         if (status == 503) {
-            LOG.warn("ECT not verified method={} path={} jti={} iss={} reason={} status=503", req.getMethod(), safe(path),
-                    safe(jti), safe(iss), error.code());
+            LOG.warn("ECT not verified method={} path={} jti={} iss={} reason={} status=503: {}", req.getMethod(), safe(path),
+                    safe(jti), safe(iss), error.code(), safe(error.detail()));
         } else {
             LOG.info("ECT rejected method={} path={} jti={} iss={} reason={} status={}", req.getMethod(), safe(path),
                     safe(jti), safe(iss), error.code(), status);

@@ -308,7 +308,7 @@ class TamperingTest {
     /**
      * A bit flip in every byte of the decoded header, payload and signature is rejected (one bit
      * per byte, rotating through the 8 positions; every bit of the ES256 signature; for the other
-     * algorithms every third payload byte, to bound the run time).
+     * algorithms every fifth payload byte, to bound the run time).
      */
     @ParameterizedTest
     @EnumSource(value = EctAlgorithm.class)
@@ -321,7 +321,7 @@ class TamperingTest {
         for (int part = 0; part < 3; part++) {
             int len = unb64(parts(g)[part]).length;
             boolean allBits = part == 2 && alg == EctAlgorithm.ES256;
-            int step = part == 1 && alg != EctAlgorithm.ES256 ? 3 : 1;
+            int step = part == 1 && alg != EctAlgorithm.ES256 ? 5 : 1;
             for (int at = 0; at < len; at += step) {
                 for (int bit = allBits ? 0 : at % 8; bit < (allBits ? 8 : at % 8 + 1); bit++) {
                     String t = flipBit(g, part, at, bit);
@@ -368,6 +368,33 @@ class TamperingTest {
         assertThat(v.check(twin).ect().jti()).isEqualTo(Jws.payload(g).get("jti"));
         v.verify(g);
         assertRejected(() -> v.verify(twin), ReasonCode.REPLAY);
+    }
+
+    @Test
+    void wrongLengthSignaturesAreRejectedForEdDsaAndPs256() { // V-08: length checked before the JCA call
+        for (EctAlgorithm alg : EnumSet.of(EctAlgorithm.EDDSA, EctAlgorithm.PS256)) {
+            EctKeyPair k = key(alg, "len-" + alg);
+            EctVerifier v = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build()).build();
+            String g = Jws.sign(header(k), claims(), k);
+            byte[] sig = rawSig(g);
+            assertRejected(() -> v.verify(withSignature(g, java.util.Arrays.copyOf(sig, sig.length - 1))), ReasonCode.INVALID_SIGNATURE);
+            assertRejected(() -> v.verify(withSignature(g, Jws.cat(sig, new byte[1]))), ReasonCode.INVALID_SIGNATURE);
+            assertRejected(() -> v.verify(withSignature(g, new byte[sig.length])), ReasonCode.INVALID_SIGNATURE);
+            assertThat(v.verify(g).ect().alg()).isEqualTo(alg.jwaName());
+        }
+    }
+
+    @Test
+    void rsaKeysShorterThan2048BitsNeverVerify() throws Exception { // H-03: PS256 needs RSA >= 2048
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        java.security.KeyPair weak = g.generateKeyPair();
+        EctKeyPair k = new EctKeyPair(EctAlgorithm.PS256, "weak", weak.getPrivate(), weak.getPublic());
+        EctVerifier v = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build()).build();
+        String token = Jws.sign(header(k), claims(), k); // a valid RSASSA-PSS signature, by a 1024-bit key
+        assertRejected(() -> v.verify(token), ReasonCode.INVALID_SIGNATURE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EctSigner.builder(k).build())
+                .isInstanceOf(IllegalArgumentException.class); // and the signer refuses to use it
     }
 
     @Test

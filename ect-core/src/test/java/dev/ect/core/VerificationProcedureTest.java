@@ -356,6 +356,14 @@ class VerificationProcedureTest {
     }
 
     @Test
+    void aDagPolicyThatCannotDecideFailsClosedWith503() { // T-06 at V-13 (G-06 hook throwing)
+        EctVerifier v = verifierB().dagRule((child, preds) -> {
+            throw new IllegalStateException("policy service unreachable");
+        }).build();
+        assertRejected(() -> v.verify(signed(claims())), ReasonCode.LEDGER_UNAVAILABLE);
+    }
+
+    @Test
     void verifiedEctKeepsTheCompactTokenButToStringDoesNot() {
         String token = signed(claims());
         VerifiedEct v = verifierB().build().verify(token);

@@ -320,7 +320,21 @@ abstract class EctFilterContainerSuite {
         HttpResponse<String> r = get("/request-only/forward", sent.compact());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(lines(r.body())).containsEntry("dispatch", "FORWARD").containsEntry("ctx.jti", sent.ect().jti());
-        assertResponseEct(r, sent);
+        assertThat(assertResponseEct(r, sent).ect().execAct()).isEqualTo("GET /request-only/forward");
+    }
+
+    @Test
+    void errorDispatchesOfRequestsWithoutAnEctAreNotVerified() throws Exception {
+        // optional path, no ECT: the ERROR dispatch goes on without one
+        HttpResponse<String> optional = get("/public/teapot");
+        assertThat(optional.statusCode()).isEqualTo(418);
+        assertThat(lines(optional.body())).containsEntry("handler", "error-page").containsEntry("ctx.jti", "none");
+        // excluded path: the ERROR dispatch of a request the filter never handled is not verified either
+        HttpResponse<String> excluded = get("/api/teapot.css");
+        assertThat(excluded.statusCode()).isEqualTo(418);
+        assertThat(lines(excluded.body())).containsEntry("handler", "error-page").containsEntry("ect.jti", "none");
+        assertThat(app.events.forPath("/api/teapot.css")).extracting(EctFilterEvent::outcome).containsExactly(Outcome.SKIPPED);
+        assertThat(app.events.events).noneMatch(e -> e.dispatcherType() == DispatcherType.ERROR && e.outcome() != Outcome.SKIPPED);
     }
 
     @Test

@@ -101,8 +101,12 @@ final class TestApp implements ServletContainerInitializer {
                 })).build()), "/infra/resp-ledger-down/*");
 
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
+        // (its exec_act resolver fails: the default is used)
         FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra().keySource(callerKeys())
-                .responseSigner(EctSigner.builder(serverKey).build()).build()));
+                .responseSigner(EctSigner.builder(serverKey).build())
+                .responseExecAct(r -> {
+                    throw new IllegalStateException("resolver bug");
+                }).build()));
         requestOnly.setAsyncSupported(true);
         requestOnly.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/request-only/*");
 

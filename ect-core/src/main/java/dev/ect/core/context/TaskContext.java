@@ -3,6 +3,8 @@ package dev.ect.core.context;
 import dev.ect.core.Ect;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +114,10 @@ public final class TaskContext {
     public Map<String, Object> ext() { return ext; }
 
     /** Sets the ect_ext of this unit's response ECT. */
-    public void setExt(Map<String, Object> ext) { this.ext = ext == null ? null : Map.copyOf(ext); }
+    public void setExt(Map<String, Object> ext) {
+        // not Map.copyOf: ect_ext may hold JSON nulls, and its member order is kept
+        this.ext = ext == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(ext));
+    }
 
     /** Makes this context current on this thread until the returned scope is closed. */
     public Scope makeCurrent() {
@@ -134,8 +139,11 @@ public final class TaskContext {
     public Runnable wrap(Runnable r) {
         Objects.requireNonNull(r, "runnable");
         return () -> {
-            try (Scope s = makeCurrent()) {
+            Scope s = makeCurrent();
+            try {
                 r.run();
+            } finally {
+                s.close();
             }
         };
     }
@@ -144,8 +152,11 @@ public final class TaskContext {
     public <T> Callable<T> wrap(Callable<T> c) {
         Objects.requireNonNull(c, "callable");
         return () -> {
-            try (Scope s = makeCurrent()) {
+            Scope s = makeCurrent();
+            try {
                 return c.call();
+            } finally {
+                s.close();
             }
         };
     }

@@ -323,6 +323,33 @@ class JwksUrlKeySourceTest {
     }
 
     @Test
+    void defaultRefreshExecutorRefreshesInTheBackground() throws Exception {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, server.url("/a/jwks.json").uri()).clock(clock).build();
+        assertThat(ks.resolve(A, "k1")).isPresent();
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+        serve(jwks(K1, K2));
+        clock.advance(Duration.ofMinutes(4)); // refresh-ahead window: answered from the cache, refreshed behind
+        assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).as("background refresh request").isNotNull();
+        assertThat(ks.fetchCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedResolverGets503AndKeepsItsInterruptFlag() {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().build();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> ks.resolve(A, "k1")).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.KEY_SOURCE_UNAVAILABLE));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted(); // clear for the next test
+        }
+    }
+
+    @Test
     void keysOfOneIssuersUrlAreNeverUsedForAnother() throws IOException { // V-07
         try (MockWebServer other = new MockWebServer()) {
             other.enqueue(jwks(K2));

@@ -20,8 +20,10 @@ public final class Canary implements AutoCloseable {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
-                try (Socket s = socket.accept()) {
+                try {
+                    Socket s = socket.accept();
                     connections.incrementAndGet();
+                    s.close();
                 } catch (IOException e) {
                     return;
                 }

@@ -134,9 +134,14 @@ public final class HostileServer implements AutoCloseable {
     public Instant now() { return clock.instant(); }
 
     @Override
-    public void close() throws Exception {
-        jetty.stop();
-        config.close();
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping Jetty failed", e);
+        } finally {
+            config.close();
+        }
     }
 
     /** Options of the server under attack. */

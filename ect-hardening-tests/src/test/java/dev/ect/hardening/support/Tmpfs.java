@@ -36,9 +36,14 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        if (run("umount", dir.toString()) != 0) {
-            run("umount", "-l", dir.toString());
+    public void close() throws IOException {
+        try {
+            if (run("umount", dir.toString()) != 0) {
+                run("umount", "-l", dir.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unmounting " + dir, e);
         }
         Files.deleteIfExists(dir);
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Json#parseObject(byte[])} accepts exactly the RFC 8259 grammar. jose4j's parser alone
+ * V-02: {@link Json#parseObject(byte[])} accepts exactly the RFC 8259 grammar. jose4j's parser alone
  * accepted the rejected inputs below (found by the hostile-input suite in ect-hardening-tests): a
  * token must not mean one thing here and another to a stricter implementation.
  */

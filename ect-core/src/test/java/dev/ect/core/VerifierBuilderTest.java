@@ -58,7 +58,10 @@ class VerifierBuilderTest {
         assertThatThrownBy(() -> minimal().listener(VerificationListener.noop()).listener(VerificationListener.noop()))
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("listener was already set");
         assertThatThrownBy(() -> minimal().provider(Security.getProviders()[0]).provider(Security.getProviders()[0]))
-                .isInstanceOf(IllegalStateException.class).hasMessage("provider was already set");
+                .isInstanceOf(IllegalStateException.class).hasMessage("crypto provider was already set");
+        // provider(p) is a shorthand for crypto(CryptoProvider.of(p)): both fill the one slot
+        assertThatThrownBy(() -> minimal().crypto(CryptoProvider.jdk()).provider(Security.getProviders()[0]))
+                .isInstanceOf(IllegalStateException.class).hasMessage("crypto provider was already set");
         assertThatThrownBy(() -> minimal().maxPred(5).maxPred(6)).isInstanceOf(IllegalStateException.class).hasMessage("maxPred was already set");
         assertThatThrownBy(() -> minimal().algorithms(EctAlgorithm.ES256).algorithms(Set.of(EctAlgorithm.ES384)))
                 .isInstanceOf(IllegalStateException.class).hasMessage("algorithms was already set");

@@ -199,7 +199,7 @@ public class EctFilter implements Filter {
                     values.size() + " Execution-Context header fields; exactly one is allowed"), null);
             return;
         }
-        String token = values.get(0).trim();
+        String token = trimOws(values.get(0));
         int max = cfg.settings().maxTokenBytes();
         if (token.length() > max) {
             reject(cfg, req, res, path, start, EctError.of(ReasonCode.TOKEN_TOO_LARGE, "T-03",
@@ -317,8 +317,8 @@ public class EctFilter implements Filter {
         String iss = ve == null ? null : ve.iss();
         int status = error.reason().httpStatus();
         if (status == 503) {
-            LOG.warn("ECT not verified method={} path={} jti={} iss={} reason={} status=503", req.getMethod(), safe(path),
-                    safe(jti), safe(iss), error.code());
+            LOG.warn("ECT not verified method={} path={} jti={} iss={} reason={} status=503: {}", req.getMethod(), safe(path),
+                    safe(jti), safe(iss), error.code(), safe(error.detail()));
         } else {
             LOG.info("ECT rejected method={} path={} jti={} iss={} reason={} status={}", req.getMethod(), safe(path),
                     safe(jti), safe(iss), error.code(), status);
@@ -369,6 +369,23 @@ public class EctFilter implements Filter {
         }
         String p = (sp == null ? "" : sp) + (pi == null ? "" : pi);
         return p.isEmpty() ? "/" : p;
+    }
+
+    /**
+     * Removes optional whitespace (RFC 9110 OWS: SP and HTAB) around a field value. Not
+     * {@link String#trim()}, which also strips NUL and the other control characters: a value with
+     * those around a token is malformed, not the token.
+     */
+    static String trimOws(String v) {
+        int from = 0;
+        int to = v.length();
+        while (from < to && (v.charAt(from) == ' ' || v.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (v.charAt(to - 1) == ' ' || v.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return v.substring(from, to);
     }
 
     /** Request-derived text for a log line: control characters replaced, at most 200 characters. */

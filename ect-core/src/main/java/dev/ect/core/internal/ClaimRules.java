@@ -25,6 +25,8 @@ public final class ClaimRules {
     public static final int MAX_EXT_BYTES = 4096;
     /** C-10: deepest ect_ext (the object itself is depth 1). */
     public static final int MAX_EXT_DEPTH = 5;
+    /** Largest NumericDate accepted (9999-12-31T23:59:59Z), for iat, exp and nbf. */
+    static final long MAX_NUMERIC_DATE = 253402300799L;
     /** C-07: longest exec_act, in characters. */
     public static final int MAX_EXEC_ACT = 256;
 
@@ -66,8 +68,14 @@ public final class ClaimRules {
         if (c.containsKey("ect_ext") && !(extRaw instanceof Map)) {
             throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext must be a JSON object");
         }
-        if (c.containsKey("nbf") && !(isIntegral(c.get("nbf")))) {
-            throw fail(ReasonCode.INVALID_CLAIM, "C-12", "nbf must be an integer NumericDate");
+        if (c.containsKey("nbf")) {
+            if (!isIntegral(c.get("nbf"))) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-12", "nbf must be an integer NumericDate");
+            }
+            long nbf = ((Number) c.get("nbf")).longValue();
+            if (nbf < 0 || nbf > MAX_NUMERIC_DATE) { // as for iat/exp: keeps Instant arithmetic safe
+                throw fail(ReasonCode.INVALID_CLAIM, "C-12", "nbf is out of range");
+            }
         }
         // V-10: formats
         if (exp <= iat) {
@@ -238,7 +246,7 @@ public final class ClaimRules {
             throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must be an integer NumericDate");
         }
         long n = ((Number) v).longValue();
-        if (n < 0 || n > 253402300799L) { // up to 9999-12-31: keeps Instant arithmetic safe
+        if (n < 0 || n > MAX_NUMERIC_DATE) { // up to 9999-12-31: keeps Instant arithmetic safe
             throw fail(ReasonCode.INVALID_CLAIM, rule, name + " is out of range");
         }
         return n;

@@ -113,8 +113,10 @@ public final class Json {
     }
 
     /**
-     * Parses a JSON object, rejecting duplicate member names, nesting beyond
-     * {@link #MAX_PARSE_DEPTH}, a byte-order mark and invalid UTF-8.
+     * Parses a JSON object, rejecting anything outside the RFC 8259 grammar (trailing or missing
+     * commas, missing colons, leading zeros, raw control characters in strings, invalid escapes),
+     * duplicate member names, nesting beyond {@link #MAX_PARSE_DEPTH}, a byte-order mark and
+     * invalid UTF-8.
      *
      * @return the object, or null when the bytes are not such a JSON object
      */
@@ -123,7 +125,10 @@ public final class Json {
         if (text == null || text.isEmpty() || text.charAt(0) != '{' && !Character.isWhitespace(text.charAt(0))) {
             return null;
         }
-        if (depth(text) > MAX_PARSE_DEPTH) {
+        // jose4j's parser (json-simple) is lenient: it accepts {"a":1,}, {"a" 1}, [1,,2], 01, raw
+        // control characters and bad escapes. A token must mean the same to every implementation
+        // (no parser differentials), so the text is first checked against the RFC 8259 grammar.
+        if (!StrictSyntax.isObject(text)) {
             return null;
         }
         try {
@@ -220,4 +225,207 @@ public final class Json {
 
     /** Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null). */
     public static String write(Map<String, ?> m) { return JsonUtil.toJson(m); }
+
+    /**
+     * An RFC 8259 syntax check of one JSON text whose top-level value is an object, with nesting
+     * bounded by {@link #MAX_PARSE_DEPTH} (so the recursion is bounded too). Linear in the input.
+     */
+    static final class StrictSyntax {
+        private final String s;
+        private int i;
+
+        private StrictSyntax(String s) { this.s = s; }
+
+        static boolean isObject(String text) {
+            StrictSyntax p = new StrictSyntax(text);
+            p.ws();
+            if (p.i >= text.length() || text.charAt(p.i) != '{' || !p.value(0)) {
+                return false;
+            }
+            p.ws();
+            return p.i == text.length();
+        }
+
+        private void ws() {
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return;
+                }
+                i++;
+            }
+        }
+
+        private boolean value(int depth) {
+            if (i >= s.length()) {
+                return false;
+            }
+            char c = s.charAt(i);
+            switch (c) {
+                case '{' -> {
+                    return depth < MAX_PARSE_DEPTH && object(depth + 1);
+                }
+                case '[' -> {
+                    return depth < MAX_PARSE_DEPTH && array(depth + 1);
+                }
+                case '"' -> {
+                    return string();
+                }
+                case 't' -> {
+                    return literal("true");
+                }
+                case 'f' -> {
+                    return literal("false");
+                }
+                case 'n' -> {
+                    return literal("null");
+                }
+                default -> {
+                    return number();
+                }
+            }
+        }
+
+        private boolean object(int depth) {
+            i++; // '{'
+            ws();
+            if (i < s.length() && s.charAt(i) == '}') {
+                i++;
+                return true;
+            }
+            while (true) {
+                ws();
+                if (i >= s.length() || s.charAt(i) != '"' || !string()) {
+                    return false;
+                }
+                ws();
+                if (i >= s.length() || s.charAt(i) != ':') {
+                    return false;
+                }
+                i++;
+                ws();
+                if (!value(depth)) {
+                    return false;
+                }
+                ws();
+                if (i >= s.length()) {
+                    return false;
+                }
+                char c = s.charAt(i++);
+                if (c == '}') {
+                    return true;
+                }
+                if (c != ',') {
+                    return false;
+                }
+            }
+        }
+
+        private boolean array(int depth) {
+            i++; // '['
+            ws();
+            if (i < s.length() && s.charAt(i) == ']') {
+                i++;
+                return true;
+            }
+            while (true) {
+                ws();
+                if (!value(depth)) {
+                    return false;
+                }
+                ws();
+                if (i >= s.length()) {
+                    return false;
+                }
+                char c = s.charAt(i++);
+                if (c == ']') {
+                    return true;
+                }
+                if (c != ',') {
+                    return false;
+                }
+            }
+        }
+
+        private boolean string() {
+            i++; // opening quote
+            while (i < s.length()) {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return true;
+                }
+                if (c < 0x20) {
+                    return false;
+                }
+                if (c == '\\') {
+                    if (i >= s.length()) {
+                        return false;
+                    }
+                    char e = s.charAt(i++);
+                    if (e == 'u') {
+                        if (i + 4 > s.length()) {
+                            return false;
+                        }
+                        for (int k = 0; k < 4; k++) {
+                            if (Character.digit(s.charAt(i++), 16) < 0) {
+                                return false;
+                            }
+                        }
+                    } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                        return false;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private boolean literal(String word) {
+            if (!s.startsWith(word, i)) {
+                return false;
+            }
+            i += word.length();
+            return true;
+        }
+
+        private boolean number() {
+            int start = i;
+            if (i < s.length() && s.charAt(i) == '-') {
+                i++;
+            }
+            if (i >= s.length()) {
+                return false;
+            }
+            if (s.charAt(i) == '0') {
+                i++;
+            } else if (s.charAt(i) >= '1' && s.charAt(i) <= '9') {
+                digits();
+            } else {
+                return false;
+            }
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+                if (digits() == 0) {
+                    return false;
+                }
+            }
+            if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+                i++;
+                if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                    i++;
+                }
+                if (digits() == 0) {
+                    return false;
+                }
+            }
+            return i > start;
+        }
+
+        private int digits() {
+            int start = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            return i - start;
+        }
+    }
 }

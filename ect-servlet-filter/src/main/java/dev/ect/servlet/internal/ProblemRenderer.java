@@ -26,7 +26,20 @@ public final class ProblemRenderer {
     /** Renders a verification error (403 or 503 by its reason code). */
     public static void render(HttpServletResponse response, EctError error) throws IOException {
         ReasonCode r = error.reason();
-        write(response, r.httpStatus(), r.code(), capitalize(r.description()), error.detail());
+        write(response, r.httpStatus(), r.code(), capitalize(r.description()), clientDetail(error));
+    }
+
+    /**
+     * The detail shown to the client: the error's own for a 403 (it describes the token), a
+     * generic one for a 503. An infrastructure failure's detail carries the dependency's message
+     * (file paths, host names, driver errors); that belongs in the server log, not in a response
+     * to whoever sent the request (CWE-209).
+     */
+    public static String clientDetail(EctError error) {
+        if (!error.reason().isInfrastructure()) {
+            return error.detail();
+        }
+        return "a dependency of ECT verification failed (" + error.code() + "); the request was not processed, try again later";
     }
 
     /** Renders the 503 for an unexpected exception inside verification; the detail stays generic. */

@@ -1,0 +1,75 @@
+package dev.ect.cli;
+
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.replay.ReplayStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where {@code verify} and {@code serve} keep state: the file ledger of {@code --ledger} (DAG
+ * lookups and L3 appends), and the shared stores named by {@code ECT_REDIS_URL} /
+ * {@code ECT_JDBC_URL} when set.
+ */
+final class StoreOptions {
+    @Option(names = "--ledger", paramLabel = "LEDGER_FILE",
+            description = "file ledger: DAG rules run against it and every accepted ECT is appended (L3)")
+    Path ledgerFile;
+
+    boolean hasLedger(Map<String, String> env) { return ledgerFile != null; }
+
+    /** Opens the configured stores; close the result to release them. */
+    Opened open(Map<String, String> env, EctSettings settings) {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        AuditLedger ledger = null;
+        if (ledgerFile != null) {
+            ledger = FileLedgers.open(ledgerFile, closeables);
+        }
+        return new Opened(ledger, null, closeables);
+    }
+
+    /** The opened stores. */
+    static final class Opened implements AutoCloseable {
+        final AuditLedger ledger;
+        final ReplayStore replayStore;
+        private final List<AutoCloseable> closeables;
+
+        Opened(AuditLedger ledger, ReplayStore replayStore, List<AutoCloseable> closeables) {
+            this.ledger = ledger;
+            this.replayStore = replayStore;
+            this.closeables = closeables;
+        }
+
+        /** Sets the stores on a verifier builder. */
+        void apply(EctVerifier.Builder b) {
+            if (ledger != null) {
+                b.ledger(ledger);
+            }
+            if (replayStore != null) {
+                b.replayStore(replayStore);
+            }
+        }
+
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            parts.add(ledger == null ? "no ledger" : "ledger " + ledger);
+            parts.add(replayStore == null ? "in-process replay store" : "replay store " + replayStore);
+            return String.join(", ", parts);
+        }
+
+        @Override
+        public void close() {
+            for (int i = closeables.size() - 1; i >= 0; i--) {
+                try {
+                    closeables.get(i).close();
+                } catch (Exception e) {
+                    // closing is best effort; every append was already durable (L-05)
+                }
+            }
+        }
+    }
+}

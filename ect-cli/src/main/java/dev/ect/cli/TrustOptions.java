@@ -62,6 +62,10 @@ final class TrustOptions {
             Path file = Path.of(where);
             String json = BaseCommand.readFile(file, "JWKS file");
             try {
+                if (dev.ect.core.keys.EctKeys.parseJwks(json).isEmpty()) {
+                    throw new IllegalArgumentException("no usable public key (expected a JWKS document {\"keys\":[...]} "
+                            + "with a kid on each key, as written by ect keygen --public)");
+                }
                 files.jwks(iss, json);
                 declared.addAll(declaredAlgorithms(json));
             } catch (IllegalArgumentException | IllegalStateException e) {

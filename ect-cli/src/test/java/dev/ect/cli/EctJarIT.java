@@ -1,0 +1,90 @@
+package dev.ect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code ect.jar} as a user runs it: keygen, mint, verify, inspect, usage errors. */
+class EctJarIT {
+    static final String A = "spiffe://example.com/agent/a";
+    static final String B = "spiffe://example.com/agent/b";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void keygen() {
+        CliRun k = JarProcess.run(dir, "keygen", "--kid", "a-1", "--private", "a.jwk", "--public", "a.jwks");
+        assertThat(k.code()).as(k.toString()).isZero();
+        assertThat(dir.resolve("a.jwk")).isRegularFile();
+        assertThat(dir.resolve("a.jwks")).isRegularFile();
+    }
+
+    String mint() {
+        CliRun m = JarProcess.run(dir, "mint", "--key", "a.jwk", "--iss", A, "--aud", B, "--exec-act", "review_spec");
+        assertThat(m.code()).as(m.toString()).isZero();
+        assertThat(m.err()).as("mint is quiet").isEmpty();
+        String token = m.out().strip();
+        assertThat(token.split("\\.")).hasSize(3);
+        return token;
+    }
+
+    @Test
+    void keygenMintVerifyAccepted() {
+        String token = mint();
+        CliRun v = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", B, token);
+        assertThat(v.code()).as(v.toString()).isZero();
+        assertThat(v.err()).as("verify is quiet").isEmpty();
+        assertThat(v.out().strip()).doesNotContain("\n");
+        Map<String, Object> json = v.json();
+        assertThat(json).containsEntry("level", "L2");
+        assertThat(v.claims()).containsEntry("iss", A).containsEntry("exec_act", "review_spec");
+        // stdin form
+        CliRun stdin = JarProcess.run(dir, Map.of(), token + "\n", "verify", "--trust", A + "=a.jwks", "--aud", B, "-");
+        assertThat(stdin.code()).as(stdin.toString()).isZero();
+    }
+
+    @Test
+    void tamperedTokenExitsOneWithInvalidSignature() { // V-08
+        String token = mint();
+        String[] p = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(p[1]), StandardCharsets.UTF_8).replace(B, "spiffe://example.com/agent/x");
+        String forged = p[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + p[2];
+        CliRun v = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", "spiffe://example.com/agent/x", forged);
+        assertThat(v.code()).as(v.toString()).isEqualTo(1);
+        assertThat(v.json()).containsEntry("ect_error", "invalid_signature");
+        assertThat(v.err()).isEmpty();
+    }
+
+    @Test
+    void inspectShowsHeaderAndClaimsMarkedUnverified() {
+        String token = mint();
+        CliRun i = JarProcess.run(dir, "inspect", token);
+        assertThat(i.code()).as(i.toString()).isZero();
+        assertThat(i.json()).containsEntry("verified", false);
+        assertThat(i.json().get("header")).asString().contains("exec+jwt");
+        assertThat(i.claims()).containsEntry("exec_act", "review_spec");
+        CliRun jti = JarProcess.run(dir, "inspect", "--claim", "jti", token);
+        assertThat(jti.out().strip()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    }
+
+    @Test
+    void usageErrorExitsTwoWithMessageOnStderr() {
+        CliRun missing = JarProcess.run(dir, "mint", "--key", "a.jwk", "--iss", A);
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).contains("Missing required options").contains("--aud").contains("--exec-act");
+        CliRun io = JarProcess.run(dir, "verify", "--trust", A + "=nope.jwks", "--aud", B, "x.y.z");
+        assertThat(io.code()).isEqualTo(2);
+        assertThat(io.err()).contains("nope.jwks does not exist");
+        CliRun help = JarProcess.run(dir, "verify", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("TOKEN|-").contains("--allow-unresolved");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ect.okhttp.internal;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import okhttp3.Call;
+import okhttp3.EventListener;
+
+/**
+ * Captures the task context when a call is created (F-02), so that an {@code enqueue}d call,
+ * whose interceptors run on one of OkHttp's dispatcher threads, still links to the task of the
+ * thread that created it (M-04).
+ *
+ * <p>OkHttp calls the client's {@link EventListener.Factory} from {@code newCall}, on the calling
+ * thread (documented on {@link EventListener.Factory#create}); that is the hook used here. The
+ * capture is parked in a weak map keyed by the call (the call's own tags are not yet usable at
+ * that moment) and moved into the call's {@link CallState} tag by the first ECT interceptor that
+ * runs. A call that is never executed is simply collected.
+ */
+public final class ContextCaptor {
+    private final Map<Call, Capture> pending = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A factory that captures the context, then delegates to the client's own factory. */
+    public EventListener.Factory eventListenerFactory(EventListener.Factory delegate) {
+        Objects.requireNonNull(delegate, "delegate cannot be null");
+        return new CapturingFactory(this, delegate);
+    }
+
+    /** True when {@code f} is a factory made by any captor (to refuse wrapping a client twice). */
+    public static boolean isCapturing(EventListener.Factory f) { return f instanceof CapturingFactory; }
+
+    void capture(Call call) {
+        pending.put(call, Capture.current()); // NONE too: F-02 binds the call to "no context" as well
+    }
+
+    /**
+     * The capture for a call: the one parked at {@code newCall}; for a client assembled without
+     * the capturing factory, the context current on this thread (correct for {@code execute()},
+     * whose interceptors run on the calling thread, not for {@code enqueue}).
+     */
+    Capture captureFor(Call call) {
+        Capture c = pending.remove(call);
+        return c != null ? c : Capture.current();
+    }
+
+    private record CapturingFactory(ContextCaptor captor, EventListener.Factory delegate) implements EventListener.Factory {
+        @Override
+        public EventListener create(Call call) {
+            captor.capture(call);
+            return delegate.create(call);
+        }
+    }
+}

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ect", mixinStandardHelpOptions = true, versionProvider = EctCli.Version.class,
         description = "Execution Context Tokens (IETF WIMSE ECT): mint, verify, inspect, audit.",
-        subcommands = {KeygenCommand.class, MintCommand.class, VerifyCommand.class, InspectCommand.class},
+        subcommands = {KeygenCommand.class, MintCommand.class, VerifyCommand.class, InspectCommand.class,
+            ServeCommand.class},
         footer = {"", "Exit codes: 0 ok/accepted, 1 rejected (JSON with ect_error on stdout), 2 usage or I/O error."})
 public final class EctCli implements Runnable {
     /** Exit code: success, token accepted, chain intact. */
@@ -122,6 +123,9 @@ public final class EctCli implements Runnable {
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        // serve writes its own line per request; the filter's and verifier's would repeat it
+        setDefault("org.slf4j.simpleLogger.log.dev.ect.servlet", "warn");
+        setDefault("org.slf4j.simpleLogger.log.dev.ect.verification", "warn");
     }
 
     private static void setDefault(String key, String value) {

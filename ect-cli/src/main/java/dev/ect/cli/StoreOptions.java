@@ -1,6 +1,5 @@
 package dev.ect.cli;
 
-import dev.ect.core.EctSettings;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
@@ -23,7 +22,7 @@ final class StoreOptions {
     boolean hasLedger(Map<String, String> env) { return ledgerFile != null; }
 
     /** Opens the configured stores; close the result to release them. */
-    Opened open(Map<String, String> env, EctSettings settings) {
+    Opened open(Map<String, String> env) {
         List<AutoCloseable> closeables = new ArrayList<>();
         AuditLedger ledger = null;
         if (ledgerFile != null) {
@@ -53,6 +52,8 @@ final class StoreOptions {
                 b.replayStore(replayStore);
             }
         }
+
+        java.util.Optional<AuditLedger> ledger() { return java.util.Optional.ofNullable(ledger); }
 
         String describe() {
             List<String> parts = new ArrayList<>();

@@ -1,13 +1,10 @@
 package dev.ect.cli;
 
 import dev.ect.core.EctException;
-import dev.ect.core.EctLevel;
-import dev.ect.core.EctSettings;
-import dev.ect.core.EctVerifier;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,20 +21,11 @@ import picocli.CommandLine.Parameters;
                 + "run against that file ledger and an accepted ECT is appended to it (level L3).",
             "Limits and time windows come from the ECT_* environment variables (profile section 9)."})
 final class VerifyCommand extends BaseCommand {
-    @Mixin
-    TrustOptions trust = new TrustOptions();
-
     @Option(names = "--aud", required = true, paramLabel = "VERIFIER_ID", description = "this verifier's own id; aud must contain it (V-12)")
     String verifierId;
 
     @Mixin
-    StoreOptions stores = new StoreOptions();
-
-    @Option(names = "--allow-unresolved", description = "accept predecessors that are not in the store (G-02 ALLOW policy)")
-    boolean allowUnresolved;
-
-    @Option(names = "--min-level", paramLabel = "L1|L2|L3", description = "minimum assurance level (default L2, or ECT_MIN_LEVEL); L3 needs --ledger")
-    String minLevel;
+    VerifierOptions options = new VerifierOptions();
 
     @Option(names = "--pretty", description = "indent the JSON output")
     boolean pretty;
@@ -48,42 +36,27 @@ final class VerifyCommand extends BaseCommand {
     @Override
     public Integer call() {
         String token = readToken(tokenArg);
-        EctSettings.Builder s = envSettings().toBuilder();
-        if (allowUnresolved) {
-            s.allowUnresolvedPredecessors(true);
-        }
-        if (minLevel != null) {
-            try {
-                s.minLevel(EctLevel.parse(minLevel));
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--min-level: " + e.getMessage(), e);
-            }
-        }
-        EctSettings base = s.build();
-        String envAlgs = env().get("ECT_ALGORITHMS");
-        TrustOptions.Trust t = trust.build(base.algorithms(), envAlgs != null && !envAlgs.isBlank());
-        EctSettings settings = base.toBuilder().algorithms(t.algorithms()).build();
-        if (settings.minLevel() == EctLevel.L3 && !stores.hasLedger(env())) {
-            throw new CliException("--min-level L3 requires --ledger (or ECT_JDBC_URL)");
-        }
-        try (StoreOptions.Opened opened = stores.open(env(), settings)) {
-            EctVerifier.Builder b = EctVerifier.builder().verifierId(verifierId).keySource(t.keySource()).settings(settings);
-            opened.apply(b);
+        try (VerifierOptions.Built built = options.build(verifierId, env(), VerificationListener.logging())) {
             VerifiedEct v;
             try {
-                v = b.build().verify(token);
+                v = built.verifier().verify(token);
             } catch (EctException e) {
                 return print(rejectedJson(e), EctCli.REJECTED);
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("level", v.level().name());
-            m.put("header", v.ect().header());
-            m.put("claims", v.ect().claims());
-            if (!v.unresolvedPredecessors().isEmpty()) {
-                m.put("unresolved_pred", v.unresolvedPredecessors());
-            }
-            return print(m, EctCli.OK);
+            return print(acceptedJson(v), EctCli.OK);
         }
+    }
+
+    /** The accepted-ECT JSON of verify and serve: level, header, claims (and unresolved_pred). */
+    static Map<String, Object> acceptedJson(VerifiedEct v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("level", v.level().name());
+        m.put("header", v.ect().header());
+        m.put("claims", v.ect().claims());
+        if (!v.unresolvedPredecessors().isEmpty()) {
+            m.put("unresolved_pred", v.unresolvedPredecessors());
+        }
+        return m;
     }
 
     private int print(Map<String, Object> m, int code) {

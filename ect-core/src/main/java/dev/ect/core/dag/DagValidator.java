@@ -2,7 +2,9 @@ package dev.ect.core.dag;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctError;
+import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,7 +27,16 @@ import java.util.Set;
  *
  * <p>G-01 refinement [P]: when the stored ECT with the same {@code jti} carries exactly the same
  * claims, the token is a resubmission of an accepted ECT and is rejected as {@code replay}; a
- * different ECT reusing the {@code jti} is {@code dag_duplicate_jti}.
+ * different ECT reusing the {@code jti} is {@code dag_duplicate_jti}. Uniqueness is per
+ * {@code wid} when the child has one; a child without {@code wid} must be globally unique, so any
+ * stored ECT with its {@code jti} conflicts.
+ *
+ * <p>A {@code pred} that names the child itself (which V-10, C-08, already rejects as
+ * {@code invalid_claim} for a token) is a {@code dag_cycle} here, for ECTs validated directly.
+ *
+ * <p>A store that fails with something other than an {@link dev.ect.core.EctException} is reported
+ * as 503 {@code ledger_unavailable}: the store is the ledger or stands in for it, and its failure is
+ * not the token's fault (T-06).
  */
 public final class DagValidator {
     private final EctStore store;
@@ -55,21 +66,32 @@ public final class DagValidator {
     /**
      * @return the unresolved predecessors (empty unless the ALLOW policy accepted some)
      * @throws EctRejectedException with a {@code dag_*} (or {@code replay}) reason
+     * @throws EctUnavailableException {@code ledger_unavailable} when the store cannot be read
      */
     public List<String> validate(Ect child) {
+        Objects.requireNonNull(child, "child");
+        Objects.requireNonNull(child.jti(), "child jti");
         // G-01
-        for (Ect same : store.findByJti(child.jti())) {
-            if (Objects.equals(same.wid(), child.wid())) {
-                if (same.sameClaims(child)) {
+        List<Ect> same = find(child.jti());
+        for (Ect s : same) {
+            if (Objects.equals(s.wid(), child.wid())) {
+                if (s.sameClaims(child)) {
                     throw reject(ReasonCode.REPLAY, "G-01", "ECT " + child.jti() + " was already accepted");
                 }
                 throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti() + " is already used in this workflow");
             }
         }
+        if (child.wid() == null && !same.isEmpty()) {
+            throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti() + " is already used (in workflow "
+                    + same.get(0).wid() + "); an ECT without a wid must have a globally unique jti");
+        }
+        if (child.pred().contains(child.jti())) { // C-08 for tokens; G-05 for ECTs validated directly
+            throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " names itself as a predecessor");
+        }
         List<String> unresolved = new ArrayList<>();
         List<Ect> resolved = new ArrayList<>();
         for (String p : child.pred()) {
-            List<Ect> found = store.findByJti(p);
+            List<Ect> found = find(p);
             Ect match = null;
             for (Ect f : found) {
                 if (Objects.equals(f.wid(), child.wid())) {
@@ -127,13 +149,24 @@ public final class DagValidator {
                 if (seen.contains(p)) {
                     continue;
                 }
-                for (Ect f : store.findByJti(p)) {
+                for (Ect f : find(p)) {
                     if (Objects.equals(f.wid(), node.wid())) {
                         todo.push(f);
                         break;
                     }
                 }
             }
+        }
+    }
+
+    private List<Ect> find(String jti) {
+        try {
+            List<Ect> found = store.findByJti(jti);
+            return found == null ? List.of() : found;
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
         }
     }
 

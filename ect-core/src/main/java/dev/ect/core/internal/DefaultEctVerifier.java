@@ -256,18 +256,35 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (!fresh) {
             throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
         }
-        // V-15
+        // V-15: accepted only once the append succeeded
         if (ledger != null) {
             try {
                 ledger.append(ect, p.compact());
-            } catch (EctException e) {
+            } catch (EctRejectedException e) {
+                throw e; // L-06: the (wid, jti) is taken, so its replay record stays
+            } catch (EctUnavailableException e) {
+                forget(ect, e);
                 throw e;
             } catch (RuntimeException e) {
-                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger append failed: " + e.getMessage(), e);
+                EctUnavailableException u = new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                        "ledger append failed: " + e.getMessage(), e);
+                forget(ect, u);
+                throw u;
             }
-            return verified.withLevel(EctLevel.L3);
+            // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
+            return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
         }
         return verified;
+    }
+
+    /** V-15 failed: release the replay key so the client can retry the token that was not accepted. */
+    private void forget(Ect ect, EctUnavailableException failure) {
+        try {
+            replayStore.forget(ect.wid(), ect.jti());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("replay store could not forget jti={} after a failed ledger append: {}", ect.jti(), e.toString());
+        }
     }
 
     /** H-01/H-02: exec+jwt or wimse-exec+jwt, ASCII case-insensitive, optional application/ prefix. */

@@ -2,25 +2,147 @@ package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
 import dev.ect.core.dag.EctStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The audit ledger SPI (profile section 8, V-15). Append-only (L-01), hash-chained (L-02),
  * durable before acknowledging (L-05), never holding the same ({@code wid}, {@code jti}) twice
- * (L-06). Every ledger is also an {@link EctStore}, so the DAG rules can run against it.
+ * (L-06), with lookups by {@code jti}, by {@code wid} and of ancestors (L-03) and a chain check
+ * (L-04). Every ledger is also an {@link EctStore}, so the DAG rules can run against it.
  *
- * <p>Implementations must be thread-safe.
+ * <p>Implementations: {@link InMemoryLedger} (the default for tests and single processes),
+ * {@link FileLedger} (an append-only file, forced to disk before each append returns). A database
+ * ledger implements the four abstract methods with plain SQL: {@code append} as one transaction
+ * that reads the last entry's hash, inserts the row built by
+ * {@link LedgerEntry#create(long, Ect, String, java.time.Instant, String)} under a unique
+ * constraint on ({@code wid}, {@code jti}) and a unique {@code seq}, and commits before returning;
+ * the lookups as {@code SELECT ... ORDER BY seq}.
+ *
+ * <p>Implementations must be thread-safe. The lists returned are immutable snapshots.
  */
 public interface AuditLedger extends EctStore {
     /**
-     * Appends a verified ECT; returns only once the entry is durable (L-05).
+     * Appends a verified ECT and returns only once the entry is durable (L-05).
      *
      * @param ect the verified ECT
-     * @param compact its compact serialization
-     * @return the new entry
+     * @param compact its compact serialization (its claims must be the ECT's)
+     * @return the new entry, chained onto the previous one (L-02)
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the append failed
-     *     (the ECT must then not be accepted, V-15)
+     *     (the entry is then not in the ledger and the ECT must not be accepted, V-15)
      * @throws dev.ect.core.EctRejectedException {@code dag_duplicate_jti} when the
      *     ({@code wid}, {@code jti}) is already present (L-06)
+     * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
      */
     LedgerEntry append(Ect ect, String compact);
+
+    /**
+     * Entries in sequence order, starting at {@code fromSeq} (L-03, for paging through the chain).
+     *
+     * @param fromSeq the first sequence number wanted (from 1)
+     * @param limit the most entries returned (&ge; 0)
+     */
+    List<LedgerEntry> entries(long fromSeq, int limit);
+
+    /** All entries whose {@code jti} is this one, in any workflow, in sequence order (L-03). */
+    List<LedgerEntry> findEntries(String jti);
+
+    /**
+     * All entries of a workflow in sequence order (L-03); {@code null} selects the entries whose
+     * ECT has no {@code wid}.
+     */
+    List<LedgerEntry> entriesOfWorkflow(String wid);
+
+    /** Every entry in sequence order. Holds the whole ledger in memory: prefer paging with {@link #entries(long, int)}. */
+    default List<LedgerEntry> entries() { return entries(1, Integer.MAX_VALUE); }
+
+    /** The entry of ({@code wid}, {@code jti}), of which there is at most one (L-06). */
+    default Optional<LedgerEntry> findEntry(String wid, String jti) {
+        for (LedgerEntry e : findEntries(jti)) {
+            if (Objects.equals(e.wid(), wid)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The ancestors of a task (L-03): the entries reachable through {@code pred} from the entries
+     * of {@code jti}, within their workflow, nearest first (breadth-first), each once. Predecessors
+     * that are not in the ledger are skipped. The walk stops after {@code limit} ancestors, so a
+     * truncated answer holds the closest ones.
+     *
+     * @param jti the task whose ancestors are wanted (not itself included)
+     * @param limit the most entries returned (&ge; 0)
+     */
+    default List<LedgerEntry> ancestors(String jti, int limit) {
+        Objects.requireNonNull(jti, "jti");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
+        }
+        List<LedgerEntry> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Deque<LedgerEntry> todo = new ArrayDeque<>();
+        for (LedgerEntry start : findEntries(jti)) {
+            seen.add(LedgerIndex.key(start.wid(), start.jti()));
+            todo.add(start);
+        }
+        while (!todo.isEmpty() && out.size() < limit) {
+            LedgerEntry e = todo.poll();
+            for (String p : e.pred()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                if (!seen.add(LedgerIndex.key(e.wid(), p))) {
+                    continue;
+                }
+                Optional<LedgerEntry> parent = findEntry(e.wid(), p);
+                if (parent.isPresent()) {
+                    out.add(parent.get());
+                    todo.add(parent.get());
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Checks the whole chain (L-04): sequence numbers from 1 without gaps, each entry's
+     * {@code prevHash} equal to the previous entry's hash, each hash recomputed, the indexed fields
+     * equal to the compact token's claims, no ({@code wid}, {@code jti}) twice. The default pages
+     * through {@link #entries(long, int)}; {@link FileLedger} reads its file again.
+     */
+    default ChainVerification verifyChain() {
+        ChainChecker checker = new ChainChecker();
+        long from = 1;
+        while (true) {
+            List<LedgerEntry> page = entries(from, 1024);
+            for (LedgerEntry e : page) {
+                if (checker.check(e) != null) {
+                    return checker.result(-1);
+                }
+            }
+            if (page.size() < 1024) {
+                return checker.result(-1);
+            }
+            from += page.size();
+        }
+    }
+
+    /** The ECTs of {@link #findEntries(String)}, decoded from their compact form (EctStore). */
+    @Override
+    default List<Ect> findByJti(String jti) {
+        List<LedgerEntry> found = findEntries(jti);
+        List<Ect> out = new ArrayList<>(found.size());
+        for (LedgerEntry e : found) {
+            out.add(e.ect());
+        }
+        return List.copyOf(out);
+    }
 }

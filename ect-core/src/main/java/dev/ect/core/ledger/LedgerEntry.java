@@ -1,11 +1,48 @@
 package dev.ect.core.ledger;
 
+import dev.ect.core.Ect;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One audit ledger entry (profile L-02).
+ * One audit ledger entry (profile L-02): a sequence number, the compact ECT with its {@code jti},
+ * {@code wid}, {@code iss}, {@code exec_act} and {@code pred}, the time recorded, the previous
+ * entry's hash and this entry's own hash. The hashes chain the entries (L-02, checked by L-04).
+ *
+ * <h2>Canonical bytes and hash</h2>
+ *
+ * {@link #canonicalBytes()} is the ASCII text of one JSON object with exactly these members, in
+ * this order, with no whitespace anywhere:
+ *
+ * <pre>
+ * {"seq":N,"recorded_at":"T","jti":S,"wid":S|null,"iss":S|null,"exec_act":S|null,"pred":[S,S,...],"compact":S}
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code N}: the sequence number in decimal, no sign, no leading zeros;
+ *   <li>{@code T}: {@link #recordedAt()} in UTC as {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} (always
+ *       exactly three fractional digits; the instant is truncated to milliseconds when the entry is
+ *       made);
+ *   <li>{@code S}: a JSON string in double quotes in which {@code "} is written {@code \"},
+ *       {@code \} is written {@code \\}, every UTF-16 code unit below U+0020 or above U+007E is
+ *       written {@code \}{@code u} followed by four <em>lowercase</em> hex digits (so a character
+ *       outside the BMP becomes its two surrogate escapes), and every other character stands for
+ *       itself. No other escapes are used. The result is pure ASCII;
+ *   <li>{@code pred}: the predecessors in token order, comma-separated, {@code []} when empty;
+ *   <li>an absent {@code wid} (or {@code iss}, {@code exec_act}) is the literal {@code null}.
+ * </ul>
+ *
+ * <p>{@link #hash()} = lowercase hex of SHA-256 over the 64 ASCII characters of
+ * {@link #prevHash()} followed by the canonical bytes. The first entry's {@code prevHash} is
+ * {@link #GENESIS_HASH} (64 zeros). {@link #computeHash()} computes it, so a ledger on any store
+ * (a file, a database table) can produce and check the same chain.
  *
  * @param seq the sequence number, from 1, without gaps
  * @param compact the compact ECT as it was verified
@@ -14,21 +51,134 @@ import java.util.Objects;
  * @param iss the ECT's issuer
  * @param execAct the ECT's exec_act
  * @param pred the ECT's pred
- * @param recordedAt when the entry was recorded
+ * @param recordedAt when the entry was recorded (truncated to milliseconds)
  * @param prevHash the previous entry's hash (64 zeros for the first entry), lowercase hex
- * @param hash SHA-256 over {@code prevHash} and this entry's canonical bytes, lowercase hex
+ * @param hash SHA-256 over {@code prevHash} and this entry's canonical bytes, lowercase hex; an
+ *     entry read back from storage may carry a wrong one, which {@link ChainVerification} reports
  */
 public record LedgerEntry(long seq, String compact, String jti, String wid, String iss, String execAct,
         List<String> pred, Instant recordedAt, String prevHash, String hash) {
-    /** The {@code prevHash} of the first entry. */
+    /** The {@code prevHash} of the first entry: 64 zeros. */
     public static final String GENESIS_HASH = "0".repeat(64);
 
+    private static final DateTimeFormatter RECORDED_AT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Checks non-null fields and truncates {@code recordedAt} to milliseconds. */
     public LedgerEntry {
         Objects.requireNonNull(compact, "compact");
         Objects.requireNonNull(jti, "jti");
         pred = List.copyOf(pred);
-        Objects.requireNonNull(recordedAt, "recordedAt");
+        recordedAt = Objects.requireNonNull(recordedAt, "recordedAt").truncatedTo(ChronoUnit.MILLIS);
         Objects.requireNonNull(prevHash, "prevHash");
+        Objects.requireNonNull(hash, "hash");
+    }
+
+    /**
+     * Makes the entry for an ECT, computing its hash (L-02).
+     *
+     * @param seq the sequence number (the previous entry's + 1, or 1)
+     * @param ect the verified ECT; {@code jti}, {@code wid}, {@code iss}, {@code exec_act} and
+     *     {@code pred} are taken from it
+     * @param compact its compact serialization
+     * @param recordedAt the time recorded (truncated to milliseconds)
+     * @param prevHash the previous entry's {@link #hash()}, or {@link #GENESIS_HASH}
+     */
+    public static LedgerEntry create(long seq, Ect ect, String compact, Instant recordedAt, String prevHash) {
+        Objects.requireNonNull(ect, "ect");
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq must be >= 1");
+        }
+        LedgerEntry draft = new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(),
+                recordedAt, prevHash, "");
+        return draft.withHash(draft.computeHash());
+    }
+
+    /** The canonical bytes hashed by L-02 (see the class comment for the exact form). */
+    public byte[] canonicalBytes() {
+        return canonicalText().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The canonical form as text (pure ASCII). */
+    String canonicalText() {
+        StringBuilder sb = new StringBuilder(compact.length() + 256);
+        sb.append("{\"seq\":").append(seq);
+        sb.append(",\"recorded_at\":\"").append(RECORDED_AT.format(recordedAt)).append('"');
+        sb.append(",\"jti\":");
+        quote(sb, jti);
+        sb.append(",\"wid\":");
+        quote(sb, wid);
+        sb.append(",\"iss\":");
+        quote(sb, iss);
+        sb.append(",\"exec_act\":");
+        quote(sb, execAct);
+        sb.append(",\"pred\":[");
+        for (int i = 0; i < pred.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            quote(sb, pred.get(i));
+        }
+        sb.append("],\"compact\":");
+        quote(sb, compact);
+        return sb.append('}').toString();
+    }
+
+    /** SHA-256 over {@link #prevHash()} and {@link #canonicalBytes()}, lowercase hex (L-02). */
+    public String computeHash() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+            byte[] d = md.digest(canonicalBytes());
+            char[] out = new char[d.length * 2];
+            for (int i = 0; i < d.length; i++) {
+                out[2 * i] = HEX[(d[i] >> 4) & 0xF];
+                out[2 * i + 1] = HEX[d[i] & 0xF];
+            }
+            return new String(out);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** True when {@link #hash()} is the hash computed from this entry's fields. */
+    public boolean hashMatches() { return hash.equals(computeHash()); }
+
+    /**
+     * The ECT recorded here, decoded from {@link #compact()} (its claims and header values; the
+     * signature is not verified again).
+     *
+     * @throws IllegalArgumentException when the compact token cannot be decoded
+     */
+    public Ect ect() { return Compacts.decode(compact); }
+
+    LedgerEntry withHash(String h) {
+        return new LedgerEntry(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, h);
+    }
+
+    /** Formats an instant the way the canonical form writes {@code recorded_at}. */
+    static String formatRecordedAt(Instant t) { return RECORDED_AT.format(t); }
+
+    /** Appends {@code s} as a canonical JSON string (or {@code null}). */
+    static void quote(StringBuilder sb, String s) {
+        if (s == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7E) {
+                sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
     }
 
     @Override

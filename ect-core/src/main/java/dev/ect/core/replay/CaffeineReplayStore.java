@@ -65,7 +65,7 @@ public final class CaffeineReplayStore implements ReplayStore {
     @Override
     public boolean checkAndRecord(String wid, String jti, Instant keepUntil) {
         Objects.requireNonNull(jti, "jti");
-        String key = (wid == null ? "" : wid) + '\n' + jti;
+        String key = key(wid, jti);
         long until = keepUntil.toEpochMilli();
         if (until <= clock.millis()) {
             until = clock.millis() + 1; // already past: still record it for the current instant
@@ -84,6 +84,16 @@ public final class CaffeineReplayStore implements ReplayStore {
             return keep;
         });
         return added.get();
+    }
+
+    /** Removes the key, so the token may be presented again (called when V-15 failed). */
+    @Override
+    public void forget(String wid, String jti) {
+        cache.invalidate(key(wid, Objects.requireNonNull(jti, "jti")));
+    }
+
+    private static String key(String wid, String jti) {
+        return (wid == null ? "" : wid) + '\n' + jti;
     }
 
     /** Live entries (approximate under concurrency); expired entries are purged first. */

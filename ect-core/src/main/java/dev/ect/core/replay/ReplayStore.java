@@ -22,4 +22,21 @@ public interface ReplayStore {
      *     {@code replay_store_unavailable} (P-04): the token must not be accepted
      */
     boolean checkAndRecord(String wid, String jti, Instant keepUntil);
+
+    /**
+     * Removes a key recorded by {@link #checkAndRecord}, so the same token can be presented again.
+     * The verifier calls it only when a later side effect failed for infrastructure reasons (the
+     * ledger append of V-15), so a client may retry a token that was never accepted. A store that
+     * cannot forget keeps the key: the retry is then refused as {@code replay} until the key expires.
+     *
+     * <p>Default: does nothing.
+     *
+     * @param wid the workflow id, or null/empty when the token has none
+     * @param jti the token id
+     * @throws dev.ect.core.EctUnavailableException when the store cannot be reached (the verifier
+     *     logs it and keeps the original failure)
+     */
+    default void forget(String wid, String jti) {
+        // a store that cannot forget keeps the key until it expires
+    }
 }

@@ -1,0 +1,142 @@
+package dev.ect.core.ledger;
+
+import dev.ect.core.Ect;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The in-memory lookups shared by {@link InMemoryLedger} and {@link FileLedger}: entries in
+ * sequence order, by {@code jti}, by {@code wid}, and the L-06 key set. Readers run in parallel;
+ * an append takes the write lock for the few map updates only.
+ */
+final class LedgerIndex {
+    private record Stored(LedgerEntry entry, Ect ect) {}
+
+    private final ReadWriteLock rw = new ReentrantReadWriteLock();
+    private final List<LedgerEntry> entries = new ArrayList<>();
+    private final Map<String, List<Stored>> byJti = new HashMap<>();
+    private final Map<String, List<LedgerEntry>> byWid = new HashMap<>();
+    private final Map<String, LedgerEntry> byKey = new HashMap<>();
+
+    /** The L-06 key: ({@code wid} or empty, {@code jti}). */
+    static String key(String wid, String jti) { return (wid == null ? "" : wid) + '\n' + jti; }
+
+    private static String widKey(String wid) { return wid == null ? "" : wid; }
+
+    /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check). */
+    void add(LedgerEntry e, Ect ect) {
+        rw.writeLock().lock();
+        try {
+            if (e.seq() != entries.size() + 1) {
+                throw new IllegalStateException("seq " + e.seq() + " does not follow " + entries.size());
+            }
+            entries.add(e);
+            byJti.computeIfAbsent(e.jti(), k -> new ArrayList<>(1)).add(new Stored(e, ect));
+            byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
+            byKey.put(key(e.wid(), e.jti()), e);
+        } finally {
+            rw.writeLock().unlock();
+        }
+    }
+
+    boolean contains(String key) {
+        rw.readLock().lock();
+        try {
+            return byKey.containsKey(key);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    LedgerEntry find(String wid, String jti) {
+        rw.readLock().lock();
+        try {
+            return byKey.get(key(wid, jti));
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    List<Ect> findByJti(String jti) {
+        rw.readLock().lock();
+        try {
+            List<Stored> s = byJti.get(jti);
+            if (s == null) {
+                return List.of();
+            }
+            List<Ect> out = new ArrayList<>(s.size());
+            s.forEach(x -> out.add(x.ect()));
+            return List.copyOf(out);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    List<LedgerEntry> findEntries(String jti) {
+        rw.readLock().lock();
+        try {
+            List<Stored> s = byJti.get(jti);
+            if (s == null) {
+                return List.of();
+            }
+            List<LedgerEntry> out = new ArrayList<>(s.size());
+            s.forEach(x -> out.add(x.entry()));
+            return List.copyOf(out);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    List<LedgerEntry> ofWorkflow(String wid) {
+        rw.readLock().lock();
+        try {
+            List<LedgerEntry> l = byWid.get(widKey(wid));
+            return l == null ? List.of() : List.copyOf(l);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    List<LedgerEntry> entries(long fromSeq, int limit) {
+        if (fromSeq < 1) {
+            throw new IllegalArgumentException("fromSeq must be >= 1");
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
+        }
+        rw.readLock().lock();
+        try {
+            if (fromSeq > entries.size()) {
+                return List.of();
+            }
+            int from = (int) (fromSeq - 1);
+            int to = (int) Math.min(entries.size(), (long) from + limit);
+            return List.copyOf(entries.subList(from, to));
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    /** The last entry, or null when empty. */
+    LedgerEntry last() {
+        rw.readLock().lock();
+        try {
+            return entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    long size() {
+        rw.readLock().lock();
+        try {
+            return entries.size();
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+}

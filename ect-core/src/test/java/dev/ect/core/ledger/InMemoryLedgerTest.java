@@ -1,0 +1,60 @@
+package dev.ect.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ect.core.SignedEct;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InMemoryLedgerTest extends AuditLedgerContract {
+    @Override
+    AuditLedger newLedger() { return new InMemoryLedger(TestEcts.CLOCK); }
+
+    @Override
+    AuditLedger reopen() { return ledger; } // nothing to restart: the same instance
+
+    @Test
+    void recordsTheClocksTimeAndSize() {
+        Clock clock = Clock.fixed(Instant.parse("2026-03-01T10:00:00.123456Z"), ZoneOffset.UTC);
+        InMemoryLedger l = new InMemoryLedger(clock);
+        SignedEct s = TestEcts.mint(w1, "a", List.of());
+        LedgerEntry e = l.append(s.ect(), s.compact());
+        assertThat(e.recordedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00.123Z"));
+        assertThat(l.size()).isEqualTo(1);
+        assertThat(l.toString()).contains("entries=1");
+        assertThat(new InMemoryLedger().size()).isZero();
+        assertThatThrownBy(() -> new InMemoryLedger(null)).hasMessageContaining("clock");
+    }
+
+    // L-04 through the interface's default (paging) implementation, over more than one page
+    @Test
+    void l04DefaultVerifyChainPagesThroughLongChains() {
+        InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
+        for (int i = 0; i < 2100; i++) {
+            SignedEct s = TestEcts.unsigned(null, "t", List.of());
+            l.append(s.ect(), s.compact());
+        }
+        AuditLedger viaDefaults = new AuditLedger() {
+            @Override
+            public LedgerEntry append(dev.ect.core.Ect ect, String compact) { throw new UnsupportedOperationException(); }
+
+            @Override
+            public List<LedgerEntry> entries(long fromSeq, int limit) { return l.entries(fromSeq, limit); }
+
+            @Override
+            public List<LedgerEntry> findEntries(String jti) { return l.findEntries(jti); }
+
+            @Override
+            public List<LedgerEntry> entriesOfWorkflow(String wid) { return l.entriesOfWorkflow(wid); }
+        };
+        assertThat(viaDefaults.verifyChain().entriesChecked()).isEqualTo(2100);
+        LedgerEntry some = l.entries(1500, 1).get(0);
+        assertThat(viaDefaults.findByJti(some.jti())).containsExactly(some.ect());
+        assertThat(viaDefaults.findEntry(null, some.jti())).contains(some);
+        assertThat(viaDefaults.entries()).hasSize(2100);
+    }
+}

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ect", mixinStandardHelpOptions = true, versionProvider = EctCli.Version.class,
         description = "Execution Context Tokens (IETF WIMSE ECT): mint, verify, inspect, audit.",
         subcommands = {KeygenCommand.class, MintCommand.class, VerifyCommand.class, InspectCommand.class,
-            ServeCommand.class},
+            LedgerCommand.class, DagCommand.class, ServeCommand.class},
         footer = {"", "Exit codes: 0 ok/accepted, 1 rejected (JSON with ect_error on stdout), 2 usage or I/O error."})
 public final class EctCli implements Runnable {
     /** Exit code: success, token accepted, chain intact. */

@@ -26,7 +26,9 @@ final class StoreOptions {
         List<AutoCloseable> closeables = new ArrayList<>();
         AuditLedger ledger = null;
         if (ledgerFile != null) {
-            ledger = FileLedgers.open(ledgerFile, closeables);
+            dev.ect.core.ledger.FileLedger f = FileLedgers.open(ledgerFile, true);
+            closeables.add(f);
+            ledger = f;
         }
         return new Opened(ledger, null, closeables);
     }

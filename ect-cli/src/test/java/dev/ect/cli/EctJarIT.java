@@ -87,4 +87,49 @@ class EctJarIT {
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("TOKEN|-").contains("--allow-unresolved");
     }
+
+    /** Two tasks of one workflow accepted into a ledger file through the jar: root, then its child. */
+    Path ledgerOfTwo() {
+        String wid = "a0b1c2d3-e4f5-6789-abcd-ef0123456789";
+        CliRun root = JarProcess.run(dir, "mint", "--key", "a.jwk", "--iss", A, "--aud", B, "--exec-act", "fetch_data", "--wid", wid);
+        CliRun v1 = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", B, "--ledger", "ledger.jsonl", root.out().strip());
+        assertThat(v1.code()).as(v1.toString()).isZero();
+        assertThat(v1.json()).containsEntry("level", "L3");
+        String rootJti = (String) v1.claims().get("jti");
+        CliRun child = JarProcess.run(dir, "mint", "--key", "a.jwk", "--iss", A, "--aud", B, "--exec-act", "summarize",
+                "--wid", wid, "--pred", rootJti);
+        CliRun noLedger = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", B, child.out().strip());
+        assertThat(noLedger.code()).isEqualTo(1);
+        assertThat(noLedger.json()).containsEntry("ect_error", "dag_unknown_predecessor");
+        CliRun v2 = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", B, "--ledger", "ledger.jsonl", child.out().strip());
+        assertThat(v2.code()).as(v2.toString()).isZero();
+        return dir.resolve("ledger.jsonl");
+    }
+
+    @Test
+    void ledgerVerifyOnGoodAndCorruptedFiles() throws Exception { // L-04
+        Path ledger = ledgerOfTwo();
+        CliRun ok = JarProcess.run(dir, "ledger", "verify", "ledger.jsonl");
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("2 entries, hash chain intact");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(ledger);
+        lines.set(1, lines.get(1).replace("summarize", "summarise"));
+        java.nio.file.Files.write(ledger, lines);
+        CliRun bad = JarProcess.run(dir, "ledger", "verify", "ledger.jsonl");
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.out()).contains("BROKEN at entry 2 (line 2)");
+    }
+
+    @Test
+    void dagAsTextMermaidAndDot() {
+        ledgerOfTwo();
+        CliRun text = JarProcess.run(dir, "dag", "--ledger", "ledger.jsonl", "--format", "text");
+        assertThat(text.code()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("2 tasks, 1 edge").contains("1. fetch_data by " + A).contains("2. summarize by " + A)
+                .contains("after 1");
+        CliRun mermaid = JarProcess.run(dir, "dag", "--ledger", "ledger.jsonl", "--format", "mermaid");
+        assertThat(mermaid.out()).startsWith("flowchart TD").contains("t1 --> t2");
+        CliRun dot = JarProcess.run(dir, "dag", "--ledger", "ledger.jsonl", "--format", "dot");
+        assertThat(dot.out()).startsWith("digraph workflow {").contains("t1 -> t2;");
+    }
 }

@@ -7,7 +7,10 @@ import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.ChainVerification;
+import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.core.ledger.WorkflowDag;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +116,7 @@ public final class WorkflowDemo {
 
         out.println("ECT demo: four agents, one workflow, one audit ledger");
         out.println("=====================================================");
-        try (DemoLedger ledger = DemoLedger.open(ledgerFile)) {
+        try (FileLedger ledger = FileLedger.open(ledgerFile)) {
             // --- the agents' business logic: no ECT code anywhere below ---
             planner.startServer(trust, ledger, (topic, self) -> {
                 CompletableFuture<String> notes = send(self.client(), researcher.url("/research"), topic);
@@ -145,7 +148,7 @@ public final class WorkflowDemo {
             out.println("1. alice asks the planner for a report; the planner asks researcher and reviewer in");
             out.println("   parallel, then the writer. Every hop carried an ECT, verified and appended to the ledger:");
             out.println();
-            List<LedgerEntry> entries = DemoLedger.entries(ledger);
+            List<LedgerEntry> entries = ledger.entries();
             List<DemoResult.Hop> hops = hops(entries, ledger, names);
             printHops(out, hops);
             out.println();
@@ -155,7 +158,8 @@ public final class WorkflowDemo {
 
             // --- 2. the DAG ---
             String wid = hops.isEmpty() ? null : hops.get(0).wid();
-            String dagText = DemoLedger.dagText(ledger, wid, names);
+            WorkflowDag dag = WorkflowDag.of(ledger, wid);
+            String dagText = dag.toText();
             out.println();
             out.println("2. The workflow DAG (wid " + wid + "):");
             out.println();
@@ -164,7 +168,7 @@ public final class WorkflowDemo {
             // --- 3. the defences ---
             out.println();
             out.println("3. Attacks on the researcher (each must be refused with 403 and its reason code):");
-            long before = DemoLedger.entries(ledger).size();
+            long before = ledger.size();
             Map<String, String> defences = defences(entries, ledger, researcher);
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("replayed token", "replay");
@@ -178,26 +182,27 @@ public final class WorkflowDemo {
                     failures.add(e.getKey() + ": expected ect_error " + e.getValue() + ", got " + got);
                 }
             }
-            boolean grew = DemoLedger.entries(ledger).size() != before;
+            boolean grew = ledger.size() != before;
             if (grew) {
                 failures.add("a rejected token was appended to the ledger");
             }
-            out.println("   ledger entries before/after the attacks: " + before + "/" + DemoLedger.entries(ledger).size());
+            out.println("   ledger entries before/after the attacks: " + before + "/" + ledger.size());
 
             // --- 4. the audit ledger ---
-            DemoLedger.Chain chain = DemoLedger.verifyChain(ledger, ledgerFile);
+            ChainVerification chain = ledger.verifyChain(); // reads the file again, byte for byte (L-04)
             out.println();
-            out.println("4. Audit ledger " + ledgerFile + ": " + chain.entries() + " entries, hash chain "
-                    + (chain.valid() ? "intact" : "BROKEN: " + chain.detail()));
-            if (!chain.valid()) {
-                failures.add("ledger hash chain: " + chain.detail());
+            out.println("4. Audit ledger " + ledgerFile + ": " + chain.entriesChecked() + " entries, hash chain "
+                    + (chain.ok() ? "intact" : "BROKEN: " + chain));
+            out.println("   last hash (anchor it elsewhere to detect a rewritten chain): " + chain.lastHash());
+            if (!chain.ok()) {
+                failures.add("ledger hash chain: " + chain);
             }
 
             // --- 5. files ---
             Path mermaid = outDir.resolve("workflow.mmd");
             Path dot = outDir.resolve("workflow.dot");
-            Files.writeString(mermaid, DemoLedger.mermaid(ledger, wid, names), StandardCharsets.UTF_8);
-            Files.writeString(dot, DemoLedger.dot(ledger, wid, names), StandardCharsets.UTF_8);
+            Files.writeString(mermaid, dag.toMermaid(), StandardCharsets.UTF_8);
+            Files.writeString(dot, dag.toDot(), StandardCharsets.UTF_8);
             Optional<Path> svg = svg(dot, outDir.resolve("workflow.svg"));
             out.println();
             out.println("5. Files:");
@@ -214,7 +219,7 @@ public final class WorkflowDemo {
                 out.println("FAILED:");
                 failures.forEach(f -> out.println("  - " + f));
             }
-            return new DemoResult(hops, report, chain.valid(), defences, grew, dagText,
+            return new DemoResult(hops, report, chain.ok(), defences, grew, dagText,
                     new DemoResult.Files(ledgerFile, mermaid, dot, svg), List.copyOf(failures));
         } finally {
             for (Agent a : agents) {

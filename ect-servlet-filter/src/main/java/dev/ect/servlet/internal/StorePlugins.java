@@ -2,6 +2,7 @@ package dev.ect.servlet.internal;
 
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
+import dev.ect.core.spi.EctStores;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -9,9 +10,11 @@ import java.util.Optional;
 /**
  * The seam for shared stores configured by URL: {@code ect.redis-url} / {@code ECT_REDIS_URL}
  * (a replay store shared by several instances, P-04) and {@code ect.jdbc-url} /
- * {@code ECT_JDBC_URL} (a shared ledger, section 8). The store plug-ins of ect-core resolve the
- * URL; until they are on the class path a configured URL fails at start-up rather than silently
- * falling back to the in-process defaults (which would reopen the replay window across instances).
+ * {@code ECT_JDBC_URL} (a shared ledger, section 8). {@link EctStores} resolves the URL through the
+ * store plug-ins on the class path ({@code ect-redis}, {@code ect-jdbc}); without a plug-in for it
+ * a configured URL fails at start-up rather than silently falling back to the in-process defaults
+ * (which would reopen the replay window across instances). The error names the init-param or
+ * variable but never shows the URL (it may hold a password).
  */
 public final class StorePlugins {
     private StorePlugins() {}
@@ -22,7 +25,11 @@ public final class StorePlugins {
         if (url.isEmpty()) {
             return null;
         }
-        throw url.get().invalid("no replay store plug-in is available in this build", null);
+        try {
+            return own(EctStores.replayStore(url.get().value(), clock), owned);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(url.get().source() + " is invalid: " + e.getMessage(), e);
+        }
     }
 
     /** The ledger of {@code ect.jdbc-url}/{@code ECT_JDBC_URL}, or null when unset. */
@@ -31,6 +38,17 @@ public final class StorePlugins {
         if (url.isEmpty()) {
             return null;
         }
-        throw url.get().invalid("no ledger plug-in is available in this build", null);
+        try {
+            return own(EctStores.ledger(url.get().value(), clock), owned);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(url.get().source() + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T own(T store, List<AutoCloseable> owned) {
+        if (store instanceof AutoCloseable c) {
+            owned.add(c);
+        }
+        return store;
     }
 }

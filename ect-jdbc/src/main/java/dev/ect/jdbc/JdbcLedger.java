@@ -1,0 +1,783 @@
+package dev.ect.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ect.core.Ect;
+import dev.ect.core.EctError;
+import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.ChainVerification;
+import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.jdbc.internal.Schema;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An audit ledger on PostgreSQL that several JVMs share (profile section 8): the ECT store of their
+ * DAG checks and the record of every ECT they accepted.
+ *
+ * <ul>
+ *   <li><b>L-01 append-only</b>, enforced by the database: triggers refuse every {@code UPDATE},
+ *       {@code DELETE} and {@code TRUNCATE} of the ledger table, whoever issues it.
+ *   <li><b>L-02 one hash chain</b>, also under concurrent appends from many JVMs: each append runs
+ *       in one transaction that first takes a transaction-scoped advisory lock
+ *       ({@code pg_advisory_xact_lock}) keyed by the ledger table, then reads the head, inserts
+ *       {@code seq + 1} with the head's hash as {@code prev_hash}, and commits (which releases the
+ *       lock). A trigger also refuses any row that does not continue the chain, so even a writer
+ *       that bypasses this class cannot fork it.
+ *   <li><b>L-05 durable</b>: an entry is returned only after its transaction committed.
+ *   <li><b>L-06 / G-01</b>: {@code (wid, jti)} is unique (an absent {@code wid} is stored as
+ *       {@code ''}); a second append is {@code dag_duplicate_jti}.
+ *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
+ *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
+ * </ul>
+ *
+ * <p>Entries are made by {@link LedgerEntry#create} and checked by {@link ChainVerification}: the
+ * same canonical bytes and hash chain as {@code FileLedger} and {@code InMemoryLedger}, so a
+ * chain exported from one can be checked against another.
+ *
+ * <p><b>Fails closed.</b> When the database cannot be reached, or a statement exceeds its timeout,
+ * {@link #append} and every lookup (including the DAG check's {@link #findByJti}) throw
+ * {@link EctUnavailableException} with {@code ledger_unavailable} (HTTP 503): an ECT is never
+ * accepted without its entry. Connecting is bounded by the connect timeout (default 2 s), each
+ * statement by {@code statement_timeout} (default 5 s), and a dead socket by the driver's socket
+ * timeout (statement timeout + 5 s).
+ *
+ * <p><b>Recovers by itself.</b> The schema is created or migrated at construction; if the database
+ * is down then, it is retried on each call until it succeeds. Broken pooled connections are dropped
+ * by the pool (HikariCP); a call that failed on a broken connection is retried once on a fresh one,
+ * and an append retried that way recognizes its own committed entry instead of reporting a duplicate.
+ * After a connection-level failure, calls open a direct connection instead of waiting for the pool
+ * (whose reconnect back-off grows to 5 s): they fail fast while the database is down and succeed
+ * on the first call once it is back; then the pool takes over again.
+ *
+ * <p>Thread-safe. {@link #close()} closes the connection pool.
+ */
+public final class JdbcLedger implements AuditLedger, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
+
+    /** The default schema. */
+    public static final String DEFAULT_SCHEMA = "public";
+    /** The default table name prefix: tables {@code ect_ledger} and {@code ect_schema_version}. */
+    public static final String DEFAULT_TABLE_PREFIX = "ect_";
+    /** The default bound on opening a connection (and on waiting for a pooled one): 2 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** The default {@code statement_timeout} of every statement, waits for the chain head included: 5 s. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+    /** The default most pooled connections: 8. */
+    public static final int DEFAULT_MAX_POOL_SIZE = 8;
+
+    private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
+
+    private final HikariDataSource pool;
+    private final Schema schema;
+    private final Clock clock;
+    private final String table;
+    private final String target;
+    private final AtomicBoolean migrated = new AtomicBoolean();
+    /** False after a connection-level failure: calls then open a direct connection (fail fast, recover at once). */
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final org.postgresql.Driver driver = new org.postgresql.Driver();
+    private final String driverUrl;
+    private final Properties connectionProperties = new Properties();
+    private final long statementTimeoutMillis;
+
+    private JdbcLedger(Builder b) {
+        this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
+                : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
+        this.clock = b.clock;
+        this.table = schema.ledgerTable();
+        this.target = JdbcUrls.redact(b.url) + " " + table;
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("ect-ledger-" + schema.schema() + "-" + schema.prefix() + "ledger");
+        hc.setDriverClassName("org.postgresql.Driver");
+        hc.setJdbcUrl(b.url);
+        hc.setMaximumPoolSize(b.maxPoolSize);
+        hc.setMinimumIdle(Math.min(2, b.maxPoolSize));
+        hc.setConnectionTimeout(Math.max(250, b.connectTimeout.toMillis()));
+        hc.setValidationTimeout(Math.max(250, Math.min(b.connectTimeout.toMillis(), 1000)));
+        hc.setInitializationFailTimeout(-1); // start without the database; calls fail closed until it is up
+        hc.setConnectionInitSql("SET statement_timeout = " + b.statementTimeout.toMillis());
+        int connectSeconds = (int) Math.max(1, (b.connectTimeout.toMillis() + 999) / 1000);
+        connectionProperties.setProperty("connectTimeout", String.valueOf(connectSeconds));
+        connectionProperties.setProperty("loginTimeout", String.valueOf(connectSeconds));
+        connectionProperties.setProperty("socketTimeout", String.valueOf(b.statementTimeout.toSeconds() + 5));
+        connectionProperties.setProperty("tcpKeepAlive", "true");
+        connectionProperties.setProperty("ApplicationName", "ect-ledger");
+        connectionProperties.forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
+        this.driverUrl = b.url;
+        this.statementTimeoutMillis = b.statementTimeout.toMillis();
+        this.pool = new HikariDataSource(hc);
+        try {
+            ensureSchema();
+        } catch (EctUnavailableException e) {
+            LOG.warn("ledger {} not reachable at start; will create/migrate the schema on first use: {}", target, e.getMessage());
+            markUnreachable(e.getCause());
+        }
+    }
+
+    /**
+     * A ledger with every default for a PostgreSQL JDBC URL, e.g.
+     * {@code jdbc:postgresql://127.0.0.1:5432/ect?user=ect&password=...}; the URL's
+     * {@code currentSchema} parameter, when present, is the schema.
+     */
+    public static JdbcLedger fromUrl(String jdbcUrl) { return builder(jdbcUrl).build(); }
+
+    /**
+     * A builder for a PostgreSQL JDBC URL ({@code jdbc:postgresql://host[:port]/database?...}).
+     * Besides the driver's own parameters the URL may carry this ledger's options, so that one
+     * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
+     * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
+     * (milliseconds), {@code ect.maxPoolSize}; they are removed before the URL reaches the driver.
+     * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
+     * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
+     *
+     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL (the message never shows a password)
+     */
+    public static Builder builder(String jdbcUrl) { return new Builder(jdbcUrl); }
+
+    /** The schema-qualified ledger table, e.g. {@code public.ect_ledger}. */
+    public String table() { return table; }
+
+    /** The pooled data source (for health checks and operators' queries; never to write to the ledger). */
+    public DataSource dataSource() { return pool; }
+
+    // ---------------------------------------------------------------- append (V-15, L-01, L-02, L-05, L-06)
+
+    /**
+     * Appends the ECT as the next entry, in one transaction holding the chain-head lock (L-01,
+     * L-02), and returns after the commit (L-05).
+     *
+     * @throws EctRejectedException {@code dag_duplicate_jti} when ({@code wid}, {@code jti}) is
+     *     already present (L-06)
+     * @throws EctUnavailableException {@code ledger_unavailable} when the database failed; the
+     *     entry is then not in the ledger
+     * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
+     */
+    @Override
+    public LedgerEntry append(Ect ect, String compact) {
+        Objects.requireNonNull(ect, "ect cannot be null");
+        Objects.requireNonNull(compact, "compact cannot be null");
+        requireMatches(ect, compact); // the token's fault: before touching the database
+        return call("append", retry -> {
+            try (Connection c = connection()) {
+                c.setAutoCommit(false);
+                try {
+                    LedgerEntry e = appendIn(c, ect, compact, retry);
+                    c.commit();
+                    return e;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            lock.setInt(1, Schema.APPEND_LOCK_CLASS);
+            lock.setString(2, table);
+            lock.execute();
+        }
+        String wid = ect.wid() == null ? "" : ect.wid();
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
+            q.setString(1, wid);
+            q.setString(2, ect.jti());
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    LedgerEntry existing = entry(rs);
+                    if (retry && existing.compact().equals(compact)) {
+                        return existing; // our first attempt committed before the connection broke
+                    }
+                    throw duplicate(ect);
+                }
+            }
+        }
+        long seq = 1;
+        String prev = LedgerEntry.GENESIS_HASH;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1")) {
+            if (rs.next()) {
+                seq = rs.getLong(1) + 1;
+                prev = rs.getString(2);
+            }
+        }
+        // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
+        LedgerEntry entry = LedgerEntry.create(seq, ect, compact, clock.instant(), prev);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ins.setLong(1, entry.seq());
+            ins.setString(2, entry.jti());
+            ins.setString(3, wid);
+            ins.setString(4, entry.iss());
+            ins.setString(5, entry.execAct());
+            ins.setArray(6, c.createArrayOf("text", entry.pred().toArray()));
+            ins.setTimestamp(7, Timestamp.from(entry.recordedAt()));
+            ins.setString(8, entry.compact());
+            ins.setString(9, entry.prevHash());
+            ins.setString(10, entry.hash());
+            ins.executeUpdate();
+        }
+        return entry;
+    }
+
+    /** The compact token must decode to the ECT's claims, so the entry, the token and the decoded ECT agree. */
+    private static void requireMatches(Ect ect, String compact) {
+        if (ect.jti() == null) {
+            throw new IllegalArgumentException("the ECT has no jti");
+        }
+        Ect decoded = LedgerEntry.create(1, ect, compact, Instant.EPOCH, LedgerEntry.GENESIS_HASH).ect();
+        if (!decoded.sameClaims(ect)) {
+            throw new IllegalArgumentException("the compact token does not carry the claims of ECT " + ect.jti());
+        }
+    }
+
+    private static EctRejectedException duplicate(Ect ect) {
+        return new EctRejectedException(EctError.of(ReasonCode.DAG_DUPLICATE_JTI, "L-06",
+                "jti " + ect.jti() + " is already in the ledger" + (ect.wid() == null ? "" : " for workflow " + ect.wid())));
+    }
+
+    // ---------------------------------------------------------------- lookups (L-03)
+
+    /** All ECTs with this {@code jti}, in any workflow, in chain order: the DAG check's store (V-13). */
+    @Override
+    public List<Ect> findByJti(String jti) {
+        Objects.requireNonNull(jti, "jti");
+        List<Ect> out = new ArrayList<>();
+        for (LedgerEntry e : findEntries(jti)) {
+            out.add(e.ect());
+        }
+        return List.copyOf(out);
+    }
+
+    /** The entries with this {@code jti}, in any workflow, in chain order (L-03). */
+    @Override
+    public List<LedgerEntry> findEntries(String jti) {
+        Objects.requireNonNull(jti, "jti");
+        return query("lookup by jti", "SELECT " + COLUMNS + " FROM " + table + " WHERE jti = ? ORDER BY seq", jti);
+    }
+
+    /** The entry of ({@code wid}, {@code jti}) (L-03, L-06). */
+    @Override
+    public Optional<LedgerEntry> findEntry(String wid, String jti) {
+        Objects.requireNonNull(jti, "jti");
+        List<LedgerEntry> found = call("lookup by wid and jti", retry -> {
+            try (Connection c = connection();
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
+                q.setString(1, wid == null ? "" : wid);
+                q.setString(2, jti);
+                return list(q);
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /** Every entry of a workflow, in chain order; a null {@code wid} selects the entries without one (L-03). */
+    @Override
+    public List<LedgerEntry> entriesOfWorkflow(String wid) {
+        return query("lookup by wid", "SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? ORDER BY seq", wid == null ? "" : wid);
+    }
+
+    /**
+     * Entries {@code fromSeq} .. {@code fromSeq + limit - 1}, in chain order (paging, L-03).
+     *
+     * @throws IllegalArgumentException when {@code fromSeq < 1} or {@code limit < 0}
+     */
+    @Override
+    public List<LedgerEntry> entries(long fromSeq, int limit) {
+        if (fromSeq < 1) {
+            throw new IllegalArgumentException("fromSeq must be >= 1");
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return call("read entries", retry -> {
+            try (Connection c = connection();
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE seq >= ? ORDER BY seq LIMIT ?")) {
+                q.setLong(1, fromSeq);
+                q.setInt(2, limit);
+                return list(q);
+            }
+        });
+    }
+
+    /**
+     * The ancestors of the entries with this {@code jti} (L-03): every entry reachable through
+     * {@code pred} within the same workflow, nearest first (by the length of the shortest path,
+     * then by {@code seq}), each once; predecessors not in the ledger are skipped. One recursive
+     * query; it never looks deeper than {@code limit} levels, so it is bounded even on a damaged
+     * graph, and returns at most {@code limit} entries (the nearest ones).
+     *
+     * @throws IllegalArgumentException when {@code limit < 0}
+     */
+    @Override
+    public List<LedgerEntry> ancestors(String jti, int limit) {
+        Objects.requireNonNull(jti, "jti");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0");
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        // (seq, depth) pairs are distinct under UNION, and depth stops at limit: at most
+        // entries x limit rows, never one per path (a DAG of diamonds has exponentially many paths)
+        String sql = "WITH RECURSIVE anc(seq, wid, pred, depth) AS ("
+                + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
+                + "   ON p.wid = s.wid AND p.jti = ANY(s.pred) WHERE s.jti = ?"
+                + " UNION"
+                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a JOIN " + table + " p"
+                + "   ON p.wid = a.wid AND p.jti = ANY(a.pred) WHERE a.depth < ?"
+                + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
+                + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
+                + " WHERE t.jti <> ? ORDER BY n.depth, t.seq";
+        return call("ancestors", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                q.setString(1, jti);
+                q.setInt(2, limit);
+                q.setInt(3, limit + 1); // one spare: a damaged graph may lead back to the start
+                q.setString(4, jti);
+                List<LedgerEntry> found = list(q);
+                return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+            }
+        });
+    }
+
+    /** The number of entries (the head's {@code seq}). */
+    public long size() {
+        return call("size", retry -> {
+            try (Connection c = connection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * Checks the whole chain (L-04) with {@link ChainVerification}: sequence numbers without gaps,
+     * each {@code prev_hash} equal to the previous hash, each hash recomputed, the stored fields
+     * equal to the token's claims, no ({@code wid}, {@code jti}) twice; the result names the first
+     * broken entry. Streams the table through a cursor; the statement timeout does not apply.
+     */
+    @Override
+    public ChainVerification verifyChain() {
+        return call("verify chain", retry -> {
+            try (Connection c = connection()) {
+                c.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET TRANSACTION READ ONLY");
+                    st.execute("SET LOCAL statement_timeout = 0");
+                    st.setFetchSize(500);
+                    try (ResultSet rs = st.executeQuery("SELECT " + COLUMNS + " FROM " + table + " ORDER BY seq")) {
+                        return ChainVerification.of(() -> new RowIterator(rs));
+                    } catch (UncheckedSql e) {
+                        throw e.getCause();
+                    }
+                } finally {
+                    rollbackQuietly(c, null);
+                    c.setAutoCommit(true);
+                }
+            }
+        });
+    }
+
+    /** Entries read lazily from a result set, for {@link ChainVerification#of(Iterable)}. */
+    private static final class RowIterator implements Iterator<LedgerEntry> {
+        private final ResultSet rs;
+        private Boolean hasNext;
+
+        RowIterator(ResultSet rs) { this.rs = rs; }
+
+        @Override
+        public boolean hasNext() {
+            if (hasNext == null) {
+                try {
+                    hasNext = rs.next();
+                } catch (SQLException e) {
+                    throw new UncheckedSql(e);
+                }
+            }
+            return hasNext;
+        }
+
+        @Override
+        public LedgerEntry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            hasNext = null;
+            try {
+                return entry(rs);
+            } catch (SQLException e) {
+                throw new UncheckedSql(e);
+            }
+        }
+    }
+
+    private static final class UncheckedSql extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedSql(SQLException e) { super(e); }
+
+        @Override
+        public synchronized SQLException getCause() { return (SQLException) super.getCause(); }
+    }
+
+    /** True when the database answers within the timeouts; for health checks. Never throws. */
+    public boolean isAvailable() {
+        try (Connection c = connection()) {
+            boolean ok = c.isValid((int) Math.max(1, pool.getValidationTimeout() / 1000));
+            if (ok && reachable.compareAndSet(false, true)) {
+                LOG.info("ledger {} is reachable again", target);
+            }
+            return ok;
+        } catch (SQLException | RuntimeException e) {
+            markUnreachable(e);
+            return false;
+        }
+    }
+
+    /**
+     * A pooled connection; after a connection-level failure, or when the pool cannot hand one out
+     * in time, a direct one. The pool reconnects in the background with a back-off of up to 5 s;
+     * the direct connection makes a call fail fast while the database is down (a refused connect
+     * is immediate) and succeed on the first call once it is back, without waiting for the pool.
+     */
+    private Connection connection() throws SQLException {
+        if (!reachable.get()) {
+            return direct();
+        }
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            try {
+                return direct();
+            } catch (SQLException d) {
+                e.addSuppressed(d);
+                throw e;
+            }
+        }
+    }
+
+    private Connection direct() throws SQLException {
+        Connection c = driver.connect(driverUrl, connectionProperties);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver does not accept the URL", "08001");
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET statement_timeout = " + statementTimeoutMillis);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Closes the connection pool. */
+    @Override
+    public void close() { pool.close(); }
+
+    @Override
+    public String toString() { return "JdbcLedger{" + target + "}"; }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(boolean retry) throws SQLException;
+    }
+
+    /**
+     * Runs the work, creating the schema first when that has not succeeded yet. A failure on a
+     * broken connection is retried once on a fresh one; anything else that is not the token's
+     * fault is {@code ledger_unavailable}.
+     */
+    private <T> T call(String what, Work<T> work) {
+        try {
+            ensureSchema();
+            T result;
+            try {
+                result = work.run(false);
+            } catch (SQLException e) {
+                if (!isBrokenConnection(e)) {
+                    throw e;
+                }
+                LOG.debug("ledger {}: {} failed on a broken connection, retrying once: {}", target, what, e.toString());
+                result = work.run(true);
+            }
+            if (reachable.compareAndSet(false, true)) {
+                LOG.info("ledger {} is reachable again", target);
+            }
+            return result;
+        } catch (EctRejectedException e) {
+            throw e;
+        } catch (EctUnavailableException e) {
+            markUnreachable(e.getCause() != null ? e.getCause() : e);
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            if (!markUnreachable(e)) {
+                LOG.warn("ledger {}: {} failed (503 ledger_unavailable): {}", target, what, describe(e));
+            }
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                    "ledger " + target + ": " + what + " failed: " + describe(e), e);
+        }
+    }
+
+    /** Records a connection-level failure; returns false for other failures (timeouts, SQL errors). */
+    private boolean markUnreachable(Throwable e) {
+        if (!isConnectionFailure(e)) {
+            return false;
+        }
+        if (reachable.compareAndSet(true, false)) {
+            LOG.warn("ledger {} is unreachable, refusing ECTs (503 ledger_unavailable): {}", target, describe(e));
+        }
+        return true;
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLException s && isBrokenConnection(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void ensureSchema() {
+        if (migrated.get()) {
+            return;
+        }
+        synchronized (migrated) {
+            if (migrated.get()) {
+                return;
+            }
+            try (Connection c = connection()) {
+                int before = schema.migrate(c);
+                if (before < Schema.LATEST) {
+                    LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                }
+                migrated.set(true);
+            } catch (SQLException | RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                        "ledger " + target + ": creating the schema failed: " + describe(e), e);
+            }
+        }
+    }
+
+    /** SQLState class 08 (connection exception), 57P01..03 (server shutting down / restarting). */
+    static boolean isBrokenConnection(SQLException e) {
+        if (e instanceof SQLTransientConnectionException) {
+            return false; // the pool could not get a connection in time: retrying would only wait again
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
+        return e.getClass().getSimpleName() + state + ": " + e.getMessage();
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private List<LedgerEntry> query(String what, String sql, String arg) {
+        return call(what, retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                q.setString(1, arg);
+                return list(q);
+            }
+        });
+    }
+
+    private static List<LedgerEntry> list(PreparedStatement q) throws SQLException {
+        List<LedgerEntry> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.add(entry(rs));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String prefixed(String alias) {
+        StringBuilder sb = new StringBuilder();
+        for (String col : COLUMNS.split(", ")) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(alias).append('.').append(col);
+        }
+        return sb.toString();
+    }
+
+    private static LedgerEntry entry(ResultSet rs) throws SQLException {
+        Array pred = rs.getArray("pred");
+        String wid = rs.getString("wid");
+        return new LedgerEntry(rs.getLong("seq"), rs.getString("compact"), rs.getString("jti"), wid.isEmpty() ? null : wid,
+                rs.getString("iss"), rs.getString("exec_act"), Arrays.asList((String[]) pred.getArray()),
+                rs.getTimestamp("recorded_at").toInstant(), rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    /**
+     * Options of a {@link JdbcLedger}. Every option has a default; each may be set once.
+     */
+    public static final class Builder {
+        private final String url;
+        private String schema;
+        private String urlSchema;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private Clock clock = Clock.systemUTC();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+        private boolean prefixSet;
+        private boolean clockSet;
+        private boolean connectSet;
+        private boolean statementSet;
+        private boolean poolSet;
+
+        private Builder(String url) {
+            Objects.requireNonNull(url, "jdbcUrl cannot be null");
+            Map.Entry<String, Map<String, String>> split = JdbcUrls.splitOptions(JdbcUrls.check(url.trim()));
+            this.url = split.getKey();
+            split.getValue().forEach(this::option);
+        }
+
+        /** An {@code ect.*} URL option, so ECT_JDBC_URL alone can configure a deployment; setters override it. */
+        private void option(String name, String value) {
+            try {
+                switch (name) {
+                    case "schema" -> urlSchema = new Schema(value, DEFAULT_TABLE_PREFIX).schema();
+                    case "tablePrefix" -> tablePrefix = new Schema(DEFAULT_SCHEMA, value).prefix();
+                    case "connectTimeout" -> connectTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "connectTimeout");
+                    case "statementTimeout" -> statementTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "statementTimeout");
+                    case "maxPoolSize" -> {
+                        maxPoolSize = Integer.parseInt(value);
+                        if (maxPoolSize < 1) {
+                            throw new IllegalArgumentException("maxPoolSize must be >= 1");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
+                            + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
+            }
+        }
+
+        /**
+         * The schema of the ledger's tables, created when missing; default the URL's
+         * {@code currentSchema}, else {@value #DEFAULT_SCHEMA}. A lowercase SQL identifier.
+         */
+        public Builder schema(String s) {
+            Objects.requireNonNull(s, "schema cannot be null");
+            if (schema != null) {
+                throw new IllegalStateException("schema was already set");
+            }
+            new Schema(s, DEFAULT_TABLE_PREFIX); // validates
+            schema = s;
+            return this;
+        }
+
+        /** The prefix of the table names (empty allowed); default {@value #DEFAULT_TABLE_PREFIX}. */
+        public Builder tablePrefix(String p) {
+            Objects.requireNonNull(p, "tablePrefix cannot be null");
+            new Schema(DEFAULT_SCHEMA, p); // validates
+            prefixSet = once(prefixSet, "tablePrefix");
+            tablePrefix = p;
+            return this;
+        }
+
+        /** The clock of the entries' {@code recordedAt}; default the system UTC clock. */
+        public Builder clock(Clock c) {
+            Objects.requireNonNull(c, "clock cannot be null");
+            clockSet = once(clockSet, "clock");
+            clock = c;
+            return this;
+        }
+
+        /** The bound on opening a connection and on waiting for a pooled one; default 2 s (at least 250 ms is used). */
+        public Builder connectTimeout(Duration d) {
+            Duration v = positive(d, "connectTimeout");
+            connectSet = once(connectSet, "connectTimeout");
+            connectTimeout = v;
+            return this;
+        }
+
+        /** PostgreSQL's {@code statement_timeout} for every statement (lock waits included); default 5 s. */
+        public Builder statementTimeout(Duration d) {
+            Duration v = positive(d, "statementTimeout");
+            statementSet = once(statementSet, "statementTimeout");
+            statementTimeout = v;
+            return this;
+        }
+
+        /** The most pooled connections; default 8. */
+        public Builder maxPoolSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxPoolSize must be >= 1");
+            }
+            poolSet = once(poolSet, "maxPoolSize");
+            maxPoolSize = n;
+            return this;
+        }
+
+        private static boolean once(boolean set, String name) {
+            if (set) {
+                throw new IllegalStateException(name + " was already set");
+            }
+            return true;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name + " cannot be null");
+            if (d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms");
+            }
+            return d;
+        }
+
+        /**
+         * Builds the ledger and creates or migrates its schema. Does not fail when the database is
+         * down: calls then fail with {@code ledger_unavailable} until it is back.
+         */
+        public JdbcLedger build() { return new JdbcLedger(this); }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ect.jdbc.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The ledger's tables, created or migrated in one transaction under an advisory lock, so several
+ * JVMs starting at once apply each version exactly once. Versions live in
+ * {@code <prefix>schema_version}; the scripts are the {@code schema-vN.sql} resources.
+ */
+public final class Schema {
+    /** The newest schema version this library knows. */
+    public static final int LATEST = 1;
+    /** advisory lock class id of schema migrations ("ECTM"). */
+    static final int MIGRATION_LOCK_CLASS = 0x4543544D;
+    /** advisory lock class id of the chain head ("ECTL"). */
+    public static final int APPEND_LOCK_CLASS = 0x4543544C;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
+    private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,19}|");
+
+    private final String schema;
+    private final String prefix;
+
+    public Schema(String schema, String prefix) {
+        if (!IDENTIFIER.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema must be a lowercase SQL identifier ([a-z_][a-z0-9_]*, at most 40 characters): " + schema);
+        }
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("tablePrefix must be empty or a lowercase SQL identifier ([a-z_][a-z0-9_]*, at most 20 characters): " + prefix);
+        }
+        this.schema = schema;
+        this.prefix = prefix;
+    }
+
+    public String schema() { return schema; }
+
+    public String prefix() { return prefix; }
+
+    /** The ledger table, schema-qualified. */
+    public String ledgerTable() { return schema + "." + prefix + "ledger"; }
+
+    /** The schema version table, schema-qualified. */
+    public String versionTable() { return schema + "." + prefix + "schema_version"; }
+
+    /**
+     * Creates or migrates the tables to {@link #LATEST}; returns the version found before.
+     *
+     * @throws IllegalStateException when the database holds a newer schema than this library knows
+     */
+    public int migrate(Connection c) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                lock.setInt(1, MIGRATION_LOCK_CLASS);
+                lock.setString(2, ledgerTable());
+                lock.execute();
+            }
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            st.execute("CREATE TABLE IF NOT EXISTS " + versionTable() + " (version int PRIMARY KEY, description text NOT NULL,"
+                    + " applied_at timestamptz NOT NULL DEFAULT now())");
+            int current;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM " + versionTable())) {
+                rs.next();
+                current = rs.getInt(1);
+            }
+            if (current > LATEST) {
+                throw new IllegalStateException("the ledger " + ledgerTable() + " has schema version " + current
+                        + ", newer than this library supports (" + LATEST + ")");
+            }
+            for (int v = current + 1; v <= LATEST; v++) {
+                for (String sql : statements(v)) {
+                    st.execute(sql);
+                }
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + versionTable() + " (version, description) VALUES (?, ?)")) {
+                    ins.setInt(1, v);
+                    ins.setString(2, "schema-v" + v + ".sql");
+                    ins.executeUpdate();
+                }
+            }
+            c.commit();
+            return current;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(auto);
+            } catch (SQLException ignored) {
+                // the connection is broken; the pool will drop it
+            }
+        }
+    }
+
+    /** The statements of {@code schema-vN.sql} with the schema and prefix substituted. */
+    List<String> statements(int version) {
+        String script = resource("/dev/ect/jdbc/schema-v" + version + ".sql")
+                .replace("${schema}", schema).replace("${prefix}", prefix);
+        List<String> out = new ArrayList<>();
+        for (String part : script.split("(?m)^;;\\s*$")) {
+            StringBuilder sql = new StringBuilder();
+            for (String line : part.split("\n")) {
+                if (!line.stripLeading().startsWith("--")) {
+                    sql.append(line).append('\n');
+                }
+            }
+            if (!sql.toString().isBlank()) {
+                out.add(sql.toString().strip());
+            }
+        }
+        return out;
+    }
+
+    /** The text of a classpath resource, UTF-8. */
+    public static String resource(String name) {
+        try (InputStream in = Schema.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.ect.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A small TCP forwarder from a local port to PostgreSQL, so a test can make the database "go
+ * away" (every connection cut, the port closed) and "come back" on the same port without touching
+ * the real server.
+ */
+final class TcpProxy implements AutoCloseable {
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    /** A proxy on a free port, started. */
+    TcpProxy(int targetPort) {
+        this.targetPort = targetPort;
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            this.port = probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+    }
+
+    int port() { return port; }
+
+    String jdbcUrl(String database, String query) { return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?" + query; }
+
+    /** Listens again on the same port. */
+    synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            server = s;
+            Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
+            t.setDaemon(true);
+            t.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes the port and cuts every open connection, as a crashed or unreachable server would. */
+    synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        closeQuietly(server);
+        server = null;
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    private void acceptLoop(ServerSocket s) {
+        while (!s.isClosed()) {
+            try {
+                Socket client = s.accept();
+                sockets.add(client);
+                Socket upstream = new Socket();
+                sockets.add(upstream);
+                upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                // closed by stop(), or the target refused: the client sees its connection closed
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(AutoCloseable s) {
+        try {
+            s.close();
+        } catch (Exception ignored) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() { stop(); }
+}

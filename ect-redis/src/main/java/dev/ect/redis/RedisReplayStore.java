@@ -1,0 +1,376 @@
+package dev.ect.redis;
+
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.replay.ReplayStore;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * A replay store shared by every verifier instance that points at the same Redis (profile P-04).
+ *
+ * <p>Check-and-record is one atomic Redis command (P-02): {@code SET key nonce NX PX ttl}, where
+ * {@code ttl} is {@code keepUntil} minus now on the injected {@link Clock}, at least 1 ms (P-01).
+ * Redis expires the key by itself, so the store never grows beyond the tokens still inside their
+ * replay window.
+ *
+ * <p>Keys: {@code prefix + wid + ':' + jti} (default prefix {@value #DEFAULT_KEY_PREFIX}; an absent
+ * {@code wid} is the empty string). {@code '%'} and {@code ':'} inside {@code wid} and {@code jti}
+ * are percent-encoded, so exactly one {@code ':'} separates them and two different
+ * ({@code wid}, {@code jti}) pairs never share a key. For the UUIDs of the profile the key reads
+ * {@code ect:replay:<wid>:<jti>}.
+ *
+ * <p><b>Fails closed.</b> Any Redis error (refused connection, timeout, authentication, a full or
+ * read-only server) throws {@link EctUnavailableException} with {@code replay_store_unavailable}
+ * (HTTP 503): a token is never accepted without its replay key recorded. Connecting is bounded by
+ * the connect timeout (default 1 s), each command by the command timeout (default 500 ms), and
+ * waiting for a pooled connection by the command timeout too.
+ *
+ * <p><b>Recovers by itself.</b> Connections come from a pool; a broken connection is dropped, and
+ * after a connection error every idle connection is dropped too (they all pointed at the server
+ * that went away). When the error was not a timeout, the command is retried once on a fresh
+ * connection. The retry is safe: the value stored is a random nonce of this call, so if the first
+ * attempt did reach Redis the retry reads its own nonce back and still reports a fresh token rather
+ * than a false replay. Once Redis is back, the next call succeeds; no restart needed.
+ *
+ * <p>Thread-safe. {@link #close()} releases the pool.
+ */
+public final class RedisReplayStore implements ReplayStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReplayStore.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The default key prefix. */
+    public static final String DEFAULT_KEY_PREFIX = "ect:replay:";
+    /** The default bound on opening a connection: 1 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** The default bound on one command (and on waiting for a pooled connection): 500 ms. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    /** The default most connections open at once: 16. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
+    private final JedisPool pool;
+    private final Clock clock;
+    private final String prefix;
+    private final String target;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+
+    private RedisReplayStore(Builder b) {
+        this.clock = b.clock;
+        this.prefix = b.keyPrefix;
+        URI uri = b.uri;
+        HostAndPort hp = JedisURIHelper.getHostAndPort(uri);
+        this.target = uri.getScheme() + "://" + hp + "/" + JedisURIHelper.getDBIndex(uri);
+        DefaultJedisClientConfig.Builder cc = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis(b.connectTimeout))
+                .socketTimeoutMillis(millis(b.commandTimeout))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        String user = JedisURIHelper.getUser(uri);
+        String password = JedisURIHelper.getPassword(uri);
+        if (password != null) {
+            cc.user(user).password(password);
+        }
+        GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();
+        pc.setMaxTotal(b.maxConnections);
+        pc.setMaxIdle(b.maxConnections);
+        pc.setMinIdle(0);
+        pc.setBlockWhenExhausted(true);
+        pc.setMaxWait(b.commandTimeout);
+        pc.setJmxEnabled(false);
+        this.pool = new JedisPool(pc, hp, cc.build());
+    }
+
+    private static int millis(Duration d) { return (int) Math.min(Integer.MAX_VALUE, d.toMillis()); }
+
+    /**
+     * A store with every default for the URL {@code redis://[[user]:password@]host[:port][/db]}
+     * ({@code rediss://} for TLS).
+     *
+     * @throws IllegalArgumentException when the URL is not a Redis URL
+     */
+    public static RedisReplayStore fromUrl(String url) { return builder(url).build(); }
+
+    /**
+     * A builder for the URL {@code redis://[[user]:password@]host[:port][/db][?options]}
+     * ({@code rediss://} for TLS); port default 6379, database default 0. Options, so that one
+     * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
+     * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections};
+     * e.g. {@code redis://redis:6379/0?keyPrefix=orders:replay:&commandTimeout=250}. An unknown
+     * option is an error. Builder setters override URL options.
+     *
+     * @throws IllegalArgumentException when the URL is not a Redis URL (the message never shows a password)
+     */
+    public static Builder builder(String url) { return new Builder(url); }
+
+    @Override
+    public boolean checkAndRecord(String wid, String jti, Instant keepUntil) {
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(keepUntil, "keepUntil");
+        String key = key(prefix, wid, jti);
+        long ttl = Math.max(1, keepUntil.toEpochMilli() - clock.millis());
+        String nonce = nonce();
+        try {
+            boolean fresh;
+            try {
+                fresh = setIfAbsent(key, nonce, ttl, false);
+            } catch (JedisConnectionException e) {
+                pool.clear(); // the idle connections most likely point at the same dead server
+                if (isTimeout(e)) {
+                    throw e; // a slow or hung server: fail fast instead of doubling the wait
+                }
+                fresh = setIfAbsent(key, nonce, ttl, true);
+            }
+            if (available.compareAndSet(false, true)) {
+                LOG.info("replay store {} is reachable again", target);
+            }
+            return fresh;
+        } catch (RuntimeException e) {
+            if (available.compareAndSet(true, false)) {
+                LOG.warn("replay store {} is unavailable, refusing tokens (503 replay_store_unavailable): {}", target, e.toString());
+            } else {
+                LOG.debug("replay store {} still unavailable for jti {}: {}", target, jti, e.toString());
+            }
+            throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE,
+                    "replay store " + target + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Deletes the key of ({@code wid}, {@code jti}) so the token may be presented again; the
+     * verifier calls it when the ledger append (V-15) failed after the key was recorded. Only the
+     * instance that just recorded the key calls it (SET NX admits one), so it never removes a key
+     * another instance depends on.
+     *
+     * @throws EctUnavailableException {@code replay_store_unavailable} when Redis cannot be reached
+     *     (the key then stays until it expires)
+     */
+    @Override
+    public void forget(String wid, String jti) {
+        Objects.requireNonNull(jti, "jti");
+        try (Jedis j = pool.getResource()) {
+            j.del(key(prefix, wid, jti));
+        } catch (RuntimeException e) {
+            if (e instanceof JedisConnectionException) {
+                pool.clear();
+            }
+            throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE,
+                    "replay store " + target + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private boolean setIfAbsent(String key, String nonce, long ttlMillis, boolean retry) {
+        try (Jedis j = pool.getResource()) {
+            if ("OK".equals(j.set(key, nonce, SetParams.setParams().nx().px(ttlMillis)))) {
+                return true;
+            }
+            // On a retry the first attempt may have reached Redis before the connection broke:
+            // the key then holds this call's own nonce, and the token is fresh, not a replay.
+            return retry && nonce.equals(j.get(key));
+        }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String nonce() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /**
+     * The Redis key of ({@code wid}, {@code jti}): {@code prefix + enc(wid) + ':' + enc(jti)}, where
+     * {@code enc} percent-encodes {@code '%'} and {@code ':'} and an absent {@code wid} is empty.
+     */
+    public static String key(String prefix, String wid, String jti) {
+        return prefix + encode(wid == null ? "" : wid) + ':' + encode(jti);
+    }
+
+    private static String encode(String s) {
+        if (s.indexOf(':') < 0 && s.indexOf('%') < 0) {
+            return s;
+        }
+        return s.replace("%", "%25").replace(":", "%3A");
+    }
+
+    /** The key prefix in use. */
+    public String keyPrefix() { return prefix; }
+
+    /**
+     * True when Redis answers a PING within the timeouts; for health checks. Never throws.
+     */
+    public boolean isAvailable() {
+        try (Jedis j = pool.getResource()) {
+            return "PONG".equals(j.ping());
+        } catch (RuntimeException e) {
+            pool.clear();
+            return false;
+        }
+    }
+
+    /** Closes the connection pool. */
+    @Override
+    public void close() { pool.close(); }
+
+    @Override
+    public String toString() { return "RedisReplayStore{" + target + ", prefix=" + prefix + "}"; }
+
+    /**
+     * Options of a {@link RedisReplayStore}. Every option has a default; each may be set once.
+     */
+    public static final class Builder {
+        private final URI uri;
+        private Clock clock = Clock.systemUTC();
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private boolean clockSet;
+        private boolean prefixSet;
+        private boolean connectSet;
+        private boolean commandSet;
+        private boolean maxSet;
+
+        private Builder(String url) {
+            Objects.requireNonNull(url, "url cannot be null");
+            URI u;
+            try {
+                u = new URI(url.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("not a Redis URL (redis://host:port[/db])", e);
+            }
+            if (!JedisURIHelper.isRedisScheme(u) && !JedisURIHelper.isRedisSSLScheme(u)) {
+                throw new IllegalArgumentException("not a Redis URL: the scheme must be redis:// or rediss://");
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                throw new IllegalArgumentException("the Redis URL has no host");
+            }
+            String path = u.getPath();
+            if (path != null && path.length() > 1 && !path.substring(1).matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("the Redis URL's path must be a database number, e.g. /0");
+            }
+            this.uri = u;
+            applyQuery(u.getRawQuery());
+        }
+
+        /** URL query options, so ECT_REDIS_URL alone can configure a deployment; setters override them. */
+        private void applyQuery(String query) {
+            if (query == null || query.isEmpty()) {
+                return;
+            }
+            for (String kv : query.split("&")) {
+                int eq = kv.indexOf('=');
+                String name = eq < 0 ? kv : kv.substring(0, eq);
+                String value = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                try {
+                    switch (name) {
+                        case "keyPrefix" -> keyPrefix = value;
+                        case "connectTimeout" -> connectTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "connectTimeout");
+                        case "commandTimeout" -> commandTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "commandTimeout");
+                        case "maxConnections" -> {
+                            maxConnections = Integer.parseInt(value);
+                            if (maxConnections < 1) {
+                                throw new IllegalArgumentException("maxConnections must be >= 1");
+                            }
+                        }
+                        default -> throw new IllegalArgumentException("unknown Redis URL option '" + name
+                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("the Redis URL option " + name + " must be a number", e);
+                }
+            }
+        }
+
+        /** The clock that turns {@code keepUntil} into a TTL; default the system UTC clock. */
+        public Builder clock(Clock c) {
+            Objects.requireNonNull(c, "clock cannot be null");
+            clockSet = once(clockSet, "clock");
+            clock = c;
+            return this;
+        }
+
+        /**
+         * The prefix of every key; default {@value #DEFAULT_KEY_PREFIX}. Give each deployment (or
+         * test) its own when several share one Redis database.
+         */
+        public Builder keyPrefix(String p) {
+            Objects.requireNonNull(p, "keyPrefix cannot be null");
+            prefixSet = once(prefixSet, "keyPrefix");
+            keyPrefix = p;
+            return this;
+        }
+
+        /** The bound on opening a TCP connection (and TLS handshake); default 1 s. */
+        public Builder connectTimeout(Duration d) {
+            Duration v = positive(d, "connectTimeout");
+            connectSet = once(connectSet, "connectTimeout");
+            connectTimeout = v;
+            return this;
+        }
+
+        /** The bound on one command's reply and on waiting for a free pooled connection; default 500 ms. */
+        public Builder commandTimeout(Duration d) {
+            Duration v = positive(d, "commandTimeout");
+            commandSet = once(commandSet, "commandTimeout");
+            commandTimeout = v;
+            return this;
+        }
+
+        /** The most connections open at once; default 16. */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1");
+            }
+            maxSet = once(maxSet, "maxConnections");
+            maxConnections = n;
+            return this;
+        }
+
+        private static boolean once(boolean set, String name) {
+            if (set) {
+                throw new IllegalStateException(name + " was already set");
+            }
+            return true;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name + " cannot be null");
+            if (d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms");
+            }
+            return d;
+        }
+
+        /** Builds the store. Does not connect: Redis need not be up yet. */
+        public RedisReplayStore build() { return new RedisReplayStore(this); }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ect.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private {@code redis-server} child process on its own port, so fault tests can kill and
+ * restart Redis without touching the machine's shared instance. No persistence; bound to
+ * 127.0.0.1. Fails (never skips) when {@code redis-server} is not installed.
+ */
+final class RedisServerProcess implements AutoCloseable {
+    private final int port;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisServerProcess(int port, List<String> extraArgs) {
+        this.port = port;
+        this.extraArgs = extraArgs;
+    }
+
+    /** Starts a server on a free port with the given extra arguments (e.g. --requirepass x). */
+    static RedisServerProcess launch(String... extraArgs) {
+        RedisServerProcess r = new RedisServerProcess(freePort(), List.of(extraArgs));
+        r.start();
+        return r;
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() { return port; }
+
+    String url() { return "redis://127.0.0.1:" + port; }
+
+    /** (Re)starts the server on the same port and waits (bounded) until it accepts connections. */
+    void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("already running");
+        }
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
+        cmd.addAll(extraArgs);
+        CountDownLatch ready = new CountDownLatch(1);
+        StringBuilder log = new StringBuilder();
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server must be installed for these tests: " + e.getMessage(), e);
+        }
+        Process p = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    if (line.contains("Ready to accept connections")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process went away
+            }
+        }, "redis-server-" + port);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!ready.await(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                synchronized (log) {
+                    throw new IllegalStateException("redis-server on port " + port + " did not start:\n" + log);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills the server (SIGKILL, like a crash) and waits for it to be gone. */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() { kill(); }
+}

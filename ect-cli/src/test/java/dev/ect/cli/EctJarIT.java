@@ -132,4 +132,18 @@ class EctJarIT {
         CliRun dot = JarProcess.run(dir, "dag", "--ledger", "ledger.jsonl", "--format", "dot");
         assertThat(dot.out()).startsWith("digraph workflow {").contains("t1 -> t2;");
     }
+
+    @Test
+    void storePluginsAreInsideTheJar() { // P-04 through ECT_REDIS_URL (ServiceLoader files merged by the shade plugin)
+        Map<String, String> env = Map.of("ECT_REDIS_URL", "redis://127.0.0.1:6379?keyPrefix=ect-cli-it:" + java.util.UUID.randomUUID() + ":");
+        String token = mint();
+        CliRun first = JarProcess.run(dir, env, "", "verify", "--trust", A + "=a.jwks", "--aud", B, token);
+        assertThat(first.code()).as(first.toString()).isZero();
+        CliRun second = JarProcess.run(dir, env, "", "verify", "--trust", A + "=a.jwks", "--aud", B, token);
+        assertThat(second.code()).as(second.toString()).isEqualTo(1);
+        assertThat(second.json()).containsEntry("ect_error", "replay");
+        CliRun jdbc = JarProcess.run(dir, Map.of("ECT_JDBC_URL", "jdbc:nosuchdb://x"), "", "verify", "--trust", A + "=a.jwks", "--aud", B, token);
+        assertThat(jdbc.code()).isEqualTo(2);
+        assertThat(jdbc.err()).contains("ECT_JDBC_URL");
+    }
 }

@@ -334,4 +334,33 @@ class TokenCommandsTest {
         }
         assertThat(run("--version").out()).startsWith("ect ");
     }
+
+    @Test
+    void trustsAJwksUrl() throws Exception { // V-07 through JwksUrlKeySource
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] jwks = Files.readAllBytes(pub);
+        server.createContext("/jwks.json", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, jwks.length);
+            try (var os = ex.getResponseBody()) {
+                os.write(jwks);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
+            String token = mint();
+            CliRun ok = run("verify", "--trust", A + "=" + url, "--aud", B, token);
+            assertThat(ok.code()).as(ok.toString()).isZero();
+            // a file for one issuer and a URL for another
+            CliRun both = run("verify", "--trust", "spiffe://example.com/agent/z=" + pub, "--trust", A + "=" + url, "--aud", B, mint());
+            assertThat(both.code()).as(both.toString()).isZero();
+            CliRun twice = run("verify", "--trust", A + "=" + url, "--trust", A + "=" + url, "--aud", B, token);
+            assertThat(twice.code()).isEqualTo(2);
+            assertThat(twice.err()).contains(A);
+        } finally {
+            server.stop(0);
+        }
+    }
 }

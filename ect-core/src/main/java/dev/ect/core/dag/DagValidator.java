@@ -132,10 +132,7 @@ public final class DagValidator {
         Deque<Ect> todo = new ArrayDeque<>(parents);
         int visited = 0;
         while (!todo.isEmpty()) {
-            Ect node = todo.pop();
-            if (node.jti().equals(child.jti())) {
-                throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " is its own ancestor");
-            }
+            Ect node = todo.pop(); // never the child: a pred naming it is refused before it is pushed
             if (!seen.add(node.jti())) {
                 continue;
             }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * UTF-8 (in fact pure ASCII) text; line {@code n} (from 1) holds the entry with {@code seq} n and
  * ends with a single {@code \n} (0x0A). There is no header and nothing else in the file. A line is
  * the entry's canonical form ({@link LedgerEntry#canonicalBytes()}) with its closing brace
- * replaced by {@code ,"prev_hash":"<64 hex>","hash":"<64 hex>"}}:
+ * replaced by <code>,"prev_hash":"&lt;64 hex&gt;","hash":"&lt;64 hex&gt;"&#125;</code>:
  *
  * <pre>
  * {"seq":1,"recorded_at":"2026-03-01T00:00:00.000Z","jti":"…","wid":"…","iss":"spiffe://example.com/a",
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * (shown wrapped; a line has no whitespace). {@code hash} is the lowercase hex SHA-256 over the 64
  * ASCII characters of {@code prev_hash} followed by the canonical bytes, i.e. the line's text up to
- * {@code ,"prev_hash"} with a {@code }} appended (L-02). The first {@code prev_hash} is 64 zeros.
+ * {@code ,"prev_hash"} with a <code>&#125;</code> appended (L-02). The first {@code prev_hash} is 64 zeros.
  * Member order, the absence of whitespace and the escaping (only {@code \"}, {@code \\} and
  * lowercase {@code \}{@code u00XX}-style escapes for characters outside printable ASCII) are fixed,
  * so a reader can and does require each line to be byte for byte what this class would write: any
@@ -335,9 +335,10 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
 
     private void writerLoop() {
         Throwable crash = null;
+        List<Pending> batch = List.of();
         try {
             while (true) {
-                List<Pending> batch = new ArrayList<>();
+                batch = new ArrayList<>();
                 String refuse;
                 synchronized (lock) {
                     while (queue.isEmpty() && !closed) {
@@ -361,15 +362,15 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
                     writeBatch(batch);
                 }
             }
-        } catch (Throwable t) { // an Error: fail what is queued and refuse further appends
+        } catch (Throwable t) { // an Error: fail the batch in flight and what is queued, refuse further appends
             crash = t;
             LOG.error("ledger {}: writer thread failed", path, t);
         } finally {
             if (crash != null) {
-                List<Pending> left;
+                List<Pending> left = new ArrayList<>(batch); // completing an already completed one is a no-op
                 synchronized (lock) {
-                    failure = "ledger " + path + " writer failed: " + crash;
-                    left = new ArrayList<>(queue);
+                    failure = "ledger " + path + " stopped: its writer failed (" + crash + "); open it again to recover";
+                    left.addAll(queue);
                     queue.clear();
                 }
                 failAll(left, crash);

@@ -157,9 +157,6 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         return new LedgerEntry(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, h);
     }
 
-    /** Formats an instant the way the canonical form writes {@code recorded_at}. */
-    static String formatRecordedAt(Instant t) { return RECORDED_AT.format(t); }
-
     /** Appends {@code s} as a canonical JSON string (or {@code null}). */
     static void quote(StringBuilder sb, String s) {
         if (s == null) {

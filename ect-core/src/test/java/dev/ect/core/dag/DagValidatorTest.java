@@ -207,6 +207,17 @@ class DagValidatorTest {
                 .validate(ect(W1, "e", T, d.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
+    // G-05: a node reached twice before it is expanded still counts once
+    @Test
+    void g05NodeReachedOnTwoPathsCountsOnce() {
+        Ect p = put(ect(W1, "p", T));
+        Ect q = put(ect(W1, "q", T, p.jti()));
+        Ect child = ect(W1, "c", T, p.jti(), q.jti()); // p is queued from the child and again from q
+        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 2, List.of()).validate(child)).isEmpty();
+        assertThat(reason(() -> new DagValidator(store, false, Duration.ofSeconds(30), 1, List.of()).validate(child)))
+                .isEqualTo(ReasonCode.DAG_TOO_DEEP);
+    }
+
     // G-06
     @Test
     void g06PolicyRuleSeesResolvedPredecessorsAndCanRefuse() {

@@ -20,6 +20,10 @@ final class FaultyChannel extends FileChannel {
     volatile boolean failForce;
     /** Every truncate throws. */
     volatile boolean failTruncate;
+    /** Writes and truncations throw what a channel opened read-only throws. */
+    volatile boolean readOnly;
+    /** When set, the next positional write throws it. */
+    volatile Error errorOnWrite;
     /** When set, force waits (at most 30 s) until it is counted down. */
     volatile CountDownLatch forceGate;
     final AtomicInteger forcesStarted = new AtomicInteger();
@@ -28,6 +32,14 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+        if (readOnly) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+        Error err = errorOnWrite;
+        if (err != null) {
+            errorOnWrite = null;
+            throw err;
+        }
         if (failNextWriteHalfway) {
             failNextWriteHalfway = false;
             ByteBuffer half = src.duplicate();
@@ -61,6 +73,9 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        if (readOnly) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
         if (failTruncate) {
             throw new IOException("truncate failed (simulated)");
         }

@@ -1,6 +1,7 @@
 package dev.ect.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -65,6 +66,9 @@ class FileLedgerCrashTest {
         try {
             boolean got = enough.await(120, TimeUnit.SECONDS);
             assertThat(got).as("the child acknowledged %d appends (stderr: %s)", wanted, readQuietly(stderr)).isTrue();
+            // one process at a time: the child holds the file's lock
+            assertThatThrownBy(() -> FileLedger.open(file)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("locked by another process");
         } finally {
             child.destroyForcibly();
         }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileLedgerTest extends AuditLedgerContract {
@@ -365,6 +366,55 @@ class FileLedgerTest extends AuditLedgerContract {
         }
         try (FileLedger reopened = FileLedger.open(file())) {
             assertThat(reopened.size()).isEqualTo(1); // the unacknowledged entry was rolled back
+            assertThat(reopened.append(a.ect(), a.compact()).seq()).isEqualTo(2);
+        }
+    }
+
+    // appends queued behind a failed fsync fail as well: none of them is acknowledged
+    @Test
+    void appendsQueuedBehindAFailedForceAllFail() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (FileLedger l = openFaulty()) {
+            CountDownLatch gate = new CountDownLatch(1);
+            faulty.forceGate = gate;
+            faulty.failForce = true;
+            List<Future<LedgerEntry>> fs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                SignedEct s = TestEcts.unsigned(w1, "t" + i, List.of());
+                fs.add(pool.submit(() -> l.append(s.ect(), s.compact())));
+                if (i == 0) {
+                    awaitTrue(() -> faulty.forcesStarted.get() == 1, "the first force started");
+                }
+            }
+            awaitTrue(() -> l.queued() == 3, "three appends are queued behind the failing force");
+            gate.countDown();
+            for (Future<LedgerEntry> f : fs) {
+                assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(EctUnavailableException.class);
+            }
+            assertThat(l.size()).isZero();
+            assertThat(faulty.forcesStarted.get()).isEqualTo(2); // the failed force and the rollback's; none for the queued three
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Files.size(file())).isZero();
+    }
+
+    // an Error in the writer thread fails the appends in flight (no caller hangs) and stops the ledger
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // append waits uninterruptibly
+    void writerErrorFailsTheBatchInFlightAndStopsTheLedger() throws Exception {
+        SignedEct a = TestEcts.mint(w1, "a", List.of());
+        SignedEct b = TestEcts.mint(w1, "b", List.of());
+        try (FileLedger l = openFaulty()) {
+            appendSome(l, 1);
+            faulty.errorOnWrite = new AssertionError("simulated VM error");
+            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.getCause()).hasMessage("simulated VM error"));
+            assertThatThrownBy(() -> l.append(b.ect(), b.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.getMessage()).contains("writer failed", "open it again"));
+            assertThat(l.size()).isEqualTo(1);
+        }
+        try (FileLedger reopened = FileLedger.open(file())) {
             assertThat(reopened.append(a.ect(), a.compact()).seq()).isEqualTo(2);
         }
     }

@@ -55,6 +55,32 @@ class InMemoryLedgerTest extends AuditLedgerContract {
         LedgerEntry some = l.entries(1500, 1).get(0);
         assertThat(viaDefaults.findByJti(some.jti())).containsExactly(some.ect());
         assertThat(viaDefaults.findEntry(null, some.jti())).contains(some);
+        assertThat(viaDefaults.findEntry(TestEcts.uuid("W9"), some.jti())).isEmpty();
         assertThat(viaDefaults.entries()).hasSize(2100);
+
+        // a broken entry on the second page is found by the paging check
+        List<LedgerEntry> tampered = new java.util.ArrayList<>(l.entries());
+        LedgerEntry e = tampered.get(1500);
+        tampered.set(1500, new LedgerEntry(e.seq(), e.compact(), e.jti(), e.wid(), e.iss(), "changed", e.pred(),
+                e.recordedAt(), e.prevHash(), e.hash()));
+        AuditLedger broken = new AuditLedger() {
+            @Override
+            public LedgerEntry append(dev.ect.core.Ect ect, String compact) { throw new UnsupportedOperationException(); }
+
+            @Override
+            public List<LedgerEntry> entries(long fromSeq, int limit) {
+                int from = (int) Math.min(tampered.size(), fromSeq - 1);
+                return tampered.subList(from, (int) Math.min(tampered.size(), (long) from + limit));
+            }
+
+            @Override
+            public List<LedgerEntry> findEntries(String jti) { return List.of(); }
+
+            @Override
+            public List<LedgerEntry> entriesOfWorkflow(String wid) { return List.of(); }
+        };
+        ChainVerification v = broken.verifyChain();
+        assertThat(v.brokenSeq()).hasValue(1501);
+        assertThat(v.entriesChecked()).isEqualTo(1500);
     }
 }

@@ -208,6 +208,32 @@ class LedgerVerificationTest {
         }
     }
 
+    // V-15 with a FileLedger whose file turned read-only: 503, nothing accepted, the ledger stops
+    @Test
+    void v15FileLedgerOnAReadOnlyFileIsUnavailable() throws Exception {
+        Path file = dir.resolve("ledger.jsonl");
+        FaultyChannel[] channel = new FaultyChannel[1];
+        FileLedger.ChannelOpener opener = p -> {
+            channel[0] = new FaultyChannel(FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            return channel[0];
+        };
+        SignedEct first = TestEcts.mint(wid, "plan", List.of());
+        SignedEct second = TestEcts.mint(wid, "review", List.of(first.ect().jti()));
+        try (FileLedger ledger = FileLedger.open(file, FileLedger.Recovery.STRICT, TestEcts.CLOCK, opener)) {
+            EctVerifier v = TestEcts.verifier().ledger(ledger).build();
+            assertThat(v.verify(first.compact()).level()).isEqualTo(EctLevel.L3);
+            channel[0].readOnly = true;
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> v.verify(second.compact())).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
+                    assertThat(e.httpStatus()).isEqualTo(503);
+                });
+            }
+            assertThat(ledger.size()).isEqualTo(1);
+        }
+        assertThat(ChainVerification.ofFile(file).entriesChecked()).isEqualTo(1);
+    }
+
     // L3 is L2 plus the ledger: an unsigned L1 token is recorded but stays L1
     @Test
     void l1TokenIsRecordedButNotReportedAsL3() {

@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Once per request: FORWARD, INCLUDE, ASYNC and ERROR dispatches of a request the filter has
  * already handled are not verified again; they only re-establish the task context. An ERROR
- * dispatch is never verified. Map the filter for {@code REQUEST} and {@code ASYNC} at least, and
+ * dispatch is never verified. A request already handled by another {@code EctFilter} instance
+ * passes through untouched. Map the filter for {@code REQUEST} and {@code ASYNC} at least, and
  * mark it {@code async-supported}.
  *
  * <p>Configuration: {@code new EctFilter(config)} for programmatic registration, or the
@@ -158,7 +159,12 @@ public class EctFilter implements Filter {
         long start = System.nanoTime();
         String path = pathWithinApplication(req);
         if (req.getAttribute(STATE_ATTRIBUTE) instanceof RequestState state) {
-            redispatch(cfg, req, res, chain, state, path, start);
+            if (state.owner() == this) {
+                redispatch(cfg, req, res, chain, state, path, start);
+            } else { // another EctFilter instance handled this request
+                notify(cfg, event(Outcome.SKIPPED, null, 0, null, null, null, req, path, start));
+                chain.doFilter(req, res);
+            }
             return;
         }
         if (req.getDispatcherType() == DispatcherType.ERROR) {
@@ -179,7 +185,7 @@ public class EctFilter implements Filter {
                         "an Execution-Context header is required for this path"), null);
                 return;
             }
-            req.setAttribute(STATE_ATTRIBUTE, RequestState.NONE);
+            req.setAttribute(STATE_ATTRIBUTE, RequestState.none(this));
             LOG.debug("no ECT on optional path method={} path={}", req.getMethod(), safe(path));
             notify(cfg, event(Outcome.MISSING, null, 0, null, null, null, req, path, start));
             chain.doFilter(req, res);
@@ -213,8 +219,8 @@ public class EctFilter implements Filter {
             LastVerification.clear();
             LOG.warn("ECT not verified method={} path={} reason={} status=503: unexpected {}", req.getMethod(), safe(path),
                     VERIFICATION_UNAVAILABLE, e.getClass().getName(), e);
-            ProblemRenderer.renderUnexpected(res);
             notify(cfg, event(Outcome.REJECTED, VERIFICATION_UNAVAILABLE, 503, null, null, null, req, path, start));
+            ProblemRenderer.renderUnexpected(res);
             return;
         }
         LastVerification.clear();
@@ -228,7 +234,7 @@ public class EctFilter implements Filter {
         ResponseEctMinter minter = cfg.responseSigner()
                 .map(s -> new ResponseEctMinter(s, cfg.responseIssuer(), ect, ctx, execAct(cfg, req), cfg.ledger().orElse(null), HEADER))
                 .orElse(null);
-        req.setAttribute(STATE_ATTRIBUTE, new RequestState(verified, ctx, minter));
+        req.setAttribute(STATE_ATTRIBUTE, new RequestState(verified, ctx, minter, this));
         req.setAttribute(VERIFIED_ECT_ATTRIBUTE, verified);
         req.setAttribute(TASK_CONTEXT_ATTRIBUTE, ctx);
         LOG.debug("ECT accepted method={} path={} jti={} iss={} level={}", req.getMethod(), safe(path), ect.jti(),
@@ -252,11 +258,14 @@ public class EctFilter implements Filter {
         }
         ServletResponse out = res;
         ResponseEctWrapper rw = null;
-        if (state.minter() != null && req.getDispatcherType() == DispatcherType.ASYNC) {
+        if (state.minter() != null) {
             rw = ResponseEctWrapper.find(res);
-            if (rw == null) {
+            if (rw == null && req.getDispatcherType() == DispatcherType.ASYNC) {
                 rw = new ResponseEctWrapper(res, state.minter(), true);
                 out = rw;
+            }
+            if (req.getDispatcherType() != DispatcherType.ASYNC && req.getDispatcherType() != DispatcherType.FORWARD) {
+                rw = null; // INCLUDE and ERROR: the outer dispatch finishes the response
             }
         }
         ServletRequest in = isWrapped(req) ? req : new ContextRequestWrapper(req, out, ctx);
@@ -265,14 +274,18 @@ public class EctFilter implements Filter {
 
     private static void runChain(FilterChain chain, ServletRequest in, ServletResponse out, TaskContext ctx,
             ResponseEctWrapper rw, HttpServletRequest original) throws IOException, ServletException {
-        try (TaskContext.Scope scope = ctx.makeCurrent()) {
+        TaskContext.Scope scope = ctx.makeCurrent();
+        try {
             chain.doFilter(in, out);
+        } finally {
+            scope.close(); // restores whatever was current before (F-05)
         }
         // reached only when the chain returned normally: a thrown exception becomes the container's
-        // error response, which carries no response ECT
+        // error response, which carries no response ECT. After a FORWARD the response is complete
+        // (the container closes it), so it is finished here too.
         if (rw != null) {
             if (original.isAsyncStarted()) {
-                rw.enterAsync();
+                rw.stopBuffering();
             } else {
                 rw.finish();
             }
@@ -305,8 +318,9 @@ public class EctFilter implements Filter {
             LOG.info("ECT rejected method={} path={} jti={} iss={} reason={} status={}", req.getMethod(), safe(path),
                     safe(jti), safe(iss), error.code(), status);
         }
-        ProblemRenderer.render(res, error);
+        // the listener first: once the body is written the client may already have the answer
         notify(cfg, event(Outcome.REJECTED, error.code(), status, jti, iss, null, req, path, start));
+        ProblemRenderer.render(res, error);
     }
 
     private static EctFilterEvent event(Outcome outcome, String code, int status, String jti, String iss,

@@ -2,6 +2,8 @@ package dev.ect.servlet.internal;
 
 import dev.ect.core.context.TaskContext;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,6 +40,31 @@ public final class ContextRequestWrapper extends HttpServletRequestWrapper {
         return new ContextAsyncContext(ac, context);
     }
 
+    /**
+     * A dispatcher whose {@code forward} first stops the response wrapper's buffering: a container
+     * may complete a forwarded response on its own, past any wrapper (Tomcat does), so the forwarded
+     * body must reach the container, and the response ECT be added, as it is written.
+     */
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        RequestDispatcher d = super.getRequestDispatcher(path);
+        return d == null ? null : new RequestDispatcher() {
+            @Override
+            public void forward(ServletRequest req, ServletResponse resp) throws ServletException, IOException {
+                ResponseEctWrapper w = ResponseEctWrapper.find(resp);
+                if (w != null) {
+                    w.stopBuffering();
+                }
+                d.forward(req, resp);
+            }
+
+            @Override
+            public void include(ServletRequest req, ServletResponse resp) throws ServletException, IOException {
+                d.include(req, resp);
+            }
+        };
+    }
+
     @Override
     public AsyncContext getAsyncContext() {
         AsyncContext ac = super.getAsyncContext();
@@ -48,7 +75,7 @@ public final class ContextRequestWrapper extends HttpServletRequestWrapper {
         ResponseEctWrapper w = ResponseEctWrapper.find(resp);
         if (w != null) {
             try {
-                w.enterAsync();
+                w.stopBuffering();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -59,7 +59,9 @@ public final class ResponseEctMinter {
         }
         done = true;
         if (response.isCommitted()) {
-            LOG.warn("response ECT not sent: the response to jti={} was committed before the filter could add it",
+            // e.g. a forward whose target wrote nothing (the container completes it), or a write
+            // that bypassed the filter's response wrapper
+            LOG.debug("response ECT not sent: the response to jti={} was committed before the filter could add it",
                     inbound.jti());
             return;
         }

@@ -25,7 +25,7 @@ import java.lang.reflect.Method;
  *   <li>the end of the filter chain ({@link #finish()}): mint, hand the buffered body on.
  * </ul>
  *
- * Once the request goes asynchronous ({@link #enterAsync()}) nothing is buffered any more: the
+ * Once the request goes asynchronous or is forwarded ({@link #stopBuffering()}) nothing is buffered any more: the
  * first write mints and passes through, so no byte can be stranded in this wrapper when the
  * application completes the async cycle on the container's own {@code AsyncContext}.
  */
@@ -79,8 +79,13 @@ public final class ResponseEctWrapper extends HttpServletResponseWrapper {
     /** The end of the filter chain (or of the async cycle): mint if nothing committed, hand the body on. */
     public void finish() throws IOException { commitNow(); }
 
-    /** The request went asynchronous: stop buffering (see the class comment). */
-    public void enterAsync() throws IOException {
+
+    /**
+     * Stop buffering: the request went asynchronous (see the class comment), or is being
+     * forwarded (a container may complete the response of a forward on its own, past this wrapper).
+     * Anything buffered so far is handed on now; later writes mint first and pass through.
+     */
+    public void stopBuffering() throws IOException {
         synchronized (lock) {
             if (hasBuffered()) {
                 commitNow();

@@ -1,0 +1,260 @@
+package dev.ect.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ect.core.Ect;
+import dev.ect.core.EctLevel;
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctSigner;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.keys.EctKeyPair;
+import dev.ect.core.keys.EctKeys;
+import dev.ect.core.ledger.FileLedger;
+import dev.ect.servlet.EctFilterConfig.PathPolicy;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The three configuration sources, their precedence, and errors that name the parameter. */
+class EctFilterConfigTest {
+    static final String A = "spiffe://example.com/a";
+    static final String B = "spiffe://example.com/b";
+
+    @TempDir
+    Path dir;
+
+    final EctKeyPair key = EctKeys.generate("a-1");
+
+    private Path jwksFile() throws Exception {
+        Path f = dir.resolve("a.jwks.json");
+        Files.writeString(f, key.publicJwks());
+        return f;
+    }
+
+    private String token(String aud) {
+        return EctSigner.builder(key).build().sign(Ect.builder().iss(A).aud(aud).execAct("t").build());
+    }
+
+    private Map<String, String> initWithTrust() throws Exception {
+        Map<String, String> init = new HashMap<>();
+        init.put("ect.trust", A + "=file:" + jwksFile());
+        return init;
+    }
+
+    @Test
+    void builderWinsOverInitParamWhichWinsOverEnvironment() throws Exception {
+        Map<String, String> init = initWithTrust();
+        init.put("ect.verifier-id", "spiffe://example.com/from-init");
+        Map<String, String> env = Map.of("ECT_VERIFIER_ID", "spiffe://example.com/from-env");
+
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).verifierId(B).build().verifierId())
+                .isEqualTo(B);
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).build().verifierId())
+                .isEqualTo("spiffe://example.com/from-init");
+        init.remove("ect.verifier-id");
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).build().verifierId())
+                .isEqualTo("spiffe://example.com/from-env");
+    }
+
+    @Test
+    void settingsMergePerVariableInitParamOverEnvironment() throws Exception {
+        Map<String, String> init = initWithTrust();
+        init.put("ect.verifier-id", B);
+        init.put("ect.max-token-bytes", "6000");
+        init.put("ect.min-level", " "); // blank counts as unset
+        Map<String, String> env = Map.of("ECT_MAX_TOKEN_BYTES", "5000", "ECT_MAX_PRED", "7",
+                "ECT_MIN_LEVEL", "L2", "ECT_ALGORITHMS", "ES256,EdDSA", "ECT_JTI_REPLAY_CACHE_SIZE", "0");
+        EctSettings s = EctFilterConfig.builder().initParameters(init).environment(env).build().settings();
+        assertThat(s.maxTokenBytes()).isEqualTo(6000);
+        assertThat(s.maxPred()).isEqualTo(7);
+        assertThat(s.algorithms()).hasSize(2);
+        assertThat(s.replayCacheSize()).isEqualTo(EctSettings.DEFAULT_REPLAY_CACHE_SIZE); // 0 = the default size
+
+        // the builder's settings replace every ect.*/ECT_* setting
+        EctSettings explicit = EctSettings.builder().maxPred(3).build();
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).settings(explicit).build().settings())
+                .isEqualTo(explicit);
+    }
+
+    @Test
+    void defaults() throws Exception {
+        EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile()).build();
+        assertThat(c.requiredPaths()).containsExactly("/*");
+        assertThat(c.optionalPaths()).isEmpty();
+        assertThat(c.excludePaths()).isEmpty();
+        assertThat(c.settings()).isEqualTo(EctSettings.defaults());
+        assertThat(c.responseSigner()).isEmpty();
+        assertThat(c.responseIssuer()).isEqualTo(B);
+        assertThat(c.ledger()).isEmpty();
+        assertThat(c.verifier().verify(token(B)).level()).isEqualTo(EctLevel.L2);
+    }
+
+    @Test
+    void pathPolicyExcludedBeatsOptionalBeatsRequired() throws Exception {
+        EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+                .requiredPaths("/api/*", "/admin")
+                .optionalPaths("/api/public/*")
+                .excludePaths("/api/public/health", "*.css")
+                .build();
+        assertThat(c.pathPolicy("/api/orders")).isEqualTo(PathPolicy.REQUIRED);
+        assertThat(c.pathPolicy("/api")).isEqualTo(PathPolicy.REQUIRED);
+        assertThat(c.pathPolicy("/admin")).isEqualTo(PathPolicy.REQUIRED);
+        assertThat(c.pathPolicy("/api/public/x")).isEqualTo(PathPolicy.OPTIONAL);
+        assertThat(c.pathPolicy("/api/public/health")).isEqualTo(PathPolicy.EXCLUDED);
+        assertThat(c.pathPolicy("/api/public/site.css")).isEqualTo(PathPolicy.EXCLUDED);
+        assertThat(c.pathPolicy("/admin/x")).isEqualTo(PathPolicy.EXCLUDED); // not covered
+        assertThat(c.pathPolicy("/apix")).isEqualTo(PathPolicy.EXCLUDED);
+    }
+
+    @Test
+    void pathListsFromInitParamsAndEnvironment() throws Exception {
+        Map<String, String> init = initWithTrust();
+        init.put("ect.verifier-id", B);
+        init.put("ect.optional-paths", "/public/*,  /docs");
+        Map<String, String> env = Map.of("ECT_EXCLUDE_PATHS", "/health\n/metrics *.js", "ECT_OPTIONAL_PATHS", "/ignored");
+        EctFilterConfig c = EctFilterConfig.builder().initParameters(init).environment(env).build();
+        assertThat(c.optionalPaths()).containsExactly("/public/*", "/docs");
+        assertThat(c.excludePaths()).containsExactly("/health", "/metrics", "*.js");
+        assertThat(c.requiredPaths()).containsExactly("/*");
+    }
+
+    @Test
+    void invalidValuesFailNamingTheInitParamOrVariable() throws Exception {
+        Map<String, String> base = initWithTrust();
+        base.put("ect.verifier-id", B);
+        assertFails(with(base, "ect.min-level", "L9"), Map.of(), "init-param ect.min-level=L9 is invalid");
+        assertFails(base, Map.of("ECT_MAX_TOKEN_BYTES", "lots"), "environment variable ECT_MAX_TOKEN_BYTES=lots is invalid");
+        assertFails(with(base, "ect.replay-cache-size", "-1"), Map.of(), "init-param ect.replay-cache-size");
+        assertFails(with(base, "ect.algorithms", "HS256"), Map.of(), "init-param ect.algorithms");
+        assertFails(with(base, "ect.allow-unresolved", "perhaps"), Map.of(), "init-param ect.allow-unresolved");
+        assertFails(with(base, "ect.required-paths", "api/*"), Map.of(), "init-param ect.required-paths");
+        assertFails(with(base, "ect.exclude-paths", "/a*b"), Map.of(), "init-param ect.exclude-paths");
+        assertFails(with(base, "ect.trust", "nonsense"), Map.of(), "init-param ect.trust");
+        assertFails(with(base, "ect.trust", A + "=ftp://host/jwks"), Map.of(), "init-param ect.trust");
+        assertFails(with(base, "ect.trust", A + "=file:" + dir.resolve("missing.json")), Map.of(), "init-param ect.trust");
+        assertFails(base, Map.of("ECT_RESPONSE_KEY_FILE", dir.resolve("missing.jwk").toString()),
+                "environment variable ECT_RESPONSE_KEY_FILE");
+        Path notAKey = Files.writeString(dir.resolve("public.jwk"), key.publicJwk());
+        assertFails(with(base, "ect.response-key-file", notAKey.toString()), Map.of(), "init-param ect.response-key-file");
+    }
+
+    @Test
+    void unknownEctInitParamIsATypo() throws Exception {
+        Map<String, String> init = initWithTrust();
+        init.put("ect.verifer-id", B);
+        init.put("other.param", "ignored");
+        assertFails(init, Map.of("ECT_VERIFIER_ID", B), "unknown init-param ect.verifer-id");
+    }
+
+    @Test
+    void requiredOptionsNameWhereToSetThem() throws Exception {
+        assertFails(initWithTrust(), Map.of(), "ect.verifier-id", "ECT_VERIFIER_ID");
+        assertFails(Map.of("ect.verifier-id", B), Map.of(), "ect.trust", "ECT_TRUST");
+        // V-15: L3 needs a ledger
+        assertFails(with(with(initWithTrust(), "ect.verifier-id", B), "ect.min-level", "L3"), Map.of(),
+                "ect.ledger-file", "ECT_LEDGER_FILE");
+    }
+
+    @Test
+    void ledgerFileFromTheEnvironmentGivesL3AndIsClosedWithTheConfig() throws Exception {
+        // V-15 / L-05: ECT_LEDGER_FILE opens a FileLedger; the config owns it and closes it
+        Path file = dir.resolve("ledger.jsonl");
+        EctFilterConfig cfg = EctFilterConfig.builder().initParameters(with(initWithTrust(), "ect.verifier-id", B))
+                .environment(Map.of("ECT_LEDGER_FILE", file.toString(), "ECT_MIN_LEVEL", "L3")).build();
+        assertThat(cfg.ledger()).containsInstanceOf(FileLedger.class);
+        String t = token(B);
+        assertThat(cfg.verifier().verify(t).level()).isEqualTo(EctLevel.L3);
+        cfg.close();
+        try (FileLedger reopened = FileLedger.open(file)) { // the file lock was released by close()
+            assertThat(reopened.entries()).extracting(e -> e.compact()).containsExactly(t);
+        }
+        // an unusable path names the variable
+        assertFails(with(initWithTrust(), "ect.verifier-id", B), Map.of("ECT_LEDGER_FILE", dir.toString()),
+                "environment variable ECT_LEDGER_FILE");
+    }
+
+    @Test
+    void sharedStoreUrlsFailClosedWithoutAPlugin() throws Exception {
+        // P-04: never fall back silently to an in-process store when a shared one was asked for
+        Map<String, String> base = with(initWithTrust(), "ect.verifier-id", B);
+        assertFails(base, Map.of("ECT_REDIS_URL", "redis://127.0.0.1:6379"), "environment variable ECT_REDIS_URL");
+        assertFails(with(base, "ect.jdbc-url", "jdbc:postgresql://127.0.0.1/test"), Map.of(), "init-param ect.jdbc-url");
+    }
+
+    @Test
+    void builderOptionsSetTwiceOrInConflictFail() {
+        assertThatThrownBy(() -> EctFilterConfig.builder().verifierId(A).verifierId(B))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("verifierId");
+        assertThatThrownBy(() -> EctFilterConfig.builder().requiredPaths("/*").requiredPaths("/api/*"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("requiredPaths");
+        EctVerifier v = EctVerifier.builder().verifierId(B).keySource((i, k) -> java.util.Optional.empty()).build();
+        assertThatThrownBy(() -> EctFilterConfig.builder().environment(Map.of()).verifier(v).verifierId(B).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("verifier(...)");
+        assertThatThrownBy(() -> EctFilterConfig.builder().requiredPaths("api"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("api");
+    }
+
+    @Test
+    void trustFromEnvironmentWithFileAndUrlEntries() throws Exception {
+        EctKeyPair other = EctKeys.generate("c-1");
+        String c = "spiffe://example.com/c";
+        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/jwks.json", ex -> {
+            byte[] body = other.publicJwks().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+        try {
+            String trust = A + "=file:" + jwksFile() + "\n   " + c + "=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json";
+            EctFilterConfig cfg = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
+                    .environment(Map.of("ECT_TRUST", trust)).build();
+            assertThat(cfg.verifier().check(token(B)).ect().iss()).isEqualTo(A);
+            String fromC = EctSigner.builder(other).build().sign(Ect.builder().iss(c).aud(B).execAct("t").build());
+            assertThat(cfg.verifier().check(fromC).ect().iss()).isEqualTo(c);
+            // V-07: A's key never verifies a token claiming to be from C
+            String forged = EctSigner.builder(key).build().sign(Ect.builder().iss(c).aud(B).execAct("t").build());
+            assertThatThrownBy(() -> cfg.verifier().check(forged)).hasMessageContaining("unknown_key");
+        } finally {
+            jwks.stop(0);
+        }
+    }
+
+    @Test
+    void responseSignerFromAPrivateJwkFile() throws Exception {
+        EctKeyPair server = EctKeys.generate("b-1");
+        Path jwk = Files.writeString(dir.resolve("b.jwk"), server.privateJwk());
+        Map<String, String> init = with(with(initWithTrust(), "ect.verifier-id", B), "ect.response-issuer", "spiffe://example.com/b2");
+        EctFilterConfig cfg = EctFilterConfig.builder().initParameters(init)
+                .environment(Map.of("ECT_RESPONSE_KEY_FILE", jwk.toString())).build();
+        assertThat(cfg.responseIssuer()).isEqualTo("spiffe://example.com/b2");
+        EctSigner signer = cfg.responseSigner().orElseThrow();
+        assertThat(signer.kid()).isEqualTo("b-1");
+        String t = signer.sign(Ect.builder().iss("spiffe://example.com/b2").aud(A).execAct("answer").build());
+        EctVerifier atA = EctVerifier.builder().verifierId(A)
+                .keySource(dev.ect.core.keys.StaticKeySource.builder().key("spiffe://example.com/b2", server).build()).build();
+        assertThat(atA.check(t).ect().execAct()).isEqualTo("answer");
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new HashMap<>(m);
+        out.put(k, v);
+        return out;
+    }
+
+    private static void assertFails(Map<String, String> init, Map<String, String> env, String... messageParts) {
+        assertThatThrownBy(() -> EctFilterConfig.builder().initParameters(init).environment(env).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(messageParts));
+    }
+}

@@ -265,7 +265,11 @@ public final class EctOkHttp {
             return this;
         }
 
-        /** @throws IllegalStateException when the audience resolver is missing */
+        /**
+         * The integration.
+         *
+         * @throws IllegalStateException when the audience resolver is missing
+         */
         public EctOkHttp build() {
             if (audience == null) {
                 throw new IllegalStateException("an audience resolver is required (M-06): builder.audience(...)");

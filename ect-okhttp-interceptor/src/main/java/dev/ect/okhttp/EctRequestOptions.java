@@ -60,6 +60,7 @@ public final class EctRequestOptions {
     /** Send this request without an ECT (an existing {@code Execution-Context} header is left as it is). */
     public static EctRequestOptions none() { return NONE; }
 
+    /** A builder; every option left unset keeps the integration's default. */
     public static Builder builder() { return new Builder(); }
 
     /** True for {@link #none()}. */
@@ -193,6 +194,7 @@ public final class EctRequestOptions {
             return this;
         }
 
+        /** The immutable options. */
         public EctRequestOptions build() { return new EctRequestOptions(this, false); }
 
         private static void once(Object current, String name) {

@@ -17,6 +17,7 @@ import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,16 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class EctOkHttpTest {
     private final MockWebServer server = new MockWebServer();
     private final OkHttpClient base = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
@@ -85,7 +89,8 @@ class EctOkHttpTest {
 
     @Test
     void syncCallCarriesAnEctThatVerifiesWithTheAgentsPublicKey() throws Exception {
-        // M-02 iat/exp from the signer's clock, M-03 header, M-06 aud of the host, C-07 exec_act default
+        // T-01 the Execution-Context header; M-02 iat/exp from the signer's clock, M-03 header, M-06 aud of the host,
+        // C-07 exec_act default
         server.enqueue(new MockResponse.Builder().body("hi").build());
         OkHttpClient client = integration().build().wrap(base);
 
@@ -121,7 +126,7 @@ class EctOkHttpTest {
 
     @Test
     void enqueueInsideATaskContextLinksPredToThatTaskOnTheDispatcherThread() throws Exception {
-        // M-04, F-02: the frontier is captured at newCall on the creating thread, not on the dispatcher thread
+        // M-04, F-02, F-05: the frontier is captured at newCall on the creating thread, not on the dispatcher thread
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = integration().build().wrap(base);
         TaskContext ctx = TaskContext.root(UUID.randomUUID().toString());
@@ -244,7 +249,7 @@ class EctOkHttpTest {
         String p2 = UUID.randomUUID().toString();
         EctRequestOptions opts = EctRequestOptions.builder()
                 .execAct("summarize").pred(p1, p2).wid(wid).aud(B, "spiffe://example.com/ledger")
-                .inpHash(BodyHashes.sha256("test".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .inpHash(BodyHashes.sha256("test".getBytes(StandardCharsets.UTF_8)))
                 .outHash("LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564")
                 .ext(Map.of("pol", "policy_v1", "pol_decision", "approved")).build();
         Request r = get("/opts").newBuilder().tag(EctRequestOptions.class, opts).build();
@@ -263,7 +268,7 @@ class EctOkHttpTest {
     void inpHashFromBodyHashesTheBytesSent() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = integration().build().wrap(base);
-        okhttp3.RequestBody rb = okhttp3.RequestBody.create("{\"q\":\"spec\"}", okhttp3.MediaType.get("application/json"));
+        RequestBody rb = RequestBody.create("{\"q\":\"spec\"}", MediaType.get("application/json"));
         Request r = new Request.Builder().url(server.url("/h")).post(rb)
                 .tag(EctRequestOptions.class, EctRequestOptions.builder().inpHashFromBody().build()).build();
         body(client.newCall(r));

@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Missing context, unknown audience, failures of resolvers and the signer, builder rules, hand assembly. */
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class PoliciesTest {
     private final MockWebServer server = new MockWebServer();
     private final OkHttpClient base = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
@@ -190,7 +194,7 @@ class PoliciesTest {
     void tooManyPredecessorsFailTheCallWithPredLimitExceeded() {
         OkHttpClient client = EctOkHttp.builder(SIGNER_A, A).audience(toB()).build().wrap(base);
         TaskContext ctx = TaskContext.root();
-        ctx.resetFrontier(java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101).toList());
+        ctx.resetFrontier(Stream.generate(() -> UUID.randomUUID().toString()).limit(101).toList());
         try (TaskContext.Scope s = ctx.makeCurrent()) {
             assertThatThrownBy(() -> call(client, get("/1"))).isInstanceOfSatisfying(EctMintingException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.PRED_LIMIT_EXCEEDED));
@@ -308,10 +312,10 @@ class PoliciesTest {
     @Test
     void theUsersEventListenerStillReceivesEvents() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
-        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger ends = new AtomicInteger();
         OkHttpClient withListener = base.newBuilder().eventListener(new EventListener() {
             @Override
-            public void callEnd(okhttp3.Call call) { ends.incrementAndGet(); }
+            public void callEnd(Call call) { ends.incrementAndGet(); }
         }).build();
         OkHttpClient client = EctOkHttp.builder(SIGNER_A, A).audience(toB()).build().wrap(withListener);
         call(client, get("/1"));

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Response ECTs (T-08) and the frontier they drive (F-03). */
+@SuppressWarnings("try") // scopes are opened for their effect: the variable is unused by design
 class ResponseEctTest {
     private static final String BEFORE = UUID.randomUUID().toString();
     private final MockWebServer server = new MockWebServer();
@@ -259,6 +260,30 @@ class ResponseEctTest {
     }
 
     @Test
+    void aResponseEctThatDescendsFromTheRequestThroughTheServersOwnCallsIsAccepted() throws Exception {
+        // F-04: B called C before answering, so B's answer has pred [C's answer], whose ancestry holds our task
+        Map<String, Ect> shared = new java.util.concurrent.ConcurrentHashMap<>();
+        EctSigner signerC = EctSigner.builder(Agents.KEY_C).clock(CLOCK).build();
+        AtomicReference<String> answer = new AtomicReference<>();
+        peer(in -> {
+            Ect toC = Agents.SIGNER_B.mint(Ect.builder().iss(B).aud(C).execAct("sub").pred(in.jti()).wid(in.wid()).build()).ect();
+            Ect fromC = signerC.mint(Ect.builder().iss(C).aud(B).execAct("answer").pred(toC.jti()).wid(in.wid()).build()).ect();
+            shared.put(toC.jti(), toC);
+            shared.put(fromC.jti(), fromC);
+            var r = SIGNER_B.mint(Agents.responseFor(in).pred(fromC.jti()).build());
+            answer.set(r.ect().jti());
+            return withEct(r.compact());
+        });
+        EctStore ledgerLike = jti -> shared.containsKey(jti) ? List.of(shared.get(jti)) : List.of();
+        OkHttpClient client = client(responseVerifier().ectStore(EctOkHttp.mintedEctStore(ledgerLike)).build());
+        TaskContext ctx = TaskContext.root();
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            call(client, get("/deep"));
+        }
+        assertThat(ctx.frontier()).containsExactly(answer.get());
+    }
+
+    @Test
     void theResponseVerifiersDagCheckResolvesTheSentEctFromTheMintedTokens() throws Exception {
         // F-03: with a store that cannot see the tokens this agent minted, the strict DAG check refuses R
         peer(null);
@@ -305,9 +330,13 @@ class ResponseEctTest {
             }
 
             @Override
-            public List<Ect> findByJti(String jti) {
-                return List.of();
-            }
+            public List<LedgerEntry> entries(long fromSeq, int limit) { return List.of(); }
+
+            @Override
+            public List<LedgerEntry> findEntries(String jti) { return List.of(); }
+
+            @Override
+            public List<LedgerEntry> entriesOfWorkflow(String wid) { return List.of(); }
         };
         peer(null);
         EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).ledger(down).build();

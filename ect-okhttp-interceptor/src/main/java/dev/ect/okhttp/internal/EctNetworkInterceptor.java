@@ -159,13 +159,17 @@ public final class EctNetworkInterceptor implements Interceptor {
         }
         String token = values.get(0).trim();
         try {
-            return MintedEcts.with(st, () -> {
+            return MintedEcts.with(st, active -> {
                 // pure checks first, then the link to our request, and only then the side effects
                 // (replay record, ledger append) of verify(): an unlinked ECT consumes nothing
                 VerifiedEct checked = verifier.check(token);
-                if (!checked.ect().pred().contains(sent.jti())) {
+                // T-08/F-03: R's pred names O; or, when the server made calls of its own before
+                // answering (F-04: its frontier then holds those answers), O is an ancestor of R,
+                // which the DAG check proved by resolving O from this call's tokens
+                if (!checked.ect().pred().contains(sent.jti()) && !active.served(sent.jti())) {
                     throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "T-08",
-                            "the response ECT " + checked.ect().jti() + " does not name the request's task " + sent.jti() + " in pred"));
+                            "the response ECT " + checked.ect().jti() + " neither names the request's task " + sent.jti()
+                                    + " in pred nor descends from it"));
                 }
                 return verifier.verify(token).ect().jti();
             });

@@ -2,19 +2,29 @@ package dev.ect.okhttp.internal;
 
 import dev.ect.core.Ect;
 import dev.ect.core.dag.EctStore;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An {@link EctStore} over the tokens the current call minted itself (F-03: "the client's DAG
- * check resolves O from the tokens it minted itself"). The network interceptor makes the call's
- * state visible to this store on its thread only while it verifies that call's response ECT; at
- * any other time the store is empty. So it holds no memory of its own and cannot leak one call's
- * tokens into another's checks.
+ * check resolves O from the tokens it minted itself"), in front of an optional fallback store.
+ *
+ * <p>The network interceptor makes the call's state visible to this store, on its own thread,
+ * only while it verifies that call's response ECT; at any other time (for example when the same
+ * verifier checks inbound ECTs in a servlet filter) only the fallback answers. So the store holds
+ * no memory of its own and never leaks one call's tokens into another's checks.
+ *
+ * <p>While active it also notes which of the call's own tokens the verifier's DAG check asked
+ * for: the request's task is asked for exactly when it is a predecessor or an ancestor of the
+ * response ECT (G-02 lookups, then the G-05 ancestor walk), which is how the interceptor tells
+ * that the response descends from its request (T-08).
  */
 public final class MintedEcts implements EctStore {
-    private static final ThreadLocal<CallState> ACTIVE = new ThreadLocal<>();
+    private static final ThreadLocal<Active> ACTIVE = new ThreadLocal<>();
 
     private final EctStore fallback;
 
@@ -22,22 +32,35 @@ public final class MintedEcts implements EctStore {
 
     @Override
     public List<Ect> findByJti(String jti) {
-        CallState st = ACTIVE.get();
-        if (st != null) {
-            var own = st.minted(jti);
+        Active a = ACTIVE.get();
+        if (a != null) {
+            Optional<Ect> own = a.state.minted(jti);
             if (own.isPresent()) {
+                a.served.add(jti);
                 return List.of(own.get());
             }
         }
         return fallback.findByJti(jti);
     }
 
+    /** One verification of a response ECT: the call's state and the own tokens served so far. */
+    static final class Active {
+        final CallState state;
+        final Set<String> served = new HashSet<>();
+
+        Active(CallState state) { this.state = state; }
+
+        /** True when the DAG check asked this store for {@code jti} (one of the call's own tokens). */
+        boolean served(String jti) { return served.contains(jti); }
+    }
+
     /** Runs {@code body} with {@code st}'s minted tokens visible to every MintedEcts on this thread. */
-    static <T> T with(CallState st, Supplier<T> body) {
-        CallState previous = ACTIVE.get();
-        ACTIVE.set(st);
+    static <T> T with(CallState st, Function<Active, T> body) {
+        Active previous = ACTIVE.get();
+        Active a = new Active(st);
+        ACTIVE.set(a);
         try {
-            return body.get();
+            return body.apply(a);
         } finally {
             if (previous == null) {
                 ACTIVE.remove();

@@ -55,12 +55,16 @@ public interface EctVerifier {
 
     /**
      * Builder for the default verifier. Required: {@link #verifierId(String)} and (unless only L1
-     * is accepted) {@link #keySource(KeySource)}. Every other option has a safe default.
+     * is accepted) {@link #keySource(KeySource)}. Every other option has a safe default. Each option
+     * may be set once; setting one twice throws {@link IllegalStateException}
+     * (builders fail fast rather than let a later call silently win).
      */
     final class Builder {
         private String verifierId;
         private KeySource keySource;
         private EctSettings.Builder settings = EctSettings.builder();
+        private boolean settingsSet;
+        private final Set<String> optionsSet = new java.util.HashSet<>();
         private Clock clock;
         private ReplayStore replayStore;
         private EctStore ectStore;
@@ -94,32 +98,53 @@ public interface EctVerifier {
             return this;
         }
 
-        /** All limits and windows at once (replaces any set before); default {@link EctSettings#defaults()}. */
+        /**
+         * All limits and windows at once; default {@link EctSettings#defaults()}. May be called once,
+         * and before the single-setting options below (which then adjust it): calling it again, or
+         * after one of them, would silently discard settings, so it throws
+         * {@link IllegalStateException}.
+         */
         public Builder settings(EctSettings s) {
-            settings = Objects.requireNonNull(s, "settings cannot be null").toBuilder();
+            Objects.requireNonNull(s, "settings cannot be null");
+            if (settingsSet) {
+                throw new IllegalStateException("settings was already set");
+            }
+            if (!optionsSet.isEmpty()) {
+                throw new IllegalStateException("settings(...) must come before " + optionsSet
+                        + ", which it would replace");
+            }
+            settingsSet = true;
+            settings = s.toBuilder();
             return this;
         }
 
+        private EctSettings.Builder option(String name) {
+            if (!optionsSet.add(name)) {
+                throw new IllegalStateException(name + " was already set");
+            }
+            return settings;
+        }
+
         /** H-03 allowlist; default {ES256}. */
-        public Builder algorithms(Set<EctAlgorithm> algs) { settings.algorithms(algs); return this; }
+        public Builder algorithms(Set<EctAlgorithm> algs) { option("algorithms").algorithms(algs); return this; }
         /** H-03 allowlist; default {ES256}. */
-        public Builder algorithms(EctAlgorithm first, EctAlgorithm... more) { settings.algorithms(first, more); return this; }
+        public Builder algorithms(EctAlgorithm first, EctAlgorithm... more) { option("algorithms").algorithms(first, more); return this; }
         /** V-03 minimum level; default L2. L1 must be opted into here; L3 requires a ledger. */
-        public Builder minLevel(EctLevel level) { settings.minLevel(level); return this; }
+        public Builder minLevel(EctLevel level) { option("minLevel").minLevel(level); return this; }
         /** V-01 size gate; default 8192 bytes. */
-        public Builder maxTokenBytes(int n) { settings.maxTokenBytes(n); return this; }
+        public Builder maxTokenBytes(int n) { option("maxTokenBytes").maxTokenBytes(n); return this; }
         /** C-08 limit; default 100. */
-        public Builder maxPred(int n) { settings.maxPred(n); return this; }
+        public Builder maxPred(int n) { option("maxPred").maxPred(n); return this; }
         /** V-11 clock skew and max future iat; default 30 s. */
-        public Builder clockSkew(Duration d) { settings.maxFuture(d); return this; }
+        public Builder clockSkew(Duration d) { option("clockSkew").maxFuture(d); return this; }
         /** V-11 max iat age; default 15 min. */
-        public Builder maxAge(Duration d) { settings.maxAge(d); return this; }
+        public Builder maxAge(Duration d) { option("maxAge").maxAge(d); return this; }
         /** G-02 ALLOW policy (partial DAG); default REJECT. */
-        public Builder allowUnresolvedPredecessors(boolean allow) { settings.allowUnresolvedPredecessors(allow); return this; }
+        public Builder allowUnresolvedPredecessors(boolean allow) { option("allowUnresolvedPredecessors").allowUnresolvedPredecessors(allow); return this; }
         /** C-11 legacy mapping of -00 claims; default off (legacy names rejected). */
-        public Builder legacyClaims(boolean on) { settings.legacyClaims(on); return this; }
+        public Builder legacyClaims(boolean on) { option("legacyClaims").legacyClaims(on); return this; }
         /** G-05 bound of the ancestor walk; default 10,000. */
-        public Builder maxAncestors(int n) { settings.maxAncestors(n); return this; }
+        public Builder maxAncestors(int n) { option("maxAncestors").maxAncestors(n); return this; }
 
         /** The clock of the time checks and of the default replay store; default system UTC. */
         public Builder clock(Clock c) {
@@ -169,13 +194,21 @@ public interface EctVerifier {
 
         /** Called once per verification; default {@link VerificationListener#logging()}. */
         public Builder listener(VerificationListener l) {
-            listener = Objects.requireNonNull(l, "listener cannot be null");
+            Objects.requireNonNull(l, "listener cannot be null");
+            if (listener != null) {
+                throw new IllegalStateException("listener was already set (combine several with andThen)");
+            }
+            listener = l;
             return this;
         }
 
         /** JCA provider for signature checks; default the JDK's. */
         public Builder provider(Provider p) {
-            provider = Objects.requireNonNull(p, "provider cannot be null");
+            Objects.requireNonNull(p, "provider cannot be null");
+            if (provider != null) {
+                throw new IllegalStateException("provider was already set");
+            }
+            provider = p;
             return this;
         }
 
@@ -193,7 +226,9 @@ public interface EctVerifier {
             Clock c = clock != null ? clock : Clock.systemUTC();
             ReplayStore rs = replayStore != null ? replayStore : new CaffeineReplayStore(s.replayCacheSize(), c);
             EctStore store = ectStore != null ? ectStore : ledger != null ? ledger : EctStore.empty();
-            return new DefaultEctVerifier(verifierId, keySource, s, c, rs, store, ledger, dagRules,
+            // an L1-only verifier has no keys: a signed token then resolves to unknown_key (403)
+            KeySource ks = keySource != null ? keySource : (iss, kid) -> java.util.Optional.empty();
+            return new DefaultEctVerifier(verifierId, ks, s, c, rs, store, ledger, dagRules,
                     listener != null ? listener : VerificationListener.logging(), provider);
         }
     }

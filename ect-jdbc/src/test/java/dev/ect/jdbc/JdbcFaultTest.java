@@ -140,6 +140,32 @@ class JdbcFaultTest {
     }
 
     @Test
+    void aTokenWhoseAppendTimedOutIsNotAcceptedAndMayBeRetried() throws Exception { // V-15, V-14
+        try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("retry_")
+                .statementTimeout(Duration.ofMillis(300)).build();
+             Connection holder = TestDb.connect()) {
+            List<VerificationEvent> events = new CopyOnWriteArrayList<>();
+            EctVerifier v = verifierL3(ledger, events);
+            SignedEct t = mint(signer, A, B, uuid(), List.of());
+            ledger.size(); // schema in place before the lock is taken
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                lock.setInt(1, 0x4543544C);
+                lock.setString(2, ledger.table());
+                lock.execute();
+            }
+            // DAG check and replay record pass; the append waits for the chain head and times out
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertLedgerUnavailable(() -> v.verify(t.compact())));
+            assertThat(ledger.size()).isZero();
+            holder.rollback();
+            // the verifier released the replay key: the client's retry is accepted, not a replay
+            assertThat(v.verify(t.compact()).level()).hasToString("L3");
+            assertThat(ledger.findEntry(t.ect().wid(), t.ect().jti())).isPresent();
+            assertThat(events).extracting(VerificationEvent::reason).containsExactly(ReasonCode.LEDGER_UNAVAILABLE, null);
+        }
+    }
+
+    @Test
     void tamperingIsFoundByTheChainCheckWhichNamesTheFirstBrokenEntry() throws Exception { // L-04
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("tamper_").build()) {
             for (int i = 0; i < 4; i++) {

@@ -11,6 +11,7 @@ import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.core.ledger.WorkflowDag;
 import dev.ect.core.keys.EctKeys;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,6 +117,28 @@ class JdbcLedgerContractTest {
         }
         assertThat(ledger().entries()).isEqualTo(memory.entries());
         assertThat(ChainVerification.of(ledger().entries()).lastHash()).isEqualTo(memory.verifyChain().lastHash());
+    }
+
+    @Test
+    void workflowDagExportIsTheSameAsFromTheInMemoryLedger() { // L-03 views
+        InMemoryLedger memory = new InMemoryLedger(CLOCK);
+        SignedEct a = mint(UUID.randomUUID().toString(), w1, "plan", List.of());
+        SignedEct b = mint(UUID.randomUUID().toString(), w1, "review", List.of(a.ect().jti()));
+        SignedEct c = mint(UUID.randomUUID().toString(), w1, "test", List.of(a.ect().jti()));
+        SignedEct d = mint(UUID.randomUUID().toString(), w1, "merge", List.of(b.ect().jti(), c.ect().jti()));
+        SignedEct other = mint(UUID.randomUUID().toString(), w2, "other", List.of());
+        for (SignedEct s : List.of(a, b, other, c, d)) {
+            ledger().append(s.ect(), s.compact());
+            memory.append(s.ect(), s.compact());
+        }
+        WorkflowDag fromDb = WorkflowDag.of(ledger(), w1);
+        WorkflowDag fromMemory = WorkflowDag.of(memory, w1);
+        assertThat(fromDb.nodes()).hasSize(4);
+        assertThat(fromDb.edges()).hasSize(4);
+        assertThat(fromDb.toMermaid()).isEqualTo(fromMemory.toMermaid()).contains("review");
+        assertThat(fromDb.toDot()).isEqualTo(fromMemory.toDot());
+        assertThat(fromDb.toText()).isEqualTo(fromMemory.toText());
+        assertThat(fromDb.topologicalOrder()).extracting(LedgerEntry::execAct).startsWith("plan").endsWith("merge");
     }
 
     @Test

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.ect.core.Ect;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.VerificationEvent;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.ledger.LedgerEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +124,40 @@ class RedisFaultTest {
             assertThat(store.checkAndRecord(null, jti, java.time.Instant.now().plusSeconds(60)))
                     .as("the retry reads back this call's own nonce").isTrue();
             assertThat(store.checkAndRecord(null, jti, java.time.Instant.now().plusSeconds(60))).isFalse();
+        }
+    }
+
+    @Test
+    void aTokenWhoseLedgerAppendFailedIsForgottenInRedisSoTheRetryIsAccepted() throws Exception { // V-15, V-14
+        InMemoryLedger memory = new InMemoryLedger();
+        AtomicBoolean ledgerDown = new AtomicBoolean(true);
+        // a ledger that is down for the first append (as a database would be), then works
+        AuditLedger flaky = new AuditLedger() {
+            @Override public LedgerEntry append(Ect ect, String compact) {
+                if (ledgerDown.getAndSet(false)) {
+                    throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger down");
+                }
+                return memory.append(ect, compact);
+            }
+
+            @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return memory.entries(fromSeq, limit); }
+
+            @Override public List<LedgerEntry> findEntries(String jti) { return memory.findEntries(jti); }
+
+            @Override public List<LedgerEntry> entriesOfWorkflow(String wid) { return memory.entriesOfWorkflow(wid); }
+        };
+        String prefix = TestRedis.uniquePrefix(RedisFaultTest.class);
+        try (RedisReplayStore store = RedisReplayStore.builder(TestRedis.URL).keyPrefix(prefix).build()) {
+            EctVerifier v = EctVerifier.builder().verifierId(TestTokens.B).keySource(tokens.keys)
+                    .replayStore(store).ledger(flaky).build();
+            String token = tokens.mint();
+            assertThatThrownBy(() -> v.verify(token)).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
+            assertThat(v.verify(token).level()).hasToString("L3");
+            assertThatThrownBy(() -> v.verify(token)).isInstanceOfSatisfying(EctRejectedException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY));
+        } finally {
+            TestRedis.deleteAll(prefix);
         }
     }
 

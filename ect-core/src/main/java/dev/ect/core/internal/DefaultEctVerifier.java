@@ -124,12 +124,15 @@ public final class DefaultEctVerifier implements EctVerifier {
         }
         int d1 = token.indexOf('.');
         if (d1 < 0) {
-            if (settings.minLevel() == EctLevel.L1) {
-                byte[] raw = Json.b64decode(token, 0, token.length());
-                Map<String, Object> claims = raw == null ? null : Json.parseObject(raw);
-                if (claims != null) {
-                    return new Parsed(EctLevel.L1, Map.of(), claims, null, null, token);
-                }
+            // V-02/V-03: an L1 ECT (base64url JSON claims object) is always *recognized*; whether it
+            // is *accepted* is the minLevel L1 opt-in, checked by V-03. Reading of the profile: this
+            // implementation has no "L1 enabled" switch apart from minLevel, and recognizing L1 is
+            // what makes V-03 reachable at all, so a signature-stripped (downgraded) token is
+            // reported as level_below_minimum, an alertable downgrade attempt, not as malformed.
+            byte[] raw = Json.b64decode(token, 0, token.length());
+            Map<String, Object> claims = raw == null ? null : Json.parseObject(raw);
+            if (claims != null) {
+                return new Parsed(EctLevel.L1, Map.of(), claims, null, null, token);
             }
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "not a compact JWS (expected three base64url parts)");
         }
@@ -147,8 +150,10 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (claims == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the payload is not a base64url JSON object");
         }
+        // An empty signature part is still base64url (of zero bytes): an unsecured "alg":"none"
+        // token thus reaches V-05 and is refused as unsupported_alg, and any other alg fails V-08.
         byte[] sig = Json.b64decode(token, d2 + 1, token.length());
-        if (sig == null || sig.length == 0) {
+        if (sig == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the signature is not base64url");
         }
         byte[] input = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
@@ -157,6 +162,8 @@ public final class DefaultEctVerifier implements EctVerifier {
 
     private VerifiedEct verifyParsed(Parsed p, boolean sideEffects) {
         // V-03
+        // (L2 against a minimum of L3 is no shortfall: L3 is reached by the ledger append, V-15,
+        // and the builder refuses minLevel L3 without a ledger.)
         if (p.format() == EctLevel.L1 && settings.minLevel() != EctLevel.L1) {
             throw reject(ReasonCode.LEVEL_BELOW_MINIMUM, "V-03", "L1 (unsigned) ECTs are not accepted");
         }
@@ -234,7 +241,15 @@ public final class DefaultEctVerifier implements EctVerifier {
             throw reject(ReasonCode.AUDIENCE_MISMATCH, "V-12", "aud does not contain " + verifierId);
         }
         // V-13
-        List<String> unresolved = dag.validate(ect);
+        List<String> unresolved;
+        try {
+            unresolved = dag.validate(ect);
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // T-06: a store that cannot be read is infrastructure's fault: 503, never a 500 or an accept
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e.getMessage(), e);
+        }
         VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), unresolved);
         if (!sideEffects) {
             return verified;

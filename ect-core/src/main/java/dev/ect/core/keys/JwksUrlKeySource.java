@@ -2,22 +2,31 @@ package dev.ect.core.keys;
 
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -34,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>an unknown {@code kid} triggers a re-fetch at most once per {@code cooldown} (default
  *       30 s), so a stream of random kids cannot cause a fetch storm;
  *   <li>when the endpoint is down or returns garbage, the last good key set is kept (logged at
- *       WARN); only when nothing usable is cached does {@link #resolve} throw
- *       {@code key_source_unavailable} (503).
+ *       WARN) and keys in it keep verifying; when no cached key applies (nothing cached, or the
+ *       {@code kid} is not in the cached set) while the last fetch failed, {@link #resolve} throws
+ *       {@code key_source_unavailable} (503), since the key may well exist (V-07).
  * </ul>
  *
  * <p>A key fetched from one issuer's URL is only ever returned for that issuer. Thread-safe.
@@ -81,14 +91,17 @@ public final class JwksUrlKeySource implements KeySource {
         return c == null ? Optional.empty() : c.resolve(kid);
     }
 
+    private enum Fetch { REPLACED, COOLDOWN, FAILED }
+
     private final class IssuerCache {
         final String issuer;
         final URI uri;
         volatile Map<String, PublicKey> keys; // null until the first good fetch
         volatile Instant fetchedAt = Instant.MIN;
+        volatile boolean lastFetchFailed;
         final AtomicLong lastAttemptMillis = new AtomicLong(Long.MIN_VALUE);
         final Object fetchLock = new Object();
-        volatile boolean refreshing;
+        final AtomicBoolean refreshing = new AtomicBoolean();
 
         IssuerCache(String issuer, URI uri) {
             this.issuer = issuer;
@@ -102,37 +115,55 @@ public final class JwksUrlKeySource implements KeySource {
                 fetchNow(now);
                 current = keys;
                 if (current == null) {
-                    throw new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE,
-                            "JWKS of issuer " + issuer + " could not be fetched and nothing is cached");
+                    throw unavailable("could not be fetched and nothing is cached");
                 }
             } else if (!now.isBefore(fetchedAt.plus(ttl))) {
                 fetchNow(now); // expired: refresh in line, keep last good on failure
                 current = keys;
-            } else if (!now.isBefore(fetchedAt.plus(ttl).minus(refreshAhead)) && !refreshing) {
-                refreshing = true;
-                refreshExecutor.execute(() -> {
-                    try {
-                        fetchNow(clock.instant());
-                    } finally {
-                        refreshing = false;
-                    }
-                });
+            } else if (!now.isBefore(fetchedAt.plus(ttl).minus(refreshAhead)) && !inCooldown(now)
+                    && refreshing.compareAndSet(false, true)) {
+                // refresh ahead: one background fetch at a time, none while a fetch is cooling down
+                try {
+                    refreshExecutor.execute(() -> {
+                        try {
+                            fetchNow(clock.instant());
+                        } finally {
+                            refreshing.set(false);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    refreshing.set(false);
+                    LOG.warn("JWKS refresh-ahead for issuer {} could not be scheduled: {}", issuer, e.toString());
+                }
             }
             PublicKey k = current.get(kid);
-            if (k == null && fetchNow(now)) {
+            if (k == null) {
                 // unknown kid: a rotation may have happened; re-fetched at most once per cooldown
-                k = keys.get(kid);
+                Fetch f = fetchNow(now);
+                if (f == Fetch.REPLACED) {
+                    k = keys.get(kid);
+                } else if (lastFetchFailed) {
+                    // V-07: the source cannot be reached and no cached key applies -> 503, not unknown_key
+                    throw unavailable("cannot be fetched and has no key '" + kid + "' cached");
+                }
             }
             return Optional.ofNullable(k);
         }
 
-        /** Fetches unless one was attempted within the cooldown; returns true if keys were replaced. */
-        boolean fetchNow(Instant now) {
+        private EctUnavailableException unavailable(String what) {
+            return new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE, "JWKS of issuer " + issuer + " " + what);
+        }
+
+        boolean inCooldown(Instant now) {
+            long last = lastAttemptMillis.get();
+            return last != Long.MIN_VALUE && now.toEpochMilli() - last < cooldown.toMillis();
+        }
+
+        /** Fetches unless one was attempted within the cooldown. */
+        Fetch fetchNow(Instant now) {
             synchronized (fetchLock) {
-                long last = lastAttemptMillis.get();
-                boolean inCooldown = last != Long.MIN_VALUE && now.toEpochMilli() - last < cooldown.toMillis();
-                if (inCooldown) {
-                    return false;
+                if (inCooldown(now)) {
+                    return Fetch.COOLDOWN;
                 }
                 lastAttemptMillis.set(now.toEpochMilli());
                 fetchCount.incrementAndGet();
@@ -140,32 +171,91 @@ public final class JwksUrlKeySource implements KeySource {
                     Map<String, PublicKey> fresh = EctKeys.parseJwks(fetch());
                     keys = Map.copyOf(fresh);
                     fetchedAt = now;
-                    return true;
+                    lastFetchFailed = false;
+                    return Fetch.REPLACED;
                 } catch (IOException | RuntimeException e) {
+                    lastFetchFailed = true;
                     LOG.warn("JWKS fetch for issuer {} from {} failed ({}); {}", issuer, uri, e.getMessage(),
                             keys == null ? "no keys cached" : "keeping the last good key set");
-                    return false;
+                    return Fetch.FAILED;
                 } catch (InterruptedException e) {
+                    lastFetchFailed = true;
                     Thread.currentThread().interrupt();
-                    return false;
+                    return Fetch.FAILED;
                 }
             }
         }
 
+        /**
+         * One GET, bounded as a whole by readTimeout (HttpRequest.timeout alone stops at the
+         * response headers, so a server trickling the body could hold the fetch indefinitely) and
+         * in size by the body subscriber.
+         */
         String fetch() throws IOException, InterruptedException {
             HttpRequest req = HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", "application/json").GET().build();
-            HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = resp.body()) {
-                if (resp.statusCode() != 200) {
-                    throw new IOException("HTTP " + resp.statusCode());
+            CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(req,
+                    info -> info.statusCode() == 200 ? new LimitedBody(MAX_RESPONSE_BYTES)
+                            : HttpResponse.BodySubscribers.replacing(new byte[0]));
+            HttpResponse<byte[]> resp;
+            try {
+                resp = pending.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                pending.cancel(true);
+                throw new IOException("no complete response within " + readTimeout.toMillis() + " ms");
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                throw new IOException(c.getMessage() != null ? c.getMessage() : c.toString(), c);
+            }
+            if (resp.statusCode() != 200) {
+                throw new IOException("HTTP " + resp.statusCode());
+            }
+            return new String(resp.body(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Largest JWKS response body read, in bytes (the character limit applies after decoding). */
+    static final int MAX_RESPONSE_BYTES = EctKeys.MAX_JWKS_CHARS * 4;
+
+    /** Collects a response body, failing (and cancelling the stream) beyond {@code max} bytes. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        LimitedBody(int max) { this.max = max; }
+
+        @Override
+        public CompletionStage<byte[]> getBody() { return result; }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (buf.size() + b.remaining() > max) {
+                    result.completeExceptionally(new IOException("JWKS response larger than " + max + " bytes"));
+                    subscription.cancel();
+                    return;
                 }
-                byte[] body = in.readNBytes(EctKeys.MAX_JWKS_CHARS * 4 + 1);
-                if (body.length > EctKeys.MAX_JWKS_CHARS * 4) {
-                    throw new IOException("JWKS response larger than the limit");
-                }
-                return new String(body, StandardCharsets.UTF_8);
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                buf.write(chunk, 0, chunk.length);
             }
         }
+
+        @Override
+        public void onError(Throwable t) { result.completeExceptionally(t); }
+
+        @Override
+        public void onComplete() { result.complete(buf.toByteArray()); }
     }
 
     /** Builder for {@link JwksUrlKeySource}. */

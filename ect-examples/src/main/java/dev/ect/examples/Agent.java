@@ -45,27 +45,22 @@ final class Agent implements AutoCloseable {
     final String id;
     final EctKeyPair key;
     private final String action;
-    private final boolean responseEcts;
     private Server server;
     private OkHttpClient client;
 
-    /**
-     * @param action the exec_act of this agent's answers (its response ECTs)
-     * @param responseEcts whether answers carry a response ECT (T-08)
-     */
-    Agent(String name, String id, EctKeyPair key, String action, boolean responseEcts) {
+    /** @param action the exec_act of this agent's answers (its response ECTs, T-08) */
+    Agent(String name, String id, EctKeyPair key, String action) {
         this.name = name;
         this.id = id;
         this.key = key;
         this.action = action;
-        this.responseEcts = responseEcts;
     }
 
     /**
      * Starts the server on a free loopback port. Inbound ECTs are verified against {@code trust}
      * and, once accepted, appended to the shared {@code ledger} (L3); the DAG rules look
-     * predecessors up in it. With response ECTs on, each answer carries one whose {@code exec_act}
-     * is this agent's action (T-08).
+     * predecessors up in it. Each answer carries a response ECT whose {@code exec_act} is this
+     * agent's action (T-08).
      */
     void startServer(KeySource trust, AuditLedger ledger, Handler handler) throws Exception {
         EctSigner signer = EctSigner.builder(key).build();
@@ -73,11 +68,8 @@ final class Agent implements AutoCloseable {
                 .listener(VerificationListener.noop()).build();
         // The verifier appends accepted ECTs to the shared ledger. Response ECTs are appended by the
         // caller's response verifier, so the filter is given no ledger of its own (one entry per ECT).
-        EctFilterConfig.Builder config = EctFilterConfig.builder().verifier(inbound).environment(Map.of())
-                .requiredPaths("/*");
-        if (responseEcts) {
-            config.responseSigner(signer).responseExecAct(req -> action);
-        }
+        EctFilterConfig config = EctFilterConfig.builder().verifier(inbound).environment(Map.of())
+                .requiredPaths("/*").responseSigner(signer).responseExecAct(req -> action).build();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName(name);
         server = new Server(threads);
@@ -86,7 +78,7 @@ final class Agent implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler("/");
-        ctx.addFilter(new FilterHolder(new EctFilter(config.build())), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        ctx.addFilter(new FilterHolder(new EctFilter(config)), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         ctx.addServlet(new ServletHolder(new HandlerServlet(handler, this)), "/*");
         server.setHandler(ctx);
         server.start();
@@ -95,11 +87,13 @@ final class Agent implements AutoCloseable {
     /**
      * Builds the outbound client once every agent listens: {@code directory} maps
      * {@code host:port} to workload ids (the {@code aud} of each call, M-06); response ECTs are
-     * verified and appended to the shared ledger.
+     * verified and appended to the shared ledger. Their predecessors are looked up in the ledger
+     * and in the tokens the call itself minted, so an answer that descends from the request through
+     * the server's own calls (F-04) is linked to it (F-03).
      */
     void startClient(KeySource trust, AuditLedger ledger, Map<String, String> directory, Map<String, String> pathActions) {
         EctVerifier responses = EctVerifier.builder().verifierId(id).keySource(trust).ledger(ledger)
-                .listener(VerificationListener.noop()).build();
+                .ectStore(EctOkHttp.mintedEctStore(ledger)).listener(VerificationListener.noop()).build();
         EctOkHttp ect = EctOkHttp.builder(EctSigner.builder(key).build(), id)
                 .audience(AudienceResolver.byHost(directory))
                 .execAct(req -> pathActions.getOrDefault(req.url().encodedPath(), req.method() + " " + req.url().encodedPath()))

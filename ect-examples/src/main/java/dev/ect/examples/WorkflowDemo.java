@@ -98,13 +98,12 @@ public final class WorkflowDemo {
         Files.deleteIfExists(ledgerFile); // every run starts a fresh audit trail
         List<String> failures = new ArrayList<>();
 
-        // The workers answer with a response ECT recording their task (T-08). The planner answers alice
-        // without one: alice's call then ends at her own request's task (F-03).
-        Agent alice = new Agent("alice", DOMAIN + "user/alice", EctKeys.generate("alice-1"), "use_report", false);
-        Agent planner = new Agent("planner", DOMAIN + "agent/planner", EctKeys.generate("planner-1"), "plan_report", false);
-        Agent researcher = new Agent("researcher", DOMAIN + "agent/researcher", EctKeys.generate("researcher-1"), "research_topic", true);
-        Agent reviewer = new Agent("reviewer", DOMAIN + "agent/reviewer", EctKeys.generate("reviewer-1"), "review_sources", true);
-        Agent writer = new Agent("writer", DOMAIN + "agent/writer", EctKeys.generate("writer-1"), "write_report", true);
+        // every agent answers with a response ECT recording the task it performed (T-08)
+        Agent alice = new Agent("alice", DOMAIN + "user/alice", EctKeys.generate("alice-1"), "use_report");
+        Agent planner = new Agent("planner", DOMAIN + "agent/planner", EctKeys.generate("planner-1"), "plan_report");
+        Agent researcher = new Agent("researcher", DOMAIN + "agent/researcher", EctKeys.generate("researcher-1"), "research_topic");
+        Agent reviewer = new Agent("reviewer", DOMAIN + "agent/reviewer", EctKeys.generate("reviewer-1"), "review_sources");
+        Agent writer = new Agent("writer", DOMAIN + "agent/writer", EctKeys.generate("writer-1"), "write_report");
         List<Agent> agents = List.of(alice, planner, researcher, reviewer, writer);
         Map<String, String> names = new LinkedHashMap<>();
         StaticKeySource.Builder trustB = StaticKeySource.builder();
@@ -279,13 +278,13 @@ public final class WorkflowDemo {
 
     static String shortId(String jti) { return jti.length() > 8 ? jti.substring(0, 8) : jti; }
 
-    /** The diamond: request → (research ∥ review) → write, all in one workflow. */
+    /** The diamond: request → (research ∥ review) → write → answer, all in one workflow. */
     private static void checkWorkflow(List<DemoResult.Hop> hops, String report, List<String> failures) {
         if (!report.startsWith("REPORT") || !report.contains("notes:") || !report.contains("review:")) {
             failures.add("alice's report is incomplete: " + report);
         }
-        if (hops.size() != 7) {
-            failures.add("expected 7 ledger entries (4 requests, 3 answers), found " + hops.size());
+        if (hops.size() != 8) {
+            failures.add("expected 8 ledger entries (4 requests, 4 answers), found " + hops.size());
         }
         Set<String> wids = new HashSet<>();
         hops.forEach(h -> wids.add(String.valueOf(h.wid())));
@@ -299,6 +298,7 @@ public final class WorkflowDemo {
         DemoResult.Hop v2 = find(hops, "reviewer", "review_sources", failures);
         DemoResult.Hop w1 = find(hops, "planner", "ask_write", failures);
         DemoResult.Hop w2 = find(hops, "writer", "write_report", failures);
+        DemoResult.Hop p = find(hops, "planner", "plan_report", failures);
         if (!failures.isEmpty()) {
             return;
         }
@@ -309,6 +309,7 @@ public final class WorkflowDemo {
         expectPred(v2, Set.of(v1.jti()), failures);
         expectPred(w1, Set.of(r2.jti(), v2.jti()), failures); // fan-in: the writer's task depends on both answers
         expectPred(w2, Set.of(w1.jti()), failures);
+        expectPred(p, Set.of(w2.jti()), failures); // the planner's answer follows from its last call (F-04)
     }
 
     private static DemoResult.Hop find(List<DemoResult.Hop> hops, String agent, String act, List<String> failures) {

@@ -43,7 +43,7 @@ class WorkflowDemoTest {
 
     @Test
     void theWorkflowIsADiamondInOneWorkflow() { // M-04, M-05, F-01..F-03 end to end
-        assertThat(result.hops()).hasSize(7);
+        assertThat(result.hops()).hasSize(8);
         assertThat(result.hops().stream().map(DemoResult.Hop::wid).distinct()).hasSize(1);
         DemoResult.Hop request = hop("alice", "request_report");
         DemoResult.Hop research = hop("planner", "ask_research");
@@ -52,6 +52,7 @@ class WorkflowDemoTest {
         DemoResult.Hop critique = hop("reviewer", "review_sources");
         DemoResult.Hop write = hop("planner", "ask_write");
         DemoResult.Hop report = hop("writer", "write_report");
+        DemoResult.Hop answer = hop("planner", "plan_report");
         assertThat(request.pred()).isEmpty();
         // fan-out: both parallel calls depend on the same task
         assertThat(research.pred()).containsExactly(request.jti());
@@ -61,6 +62,9 @@ class WorkflowDemoTest {
         // fan-in: the writer's task depends on both answers
         assertThat(Set.copyOf(write.pred())).isEqualTo(Set.of(notes.jti(), critique.jti()));
         assertThat(report.pred()).containsExactly(write.jti());
+        // the planner's answer to alice descends from her request through its own calls (F-04)
+        assertThat(answer.pred()).containsExactly(report.jti());
+        assertThat(answer.audience()).isEqualTo("alice");
         assertThat(research.audience()).isEqualTo("researcher");
         assertThat(notes.audience()).isEqualTo("planner");
     }

@@ -51,7 +51,7 @@ import okhttp3.Response;
  * ledger's hash chain and writes the DAG as Mermaid and DOT (and SVG when Graphviz is installed).
  *
  * <pre>
- * mvn -q -B -pl ect-examples -am package -DskipTests &amp;&amp; java -jar ect-examples/target/ect-demo.jar
+ * mvn -q -B -pl ect-examples -am package -Dmaven.test.skip=true &amp;&amp; java -jar ect-examples/target/ect-demo.jar
  * </pre>
  *
  * Exit code 0 when every expected outcome happened, 1 otherwise (each miss is printed).

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ect ledger}: audit ledger tools. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = "Audit ledger tools (the hash-chained file ledger of ect verify --ledger and ect serve --ledger).",
+        description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger."},
         subcommands = LedgerCommand.Verify.class)
 final class LedgerCommand implements Runnable {
     @picocli.CommandLine.Spec

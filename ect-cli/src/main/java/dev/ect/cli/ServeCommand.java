@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ect serve}: an HTTP endpoint that verifies the ECT of every request. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run an HTTP server that verifies the Execution-Context header of every request.",
+        description = {"Run an HTTP server that verifies every request's ECT.",
             "Embedded Jetty with the ECT servlet filter on every path. An accepted ECT is answered 200 "
                 + "application/json with the verified header and claims; a rejected one 403 (or 503) "
                 + "application/problem+json with ect_error. One log line per request on stderr (jti, iss, "

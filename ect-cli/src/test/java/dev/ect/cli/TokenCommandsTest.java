@@ -327,11 +327,13 @@ class TokenCommandsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : List.of("keygen", "mint", "verify", "inspect")) {
-            CliRun h = run(cmd, "--help");
+        for (String cmd : List.of("keygen", "mint", "verify", "inspect", "ledger", "ledger verify", "dag", "serve")) {
+            String[] args = (cmd + " --help").split(" ");
+            CliRun h = run(args);
             assertThat(h.code()).as(cmd).isZero();
             assertThat(h.out()).as(cmd).startsWith("Usage: ect " + cmd);
         }
+        assertThat(run("--help").out()).contains("keygen", "mint", "verify", "inspect", "ledger", "dag", "serve");
         assertThat(run("--version").out()).startsWith("ect ");
     }
 

@@ -112,13 +112,17 @@ final class Agent implements AutoCloseable {
     String url(String path) { return "http://" + hostPort() + path; }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (client != null) {
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
         }
         if (server != null) {
-            server.stop();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping " + name + " failed: " + e.getMessage(), e);
+            }
         }
     }
 

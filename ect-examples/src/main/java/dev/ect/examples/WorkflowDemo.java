@@ -224,8 +224,8 @@ public final class WorkflowDemo {
             for (Agent a : agents) {
                 try {
                     a.close();
-                } catch (Exception e) {
-                    out.println("(stopping " + a.name + " failed: " + e + ")");
+                } catch (RuntimeException e) {
+                    out.println("(" + e.getMessage() + ")");
                 }
             }
         }

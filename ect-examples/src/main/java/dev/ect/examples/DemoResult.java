@@ -17,15 +17,15 @@ import java.util.Optional;
  * @param files the Mermaid, DOT (and SVG) files written
  * @param failures every expectation that did not hold; empty when the demo succeeded
  */
-record DemoResult(List<Hop> hops, String report, boolean chainValid, Map<String, String> defences,
+public record DemoResult(List<Hop> hops, String report, boolean chainValid, Map<String, String> defences,
         boolean ledgerGrewDuringDefences, String dagText, Files files, List<String> failures) {
 
     /** True when every expected outcome happened. */
-    boolean ok() { return failures.isEmpty(); }
+    public boolean ok() { return failures.isEmpty(); }
 
     /** One ECT of the workflow as the ledger recorded it. */
-    record Hop(long seq, String agent, String audience, String execAct, String jti, List<String> pred, String wid) {}
+    public record Hop(long seq, String agent, String audience, String execAct, String jti, List<String> pred, String wid) {}
 
     /** The files written under the output directory. */
-    record Files(Path ledger, Path mermaid, Path dot, Optional<Path> svg) {}
+    public record Files(Path ledger, Path mermaid, Path dot, Optional<Path> svg) {}
 }

@@ -1,0 +1,102 @@
+package dev.ect.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ect inspect}: decode a token without verifying anything. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Decode an ECT's header and claims WITHOUT verifying anything.",
+            "No signature, key, time, audience or DAG check: the output is marked \"verified\": false. "
+                + "Use ect verify to check a token. Works on tokens of any implementation; a value that "
+                + "cannot be decoded exits 1 with ect_error malformed_token."})
+final class InspectCommand extends BaseCommand {
+    @Option(names = "--compact", description = "print the JSON on one line instead of indented")
+    boolean compact;
+
+    @Option(names = "--claim", paramLabel = "NAME",
+            description = "print only this claim (a string raw, anything else as JSON); exit 1 when absent")
+    String claim;
+
+    @Parameters(index = "0", paramLabel = "TOKEN|-", description = "the compact token, or - to read it from stdin")
+    String tokenArg;
+
+    @Override
+    public Integer call() {
+        String token = readToken(tokenArg);
+        Map<String, Object> header;
+        Map<String, Object> claims;
+        String format;
+        String[] parts = token.split("\\.", -1);
+        try {
+            if (parts.length == 3) {
+                header = decodeObject(parts[0], "header");
+                claims = decodeObject(parts[1], "payload");
+                format = "JWS (L2/L3): signature not checked";
+            } else if (parts.length == 1) {
+                header = Map.of();
+                claims = decodeObject(parts[0], "value");
+                format = "unsigned claims (L1)";
+            } else {
+                throw new IllegalArgumentException("a compact JWS has 3 dot-separated parts, this value has " + parts.length);
+            }
+        } catch (IllegalArgumentException e) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ect_error", "malformed_token");
+            m.put("detail", e.getMessage());
+            out().println(JsonText.compact(m));
+            return EctCli.REJECTED;
+        }
+        if (claim != null) {
+            Object v = claims.get(claim);
+            if (v == null) {
+                err().println("ect inspect: the token has no claim '" + claim + "'");
+                return EctCli.REJECTED;
+            }
+            out().println(v instanceof String s ? s : JsonText.compact(v));
+            return EctCli.OK;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verified", false);
+        m.put("warning", "NOT VERIFIED: decoded only; do not trust these values");
+        m.put("format", format);
+        m.put("header", header);
+        m.put("claims", claims);
+        Map<String, Object> times = new LinkedHashMap<>();
+        time(times, "iat", claims.get("iat"));
+        time(times, "exp", claims.get("exp"));
+        if (claims.get("exp") instanceof Number n) {
+            times.put("expired_now", Instant.ofEpochSecond(n.longValue()).isBefore(Instant.now()));
+        }
+        if (!times.isEmpty()) {
+            m.put("times_utc", times);
+        }
+        out().println(compact ? JsonText.compact(m) : JsonText.pretty(m));
+        return EctCli.OK;
+    }
+
+    private static void time(Map<String, Object> out, String name, Object v) {
+        if (v instanceof Number n) {
+            out.put(name, Instant.ofEpochSecond(n.longValue()).toString());
+        }
+    }
+
+    private static Map<String, Object> decodeObject(String part, String what) {
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + what + " is not base64url", e);
+        }
+        try {
+            return JsonText.parseObject(new String(raw, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + what + " is not a JSON object", e);
+        }
+    }
+}

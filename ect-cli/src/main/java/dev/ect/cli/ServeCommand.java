@@ -1,0 +1,195 @@
+package dev.ect.cli;
+
+import dev.ect.core.EctSigner;
+import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerifiedEct;
+import dev.ect.core.keys.EctKeys;
+import dev.ect.servlet.EctFilter;
+import dev.ect.servlet.EctFilterConfig;
+import dev.ect.servlet.EctFilterEvent;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ect serve}: an HTTP endpoint that verifies the ECT of every request. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run an HTTP server that verifies every request's ECT.",
+            "Embedded Jetty with the ECT servlet filter on every path. An accepted ECT is answered 200 "
+                + "application/json with the verified header and claims; a rejected one 403 (or 503) "
+                + "application/problem+json with ect_error. One log line per request on stderr (jti, iss, "
+                + "outcome, reason; never the token). Stops cleanly on SIGTERM or Ctrl-C."})
+final class ServeCommand extends BaseCommand {
+    private static final Logger LOG = LoggerFactory.getLogger("ect.serve");
+    /** The verifier's event of this request thread: the jti and iss of a rejected token for the log line. */
+    private static final ThreadLocal<VerificationEvent> LAST = new ThreadLocal<>();
+
+    @Option(names = "--port", required = true, paramLabel = "N", description = "TCP port (0 = any free port, printed at start-up)")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces)")
+    String host;
+
+    @Option(names = "--id", required = true, paramLabel = "VERIFIER_ID", description = "this server's workload id; aud must contain it (V-12)")
+    String verifierId;
+
+    @Option(names = "--response-key", paramLabel = "PRIVATE.jwk",
+            description = "sign a response ECT for each accepted request (T-08), iss = --id")
+    Path responseKey;
+
+    @Mixin
+    VerifierOptions options = new VerifierOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new CliException("--port must be between 0 and 65535");
+        }
+        Running running = start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.stop();
+            stopped.countDown();
+        }, "ect-serve-shutdown"));
+        running.server.join();
+        stopped.await();
+        return EctCli.OK;
+    }
+
+    /** A started server with what it owns. */
+    static final class Running {
+        final Server server;
+        final VerifierOptions.Built built;
+        private boolean stopped;
+
+        Running(Server server, VerifierOptions.Built built) {
+            this.server = server;
+            this.built = built;
+        }
+
+        int port() { return ((ServerConnector) server.getConnectors()[0]).getLocalPort(); }
+
+        /** Stops Jetty (finishing requests in flight, up to 5 s) and closes the stores; idempotent. */
+        synchronized void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            LOG.info("stopping");
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping Jetty failed: {}", e.toString());
+            } finally {
+                built.close();
+            }
+            LOG.info("stopped");
+        }
+    }
+
+    /** Builds and starts the server; the caller stops it. */
+    Running start() throws Exception {
+        Map<String, String> env = env();
+        VerifierOptions.Built built = options.build(verifierId, env, LAST::set);
+        try {
+            EctFilterConfig.Builder cfg = EctFilterConfig.builder().verifier(built.verifier()).environment(env)
+                    .requiredPaths("/*").listener(ServeCommand::log);
+            built.stores().ledger().ifPresent(cfg::ledger);
+            if (responseKey != null) {
+                try {
+                    cfg.responseSigner(EctSigner.builder(EctKeys.fromPrivateJwk(readFile(responseKey, "response key file")))
+                            .settings(built.verifier().settings()).build());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("--response-key " + responseKey + ": " + e.getMessage(), e);
+                }
+            }
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(host);
+            connector.setPort(port);
+            server.addConnector(connector);
+            server.setStopTimeout(5_000);
+            server.setStopAtShutdown(false); // our own hook stops it, logs, and closes the stores after
+            ServletContextHandler ctx = new ServletContextHandler("/");
+            ctx.addFilter(new FilterHolder(new EctFilter(cfg.build())), "/*",
+                    EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+            ctx.addServlet(new ServletHolder(new ClaimsServlet()), "/*");
+            server.setHandler(ctx);
+            try {
+                server.start();
+            } catch (IOException e) {
+                server.stop();
+                throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            Running r = new Running(server, built);
+            LOG.info("listening on http://{}:{} as {} ({}, min level {}, algs {})", host, r.port(), verifierId,
+                    built.stores().describe(), built.verifier().settings().minLevel(), built.verifier().settings().algorithms());
+            return r;
+        } catch (RuntimeException e) {
+            built.close();
+            throw e;
+        }
+    }
+
+    /** The one log line per request: method, path, outcome, reason, jti, iss; never the token. */
+    private static void log(EctFilterEvent e) {
+        VerificationEvent ve = LAST.get();
+        LAST.remove();
+        if (e.dispatcherType() != DispatcherType.REQUEST) {
+            return;
+        }
+        String jti = e.jti() != null ? e.jti() : ve == null ? null : ve.jti();
+        String iss = e.iss() != null ? e.iss() : ve == null ? null : ve.iss();
+        String outcome = e.outcome().name().toLowerCase(java.util.Locale.ROOT);
+        LOG.info("{} {} outcome={} reason={} status={} jti={} iss={}", e.method(), safe(e.path()), outcome,
+                e.errorCode() == null ? "-" : e.errorCode(), e.status() == 0 ? 200 : e.status(), safe(jti), safe(iss));
+    }
+
+    private static String safe(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f || c == ' ' ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    /** Answers every request the filter let through with the verified ECT as JSON. */
+    static final class ClaimsServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            Optional<VerifiedEct> v = EctFilter.verifiedEct(req);
+            res.setContentType("application/json");
+            res.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            if (v.isEmpty()) { // only on a path configured (by ECT_OPTIONAL_PATHS) as optional
+                res.getWriter().println("{\"level\":null,\"detail\":\"no Execution-Context on this request\"}");
+                return;
+            }
+            res.getWriter().println(JsonText.compact(VerifyCommand.acceptedJson(v.get())));
+        }
+    }
+
+}

@@ -2,14 +2,12 @@ package dev.ect.benchmarks;
 
 import dev.ect.core.Ect;
 import dev.ect.core.dag.DagValidator;
-import dev.ect.core.dag.EctStore;
+import dev.ect.core.EctSigner;
+import dev.ect.core.SignedEct;
+import dev.ect.core.ledger.InMemoryLedger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * DAG validation (V-13, G-01..G-05) against an in-memory store: a child with 1, 10 or 100
+ * DAG validation (V-13, G-01..G-05) against the real {@link InMemoryLedger} (the verifier's
+ * EctStore): a child with 1, 10 or 100
  * predecessors (each a root), and a child whose single predecessor heads a chain of 1,000
  * ancestors (the G-05 walk visits all of them). Should grow linearly in predecessors and in the
  * nodes walked (bounded by maxAncestors, default 10,000).
@@ -35,19 +34,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class DagBenchmark {
-    static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     static final String WID = "b6d1c7d0-0c7e-4c53-9f0a-1f1d7c9f3a11";
 
-    static Ect ect(String jti, List<String> pred, Instant iat) {
-        return Ect.builder().iss(Fixtures.ISSUER).aud(Fixtures.VERIFIER).wid(WID).jti(jti).execAct("step")
-                .pred(pred).iat(iat).exp(iat.plus(Duration.ofMinutes(10))).typ("exec+jwt").alg("ES256").kid("k").build();
+    /** Mints with a free signature: the ledger stores the compact but does not check signatures. */
+    static final EctSigner SIGNER = EctSigner.builder(Fixtures.key()).clock(Fixtures.CLOCK)
+            .crypto(Fixtures.provider(Fixtures.FAKE)).build();
+
+    static SignedEct mint(List<String> pred) {
+        return SIGNER.mint(Ect.builder().iss(Fixtures.ISSUER).aud(Fixtures.VERIFIER).wid(WID).execAct("step").pred(pred).build());
     }
 
-    static EctStore store(Map<String, Ect> byJti) {
-        return jti -> {
-            Ect e = byJti.get(jti);
-            return e == null ? List.of() : List.of(e);
-        };
+    static String add(InMemoryLedger ledger, List<String> pred) {
+        SignedEct s = mint(pred);
+        ledger.append(s.ect(), s.compact());
+        return s.ect().jti();
+    }
+
+    static DagValidator validator(InMemoryLedger ledger) {
+        return new DagValidator(ledger, false, Duration.ofSeconds(30), 10_000, List.of());
     }
 
     @State(Scope.Benchmark)
@@ -60,15 +64,13 @@ public class DagBenchmark {
 
         @Setup
         public void setUp() {
-            Map<String, Ect> m = new HashMap<>();
+            InMemoryLedger ledger = new InMemoryLedger();
             List<String> p = new ArrayList<>();
             for (int i = 0; i < preds; i++) {
-                String jti = UUID.randomUUID().toString();
-                m.put(jti, ect(jti, List.of(), T0));
-                p.add(jti);
+                p.add(add(ledger, List.of()));
             }
-            validator = new DagValidator(store(m), false, Duration.ofSeconds(30), 10_000, List.of());
-            child = ect(UUID.randomUUID().toString(), p, T0.plusSeconds(1));
+            validator = validator(ledger);
+            child = mint(p).ect();
         }
     }
 
@@ -82,15 +84,13 @@ public class DagBenchmark {
 
         @Setup
         public void setUp() {
-            Map<String, Ect> m = new HashMap<>();
+            InMemoryLedger ledger = new InMemoryLedger();
             String prev = null;
             for (int i = 0; i < ancestors; i++) {
-                String jti = UUID.randomUUID().toString();
-                m.put(jti, ect(jti, prev == null ? List.of() : List.of(prev), T0.plusSeconds(i)));
-                prev = jti;
+                prev = add(ledger, prev == null ? List.of() : List.of(prev));
             }
-            validator = new DagValidator(store(m), false, Duration.ofSeconds(30), 10_000, List.of());
-            child = ect(UUID.randomUUID().toString(), List.of(prev), T0.plusSeconds(ancestors));
+            validator = validator(ledger);
+            child = mint(List.of(prev)).ect();
         }
     }
 

@@ -71,7 +71,7 @@ public class Env {
         List<String> predJtis = Fixtures.predecessors(fast, scratch, wid, 3);
         preds = new ArrayList<>();
         for (String j : predJtis) {
-            scratch.findByJti(j).forEach(e -> preds.add(new SignedEct(e, "")));
+            scratch.findEntries(j).forEach(e -> preds.add(new SignedEct(e.ect(), e.compact())));
         }
         draft = Fixtures.draft(wid, predJtis);
         tokens = new String[POOL];
@@ -96,7 +96,7 @@ public class Env {
     private InMemoryLedger ledgerWithPreds() {
         InMemoryLedger l = new InMemoryLedger();
         for (SignedEct p : preds) {
-            l.append(p.ect(), "pred");
+            l.append(p.ect(), p.compact());
         }
         return l;
     }

@@ -71,8 +71,7 @@ public class Env {
         List<String> predJtis = Fixtures.predecessors(fast, scratch, wid, 3);
         preds = new ArrayList<>();
         for (String j : predJtis) {
-            // keep the real compact: the ledger checks that it carries the ECT's claims
-            scratch.findEntries(j).forEach(e -> preds.add(new SignedEct(scratch.findByJti(j).get(0), e.compact())));
+            scratch.findEntries(j).forEach(e -> preds.add(new SignedEct(e.ect(), e.compact())));
         }
         draft = Fixtures.draft(wid, predJtis);
         tokens = new String[POOL];

@@ -102,7 +102,7 @@ public final class LoadTest {
             double ceiling = cores * 1e6 / rawVerifyMicros;
             InMemoryLedger ledger = new InMemoryLedger();
             for (String j : predJtis) {
-                seed.findEntries(j).forEach(e -> ledger.append(seed.findByJti(j).get(0), e.compact()));
+                seed.findEntries(j).forEach(e -> ledger.append(e.ect(), e.compact()));
             }
             EctVerifier verifier = Fixtures.pipeline(key, crypto, ledger);
             Result r = run("/ect", verifier, fast, draft, connections, requests, seconds, warmupSeconds, ledger);

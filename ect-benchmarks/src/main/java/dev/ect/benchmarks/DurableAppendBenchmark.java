@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Durable appends to the real {@link FileLedger} (L-05: {@code append} returns once the line is
  * forced to disk; concurrent appenders share one force through its writer thread, i.e. group
- * commit), with 1 and 8 concurrent appenders, in ops/s. The ECTs are realistic (~1 KiB line,
+ * commit), with 1, 8 and 32 concurrent appenders, in ops/s. The ECTs are realistic (~1 KiB line,
  * unique jti, decoded and checked by {@code append} as in production), pre-minted with a free
  * signature (the ledger does not check signatures); a fresh ledger file is opened for every
  * iteration. {@code rawForceEach1Thread} is the disk's floor for comparison: a 1 KiB write plus
@@ -129,6 +129,11 @@ public class DurableAppendBenchmark {
     @Benchmark
     @Threads(8)
     public Object fileLedger8Appenders(Ledger l) { return l.append(); }
+
+    /** Many requests in flight: group commit should cover more appends per force. */
+    @Benchmark
+    @Threads(32)
+    public Object fileLedger32Appenders(Ledger l) { return l.append(); }
 
     @Benchmark
     @Threads(1)

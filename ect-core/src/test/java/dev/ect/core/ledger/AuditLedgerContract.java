@@ -22,32 +22,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The behaviour every {@link AuditLedger} shares (profile section 8), run against each implementation. */
-abstract class AuditLedgerContract {
-    final String w1 = UUID.randomUUID().toString();
-    final String w2 = UUID.randomUUID().toString();
-    AuditLedger ledger;
+/**
+ * The behaviour every {@link AuditLedger} shares (profile section 8), run against each implementation
+ * (also by ect-jdbc, through ect-core's test-jar).
+ */
+public abstract class AuditLedgerContract {
+    protected final String w1 = UUID.randomUUID().toString();
+    protected final String w2 = UUID.randomUUID().toString();
+    protected AuditLedger ledger;
 
-    abstract AuditLedger newLedger() throws Exception;
+    protected abstract AuditLedger newLedger() throws Exception;
 
     /** The same ledger after a restart (for durable ledgers), or the same object. */
-    abstract AuditLedger reopen() throws Exception;
+    protected abstract AuditLedger reopen() throws Exception;
 
     @AfterEach
-    void closeLedger() throws Exception {
+    public void closeLedger() throws Exception {
         if (ledger instanceof AutoCloseable c) {
             c.close();
         }
     }
 
-    AuditLedger ledger() throws Exception {
+    protected AuditLedger ledger() throws Exception {
         if (ledger == null) {
             ledger = newLedger();
         }
         return ledger;
     }
 
-    SignedEct append(String wid, String act, String... pred) throws Exception {
+    protected SignedEct append(String wid, String act, String... pred) throws Exception {
         SignedEct s = TestEcts.mint(wid, act, List.of(pred));
         ledger().append(s.ect(), s.compact());
         return s;
@@ -55,7 +58,7 @@ abstract class AuditLedgerContract {
 
     // L-02
     @Test
-    void l02EntriesCarryTheEctFieldsAndChainByHash() throws Exception {
+    public void l02EntriesCarryTheEctFieldsAndChainByHash() throws Exception {
         SignedEct a = append(w1, "plan");
         SignedEct b = append(w1, "review", a.ect().jti());
         SignedEct c = append(null, "audit");
@@ -78,7 +81,7 @@ abstract class AuditLedgerContract {
 
     // L-01: append-only; what was returned never changes
     @Test
-    void l01AppendsNeverChangeEarlierEntriesAndSnapshotsAreReadOnly() throws Exception {
+    public void l01AppendsNeverChangeEarlierEntriesAndSnapshotsAreReadOnly() throws Exception {
         append(w1, "plan");
         List<LedgerEntry> snapshot = ledger().entries();
         append(w1, "more");
@@ -91,7 +94,7 @@ abstract class AuditLedgerContract {
 
     // L-03: lookups by jti, by wid, of ancestors
     @Test
-    void l03LooksUpByJtiWorkflowAndAncestors() throws Exception {
+    public void l03LooksUpByJtiWorkflowAndAncestors() throws Exception {
         SignedEct a = append(w1, "a");
         SignedEct b = append(w1, "b", a.ect().jti());
         SignedEct c = append(w1, "c", a.ect().jti());
@@ -127,7 +130,7 @@ abstract class AuditLedgerContract {
 
     // L-03: ancestors skip predecessors that are not in the ledger (ALLOW policy of G-02)
     @Test
-    void l03AncestorsSkipUnresolvedPredecessors() throws Exception {
+    public void l03AncestorsSkipUnresolvedPredecessors() throws Exception {
         SignedEct a = append(w1, "a");
         SignedEct b = append(w1, "b", UUID.randomUUID().toString(), a.ect().jti());
         assertThat(ledger().ancestors(b.ect().jti(), 10)).extracting(LedgerEntry::execAct).containsExactly("a");
@@ -135,7 +138,7 @@ abstract class AuditLedgerContract {
 
     // L-04
     @Test
-    void l04VerifyChainCountsEveryEntry() throws Exception {
+    public void l04VerifyChainCountsEveryEntry() throws Exception {
         assertThat(ledger().verifyChain().ok()).isTrue();
         assertThat(ledger().verifyChain().entriesChecked()).isZero();
         assertThat(ledger().verifyChain().lastHash()).isEqualTo(LedgerEntry.GENESIS_HASH);
@@ -153,7 +156,7 @@ abstract class AuditLedgerContract {
 
     // L-05: an acknowledged entry is there after a restart
     @Test
-    void l05AcknowledgedEntriesSurviveReopening() throws Exception {
+    public void l05AcknowledgedEntriesSurviveReopening() throws Exception {
         SignedEct a = append(w1, "a");
         SignedEct b = append(w1, "b", a.ect().jti());
         SignedEct n = append(null, "no_wid");
@@ -170,7 +173,7 @@ abstract class AuditLedgerContract {
 
     // L-06
     @Test
-    void l06RefusesTheSameWidAndJtiTwice() throws Exception {
+    public void l06RefusesTheSameWidAndJtiTwice() throws Exception {
         SignedEct a = append(w1, "a");
         assertThatThrownBy(() -> ledger().append(a.ect(), a.compact())).isInstanceOfSatisfying(EctRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);
@@ -193,7 +196,7 @@ abstract class AuditLedgerContract {
 
     // L-06 under concurrency: exactly one of many simultaneous appends of one ECT wins
     @Test
-    void l06ConcurrentAppendsOfOneEctRecordItOnce() throws Exception {
+    public void l06ConcurrentAppendsOfOneEctRecordItOnce() throws Exception {
         SignedEct a = TestEcts.mint(w1, "a", List.of());
         AuditLedger l = ledger();
         int threads = 8;
@@ -229,7 +232,7 @@ abstract class AuditLedgerContract {
 
     // L-02/L-06 under concurrency: 8 appending threads, a valid chain, nothing lost or doubled
     @Test
-    void eightConcurrentAppendersProduceOneValidChainWithExactCounts() throws Exception {
+    public void eightConcurrentAppendersProduceOneValidChainWithExactCounts() throws Exception {
         int threads = 8;
         int perThread = appendsPerThread();
         AuditLedger l = ledger();
@@ -276,10 +279,10 @@ abstract class AuditLedgerContract {
         assertThat(l.entriesOfWorkflow(null)).hasSize(n / 2);
     }
 
-    int appendsPerThread() { return 125; }
+    protected int appendsPerThread() { return 125; }
 
     @Test
-    void refusesACompactThatDoesNotCarryTheEct() throws Exception {
+    public void refusesACompactThatDoesNotCarryTheEct() throws Exception {
         SignedEct a = TestEcts.mint(w1, "a", List.of());
         SignedEct b = TestEcts.mint(w1, "b", List.of());
         assertThatThrownBy(() -> ledger().append(a.ect(), b.compact())).isInstanceOf(IllegalArgumentException.class);

@@ -40,10 +40,10 @@ class FileLedgerTest extends AuditLedgerContract {
     Path file() { return dir.resolve("ledger.jsonl"); }
 
     @Override
-    AuditLedger newLedger() throws IOException { return FileLedger.open(file(), FileLedger.Recovery.STRICT, TestEcts.CLOCK); }
+    protected AuditLedger newLedger() throws IOException { return FileLedger.open(file(), FileLedger.Recovery.STRICT, TestEcts.CLOCK); }
 
     @Override
-    AuditLedger reopen() throws IOException {
+    protected AuditLedger reopen() throws IOException {
         ((FileLedger) ledger).close();
         return newLedger();
     }

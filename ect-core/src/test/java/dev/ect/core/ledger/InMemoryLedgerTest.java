@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryLedgerTest extends AuditLedgerContract {
     @Override
-    AuditLedger newLedger() { return new InMemoryLedger(TestEcts.CLOCK); }
+    protected AuditLedger newLedger() { return new InMemoryLedger(TestEcts.CLOCK); }
 
     @Override
-    AuditLedger reopen() { return ledger; } // nothing to restart: the same instance
+    protected AuditLedger reopen() { return ledger; } // nothing to restart: the same instance
 
     @Test
     void recordsTheClocksTimeAndSize() {

@@ -36,8 +36,28 @@ public final class Ect {
     private final String inpHash;
     private final String outHash;
     private final Map<String, Object> ext;
+    /**
+     * The compact token whose claims this ECT was decoded from by this library (the verifier, a
+     * ledger), else null. Not a value: ignored by equals, hashCode and toString, not copied by
+     * {@link #toBuilder()}. It lets a ledger skip decoding the token again to check that it carries
+     * this ECT's claims ({@link dev.ect.core.ledger.LedgerEntry#requireCarries}).
+     */
+    private final String decodedFrom;
 
-    private Ect(Builder b) {
+    static {
+        dev.ect.core.internal.EctInternals.register(new dev.ect.core.internal.EctInternals.Access() {
+            @Override
+            public Ect build(Builder b, String decodedFrom) { return new Ect(b, decodedFrom); }
+
+            @Override
+            public String decodedFrom(Ect e) { return e.decodedFrom; }
+        });
+    }
+
+    private Ect(Builder b) { this(b, null); }
+
+    private Ect(Builder b, String decodedFrom) {
+        this.decodedFrom = decodedFrom;
         this.typ = b.typ;
         this.alg = b.alg;
         this.kid = b.kid;

@@ -247,13 +247,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     /** The compact token must decode to the ECT's claims, so the entry, the token and the decoded ECT agree. */
     private static void requireMatches(Ect ect, String compact) {
-        if (ect.jti() == null) {
-            throw new IllegalArgumentException("the ECT has no jti");
-        }
-        Ect decoded = LedgerEntry.create(1, ect, compact, Instant.EPOCH, LedgerEntry.GENESIS_HASH).ect();
-        if (!decoded.sameClaims(ect)) {
-            throw new IllegalArgumentException("the compact token does not carry the claims of ECT " + ect.jti());
-        }
+        LedgerEntry.requireCarries(ect, compact);
     }
 
     private static EctRejectedException duplicate(Ect ect) {

@@ -47,6 +47,16 @@ public final class ClaimRules {
      *     {@code pred_limit_exceeded} or {@code legacy_claim}
      */
     public static Ect toEct(Map<String, Object> claims, String typ, String alg, String kid, EctSettings s) {
+        return toEct(claims, typ, alg, kid, s, null);
+    }
+
+    /**
+     * As {@link #toEct(Map, String, String, String, EctSettings)}, for claims just decoded from the
+     * compact token {@code decodedFrom} (the resulting ECT remembers it, see
+     * {@link EctInternals#isDecodedFrom}); null when the claims come from elsewhere.
+     */
+    public static Ect toEct(Map<String, Object> claims, String typ, String alg, String kid, EctSettings s,
+            String decodedFrom) {
         Map<String, Object> c = legacy(claims, s.legacyClaims()); // C-11 first: names the -01 replacement
         String iss = requiredString(c, "iss", "C-01");
         List<String> aud = audience(c.get("aud"));
@@ -127,9 +137,10 @@ public final class ClaimRules {
                 throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
             }
         }
-        return Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
+        Ect.Builder b = Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
                 .iat(Instant.ofEpochSecond(iat)).exp(Instant.ofEpochSecond(exp)).jti(jti).wid(wid)
-                .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext).build();
+                .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext);
+        return decodedFrom == null ? b.build() : EctInternals.buildDecoded(b, decodedFrom);
     }
 
     /** C-12: the nbf claim as epoch seconds, or null when absent. */

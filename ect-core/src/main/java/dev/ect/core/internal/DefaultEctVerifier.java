@@ -213,7 +213,7 @@ public final class DefaultEctVerifier implements EctVerifier {
             }
         }
         // V-09, V-10
-        Ect ect = ClaimRules.toEct(p.claims(), typ, alg, kid, settings);
+        Ect ect = ClaimRules.toEct(p.claims(), typ, alg, kid, settings, p.compact());
         // V-11
         Instant now = clock.instant();
         Duration skew = settings.clockSkew();

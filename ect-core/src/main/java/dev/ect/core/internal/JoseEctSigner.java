@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -53,17 +54,11 @@ public final class JoseEctSigner implements EctSigner {
 
     @Override
     public SignedEct mint(Ect draft) {
-        Ect.Builder b = draft.toBuilder().typ(Ect.TYP).alg(key.algorithm().jwaName()).kid(key.kid());
-        if (draft.jti() == null) {
-            b.jti(UUID.randomUUID().toString()); // M-01
-        }
-        Instant iat = draft.iat() != null ? draft.iat() : clock.instant(); // M-02
-        b.iat(iat);
-        if (draft.exp() == null) {
-            b.exp(iat.plus(settings.defaultExpiry()));
-        }
-        Ect full = b.build();
-        Map<String, Object> claims = full.claims();
+        // M-01, M-02: fill in jti, iat and exp; the header values are this signer's (M-03)
+        String jti = draft.jti() != null ? draft.jti() : UUID.randomUUID().toString();
+        Instant iat = draft.iat() != null ? draft.iat() : clock.instant();
+        Instant exp = draft.exp() != null ? draft.exp() : iat.plus(settings.defaultExpiry());
+        Map<String, Object> claims = claims(draft, jti, iat.getEpochSecond(), exp.getEpochSecond());
         // M-07: the same claim rules (and reason codes) as verification
         Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
         String signingInput = encodedHeader + '.' + Json.b64(Json.write(claims));
@@ -74,5 +69,34 @@ public final class JoseEctSigner implements EctSigner {
                     checked.jti(), compact.length(), settings.maxTokenBytes());
         }
         return new SignedEct(checked, compact);
+    }
+
+    /**
+     * The claims of the completed draft, in the order and form of {@link Ect#claims()} (without
+     * building the completed ECT first: the claim rules build the one that is returned).
+     */
+    private static Map<String, Object> claims(Ect d, String jti, long iat, long exp) {
+        Map<String, Object> m = new LinkedHashMap<>(16);
+        putIf(m, "iss", d.iss());
+        List<String> aud = d.aud();
+        if (!aud.isEmpty()) {
+            m.put("aud", aud.size() == 1 ? aud.get(0) : aud);
+        }
+        m.put("iat", iat);
+        m.put("exp", exp);
+        m.put("jti", jti);
+        putIf(m, "wid", d.wid());
+        putIf(m, "exec_act", d.execAct());
+        m.put("pred", d.pred());
+        putIf(m, "inp_hash", d.inpHash());
+        putIf(m, "out_hash", d.outHash());
+        putIf(m, "ect_ext", d.ext());
+        return m;
+    }
+
+    private static void putIf(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
     }
 }

@@ -64,6 +64,14 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     private static final DateTimeFormatter RECORDED_AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** getInstance costs a provider lookup; a digest is reset before each use. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    });
 
     /** Checks non-null fields and truncates {@code recordedAt} to milliseconds. */
     public LedgerEntry {
@@ -95,6 +103,20 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         return draft.withHash(draft.computeHash());
     }
 
+    /**
+     * Checks that {@code compact} carries the claims of {@code ect}, as every ledger does before it
+     * appends (so an entry's fields, its token and the ECT decoded from it after a restart agree).
+     * Cheap when {@code ect} came out of an {@link dev.ect.core.EctVerifier} for this very token (it
+     * remembers what it was decoded from); otherwise the token's claims are decoded and compared.
+     * The signature is not checked.
+     *
+     * @throws IllegalArgumentException when the token does not carry those claims, cannot be
+     *     decoded, or the ECT has no {@code jti}
+     */
+    public static void requireCarries(Ect ect, String compact) {
+        Compacts.requireMatches(Objects.requireNonNull(ect, "ect"), Objects.requireNonNull(compact, "compact"));
+    }
+
     /** The canonical bytes hashed by L-02 (see the class comment for the exact form). */
     public byte[] canonicalBytes() {
         return canonicalText().getBytes(StandardCharsets.US_ASCII);
@@ -104,7 +126,9 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     String canonicalText() {
         StringBuilder sb = new StringBuilder(compact.length() + 256);
         sb.append("{\"seq\":").append(seq);
-        sb.append(",\"recorded_at\":\"").append(RECORDED_AT.format(recordedAt)).append('"');
+        sb.append(",\"recorded_at\":\"");
+        appendRecordedAt(sb, recordedAt);
+        sb.append('"');
         sb.append(",\"jti\":");
         quote(sb, jti);
         sb.append(",\"wid\":");
@@ -127,19 +151,16 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
 
     /** SHA-256 over {@link #prevHash()} and {@link #canonicalBytes()}, lowercase hex (L-02). */
     public String computeHash() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-            byte[] d = md.digest(canonicalBytes());
-            char[] out = new char[d.length * 2];
-            for (int i = 0; i < d.length; i++) {
-                out[2 * i] = HEX[(d[i] >> 4) & 0xF];
-                out[2 * i + 1] = HEX[d[i] & 0xF];
-            }
-            return new String(out);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
+        MessageDigest md = SHA256.get();
+        md.reset();
+        md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+        byte[] d = md.digest(canonicalBytes());
+        char[] out = new char[d.length * 2];
+        for (int i = 0; i < d.length; i++) {
+            out[2 * i] = HEX[(d[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[d[i] & 0xF];
         }
+        return new String(out);
     }
 
     /** True when {@link #hash()} is the hash computed from this entry's fields. */
@@ -157,6 +178,31 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         return new LedgerEntry(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, h);
     }
 
+    /** {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC, as {@link #RECORDED_AT} formats it, without its cost. */
+    static void appendRecordedAt(StringBuilder sb, Instant t) {
+        long secs = t.getEpochSecond();
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+        int year = d.getYear();
+        if (year < 0 || year > 9999) { // the formatter's sign and width rules
+            sb.append(RECORDED_AT.format(t));
+            return;
+        }
+        pad(sb, year, 4).append('-');
+        pad(sb, d.getMonthValue(), 2).append('-');
+        pad(sb, d.getDayOfMonth(), 2).append('T');
+        pad(sb, d.getHour(), 2).append(':');
+        pad(sb, d.getMinute(), 2).append(':');
+        pad(sb, d.getSecond(), 2).append('.');
+        pad(sb, t.getNano() / 1_000_000, 3).append('Z');
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int v, int width) {
+        for (int p = width == 4 ? 1000 : width == 3 ? 100 : 10; p > 1 && v < p; p /= 10) {
+            sb.append('0');
+        }
+        return sb.append(v);
+    }
+
     /** Appends {@code s} as a canonical JSON string (or {@code null}). */
     static void quote(StringBuilder sb, String s) {
         if (s == null) {
@@ -164,7 +210,16 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
             return;
         }
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length()) { // the common case, a token or an id: nothing to escape
+            char c = s.charAt(plain);
+            if (c == '"' || c == '\\' || c < 0x20 || c > 0x7E) {
+                break;
+            }
+            plain++;
+        }
+        sb.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);

@@ -218,6 +218,10 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
             }
             plain++;
         }
+        if (plain == s.length()) {
+            sb.append(s).append('"'); // one array copy (append(s, 0, n) copies char by char)
+            return;
+        }
         sb.append(s, 0, plain);
         for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);

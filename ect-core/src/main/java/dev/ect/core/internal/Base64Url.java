@@ -1,0 +1,75 @@
+package dev.ect.core.internal;
+
+import java.util.Arrays;
+
+/**
+ * Strict, single-pass base64url decoding (RFC 4648 section 5, no padding) of a range of a
+ * string, as JWS compact serialization uses it. Not public API.
+ */
+final class Base64Url {
+    /** Character to 6-bit value, -1 for anything outside {@code [A-Za-z0-9_-]}. */
+    private static final byte[] VALUE = new byte[128];
+
+    static {
+        Arrays.fill(VALUE, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            VALUE[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
+    private Base64Url() {}
+
+    /**
+     * Decodes {@code s[from, to)}: only {@code [A-Za-z0-9_-]}, no padding, no impossible length
+     * (4n+1), and zero unused trailing bits, so each byte string has exactly one encoding.
+     *
+     * @return the bytes, or null when the text is not canonical unpadded base64url
+     */
+    static byte[] decode(String s, int from, int to) {
+        int len = to - from;
+        int rem = len & 3;
+        if (rem == 1) {
+            return null;
+        }
+        byte[] out = new byte[(len / 4) * 3 + (rem == 0 ? 0 : rem - 1)];
+        int o = 0;
+        int i = from;
+        int full = to - rem;
+        while (i < full) {
+            int a = v(s.charAt(i));
+            int b = v(s.charAt(i + 1));
+            int c = v(s.charAt(i + 2));
+            int d = v(s.charAt(i + 3));
+            if ((a | b | c | d) < 0) {
+                return null;
+            }
+            int bits = (a << 18) | (b << 12) | (c << 6) | d;
+            out[o] = (byte) (bits >> 16);
+            out[o + 1] = (byte) (bits >> 8);
+            out[o + 2] = (byte) bits;
+            o += 3;
+            i += 4;
+        }
+        if (rem == 2) {
+            int a = v(s.charAt(i));
+            int b = v(s.charAt(i + 1));
+            if ((a | b) < 0 || (b & 0x0F) != 0) {
+                return null;
+            }
+            out[o] = (byte) ((a << 2) | (b >> 4));
+        } else if (rem == 3) {
+            int a = v(s.charAt(i));
+            int b = v(s.charAt(i + 1));
+            int c = v(s.charAt(i + 2));
+            if ((a | b | c) < 0 || (c & 0x03) != 0) {
+                return null;
+            }
+            out[o] = (byte) ((a << 2) | (b >> 4));
+            out[o + 1] = (byte) ((b << 4) | (c >> 2));
+        }
+        return out;
+    }
+
+    private static int v(char c) { return c < 128 ? VALUE[c] : -1; }
+}

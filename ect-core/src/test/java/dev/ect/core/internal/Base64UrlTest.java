@@ -1,0 +1,53 @@
+package dev.ect.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Base64;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** V-02: the strict base64url decoder agrees with the JDK's on canonical input and refuses the rest. */
+class Base64UrlTest {
+
+    /** The documented rule, spelled out with the JDK decoder: the reference the fast decoder must match. */
+    static byte[] reference(String s) {
+        if (s.length() % 4 == 1 || !s.matches("[A-Za-z0-9_-]*")) {
+            return null;
+        }
+        byte[] b = Base64.getUrlDecoder().decode(s);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b).equals(s) ? b : null; // canonical only
+    }
+
+    // V-02: random byte strings of every length round-trip; every single-character mutation agrees
+    @Test
+    void agreesWithTheReferenceOnRandomAndMutatedInput() {
+        Random r = new Random(7);
+        String alphabetAndJunk = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/. \u00e9\u0100";
+        for (int n = 0; n < 3000; n++) {
+            byte[] raw = new byte[r.nextInt(40)];
+            r.nextBytes(raw);
+            String enc = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            assertThat(Base64Url.decode("xx" + enc + "yy", 2, enc.length() + 2)).isEqualTo(raw);
+            if (!enc.isEmpty()) {
+                char[] c = enc.toCharArray();
+                c[r.nextInt(c.length)] = alphabetAndJunk.charAt(r.nextInt(alphabetAndJunk.length()));
+                String m = new String(c);
+                assertThat(Base64Url.decode(m, 0, m.length())).as(m).isEqualTo(reference(m));
+                String cut = enc.substring(0, r.nextInt(enc.length()));
+                assertThat(Base64Url.decode(cut, 0, cut.length())).as(cut).isEqualTo(reference(cut));
+            }
+        }
+    }
+
+    // V-02: padding, non-zero trailing bits and impossible lengths are refused
+    @Test
+    void refusesNonCanonicalForms() {
+        for (String s : new String[] {"QQ==", "QR", "QUJ", "A", "AAAAA", "QUJD=", "QU JD", "QUJD\n"}) {
+            assertThat(Base64Url.decode(s, 0, s.length())).as(s).isNull();
+        }
+        assertThat(Base64Url.decode("", 0, 0)).isEmpty();
+        assertThat(Base64Url.decode("QQ", 0, 2)).containsExactly('A');
+        assertThat(Base64Url.decode("QUI", 0, 3)).containsExactly('A', 'B');
+        assertThat(Base64Url.decode("_-8", 0, 3)).containsExactly(0xFF, 0xEF);
+    }
+}

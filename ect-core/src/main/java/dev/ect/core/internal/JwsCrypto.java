@@ -166,9 +166,43 @@ public final class JwsCrypto {
     /** 0 &lt; r &lt; n and 0 &lt; s &lt; n for an R||S signature of even length. */
     static boolean scalarsInRange(BigInteger n, byte[] signature) {
         int half = signature.length / 2;
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, half));
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, half, signature.length));
-        return r.signum() != 0 && s.signum() != 0 && r.compareTo(n) < 0 && s.compareTo(n) < 0;
+        byte[] order = unsignedFixed(n, half);
+        return order != null
+                && inRange(signature, 0, half, order) && inRange(signature, half, half, order);
+    }
+
+    /** 0 &lt; x &lt; n for the big-endian unsigned x = sig[off, off + len), n of the same length. */
+    private static boolean inRange(byte[] sig, int off, int len, byte[] n) {
+        boolean nonZero = false;
+        int cmp = 0; // sign of x - n, decided by the first differing byte
+        for (int i = 0; i < len; i++) {
+            int x = sig[off + i] & 0xFF;
+            nonZero |= x != 0;
+            if (cmp == 0) {
+                cmp = Integer.compare(x, n[i] & 0xFF);
+            }
+        }
+        return nonZero && cmp < 0;
+    }
+
+    /** Cached big-endian bytes of the last curve order seen (one per thread is plenty: keys share curves). */
+    private static final ThreadLocal<Object[]> ORDER = new ThreadLocal<>();
+
+    /** n as exactly {@code len} unsigned big-endian bytes, or null when it does not fit. */
+    private static byte[] unsignedFixed(BigInteger n, int len) {
+        Object[] cached = ORDER.get();
+        if (cached != null && cached[0].equals(n) && ((byte[]) cached[1]).length == len) {
+            return (byte[]) cached[1];
+        }
+        byte[] b = n.toByteArray();
+        int start = b.length > len && b[0] == 0 ? 1 : 0;
+        if (b.length - start > len) {
+            return null;
+        }
+        byte[] out = new byte[len];
+        System.arraycopy(b, start, out, len - (b.length - start), b.length - start);
+        ORDER.set(new Object[] {n, out});
+        return out;
     }
 
     /** DER {@code SEQUENCE { INTEGER r, INTEGER s }} to fixed-size R||S. */

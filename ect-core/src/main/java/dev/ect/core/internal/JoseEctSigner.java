@@ -10,6 +10,8 @@ import dev.ect.core.keys.EctKeyPair;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,9 @@ public final class JoseEctSigner implements EctSigner {
     private final Clock clock;
     private final EctSettings settings;
     private final JwsCrypto crypto;
-    private final String encodedHeader;
+    /** The base64url JOSE header, ASCII bytes. */
+    private final byte[] encodedHeader;
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
         if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
@@ -40,7 +44,7 @@ public final class JoseEctSigner implements EctSigner {
         h.put("alg", key.algorithm().jwaName());
         h.put("kid", key.kid());
         h.put("typ", Ect.TYP);
-        this.encodedHeader = Json.b64(Json.write(h)); // M-03: the header is the same for every token
+        this.encodedHeader = Json.b64(Json.write(h)).getBytes(StandardCharsets.US_ASCII); // M-03: the header is the same for every token
     }
 
     @Override
@@ -61,9 +65,18 @@ public final class JoseEctSigner implements EctSigner {
         Map<String, Object> claims = claims(draft, jti, iat.getEpochSecond(), exp.getEpochSecond());
         // M-07: the same claim rules (and reason codes) as verification
         Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
-        String signingInput = encodedHeader + '.' + Json.b64(Json.write(claims));
-        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), signingInput.getBytes(StandardCharsets.US_ASCII));
-        String compact = signingInput + '.' + Json.b64(sig);
+        // header '.' payload '.' signature, assembled in one byte array (all base64url, so ASCII)
+        byte[] payload = B64.encode(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+        int inputLength = encodedHeader.length + 1 + payload.length;
+        byte[] input = new byte[inputLength];
+        System.arraycopy(encodedHeader, 0, input, 0, encodedHeader.length);
+        input[encodedHeader.length] = '.';
+        System.arraycopy(payload, 0, input, encodedHeader.length + 1, payload.length);
+        byte[] sig = B64.encode(crypto.sign(key.algorithm(), key.privateKey(), input));
+        byte[] all = Arrays.copyOf(input, inputLength + 1 + sig.length);
+        all[inputLength] = '.';
+        System.arraycopy(sig, 0, all, inputLength + 1, sig.length);
+        String compact = new String(all, StandardCharsets.ISO_8859_1);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
                     checked.jti(), compact.length(), settings.maxTokenBytes());

@@ -21,5 +21,9 @@ echo "== DAG, replay store, durable appends"
 "$JAVA" -jar "$JAR" 'DagBenchmark|ReplayBenchmark|DurableAppendBenchmark' -prof dev.ect.benchmarks.CpuTimeProfiler -rf json -rff "$OUT/dag-replay-append.json" 2>/dev/null | grep -E '^(Benchmark|DagBenchmark|ReplayBenchmark|DurableAppend)' | tee "$OUT/dag-replay-append.txt"
 echo "== replay store memory"; "$JAVA" -Xmx2g -cp "$JAR" dev.ect.benchmarks.ReplayMemory 1000000 2>/dev/null | tee "$OUT/replay-memory.txt"
 echo "== load test"; "$JAVA" -cp "$JAR" dev.ect.benchmarks.LoadTest 2>/dev/null | tee "$OUT/loadtest.md"
+if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
+  echo "== load test, server and driver on separate CPUs"
+  "$JAVA" -cp "$JAR" dev.ect.benchmarks.SplitLoadTest --seconds 10 2>/dev/null | tee "$OUT/loadtest-split.md"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "results in $OUT"

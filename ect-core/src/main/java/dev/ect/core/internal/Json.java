@@ -366,8 +366,9 @@ public final class Json {
                         if (i + 4 > s.length()) {
                             return false;
                         }
-                        for (int k = 0; k < 4; k++) {
-                            if (Character.digit(s.charAt(i++), 16) < 0) {
+                        for (int k = 0; k < 4; k++) { // ASCII HEXDIG only: Character.digit also takes e.g. U+0660
+                            char h = s.charAt(i++);
+                            if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
                                 return false;
                             }
                         }

@@ -1,7 +1,6 @@
 package dev.ect.core.internal;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -111,7 +110,7 @@ public final class Json {
      * objects are mutable insertion-ordered maps that refuse a second put of a member name, arrays
      * are jose4j {@code JSONArray}s, integers are {@code Long} ({@code BigInteger} beyond its
      * range), numbers with a fraction or exponent are {@code Double} (possibly infinite), strings
-     * have their escapes decoded ({@code \\uXXXX} to that UTF-16 unit, lone surrogates included).
+     * have their escapes decoded (<code>&#92;uXXXX</code> to that UTF-16 unit, lone surrogates included).
      *
      * @return the object, or null when the bytes are not such a JSON object
      */
@@ -130,6 +129,25 @@ public final class Json {
         Map<String, Object> m = p.i == p.n ? (Map<String, Object>) o : null;
         return m;
     }
+
+    /**
+     * The JOSE header and claim names, so parsing them allocates no String (each is compared byte
+     * by byte before use; a name that loses a slot collision is simply not cached).
+     */
+    private static final String[] NAMES = new String[64];
+
+    static {
+        for (String k : new String[] {"alg", "typ", "kid", "iss", "aud", "iat", "exp", "nbf", "jti", "wid", "exec_act", "pred",
+            "inp_hash", "out_hash", "ect_ext", "crit", "cty", "sub", "par", "ext", "pol"}) {
+            int slot = slot(k.length(), (byte) k.charAt(0), (byte) k.charAt(k.length() - 1));
+            if (NAMES[slot] == null) {
+                NAMES[slot] = k;
+            }
+        }
+    }
+
+    /** No two of the names above share a slot. */
+    private static int slot(int len, byte first, byte last) { return (len + first * 3 + last * 9) & 63; }
 
     /** Parser result meaning "not strict JSON" (null is the JSON value null). */
     private static final Object FAIL = new Object();
@@ -274,7 +292,10 @@ public final class Json {
             while (i < n) {
                 byte c = b[i];
                 if (c == '"') {
-                    String s = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+                    String s = known(start, i - start);
+                    if (s == null) {
+                        s = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+                    }
                     i++;
                     return s;
                 }
@@ -284,6 +305,23 @@ public final class Json {
                 i++;
             }
             return FAIL;
+        }
+
+        /** The {@link #NAMES} entry spelled by the ASCII {@code b[start, start + len)}, or null. */
+        private String known(int start, int len) {
+            if (len == 0 || len > 8) {
+                return null;
+            }
+            String k = NAMES[slot(len, b[start], b[start + len - 1])];
+            if (k == null || k.length() != len) {
+                return null;
+            }
+            for (int j = 0; j < len; j++) {
+                if (b[start + j] != k.charAt(j)) {
+                    return null;
+                }
+            }
+            return k;
         }
 
         /** The rest of a string from {@code b[i]}, its printable ASCII prefix being {@code b[start, i)}. */
@@ -552,9 +590,9 @@ public final class Json {
 
     /**
      * Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null) exactly as jose4j's
-     * {@code JsonUtil.toJson} did (used before): no whitespace; {@code "}, {@code \\} and the
-     * short escapes for control characters; {@code \\uXXXX} (upper-case hex) for the other C0 and
-     * C1 controls, DEL and U+2000..U+20FF; {@code /} and all else as is. A non-finite Double or
+     * {@code JsonUtil.toJson} did (used before): no whitespace; {@code "} and <code>&#92;</code>
+     * escaped, the short escapes for control characters, <code>&#92;uXXXX</code> (upper-case hex)
+     * for the other C0 and C1 controls, DEL and U+2000..U+20FF; {@code /} and all else as is. A non-finite Double or
      * Float is {@code null}; another value type is written by jose4j.
      */
     public static String write(Map<String, ?> m) {
@@ -567,7 +605,7 @@ public final class Json {
     }
 
     /** The UTF-8 bytes of {@link #write}{@code (m)} (as {@code String.getBytes}: a lone surrogate is '?'). */
-    public static byte[] writeUtf8(Map<String, ?> m) {
+    static byte[] writeUtf8(Map<String, ?> m) {
         Writer w = new Writer();
         w.value(m);
         return Arrays.copyOf(w.buf, w.len);
@@ -578,14 +616,6 @@ public final class Json {
         Writer w = new Writer();
         w.value(m);
         return w.len;
-    }
-
-    /** {@link #b64}{@code (}{@link #write}{@code (m))} without the intermediate String and copies. */
-    public static String writeB64(Map<String, ?> m) {
-        Writer w = new Writer();
-        w.value(m);
-        ByteBuffer e = B64.encode(ByteBuffer.wrap(w.buf, 0, w.len));
-        return new String(e.array(), e.arrayOffset(), e.remaining(), StandardCharsets.ISO_8859_1);
     }
 
     /** JSON text as UTF-8 into a growing byte array, following jose4j's JSONValue.writeJSONString. */

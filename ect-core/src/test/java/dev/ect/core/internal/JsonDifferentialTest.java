@@ -108,6 +108,11 @@ class JsonDifferentialTest {
         // duplicates, also only after unescaping or decoding
         "{\"a\":1,\"a\":1}", "{\"a\":1,\"\\u0061\":2}", "{\"\\u0061\":1,\"a\":2}", "{\"\u00e9\":1,\"\\u00e9\":2}",
         "{\"\ud83d\ude00\":1,\"\\ud83d\\ude00\":2}", "{\"a\":null,\"a\":null}", "{\"a\":{},\"a\":[]}",
+        // the parser's cache of header and claim names: near misses, names as values, duplicates by escape
+        "{\"ixs\":1,\"iss\":2,\"is\":3,\"isss\":4,\"ISS\":5}", "{\"exec_bct\":1,\"exec_act\":\"exec_act\"}",
+        "{\"iss\":1,\"\\u0069ss\":2}", "{\"alg\":\"alg\",\"typ\":\"typ\",\"kid\":\"kid\",\"crit\":[\"crit\"]}",
+        "{\"ect_ext\":{\"ect_ext\":{}},\"pred\":[],\"inp_hash\":0,\"out_hash\":1,\"nbf\":2,\"wid\":3,\"jti\":4}",
+        "{\"iss\":1,\"iss\":2}", "{\"\u00e9ss\":1,\"iss\":2}",
         "{\"a\":{\"b\":1,\"b\":2}}", "{\"a\":[{\"b\":1},{\"b\":2}]}", "{\"a\":1,\"A\":2}", "{\"a\":{\"a\":{\"a\":1}}}",
         // whitespace: JSON's four, and others that are not JSON whitespace
         "{}", " {}", "{} ", "\t\n\r {\t\n\r \"a\"\t\n\r :\t\n\r 1\t\n\r ,\"b\":[\t\n\r 1\t\n\r ,2\t\n\r ]\t\n\r }\t\n\r ",

@@ -4,12 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /** The hash form of C-09: base64url (no padding, no prefix) of a SHA-256 digest, 43 characters. */
 public final class EctHashes {
-    private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_-]{43}");
-
     private EctHashes() {}
 
     /** The C-09 form of SHA-256 over {@code bytes}, for {@code inp_hash} / {@code out_hash}. */
@@ -26,12 +23,30 @@ public final class EctHashes {
 
     /** True when {@code h} has the C-09 form (43 base64url characters decoding to 32 bytes). */
     public static boolean isValid(String h) {
-        if (h == null || !FORM.matcher(h).matches()) {
+        if (h == null || h.length() != 43) {
             return false;
         }
-        char last = h.charAt(42); // 43 chars = 258 bits: the last character's low 2 bits must be 0
-        int v = last >= 'A' && last <= 'Z' ? last - 'A' : last >= 'a' && last <= 'z' ? last - 'a' + 26
-                : last >= '0' && last <= '9' ? last - '0' + 52 : last == '-' ? 62 : 63;
-        return (v & 0x03) == 0;
+        int v = 0;
+        for (int i = 0; i < 43; i++) {
+            v = value(h.charAt(i));
+            if (v < 0) {
+                return false;
+            }
+        }
+        return (v & 0x03) == 0; // 43 chars = 258 bits: the last character's low 2 bits must be 0
+    }
+
+    /** The value of a base64url character, or -1 for any other char. */
+    private static int value(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
     }
 }

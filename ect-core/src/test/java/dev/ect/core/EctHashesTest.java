@@ -66,4 +66,24 @@ class EctHashesTest {
             assertThat(EctHashes.isValid(prefix + c)).as(String.valueOf(c)).isFalse();
         }
     }
+
+    @Test
+    void agreesWithTheRegexDefinitionForEveryCharAtTheFirstMiddleAndLastPosition() { // C-09
+        java.util.regex.Pattern form = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}"); // the former implementation
+        String valid = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
+        for (int at : new int[] {0, 21, 41, 42}) {
+            for (char c = 0; c < 0xFFFF; c++) {
+                String h = valid.substring(0, at) + c + valid.substring(at + 1);
+                boolean expected = form.matcher(h).matches() && (at != 42 || "AEIMQUYcgkosw048".indexOf(c) >= 0);
+                if (EctHashes.isValid(h) != expected) {
+                    assertThat(EctHashes.isValid(h)).as("char %04x at %d", (int) c, at).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(EctHashes.isValid("A".repeat(43))).isTrue();
+        assertThat(EctHashes.isValid("_".repeat(42) + "w")).isTrue();
+        assertThat(EctHashes.isValid("-".repeat(42) + "0")).isTrue();
+        assertThat(EctHashes.isValid("\ud83d\ude00" + valid.substring(2))).isFalse(); // a pair: 43 chars, not 43 code points
+        assertThat(EctHashes.isValid(valid.substring(1) + "\ud83d")).isFalse();
+    }
 }

@@ -6,7 +6,6 @@ import dev.ect.core.EctHashes;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctSettings;
 import dev.ect.core.ReasonCode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,7 +131,7 @@ public final class ClaimRules {
             if (depth > MAX_EXT_DEPTH) {
                 throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext nesting depth " + depth + " exceeds " + MAX_EXT_DEPTH);
             }
-            int bytes = Json.write(ext).getBytes(StandardCharsets.UTF_8).length;
+            int bytes = Json.writeUtf8Length(ext);
             if (bytes > MAX_EXT_BYTES) {
                 throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
             }

@@ -1,14 +1,20 @@
 package dev.ect.core.internal;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.json.internal.json_simple.parser.ContainerFactory;
-import org.jose4j.json.internal.json_simple.parser.JSONParser;
-import org.jose4j.json.internal.json_simple.parser.ParseException;
+import org.jose4j.json.internal.json_simple.JSONArray;
+import org.jose4j.json.internal.json_simple.JSONAware;
+import org.jose4j.json.internal.json_simple.JSONObject;
+import org.jose4j.json.internal.json_simple.JSONStreamAware;
+import org.jose4j.json.internal.json_simple.JSONValue;
 
 /** Strict base64url and JSON helpers shared by minting and verification. Not public API. */
 public final class Json {
@@ -17,24 +23,6 @@ public final class Json {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-
-    /**
-     * jose4j's own parser (the one behind {@code JsonUtil.parseJson}), kept per thread: each new
-     * parser allocates a 32 KiB lexer buffer, which was the largest cost of a verification after
-     * the signature. {@code parse} resets the lexer, so reuse is safe.
-     */
-    private static final ThreadLocal<JSONParser> PARSER = ThreadLocal.withInitial(JSONParser::new);
-
-    /** As jose4j's JsonUtil: objects are insertion-ordered maps that refuse a duplicate member name. */
-    private static final ContainerFactory CONTAINERS = new ContainerFactory() {
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Map createObjectContainer() { return new NoDuplicatesMap(); }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public List creatArrayContainer() { return null; } // the parser's default list
-    };
 
     /**
      * Parsed JOSE headers by their exact base64url text. An issuer's header is the same on every
@@ -118,27 +106,420 @@ public final class Json {
      * duplicate member names, nesting beyond {@link #MAX_PARSE_DEPTH}, a byte-order mark and
      * invalid UTF-8.
      *
+     * <p>One pass over the bytes. The values are those jose4j's parser gave (it was used before):
+     * objects are mutable insertion-ordered maps that refuse a second put of a member name, arrays
+     * are jose4j {@code JSONArray}s, integers are {@code Long} ({@code BigInteger} beyond its
+     * range), numbers with a fraction or exponent are {@code Double} (possibly infinite), strings
+     * have their escapes decoded (<code>&#92;uXXXX</code> to that UTF-16 unit, lone surrogates included).
+     *
      * @return the object, or null when the bytes are not such a JSON object
      */
     public static Map<String, Object> parseObject(byte[] utf8) {
-        String text = utf8ToString(utf8);
-        if (text == null || text.isEmpty() || text.charAt(0) != '{' && !Character.isWhitespace(text.charAt(0))) {
+        Parser p = new Parser(utf8);
+        p.ws();
+        if (p.i >= p.n || utf8[p.i] != '{') {
             return null;
         }
-        // jose4j's parser (json-simple) is lenient: it accepts {"a":1,}, {"a" 1}, [1,,2], 01, raw
-        // control characters and bad escapes. A token must mean the same to every implementation
-        // (no parser differentials), so the text is first checked against the RFC 8259 grammar.
-        if (!StrictSyntax.isObject(text)) {
+        Object o = p.object(1);
+        if (o == FAIL) {
             return null;
         }
-        try {
-            Object o = PARSER.get().parse(text, CONTAINERS);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = o instanceof Map ? (Map<String, Object>) o : null;
-            return m;
-        } catch (ParseException | RuntimeException e) {
-            PARSER.remove(); // never reuse a parser in an unknown state
-            return null;
+        p.ws();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = p.i == p.n ? (Map<String, Object>) o : null;
+        return m;
+    }
+
+    /**
+     * The JOSE header and claim names, so parsing them allocates no String (each is compared byte
+     * by byte before use; a name that loses a slot collision is simply not cached).
+     */
+    private static final String[] NAMES = new String[64];
+
+    static {
+        for (String k : new String[] {"alg", "typ", "kid", "iss", "aud", "iat", "exp", "nbf", "jti", "wid", "exec_act", "pred",
+            "inp_hash", "out_hash", "ect_ext", "crit", "cty", "sub", "par", "ext", "pol"}) {
+            int slot = slot(k.length(), (byte) k.charAt(0), (byte) k.charAt(k.length() - 1));
+            if (NAMES[slot] == null) {
+                NAMES[slot] = k;
+            }
+        }
+    }
+
+    /** No two of the names above share a slot. */
+    private static int slot(int len, byte first, byte last) { return (len + first * 3 + last * 9) & 63; }
+
+    /** Parser result meaning "not strict JSON" (null is the JSON value null). */
+    private static final Object FAIL = new Object();
+
+    /**
+     * A recursive-descent RFC 8259 parser over UTF-8 bytes; recursion is bounded by
+     * {@link #MAX_PARSE_DEPTH}. Methods return {@link #FAIL} for invalid input.
+     */
+    private static final class Parser {
+        private final byte[] b;
+        private final int n;
+        private int i;
+        /** Decoding buffer of the strings that need more than an ASCII copy; grows on demand. */
+        private char[] chars;
+
+        Parser(byte[] b) {
+            this.b = b;
+            this.n = b.length;
+        }
+
+        void ws() {
+            while (i < n) {
+                byte c = b[i];
+                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                    return;
+                }
+                i++;
+            }
+        }
+
+        /** A value starting at {@code i} (whitespace skipped) inside a container at {@code depth}. */
+        private Object value(int depth) {
+            if (i >= n) {
+                return FAIL;
+            }
+            switch (b[i]) {
+                case '"':
+                    return string();
+                case '{':
+                    return depth < MAX_PARSE_DEPTH ? object(depth + 1) : FAIL;
+                case '[':
+                    return depth < MAX_PARSE_DEPTH ? array(depth + 1) : FAIL;
+                case 't':
+                    return literal("true") ? Boolean.TRUE : FAIL;
+                case 'f':
+                    return literal("false") ? Boolean.FALSE : FAIL;
+                case 'n':
+                    return literal("null") ? null : FAIL;
+                default:
+                    return number();
+            }
+        }
+
+        /** The object at {@code b[i] == '{'}, itself at nesting level {@code depth}. */
+        Object object(int depth) {
+            i++;
+            ws();
+            NoDuplicatesMap m = new NoDuplicatesMap();
+            if (i < n && b[i] == '}') {
+                i++;
+                return m;
+            }
+            while (true) {
+                if (i >= n || b[i] != '"') {
+                    return FAIL;
+                }
+                Object key = string();
+                if (key == FAIL) {
+                    return FAIL;
+                }
+                ws();
+                if (i >= n || b[i] != ':') {
+                    return FAIL;
+                }
+                i++;
+                ws();
+                Object v = value(depth);
+                if (v == FAIL || !m.putNew((String) key, v)) {
+                    return FAIL;
+                }
+                ws();
+                if (i >= n) {
+                    return FAIL;
+                }
+                byte c = b[i++];
+                if (c == '}') {
+                    return m;
+                }
+                if (c != ',') {
+                    return FAIL;
+                }
+                ws();
+            }
+        }
+
+        private Object array(int depth) {
+            i++;
+            ws();
+            JSONArray l = new JSONArray(); // the list type jose4j's parser returned
+            if (i < n && b[i] == ']') {
+                i++;
+                return l;
+            }
+            while (true) {
+                Object v = value(depth);
+                if (v == FAIL) {
+                    return FAIL;
+                }
+                l.add(v);
+                ws();
+                if (i >= n) {
+                    return FAIL;
+                }
+                byte c = b[i++];
+                if (c == ']') {
+                    return l;
+                }
+                if (c != ',') {
+                    return FAIL;
+                }
+                ws();
+            }
+        }
+
+        private boolean literal(String word) {
+            int len = word.length();
+            if (n - i < len) {
+                return false;
+            }
+            for (int k = 0; k < len; k++) {
+                if (b[i + k] != word.charAt(k)) {
+                    return false;
+                }
+            }
+            i += len;
+            return true;
+        }
+
+        /** The string at {@code b[i] == '"'}: printable ASCII is copied, the rest decoded. */
+        private Object string() {
+            int start = ++i;
+            while (i < n) {
+                byte c = b[i];
+                if (c == '"') {
+                    String s = known(start, i - start);
+                    if (s == null) {
+                        s = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+                    }
+                    i++;
+                    return s;
+                }
+                if (c < 0x20 || c == '\\') { // c < 0 too: a non-ASCII byte
+                    return decode(start);
+                }
+                i++;
+            }
+            return FAIL;
+        }
+
+        /** The {@link #NAMES} entry spelled by the ASCII {@code b[start, start + len)}, or null. */
+        private String known(int start, int len) {
+            if (len == 0 || len > 8) {
+                return null;
+            }
+            String k = NAMES[slot(len, b[start], b[start + len - 1])];
+            if (k == null || k.length() != len) {
+                return null;
+            }
+            for (int j = 0; j < len; j++) {
+                if (b[start + j] != k.charAt(j)) {
+                    return null;
+                }
+            }
+            return k;
+        }
+
+        /** The rest of a string from {@code b[i]}, its printable ASCII prefix being {@code b[start, i)}. */
+        private Object decode(int start) {
+            int prefix = i - start;
+            char[] out = chars;
+            if (out == null || out.length < prefix + 16) {
+                out = new char[Math.max(prefix + 16, 64)];
+            }
+            for (int k = 0; k < prefix; k++) {
+                out[k] = (char) b[start + k];
+            }
+            int len = prefix;
+            while (true) {
+                if (i >= n) {
+                    return FAIL;
+                }
+                if (out.length - len < 2) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                int c = b[i];
+                if (c == '"') {
+                    i++;
+                    chars = out;
+                    return new String(out, 0, len);
+                }
+                if (c >= 0x20 && c != '\\') {
+                    out[len++] = (char) c;
+                    i++;
+                } else if (c == '\\') {
+                    if (i + 1 >= n) {
+                        return FAIL;
+                    }
+                    byte e = b[i + 1];
+                    i += 2;
+                    switch (e) {
+                        case '"', '\\', '/' -> out[len++] = (char) e;
+                        case 'b' -> out[len++] = '\b';
+                        case 'f' -> out[len++] = '\f';
+                        case 'n' -> out[len++] = '\n';
+                        case 'r' -> out[len++] = '\r';
+                        case 't' -> out[len++] = '\t';
+                        case 'u' -> {
+                            if (n - i < 4) {
+                                return FAIL;
+                            }
+                            int u = (hex(b[i]) << 12) | (hex(b[i + 1]) << 8) | (hex(b[i + 2]) << 4) | hex(b[i + 3]);
+                            if (u < 0) {
+                                return FAIL;
+                            }
+                            out[len++] = (char) u; // as jose4j: lone surrogates too
+                            i += 4;
+                        }
+                        default -> {
+                            return FAIL;
+                        }
+                    }
+                } else if (c >= 0) { // a raw control character
+                    return FAIL;
+                } else {
+                    int cp = utf8(c & 0xFF);
+                    if (cp < 0) {
+                        return FAIL;
+                    }
+                    if (cp < 0x10000) {
+                        out[len++] = (char) cp;
+                    } else {
+                        out[len++] = Character.highSurrogate(cp);
+                        out[len++] = Character.lowSurrogate(cp);
+                    }
+                }
+            }
+        }
+
+        /**
+         * The code point of the multi-byte UTF-8 sequence at {@code b[i]} (lead byte {@code c}),
+         * advancing past it; -1 when it is malformed (overlong, a surrogate, above U+10FFFF,
+         * truncated, a stray continuation byte): what a reporting CharsetDecoder rejects.
+         */
+        private int utf8(int c) {
+            if (c >= 0xC2 && c <= 0xDF) {
+                if (n - i < 2 || !cont(b[i + 1])) {
+                    return -1;
+                }
+                int cp = ((c & 0x1F) << 6) | (b[i + 1] & 0x3F);
+                i += 2;
+                return cp;
+            }
+            if (c >= 0xE0 && c <= 0xEF) {
+                if (n - i < 3) {
+                    return -1;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                int lo = c == 0xE0 ? 0xA0 : 0x80; // E0 80..9F: overlong
+                int hi = c == 0xED ? 0x9F : 0xBF; // ED A0..BF: a surrogate
+                if (c1 < lo || c1 > hi || !cont(b[i + 2])) {
+                    return -1;
+                }
+                int cp = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (b[i + 2] & 0x3F);
+                i += 3;
+                return cp;
+            }
+            if (c >= 0xF0 && c <= 0xF4) {
+                if (n - i < 4) {
+                    return -1;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                int lo = c == 0xF0 ? 0x90 : 0x80; // F0 80..8F: overlong
+                int hi = c == 0xF4 ? 0x8F : 0xBF; // F4 90..BF: above U+10FFFF
+                if (c1 < lo || c1 > hi || !cont(b[i + 2]) || !cont(b[i + 3])) {
+                    return -1;
+                }
+                int cp = ((c & 0x07) << 18) | ((c1 & 0x3F) << 12) | ((b[i + 2] & 0x3F) << 6) | (b[i + 3] & 0x3F);
+                i += 4;
+                return cp;
+            }
+            return -1; // 80..BF continuation, C0/C1 overlong, F5..FF
+        }
+
+        private static boolean cont(byte x) { return (x & 0xC0) == 0x80; }
+
+        /** The value of an ASCII hex digit, or -1 (shifted left by up to 12 and ORed, still negative). */
+        private static int hex(byte x) {
+            if (x >= '0' && x <= '9') {
+                return x - '0';
+            }
+            if (x >= 'a' && x <= 'f') {
+                return x - 'a' + 10;
+            }
+            if (x >= 'A' && x <= 'F') {
+                return x - 'A' + 10;
+            }
+            return -1;
+        }
+
+        /**
+         * A number: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. As jose4j: an
+         * integer is a Long, or a BigInteger beyond Long's range; otherwise a Double.
+         */
+        private Object number() {
+            int start = i;
+            if (b[i] == '-') {
+                i++;
+            }
+            if (i >= n) {
+                return FAIL;
+            }
+            int intStart = i;
+            if (b[i] == '0') {
+                i++;
+            } else if (b[i] >= '1' && b[i] <= '9') {
+                digits();
+            } else {
+                return FAIL;
+            }
+            int intEnd = i;
+            boolean integer = true;
+            if (i < n && b[i] == '.') {
+                i++;
+                if (digits() == 0) {
+                    return FAIL;
+                }
+                integer = false;
+            }
+            if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+                i++;
+                if (i < n && (b[i] == '+' || b[i] == '-')) {
+                    i++;
+                }
+                if (digits() == 0) {
+                    return FAIL;
+                }
+                integer = false;
+            }
+            if (integer && intEnd - intStart <= 18) { // cannot overflow a long
+                long v = 0;
+                for (int k = intStart; k < intEnd; k++) {
+                    v = v * 10 + (b[k] - '0');
+                }
+                return b[start] == '-' ? -v : v;
+            }
+            String text = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+            if (!integer) {
+                return Double.valueOf(text);
+            }
+            try {
+                return Long.valueOf(text);
+            } catch (NumberFormatException e) {
+                return new BigInteger(text);
+            }
+        }
+
+        private int digits() {
+            int start = i;
+            while (i < n && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            return i - start;
         }
     }
 
@@ -153,29 +534,13 @@ public final class Json {
             }
             return super.put(key, value);
         }
-    }
 
-    private static String utf8ToString(byte[] b) {
-        if (isAscii(b)) { // the common case: no decoder needed
-            return new String(b, StandardCharsets.ISO_8859_1);
+        /** Adds a member unless one of that name exists (one lookup); false when it did. */
+        boolean putNew(String key, Object value) {
+            int size = size();
+            super.put(key, value);
+            return size() != size;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return null;
-        }
-    }
-
-    private static boolean isAscii(byte[] b) {
-        for (byte x : b) {
-            if (x < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Maximum nesting of objects and arrays, ignoring brackets inside strings. */
@@ -223,209 +588,214 @@ public final class Json {
         return 0;
     }
 
-    /** Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null). */
-    public static String write(Map<String, ?> m) { return JsonUtil.toJson(m); }
-
     /**
-     * An RFC 8259 syntax check of one JSON text whose top-level value is an object, with nesting
-     * bounded by {@link #MAX_PARSE_DEPTH} (so the recursion is bounded too). Linear in the input.
+     * Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null) exactly as jose4j's
+     * {@code JsonUtil.toJson} did (used before): no whitespace; {@code "} and <code>&#92;</code>
+     * escaped, the short escapes for control characters, <code>&#92;uXXXX</code> (upper-case hex)
+     * for the other C0 and C1 controls, DEL and U+2000..U+20FF; {@code /} and all else as is. A non-finite Double or
+     * Float is {@code null}; another value type is written by jose4j.
      */
-    static final class StrictSyntax {
-        private final String s;
-        private int i;
-
-        private StrictSyntax(String s) { this.s = s; }
-
-        static boolean isObject(String text) {
-            StrictSyntax p = new StrictSyntax(text);
-            p.ws();
-            if (p.i >= text.length() || text.charAt(p.i) != '{' || !p.value(0)) {
-                return false;
-            }
-            p.ws();
-            return p.i == text.length();
+    public static String write(Map<String, ?> m) {
+        Writer w = new Writer();
+        w.value(m);
+        if (w.replacedSurrogate) { // a lone surrogate: the UTF-8 bytes hold '?' instead, not the String
+            return JsonUtil.toJson(m);
         }
+        return new String(w.buf, 0, w.len, StandardCharsets.UTF_8);
+    }
 
-        private void ws() {
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                    return;
-                }
-                i++;
-            }
-        }
+    /** The UTF-8 bytes of {@link #write}{@code (m)} (as {@code String.getBytes}: a lone surrogate is '?'). */
+    static byte[] writeUtf8(Map<String, ?> m) {
+        Writer w = new Writer();
+        w.value(m);
+        return Arrays.copyOf(w.buf, w.len);
+    }
 
-        private boolean value(int depth) {
-            if (i >= s.length()) {
-                return false;
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    return depth < MAX_PARSE_DEPTH && object(depth + 1);
-                }
-                case '[' -> {
-                    return depth < MAX_PARSE_DEPTH && array(depth + 1);
-                }
-                case '"' -> {
-                    return string();
-                }
-                case 't' -> {
-                    return literal("true");
-                }
-                case 'f' -> {
-                    return literal("false");
-                }
-                case 'n' -> {
-                    return literal("null");
-                }
-                default -> {
-                    return number();
-                }
+    /** The number of UTF-8 bytes of {@link #write}{@code (m)}, without building the text. */
+    public static int writeUtf8Length(Map<String, ?> m) {
+        Writer w = new Writer();
+        w.value(m);
+        return w.len;
+    }
+
+    /** JSON text as UTF-8 into a growing byte array, following jose4j's JSONValue.writeJSONString. */
+    private static final class Writer {
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+        byte[] buf = new byte[256];
+        int len;
+        /** A lone surrogate was written as '?' (as String.getBytes does). */
+        boolean replacedSurrogate;
+
+        private void ensure(int more) {
+            if (buf.length - len < more) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
             }
         }
 
-        private boolean object(int depth) {
-            i++; // '{'
-            ws();
-            if (i < s.length() && s.charAt(i) == '}') {
-                i++;
-                return true;
-            }
-            while (true) {
-                ws();
-                if (i >= s.length() || s.charAt(i) != '"' || !string()) {
-                    return false;
-                }
-                ws();
-                if (i >= s.length() || s.charAt(i) != ':') {
-                    return false;
-                }
-                i++;
-                ws();
-                if (!value(depth)) {
-                    return false;
-                }
-                ws();
-                if (i >= s.length()) {
-                    return false;
-                }
-                char c = s.charAt(i++);
-                if (c == '}') {
-                    return true;
-                }
-                if (c != ',') {
-                    return false;
-                }
+        private void ascii(String s) {
+            int l = s.length();
+            ensure(l);
+            for (int k = 0; k < l; k++) {
+                buf[len++] = (byte) s.charAt(k);
             }
         }
 
-        private boolean array(int depth) {
-            i++; // '['
-            ws();
-            if (i < s.length() && s.charAt(i) == ']') {
-                i++;
-                return true;
-            }
-            while (true) {
-                ws();
-                if (!value(depth)) {
-                    return false;
-                }
-                ws();
-                if (i >= s.length()) {
-                    return false;
-                }
-                char c = s.charAt(i++);
-                if (c == ']') {
-                    return true;
-                }
-                if (c != ',') {
-                    return false;
-                }
+        void value(Object v) {
+            if (v == null) {
+                ascii("null");
+            } else if (v instanceof String s) {
+                string(s);
+            } else if (v instanceof Long || v instanceof Integer) {
+                ascii(v.toString());
+            } else if (v instanceof Double d) {
+                ascii(d.isInfinite() || d.isNaN() ? "null" : d.toString());
+            } else if (v instanceof Float f) {
+                ascii(f.isInfinite() || f.isNaN() ? "null" : f.toString());
+            } else if (v instanceof Number || v instanceof Boolean) {
+                text(v.toString());
+            } else if (v instanceof Map<?, ?> m && (!(v instanceof JSONStreamAware || v instanceof JSONAware) || v.getClass() == JSONObject.class)) {
+                object(m);
+            } else if (v instanceof Collection<?> c && (!(v instanceof JSONStreamAware || v instanceof JSONAware) || v.getClass() == JSONArray.class)) {
+                array(c);
+            } else { // JSONAware, arrays, other objects (as a string of toString()): rare, so jose4j writes them
+                text(JSONValue.toJSONString(v));
             }
         }
 
-        private boolean string() {
-            i++; // opening quote
-            while (i < s.length()) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return true;
+        private void object(Map<?, ?> m) {
+            ensure(1);
+            buf[len++] = '{';
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    ensure(1);
+                    buf[len++] = ',';
                 }
-                if (c < 0x20) {
-                    return false;
+                first = false;
+                string(String.valueOf(e.getKey()));
+                ensure(1);
+                buf[len++] = ':';
+                value(e.getValue());
+            }
+            ensure(1);
+            buf[len++] = '}';
+        }
+
+        private void array(Collection<?> c) {
+            ensure(1);
+            buf[len++] = '[';
+            boolean first = true;
+            for (Iterator<?> it = c.iterator(); it.hasNext();) {
+                if (!first) {
+                    ensure(1);
+                    buf[len++] = ',';
                 }
-                if (c == '\\') {
-                    if (i >= s.length()) {
-                        return false;
-                    }
-                    char e = s.charAt(i++);
-                    if (e == 'u') {
-                        if (i + 4 > s.length()) {
-                            return false;
+                first = false;
+                value(it.next());
+            }
+            ensure(1);
+            buf[len++] = ']';
+        }
+
+        /** A JSON string: quoted and escaped as jose4j's JSONValue.escape, UTF-8 encoded. */
+        private void string(String s) {
+            ensure(1);
+            buf[len++] = '"';
+            int l = s.length();
+            int k = 0;
+            while (k < l) {
+                int end = Math.min(l, k + 1024);
+                ensure((end - k) * 6 + 1); // at most 6 bytes a char (an escape)
+                while (k < end) {
+                    char c = s.charAt(k++);
+                    if (c < 0x80) {
+                        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
+                            buf[len++] = (byte) c;
+                        } else {
+                            escape(c);
                         }
-                        for (int k = 0; k < 4; k++) {
-                            if (Character.digit(s.charAt(i++), 16) < 0) {
-                                return false;
-                            }
-                        }
-                    } else if ("\"\\/bfnrt".indexOf(e) < 0) {
-                        return false;
+                    } else if (c <= 0x9F || c >= 0x2000 && c <= 0x20FF) {
+                        unicodeEscape(c);
+                    } else if (c < 0x800) {
+                        buf[len++] = (byte) (0xC0 | c >> 6);
+                        buf[len++] = (byte) (0x80 | c & 0x3F);
+                    } else if (Character.isSurrogate(c)) {
+                        k = surrogate(s, k, c);
+                    } else {
+                        buf[len++] = (byte) (0xE0 | c >> 12);
+                        buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+                        buf[len++] = (byte) (0x80 | c & 0x3F);
                     }
                 }
             }
-            return false;
+            ensure(1);
+            buf[len++] = '"';
         }
 
-        private boolean literal(String word) {
-            if (!s.startsWith(word, i)) {
-                return false;
-            }
-            i += word.length();
-            return true;
-        }
-
-        private boolean number() {
-            int start = i;
-            if (i < s.length() && s.charAt(i) == '-') {
-                i++;
-            }
-            if (i >= s.length()) {
-                return false;
-            }
-            if (s.charAt(i) == '0') {
-                i++;
-            } else if (s.charAt(i) >= '1' && s.charAt(i) <= '9') {
-                digits();
+        private void escape(char c) {
+            byte e = switch (c) {
+                case '"' -> '"';
+                case '\\' -> '\\';
+                case '\b' -> 'b';
+                case '\f' -> 'f';
+                case '\n' -> 'n';
+                case '\r' -> 'r';
+                case '\t' -> 't';
+                default -> 0;
+            };
+            if (e == 0) {
+                unicodeEscape(c);
             } else {
-                return false;
+                buf[len++] = '\\';
+                buf[len++] = e;
             }
-            if (i < s.length() && s.charAt(i) == '.') {
-                i++;
-                if (digits() == 0) {
-                    return false;
-                }
-            }
-            if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-                i++;
-                if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                    i++;
-                }
-                if (digits() == 0) {
-                    return false;
-                }
-            }
-            return i > start;
         }
 
-        private int digits() {
-            int start = i;
-            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
+        private void unicodeEscape(char c) {
+            buf[len++] = '\\';
+            buf[len++] = 'u';
+            buf[len++] = HEX[c >> 12];
+            buf[len++] = HEX[c >> 8 & 0xF];
+            buf[len++] = HEX[c >> 4 & 0xF];
+            buf[len++] = HEX[c & 0xF];
+        }
+
+        /** The surrogate {@code c} at {@code k - 1}, paired or lone; returns the next index. */
+        private int surrogate(String s, int k, char c) {
+            char d;
+            if (Character.isHighSurrogate(c) && k < s.length() && Character.isLowSurrogate(d = s.charAt(k))) {
+                int cp = Character.toCodePoint(c, d);
+                buf[len++] = (byte) (0xF0 | cp >> 18);
+                buf[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                buf[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                buf[len++] = (byte) (0x80 | cp & 0x3F);
+                return k + 1;
             }
-            return i - start;
+            buf[len++] = '?';
+            replacedSurrogate = true;
+            return k;
+        }
+
+        /** Already-JSON text, UTF-8 encoded as String.getBytes does (a lone surrogate becomes '?'). */
+        private void text(String t) {
+            int l = t.length();
+            ensure(l * 3);
+            for (int k = 0; k < l; k++) {
+                char c = t.charAt(k);
+                if (c < 0x80) {
+                    buf[len++] = (byte) c;
+                } else if (c < 0x800) {
+                    buf[len++] = (byte) (0xC0 | c >> 6);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    k = surrogate(t, k + 1, c) - 1;
+                } else {
+                    buf[len++] = (byte) (0xE0 | c >> 12);
+                    buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Json.parseObject reuses one jose4j parser per thread: results must not leak between parses. */
+/**
+ * Json.parseObject keeps no state between parses (it once reused a jose4j parser per thread, and
+ * now reuses nothing): a failed or large parse must not affect the next one.
+ */
 class JsonParserReuseTest {
     static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
@@ -37,7 +40,7 @@ class JsonParserReuseTest {
     }
 
     @Test
-    void aLongStringLargerThanTheLexerBufferStillParses() {
+    void aLongStringLargerThanTheFormerLexerBufferStillParses() {
         String big = "x".repeat(40_000);
         assertThat(Json.parseObject(utf8("{\"big\":\"" + big + "\"}"))).containsEntry("big", big);
         assertThat(Json.parseObject(utf8("{\"small\":1}"))).containsEntry("small", 1L);

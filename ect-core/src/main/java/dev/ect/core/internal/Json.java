@@ -22,7 +22,6 @@ public final class Json {
     public static final int MAX_PARSE_DEPTH = 32;
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     /**
      * Parsed JOSE headers by their exact base64url text. An issuer's header is the same on every
@@ -68,36 +67,7 @@ public final class Json {
      * @return the bytes, or null when the text is not canonical base64url
      */
     public static byte[] b64decode(String s, int from, int to) {
-        int len = to - from;
-        if (len % 4 == 1) {
-            return null;
-        }
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-                return null;
-            }
-        }
-        if (len > 0) {
-            int last = value(s.charAt(to - 1));
-            if ((len % 4 == 2 && (last & 0x0F) != 0) || (len % 4 == 3 && (last & 0x03) != 0)) {
-                return null;
-            }
-        }
-        return B64D.decode(s.substring(from, to));
-    }
-
-    private static int value(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : 63;
+        return Base64Url.decode(s, from, to); // one pass: check and decode together
     }
 
     /**

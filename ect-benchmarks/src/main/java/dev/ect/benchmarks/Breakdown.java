@@ -32,7 +32,8 @@ public final class Breakdown {
         int d1 = token.indexOf('.');
         int d2 = token.indexOf('.', d1 + 1);
         Map<String, Callable<Object>> stages = new LinkedHashMap<>();
-        stages.put("raw verify (" + provider + ")", env::rawVerify);
+        stages.put("raw verify (" + provider + "), one token repeated", env::rawVerify);
+        stages.put("raw verify (" + provider + "), the pool's 16,384 tokens in turn", env::rawVerifyPool);
         dev.ect.core.internal.JwsCrypto wrapper = new dev.ect.core.internal.JwsCrypto(env.crypto);
         byte[] in = Fixtures.signingInput(token);
         byte[] sig = Fixtures.signature(token);

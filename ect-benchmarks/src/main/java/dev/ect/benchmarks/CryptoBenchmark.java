@@ -29,6 +29,10 @@ public class CryptoBenchmark {
     @Benchmark
     public boolean rawVerify(Env env) throws GeneralSecurityException { return env.rawVerify(); }
 
+    /** Raw verify of the pool's distinct tokens in turn (the paired ratios' baseline). */
+    @Benchmark
+    public boolean rawVerifyPool(Env env) throws GeneralSecurityException { return env.rawVerifyPool(); }
+
     /** Raw verify with the key already translated to the provider's own key class. */
     @Benchmark
     public boolean rawVerifyProviderKey(Env env) throws GeneralSecurityException { return env.rawVerifyTranslatedKey(); }

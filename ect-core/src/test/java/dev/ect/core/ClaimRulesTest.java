@@ -156,6 +156,25 @@ class ClaimRulesTest {
         assertThat(v.unresolvedPredecessors()).hasSize(100);
     }
 
+    // C-08: a predecessor named twice (here differing only in letter case) is refused, both for a
+    // short list (checked pairwise) and a long one (checked with a set), wherever the repeat sits
+    @Test
+    void rejectsARepeatedPredecessorInShortAndLongLists() {
+        for (int n : new int[] {2, 3, 16, 17, 60}) {
+            for (int at : new int[] {0, n - 1}) {
+                List<String> pred = uuids(n);
+                String again = pred.get(at).toUpperCase(java.util.Locale.ROOT);
+                pred.add(at == 0 ? pred.size() : 1, again);
+                Map<String, Object> c = claims();
+                c.put("pred", pred);
+                assertRejected(() -> verifier().verify(signed(c)), ReasonCode.INVALID_CLAIM);
+            }
+            Map<String, Object> distinct = claims();
+            distinct.put("pred", uuids(n));
+            assertThat(verifier().verify(signed(distinct)).ect().pred()).hasSize(n);
+        }
+    }
+
     @Test
     void rejectsOneMoreThanMaxPredPredecessors() { // C-08 -> pred_limit_exceeded
         Map<String, Object> c = claims();

@@ -18,7 +18,43 @@ final class Base64Url {
         }
     }
 
+    private static final byte[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private Base64Url() {}
+
+    /** The length of the unpadded base64url encoding of {@code n} bytes. */
+    static int encodedLength(int n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); }
+
+    /**
+     * Encodes {@code src} as unpadded base64url into {@code dst} from {@code at}.
+     *
+     * @return the index after the last character written
+     */
+    static int encode(byte[] src, byte[] dst, int at) {
+        int n = src.length;
+        int full = n - n % 3;
+        int o = at;
+        for (int i = 0; i < full; i += 3) {
+            int bits = (src[i] & 0xFF) << 16 | (src[i + 1] & 0xFF) << 8 | (src[i + 2] & 0xFF);
+            dst[o] = ALPHABET[bits >>> 18];
+            dst[o + 1] = ALPHABET[bits >>> 12 & 0x3F];
+            dst[o + 2] = ALPHABET[bits >>> 6 & 0x3F];
+            dst[o + 3] = ALPHABET[bits & 0x3F];
+            o += 4;
+        }
+        if (n % 3 == 1) {
+            int b = src[full] & 0xFF;
+            dst[o++] = ALPHABET[b >>> 2];
+            dst[o++] = ALPHABET[(b & 0x03) << 4];
+        } else if (n % 3 == 2) {
+            int bits = (src[full] & 0xFF) << 8 | (src[full + 1] & 0xFF);
+            dst[o++] = ALPHABET[bits >>> 10];
+            dst[o++] = ALPHABET[bits >>> 4 & 0x3F];
+            dst[o++] = ALPHABET[(bits & 0x0F) << 2];
+        }
+        return o;
+    }
 
     /**
      * Decodes {@code s[from, to)}: only {@code [A-Za-z0-9_-]}, no padding, no impossible length

@@ -105,7 +105,8 @@ public final class ClaimRules {
                     "pred has " + predList.size() + " entries, more than " + s.maxPred());
         }
         List<String> pred = new ArrayList<>(predList.size());
-        Set<String> seen = new HashSet<>();
+        // duplicates, ignoring case: pairwise for the usual few entries, a set beyond that
+        Set<String> seen = predList.size() > 16 ? new HashSet<>() : null;
         for (Object p : predList) {
             if (!(p instanceof String ps) || !Uuids.isCanonical(ps)) {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-08", "each pred entry must be a task id (UUID string)");
@@ -113,7 +114,16 @@ public final class ClaimRules {
             if (ps.equalsIgnoreCase(jti)) {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred must not contain the ECT's own jti");
             }
-            if (!seen.add(ps.toLowerCase(java.util.Locale.ROOT))) {
+            boolean duplicate;
+            if (seen != null) {
+                duplicate = !seen.add(ps.toLowerCase(java.util.Locale.ROOT));
+            } else {
+                duplicate = false;
+                for (int i = 0; i < pred.size() && !duplicate; i++) {
+                    duplicate = pred.get(i).equalsIgnoreCase(ps);
+                }
+            }
+            if (duplicate) {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred contains " + ps + " twice");
             }
             pred.add(ps);

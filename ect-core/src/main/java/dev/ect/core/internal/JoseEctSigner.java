@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ public final class JoseEctSigner implements EctSigner {
     private final JwsCrypto crypto;
     /** The base64url JOSE header, ASCII bytes. */
     private final byte[] encodedHeader;
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
         if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
@@ -65,17 +63,18 @@ public final class JoseEctSigner implements EctSigner {
         Map<String, Object> claims = claims(draft, jti, iat.getEpochSecond(), exp.getEpochSecond());
         // M-07: the same claim rules (and reason codes) as verification
         Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
-        // header '.' payload '.' signature, assembled in one byte array (all base64url, so ASCII)
-        byte[] payload = B64.encode(Json.write(claims).getBytes(StandardCharsets.UTF_8));
-        int inputLength = encodedHeader.length + 1 + payload.length;
+        // header '.' payload '.' signature, encoded straight into one byte array (base64url: ASCII)
+        byte[] json = Json.writeUtf8(claims);
+        int headerLength = encodedHeader.length;
+        int inputLength = headerLength + 1 + Base64Url.encodedLength(json.length);
         byte[] input = new byte[inputLength];
-        System.arraycopy(encodedHeader, 0, input, 0, encodedHeader.length);
-        input[encodedHeader.length] = '.';
-        System.arraycopy(payload, 0, input, encodedHeader.length + 1, payload.length);
-        byte[] sig = B64.encode(crypto.sign(key.algorithm(), key.privateKey(), input));
-        byte[] all = Arrays.copyOf(input, inputLength + 1 + sig.length);
+        System.arraycopy(encodedHeader, 0, input, 0, headerLength);
+        input[headerLength] = '.';
+        Base64Url.encode(json, input, headerLength + 1);
+        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), input);
+        byte[] all = Arrays.copyOf(input, inputLength + 1 + Base64Url.encodedLength(sig.length));
         all[inputLength] = '.';
-        System.arraycopy(sig, 0, all, inputLength + 1, sig.length);
+        Base64Url.encode(sig, all, inputLength + 1);
         String compact = new String(all, StandardCharsets.ISO_8859_1);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",

@@ -39,6 +39,24 @@ class Base64UrlTest {
         }
     }
 
+    // M-03: the encoder writes exactly the JDK's unpadded base64url, at any offset, for every length
+    @Test
+    void encoderAgreesWithTheJdk() {
+        Random r = new Random(11);
+        for (int n = 0; n < 2000; n++) {
+            byte[] raw = new byte[n < 100 ? n : r.nextInt(1500)];
+            r.nextBytes(raw);
+            String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            assertThat(Base64Url.encodedLength(raw.length)).isEqualTo(expected.length());
+            byte[] dst = new byte[expected.length() + 5];
+            int end = Base64Url.encode(raw, dst, 3);
+            assertThat(end).isEqualTo(3 + expected.length());
+            assertThat(new String(dst, 3, expected.length(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(expected);
+            assertThat(dst[0]).isZero();
+            assertThat(dst[end]).isZero();
+        }
+    }
+
     // V-02: padding, non-zero trailing bits and impossible lengths are refused
     @Test
     void refusesNonCanonicalForms() {

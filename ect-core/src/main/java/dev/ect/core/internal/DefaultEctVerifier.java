@@ -20,7 +20,6 @@ import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,8 +149,16 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (sig == null) {
             throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the signature is not base64url");
         }
-        byte[] input = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
+        byte[] input = asciiBytes(token, d2);
         return new Parsed(EctLevel.L2, header, claims, input, sig, token);
+    }
+
+    /** The first {@code end} chars of a token already checked to be base64url and dots (ASCII), as bytes. */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low bytes: exact for ASCII
+    private static byte[] asciiBytes(String token, int end) {
+        byte[] b = new byte[end];
+        token.getBytes(0, end, b, 0);
+        return b;
     }
 
     private VerifiedEct verifyParsed(Parsed p, boolean sideEffects) {

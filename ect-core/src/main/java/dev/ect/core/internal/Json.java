@@ -566,7 +566,7 @@ public final class Json {
      * Float is {@code null}; another value type is written by jose4j.
      */
     public static String write(Map<String, ?> m) {
-        Writer w = new Writer();
+        Writer w = new Writer(1024);
         w.value(m);
         if (w.replacedSurrogate) { // a lone surrogate: the UTF-8 bytes hold '?' instead, not the String
             return JsonUtil.toJson(m);
@@ -576,14 +576,14 @@ public final class Json {
 
     /** The UTF-8 bytes of {@link #write}{@code (m)} (as {@code String.getBytes}: a lone surrogate is '?'). */
     public static byte[] writeUtf8(Map<String, ?> m) {
-        Writer w = new Writer();
+        Writer w = new Writer(1024);
         w.value(m);
         return Arrays.copyOf(w.buf, w.len);
     }
 
     /** The number of UTF-8 bytes of {@link #write}{@code (m)}, without building the text. */
     public static int writeUtf8Length(Map<String, ?> m) {
-        Writer w = new Writer();
+        Writer w = new Writer(128);
         w.value(m);
         return w.len;
     }
@@ -592,7 +592,10 @@ public final class Json {
     private static final class Writer {
         private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-        byte[] buf = new byte[1024]; // an ECT's claims fit: no growing on the mint path
+        byte[] buf;
+
+        /** @param capacity the initial buffer (1 KiB holds an ECT's claims: no growing when minting) */
+        Writer(int capacity) { buf = new byte[capacity]; }
         int len;
         /** A lone surrogate was written as '?' (as String.getBytes does). */
         boolean replacedSurrogate;

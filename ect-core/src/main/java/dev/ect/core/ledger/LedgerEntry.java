@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -119,34 +120,38 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
 
     /** The canonical bytes hashed by L-02 (see the class comment for the exact form). */
     public byte[] canonicalBytes() {
-        return canonicalText().getBytes(StandardCharsets.US_ASCII);
+        AsciiBuilder a = canonical(0);
+        return Arrays.copyOf(a.array(), a.length());
     }
 
     /** The canonical form as text (pure ASCII). */
     String canonicalText() {
-        StringBuilder sb = new StringBuilder(compact.length() + 256);
-        sb.append("{\"seq\":").append(seq);
-        sb.append(",\"recorded_at\":\"");
-        appendRecordedAt(sb, recordedAt);
-        sb.append('"');
-        sb.append(",\"jti\":");
-        quote(sb, jti);
-        sb.append(",\"wid\":");
-        quote(sb, wid);
-        sb.append(",\"iss\":");
-        quote(sb, iss);
-        sb.append(",\"exec_act\":");
-        quote(sb, execAct);
-        sb.append(",\"pred\":[");
+        AsciiBuilder a = canonical(0);
+        return new String(a.array(), 0, a.length(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The canonical object written into a builder with {@code spare} bytes of room after it. */
+    AsciiBuilder canonical(int spare) {
+        int estimate = compact.length() + 200 + 40 * pred.size() + spare
+                + (iss == null ? 0 : iss.length()) + (execAct == null ? 0 : execAct.length());
+        AsciiBuilder a = new AsciiBuilder(estimate);
+        a.ascii("{\"seq\":").append(seq);
+        a.ascii(",\"recorded_at\":\"");
+        appendRecordedAt(a, recordedAt);
+        a.append('"');
+        a.ascii(",\"jti\":").quote(jti);
+        a.ascii(",\"wid\":").quote(wid);
+        a.ascii(",\"iss\":").quote(iss);
+        a.ascii(",\"exec_act\":").quote(execAct);
+        a.ascii(",\"pred\":[");
         for (int i = 0; i < pred.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                a.append(',');
             }
-            quote(sb, pred.get(i));
+            a.quote(pred.get(i));
         }
-        sb.append("],\"compact\":");
-        quote(sb, compact);
-        return sb.append('}').toString();
+        a.ascii("],\"compact\":").quote(compact);
+        return a.append('}');
     }
 
     /** SHA-256 over {@link #prevHash()} and {@link #canonicalBytes()}, lowercase hex (L-02). */
@@ -154,7 +159,9 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         MessageDigest md = SHA256.get();
         md.reset();
         md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-        byte[] d = md.digest(canonicalBytes());
+        AsciiBuilder a = canonical(0);
+        md.update(a.array(), 0, a.length());
+        byte[] d = md.digest();
         char[] out = new char[d.length * 2];
         for (int i = 0; i < d.length; i++) {
             out[2 * i] = HEX[(d[i] >> 4) & 0xF];
@@ -179,62 +186,23 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     }
 
     /** {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC, as {@link #RECORDED_AT} formats it, without its cost. */
-    static void appendRecordedAt(StringBuilder sb, Instant t) {
-        long secs = t.getEpochSecond();
-        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+    static void appendRecordedAt(AsciiBuilder a, Instant t) {
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
         int year = d.getYear();
         if (year < 0 || year > 9999) { // the formatter's sign and width rules
-            sb.append(RECORDED_AT.format(t));
+            a.ascii(RECORDED_AT.format(t));
             return;
         }
-        pad(sb, year, 4).append('-');
-        pad(sb, d.getMonthValue(), 2).append('-');
-        pad(sb, d.getDayOfMonth(), 2).append('T');
-        pad(sb, d.getHour(), 2).append(':');
-        pad(sb, d.getMinute(), 2).append(':');
-        pad(sb, d.getSecond(), 2).append('.');
-        pad(sb, t.getNano() / 1_000_000, 3).append('Z');
+        a.pad(year, 4).append('-').pad(d.getMonthValue(), 2).append('-').pad(d.getDayOfMonth(), 2).append('T')
+                .pad(d.getHour(), 2).append(':').pad(d.getMinute(), 2).append(':').pad(d.getSecond(), 2).append('.')
+                .pad(t.getNano() / 1_000_000, 3).append('Z');
     }
 
-    private static StringBuilder pad(StringBuilder sb, int v, int width) {
-        for (int p = width == 4 ? 1000 : width == 3 ? 100 : 10; p > 1 && v < p; p /= 10) {
-            sb.append('0');
-        }
-        return sb.append(v);
-    }
-
-    /** Appends {@code s} as a canonical JSON string (or {@code null}). */
-    static void quote(StringBuilder sb, String s) {
-        if (s == null) {
-            sb.append("null");
-            return;
-        }
-        sb.append('"');
-        int plain = 0;
-        while (plain < s.length()) { // the common case, a token or an id: nothing to escape
-            char c = s.charAt(plain);
-            if (c == '"' || c == '\\' || c < 0x20 || c > 0x7E) {
-                break;
-            }
-            plain++;
-        }
-        if (plain == s.length()) {
-            sb.append(s).append('"'); // one array copy (append(s, 0, n) copies char by char)
-            return;
-        }
-        sb.append(s, 0, plain);
-        for (int i = plain; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7E) {
-                sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append('"');
+    /** {@link #recordedAt()}'s text in the canonical form. */
+    static String recordedAtText(Instant t) {
+        AsciiBuilder a = new AsciiBuilder(32);
+        appendRecordedAt(a, t);
+        return new String(a.array(), 0, a.length(), StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.ect.core.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,17 +29,10 @@ final class LedgerFile {
 
     /** The line of an entry: its canonical object with prev_hash and hash added, and a newline. */
     static byte[] line(LedgerEntry e) {
-        return lineText(e).concat("\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String lineText(LedgerEntry e) {
-        String c = e.canonicalText();
-        StringBuilder sb = new StringBuilder(c.length() + 160);
-        sb.append(c, 0, c.length() - 1).append(",\"prev_hash\":");
-        LedgerEntry.quote(sb, e.prevHash());
-        sb.append(",\"hash\":");
-        LedgerEntry.quote(sb, e.hash());
-        return sb.append('}').toString();
+        AsciiBuilder a = e.canonical(160);
+        a.dropLast(); // reopen the object: '}'
+        a.ascii(",\"prev_hash\":").quote(e.prevHash()).ascii(",\"hash\":").quote(e.hash()).append('}').append('\n');
+        return Arrays.copyOf(a.array(), a.length());
     }
 
     /**
@@ -83,8 +75,8 @@ final class LedgerFile {
         LedgerEntry e = new LedgerEntry(seq, string(m, "compact", false), string(m, "jti", false), string(m, "wid", true),
                 string(m, "iss", true), string(m, "exec_act", true), pred, recordedAt, string(m, "prev_hash", false),
                 string(m, "hash", false));
-        String text = new String(b, 0, len, StandardCharsets.US_ASCII);
-        if (!lineText(e).equals(text)) {
+        byte[] expected = line(e); // with its newline
+        if (expected.length != len + 1 || !Arrays.equals(expected, 0, len, b, 0, len)) {
             throw new IllegalArgumentException("the line is not in the canonical form");
         }
         return e;

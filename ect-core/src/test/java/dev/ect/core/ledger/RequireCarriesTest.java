@@ -92,9 +92,7 @@ class RequireCarriesTest {
         for (int i = 0; i < 20_000 + edge.size(); i++) {
             Instant t = i < edge.size() ? edge.get(i)
                     : Instant.ofEpochSecond(r.nextLong() % 253402300799L, (r.nextInt(1000)) * 1_000_000L);
-            StringBuilder sb = new StringBuilder();
-            LedgerEntry.appendRecordedAt(sb, t);
-            assertThat(sb.toString()).as("%s", t).isEqualTo(f.format(t));
+            assertThat(LedgerEntry.recordedAtText(t)).as("%s", t).isEqualTo(f.format(t));
         }
     }
 }

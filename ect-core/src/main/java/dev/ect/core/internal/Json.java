@@ -606,6 +606,13 @@ public final class Json {
             }
         }
 
+        /** The first {@code n} chars of {@code s}, known to be ASCII, into the buffer (room ensured). */
+        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low bytes: exact for ASCII
+        private void copyAscii(String s, int n) {
+            s.getBytes(0, n, buf, len);
+            len += n;
+        }
+
         private void ascii(String s) {
             int l = s.length();
             ensure(l);
@@ -673,10 +680,22 @@ public final class Json {
 
         /** A JSON string: quoted and escaped as jose4j's JSONValue.escape, UTF-8 encoded. */
         private void string(String s) {
-            ensure(1);
-            buf[len++] = '"';
             int l = s.length();
             int k = 0;
+            while (k < l) { // the usual case, ids and names: printable ASCII without '"' or '\\'
+                char c = s.charAt(k);
+                if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                    break;
+                }
+                k++;
+            }
+            ensure(k + 2);
+            buf[len++] = '"';
+            copyAscii(s, k);
+            if (k == l) {
+                buf[len++] = '"';
+                return;
+            }
             while (k < l) {
                 int end = Math.min(l, k + 1024);
                 ensure((end - k) * 6 + 1); // at most 6 bytes a char (an escape)

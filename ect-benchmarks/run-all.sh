@@ -14,7 +14,9 @@ ver=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.versi
 OUT=ect-benchmarks/results/jdk-$ver
 mkdir -p "$OUT"
 { echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; grep -m1 'model name' /proc/cpuinfo; echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$OUT/machine.txt"
-echo "== paired ratios"; "$JAVA" -cp "$JAR" dev.ect.benchmarks.Ratios 2>/dev/null | tee "$OUT/ratios.md"
+echo "== paired ratios"; "$JAVA" -cp "$JAR" dev.ect.benchmarks.Ratios ${RATIOS_ARGS:---pairs 12} 2>/dev/null | tee "$OUT/ratios.md"
+echo "== verify and mint stage breakdown"
+for p in jdk accp; do "$JAVA" -cp "$JAR" dev.ect.benchmarks.Breakdown "$p" 12 2>/dev/null | tee "$OUT/breakdown-$p.txt"; done
 echo "== crypto (absolute, with allocation)"
 "$JAVA" -jar "$JAR" 'CryptoBenchmark' -wi 2 -i 3 -prof gc -prof dev.ect.benchmarks.CpuTimeProfiler -rf json -rff "$OUT/crypto.json" 2>/dev/null | grep -E '^(Benchmark|CryptoBenchmark)' | grep -v 'gc\.\(count\|time\|alloc.rate \)' | tee "$OUT/crypto.txt"
 echo "== DAG, replay store, durable appends"

@@ -64,18 +64,24 @@ public final class JoseEctSigner implements EctSigner {
         // M-07: the same claim rules (and reason codes) as verification
         Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
         // header '.' payload '.' signature, encoded straight into one byte array (base64url: ASCII)
-        byte[] json = Json.writeUtf8(claims);
+        // sized for the signature too when its length is fixed, so nothing is copied on the way
         int headerLength = encodedHeader.length;
-        int inputLength = headerLength + 1 + Base64Url.encodedLength(json.length);
-        byte[] input = new byte[inputLength];
-        System.arraycopy(encodedHeader, 0, input, 0, headerLength);
-        input[headerLength] = '.';
-        Base64Url.encode(json, input, headerLength + 1);
-        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), input);
-        byte[] all = Arrays.copyOf(input, inputLength + 1 + Base64Url.encodedLength(sig.length));
+        int sigLength = key.algorithm().signatureLength();
+        int sigChars = sigLength > 0 ? 1 + Base64Url.encodedLength(sigLength) : 0;
+        byte[] all = new byte[headerLength + 1 + 1024 + sigChars];
+        System.arraycopy(encodedHeader, 0, all, 0, headerLength);
+        all[headerLength] = '.';
+        int[] end = new int[1];
+        all = Json.writeB64Into(claims, all, headerLength + 1, sigChars, end);
+        int inputLength = end[0];
+        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), all, inputLength);
+        int total = inputLength + 1 + Base64Url.encodedLength(sig.length);
+        if (all.length < total) {
+            all = Arrays.copyOf(all, total);
+        }
         all[inputLength] = '.';
         Base64Url.encode(sig, all, inputLength + 1);
-        String compact = new String(all, StandardCharsets.ISO_8859_1);
+        String compact = new String(all, 0, total, StandardCharsets.ISO_8859_1);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
                     checked.jti(), compact.length(), settings.maxTokenBytes());

@@ -581,6 +581,21 @@ public final class Json {
         return Arrays.copyOf(w.buf, w.len);
     }
 
+    /**
+     * {@link #writeUtf8} then base64url (unpadded) straight into {@code dst} from {@code at},
+     * without an intermediate copy; {@code dst} grows (is copied) when it is too small.
+     *
+     * @return {@code dst} or its larger copy; {@code end[0]} is set to the index after the last character
+     */
+    static byte[] writeB64Into(Map<String, ?> m, byte[] dst, int at, int spare, int[] end) {
+        Writer w = new Writer(1024);
+        w.value(m);
+        int need = at + Base64Url.encodedLength(w.len) + spare;
+        byte[] out = dst.length >= need ? dst : Arrays.copyOf(dst, need);
+        end[0] = Base64Url.encode(w.buf, w.len, out, at);
+        return out;
+    }
+
     /** The number of UTF-8 bytes of {@link #write}{@code (m)}, without building the text. */
     public static int writeUtf8Length(Map<String, ?> m) {
         Writer w = new Writer(128);

@@ -112,6 +112,11 @@ public final class JwsCrypto {
 
     /** Signs the JWS signing input; ECDSA signatures come back as R||S. */
     public byte[] sign(EctAlgorithm alg, PrivateKey key, byte[] signingInput) {
+        return sign(alg, key, signingInput, signingInput.length);
+    }
+
+    /** Signs {@code buf[0, length)} as the JWS signing input. */
+    public byte[] sign(EctAlgorithm alg, PrivateKey key, byte[] buf, int length) {
         if (!keyFits(alg, key)) {
             throw new IllegalArgumentException("the signing key does not fit " + alg);
         }
@@ -121,7 +126,7 @@ public final class JwsCrypto {
                 s.setParameter(PS256_PARAMS);
             }
             s.initSign(key);
-            s.update(signingInput);
+            s.update(buf, 0, length);
             byte[] sig = s.sign();
             return der[alg.ordinal()] ? derToConcat(sig, alg.signatureLength()) : sig;
         } catch (GeneralSecurityException | RuntimeException e) {

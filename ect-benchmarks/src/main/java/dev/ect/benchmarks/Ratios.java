@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <pre>
  * java -cp ect-benchmarks/target/benchmarks.jar dev.ect.benchmarks.Ratios [--providers jdk,accp]
- *      [--pairs 6] [--forks 1] [--ms 500] [--only verifyVsRawVerify] [--quick]
+ *      [--pairs 6] [--forks 1] [--ms 500] [--only verifyVsRawVerify] [--jvm-args "-Xmx4g -XX:+UseParallelGC"] [--quick]
  * </pre>
  * {@code --quick} (smoke): 1 pair of 100 ms, fails on any benchmark error.
  */
@@ -36,6 +36,7 @@ public final class Ratios {
         int forks = 1;
         int ms = 500;
         String only = null;
+        String jvmArgs = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--providers" -> providers = Arrays.asList(args[++i].split(","));
@@ -43,6 +44,7 @@ public final class Ratios {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--ms" -> ms = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--jvm-args" -> jvmArgs = args[++i];
                 case "--quick" -> {
                     pairs = 1;
                     ms = 100;
@@ -59,6 +61,9 @@ public final class Ratios {
                 .measurementIterations(2 * pairs).measurementTime(TimeValue.milliseconds(ms))
                 .forks(forks).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
                 .addProfiler(CpuTimeProfiler.class);
+        if (jvmArgs != null) {
+            opts.jvmArgsAppend(jvmArgs.trim().split("\\s+"));
+        }
         if (quick) {
             opts.warmupIterations(2).jvmArgsAppend("-Dect.bench.pool=512"); // smoke: a small token pool
         }

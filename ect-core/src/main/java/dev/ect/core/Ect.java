@@ -217,13 +217,13 @@ public final class Ect {
         private String alg;
         private String kid;
         private String iss;
-        private List<String> aud = new ArrayList<>();
+        private List<String> aud = List.of(); // immutable: setters replace it, build() shares it
         private Instant iat;
         private Instant exp;
         private String jti;
         private String wid;
         private String execAct;
-        private List<String> pred = new ArrayList<>();
+        private List<String> pred = List.of();
         private String inpHash;
         private String outHash;
         private Map<String, Object> ext;
@@ -235,13 +235,13 @@ public final class Ect {
             alg = e.alg;
             kid = e.kid;
             iss = e.iss;
-            aud = new ArrayList<>(e.aud);
+            aud = e.aud;
             iat = e.iat;
             exp = e.exp;
             jti = e.jti;
             wid = e.wid;
             execAct = e.execAct;
-            pred = new ArrayList<>(e.pred);
+            pred = e.pred;
             inpHash = e.inpHash;
             outHash = e.outHash;
             ext = e.ext;
@@ -254,14 +254,16 @@ public final class Ect {
 
         /** One audience (C-02); replaces any set before. */
         public Builder aud(String aud) {
-            this.aud = new ArrayList<>(List.of(Objects.requireNonNull(aud, "aud")));
+            this.aud = List.of(Objects.requireNonNull(aud, "aud"));
             return this;
         }
 
         /** Several audiences (C-02); replaces any set before. */
         public Builder aud(Collection<String> aud) {
-            this.aud = new ArrayList<>(aud);
-            this.aud.forEach(a -> Objects.requireNonNull(a, "aud element"));
+            for (String a : aud) {
+                Objects.requireNonNull(a, "aud element");
+            }
+            this.aud = List.copyOf(aud);
             return this;
         }
 
@@ -273,8 +275,10 @@ public final class Ect {
 
         /** Predecessor task ids (C-08); replaces any set before. Empty for a root task. */
         public Builder pred(Collection<String> pred) {
-            this.pred = new ArrayList<>(pred);
-            this.pred.forEach(p -> Objects.requireNonNull(p, "pred element"));
+            for (String p : pred) {
+                Objects.requireNonNull(p, "pred element");
+            }
+            this.pred = List.copyOf(pred);
             return this;
         }
 

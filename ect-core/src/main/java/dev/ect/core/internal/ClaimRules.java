@@ -30,12 +30,9 @@ public final class ClaimRules {
     public static final int MAX_EXEC_ACT = 256;
 
     /** C-11: -00 names and their -01 replacements. */
-    private static final Map<String, String> LEGACY = Map.of(
-            "sub", "iss (the -00 sub claim is gone)",
-            "par", "pred",
-            "ext", "ect_ext",
-            "pol", "ect_ext.pol",
-            "pol_decision", "ect_ext.pol_decision");
+    private static final String[] LEGACY = {"sub", "par", "ext", "pol", "pol_decision"};
+    private static final String[] LEGACY_REPLACEMENT = {"iss (the -00 sub claim is gone)", "pred", "ect_ext", "ect_ext.pol",
+        "ect_ext.pol_decision"};
 
     private ClaimRules() {}
 
@@ -160,13 +157,13 @@ public final class ClaimRules {
 
     private static Map<String, Object> legacy(Map<String, Object> claims, boolean map) {
         Map<String, Object> c = claims;
-        for (Map.Entry<String, String> l : LEGACY.entrySet()) {
-            if (!claims.containsKey(l.getKey())) {
+        for (int i = 0; i < LEGACY.length; i++) { // a fixed order: the first -00 name is the one reported
+            if (!claims.containsKey(LEGACY[i])) {
                 continue;
             }
             if (!map) {
                 throw fail(ReasonCode.LEGACY_CLAIM, "C-11",
-                        "the -00 claim '" + l.getKey() + "' is not accepted; use " + l.getValue());
+                        "the -00 claim '" + LEGACY[i] + "' is not accepted; use " + LEGACY_REPLACEMENT[i]);
             }
             if (c == claims) {
                 c = new LinkedHashMap<>(claims);

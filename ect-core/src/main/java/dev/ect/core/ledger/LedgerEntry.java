@@ -99,9 +99,12 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         if (seq < 1) {
             throw new IllegalArgumentException("seq must be >= 1");
         }
-        LedgerEntry draft = new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(),
-                recordedAt, prevHash, "");
-        return draft.withHash(draft.computeHash());
+        Objects.requireNonNull(compact, "compact");
+        Objects.requireNonNull(ect.jti(), "jti");
+        Objects.requireNonNull(prevHash, "prevHash");
+        Instant at = Objects.requireNonNull(recordedAt, "recordedAt").truncatedTo(ChronoUnit.MILLIS);
+        String hash = computeHash(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash);
+        return new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash, hash);
     }
 
     /**
@@ -131,7 +134,10 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     }
 
     /** The canonical object written into a builder with {@code spare} bytes of room after it. */
-    AsciiBuilder canonical(int spare) {
+    AsciiBuilder canonical(int spare) { return canonical(seq, compact, jti, wid, iss, execAct, pred, recordedAt, spare); }
+
+    private static AsciiBuilder canonical(long seq, String compact, String jti, String wid, String iss, String execAct,
+            List<String> pred, Instant recordedAt, int spare) {
         int estimate = compact.length() + 200 + 40 * pred.size() + spare
                 + (iss == null ? 0 : iss.length()) + (execAct == null ? 0 : execAct.length());
         AsciiBuilder a = new AsciiBuilder(estimate);
@@ -155,11 +161,14 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     }
 
     /** SHA-256 over {@link #prevHash()} and {@link #canonicalBytes()}, lowercase hex (L-02). */
-    public String computeHash() {
+    public String computeHash() { return computeHash(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash); }
+
+    private static String computeHash(long seq, String compact, String jti, String wid, String iss, String execAct,
+            List<String> pred, Instant recordedAt, String prevHash) {
         MessageDigest md = SHA256.get();
         md.reset();
         md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-        AsciiBuilder a = canonical(0);
+        AsciiBuilder a = canonical(seq, compact, jti, wid, iss, execAct, pred, recordedAt, 0);
         md.update(a.array(), 0, a.length());
         byte[] d = md.digest();
         char[] out = new char[d.length * 2];

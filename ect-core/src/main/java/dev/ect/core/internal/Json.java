@@ -39,9 +39,14 @@ public final class Json {
      * @return the header object, or null when the text is not base64url of a JSON object
      */
     public static Map<String, Object> parseHeader(String token, int from, int to) {
+        HeaderEntry last = lastHeader; // the usual case: the same issuer's header as last time, no substring
+        if (last != null && last.text.length() == to - from && token.regionMatches(from, last.text, 0, to - from)) {
+            return last.header;
+        }
         String text = token.substring(from, to);
         Map<String, Object> m = HEADERS.get(text);
         if (m != null) {
+            lastHeader = new HeaderEntry(text, m);
             return m;
         }
         byte[] h = b64decode(text, 0, text.length());
@@ -52,9 +57,16 @@ public final class Json {
                 HEADERS.clear();
             }
             HEADERS.put(text, m);
+            lastHeader = new HeaderEntry(text, m);
         }
         return m;
     }
+
+    /** A cached header and its exact base64url text. */
+    private record HeaderEntry(String text, Map<String, Object> header) {}
+
+    /** The header returned last (any thread; a stale or racing value is just a cache miss). */
+    private static volatile HeaderEntry lastHeader;
 
     public static String b64(byte[] b) { return B64.encodeToString(b); }
 

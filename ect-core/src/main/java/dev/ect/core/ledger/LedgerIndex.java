@@ -68,6 +68,9 @@ final class LedgerIndex {
             if (s == null) {
                 return List.of();
             }
+            if (s.size() == 1) { // the usual case: a jti is in one workflow
+                return List.of(s.get(0).ect());
+            }
             List<Ect> out = new ArrayList<>(s.size());
             s.forEach(x -> out.add(x.ect()));
             return List.copyOf(out);

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The in-process replay store (P-03): a Caffeine cache keyed by ({@code wid}, {@code jti}) whose
@@ -77,13 +76,7 @@ public final class CaffeineReplayStore implements ReplayStore {
                         "replay store holds " + maximumSize + " live entries");
             }
         }
-        AtomicBoolean added = new AtomicBoolean();
-        final long keep = until;
-        cache.asMap().computeIfAbsent(key, k -> {
-            added.set(true);
-            return keep;
-        });
-        return added.get();
+        return cache.asMap().putIfAbsent(key, until) == null; // atomic: exactly one caller records a key
     }
 
     /** Removes the key, so the token may be presented again (called when V-15 failed). */

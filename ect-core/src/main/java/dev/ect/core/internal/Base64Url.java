@@ -31,10 +31,8 @@ final class Base64Url {
      *
      * @return the index after the last character written
      */
-    static int encode(byte[] src, byte[] dst, int at) { return encode(src, src.length, dst, at); }
-
-    /** Encodes {@code src[0, n)}, as {@link #encode(byte[], byte[], int)}. */
-    static int encode(byte[] src, int n, byte[] dst, int at) {
+    static int encode(byte[] src, byte[] dst, int at) {
+        int n = src.length;
         int full = n - n % 3;
         int o = at;
         for (int i = 0; i < full; i += 3) {

@@ -63,20 +63,19 @@ public final class JoseEctSigner implements EctSigner {
         Map<String, Object> claims = claims(draft, jti, iat.getEpochSecond(), exp.getEpochSecond());
         // M-07: the same claim rules (and reason codes) as verification
         Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
-        // header '.' payload '.' signature, encoded straight into one byte array (base64url: ASCII)
-        // sized for the signature too when its length is fixed, so nothing is copied on the way
+        // header '.' payload '.' signature, base64url-encoded straight into one byte array (ASCII),
+        // sized for the signature too when its length is fixed
+        byte[] json = Json.writeUtf8(claims);
         int headerLength = encodedHeader.length;
+        int inputLength = headerLength + 1 + Base64Url.encodedLength(json.length);
         int sigLength = key.algorithm().signatureLength();
-        int sigChars = sigLength > 0 ? 1 + Base64Url.encodedLength(sigLength) : 0;
-        byte[] all = new byte[headerLength + 1 + 1024 + sigChars];
+        byte[] all = new byte[inputLength + (sigLength > 0 ? 1 + Base64Url.encodedLength(sigLength) : 0)];
         System.arraycopy(encodedHeader, 0, all, 0, headerLength);
         all[headerLength] = '.';
-        int[] end = new int[1];
-        all = Json.writeB64Into(claims, all, headerLength + 1, sigChars, end);
-        int inputLength = end[0];
+        Base64Url.encode(json, all, headerLength + 1);
         byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), all, inputLength);
         int total = inputLength + 1 + Base64Url.encodedLength(sig.length);
-        if (all.length < total) {
+        if (all.length < total) { // RSA: the signature length depends on the key
             all = Arrays.copyOf(all, total);
         }
         all[inputLength] = '.';

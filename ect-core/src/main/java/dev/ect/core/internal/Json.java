@@ -3,7 +3,6 @@ package dev.ect.core.internal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ public final class Json {
     /** Deepest JSON nesting parsed at all; deeper input is malformed (bounds parser cost). */
     public static final int MAX_PARSE_DEPTH = 32;
 
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     /**
      * Parsed JOSE headers by their exact base64url text. An issuer's header is the same on every
@@ -68,7 +66,11 @@ public final class Json {
     /** The header returned last (any thread; a stale or racing value is just a cache miss). */
     private static volatile HeaderEntry lastHeader;
 
-    public static String b64(byte[] b) { return B64.encodeToString(b); }
+    public static String b64(byte[] b) {
+        byte[] out = new byte[Base64Url.encodedLength(b.length)];
+        Base64Url.encode(b, out, 0);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
 
     public static String b64(String s) { return b64(s.getBytes(StandardCharsets.UTF_8)); }
 
@@ -525,32 +527,6 @@ public final class Json {
         }
     }
 
-    /** Maximum nesting of objects and arrays, ignoring brackets inside strings. */
-    public static int depth(String json) {
-        int depth = 0;
-        int max = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                if (++depth > max) {
-                    max = depth;
-                }
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
-        }
-        return max;
-    }
-
     /** Depth of a parsed JSON value: an object or array is 1 + its deepest member. */
     public static int depthOf(Object v) {
         if (v instanceof Map<?, ?> m) {
@@ -591,21 +567,6 @@ public final class Json {
         Writer w = new Writer(1024);
         w.value(m);
         return Arrays.copyOf(w.buf, w.len);
-    }
-
-    /**
-     * {@link #writeUtf8} then base64url (unpadded) straight into {@code dst} from {@code at},
-     * without an intermediate copy; {@code dst} grows (is copied) when it is too small.
-     *
-     * @return {@code dst} or its larger copy; {@code end[0]} is set to the index after the last character
-     */
-    static byte[] writeB64Into(Map<String, ?> m, byte[] dst, int at, int spare, int[] end) {
-        Writer w = new Writer(1024);
-        w.value(m);
-        int need = at + Base64Url.encodedLength(w.len) + spare;
-        byte[] out = dst.length >= need ? dst : Arrays.copyOf(dst, need);
-        end[0] = Base64Url.encode(w.buf, w.len, out, at);
-        return out;
     }
 
     /** The number of UTF-8 bytes of {@link #write}{@code (m)}, without building the text. */

@@ -190,15 +190,8 @@ public final class JwsCrypto {
         return nonZero && cmp < 0;
     }
 
-    /** Cached big-endian bytes of the last curve order seen (one per thread is plenty: keys share curves). */
-    private static final ThreadLocal<Object[]> ORDER = new ThreadLocal<>();
-
     /** n as exactly {@code len} unsigned big-endian bytes, or null when it does not fit. */
     private static byte[] unsignedFixed(BigInteger n, int len) {
-        Object[] cached = ORDER.get();
-        if (cached != null && cached[0].equals(n) && ((byte[]) cached[1]).length == len) {
-            return (byte[]) cached[1];
-        }
         byte[] b = n.toByteArray();
         int start = b.length > len && b[0] == 0 ? 1 : 0;
         if (b.length - start > len) {
@@ -206,7 +199,6 @@ public final class JwsCrypto {
         }
         byte[] out = new byte[len];
         System.arraycopy(b, start, out, len - (b.length - start), b.length - start);
-        ORDER.set(new Object[] {n, out});
         return out;
     }
 

@@ -127,12 +127,6 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         return Arrays.copyOf(a.array(), a.length());
     }
 
-    /** The canonical form as text (pure ASCII). */
-    String canonicalText() {
-        AsciiBuilder a = canonical(0);
-        return new String(a.array(), 0, a.length(), StandardCharsets.ISO_8859_1);
-    }
-
     /** The canonical object written into a builder with {@code spare} bytes of room after it. */
     AsciiBuilder canonical(int spare) { return canonical(seq, compact, jti, wid, iss, execAct, pred, recordedAt, spare); }
 

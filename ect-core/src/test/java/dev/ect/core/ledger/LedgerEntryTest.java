@@ -8,8 +8,11 @@ import dev.ect.core.SignedEct;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** L-02: the fields of an entry, its canonical bytes and its hash. */
@@ -113,5 +116,20 @@ class LedgerEntryTest {
         LedgerEntry e = new LedgerEntry(1, l1, draft.jti(), null, null, null, List.of(), TestEcts.NOW, LedgerEntry.GENESIS_HASH, "");
         assertThat(e.ect().sameClaims(draft)).isTrue();
         assertThat(e.ect().alg()).isNull();
+    }
+
+    // L-02: the hand-written recorded_at format equals the documented DateTimeFormatter pattern
+    @Test
+    void recordedAtFormatMatchesThePatternForManyInstants() {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        Random r = new Random(42);
+        List<Instant> edge = List.of(Instant.EPOCH, Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("0999-12-31T23:59:59.999Z"),
+                Instant.parse("9999-12-31T23:59:59.999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("-0001-06-01T00:00:00Z"), Instant.parse("2026-03-01T09:05:07.001Z"));
+        for (int i = 0; i < 20_000 + edge.size(); i++) {
+            Instant t = i < edge.size() ? edge.get(i)
+                    : Instant.ofEpochSecond(r.nextLong() % 253402300799L, (r.nextInt(1000)) * 1_000_000L);
+            assertThat(LedgerEntry.recordedAtText(t)).as("%s", t).isEqualTo(f.format(t));
+        }
     }
 }

@@ -140,6 +140,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.driverUrl = b.url;
         this.statementTimeoutMillis = b.statementTimeout.toMillis();
         this.pool = new HikariDataSource(hc);
+        if (!b.verifiedTls && !JdbcUrls.loopbackHost(b.url)) {
+            LOG.warn("ledger {}: the connection is not verified TLS; set sslmode=verify-full (K-06) unless the network is"
+                    + " trusted for plain text", target);
+        }
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
@@ -164,7 +168,16 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
-     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL (the message never shows a password)
+     * <p>K-06: TLS must verify the server. {@code sslmode=verify-full} (or {@code ssl=true}, which
+     * the driver treats as verify-full) is passed to the driver as is and fails closed (503) when the
+     * server cannot be verified; {@code sslmode} {@code allow}, {@code prefer}, {@code require} or
+     * {@code verify-ca} and {@code sslfactory=...NonValidatingFactory} are refused here.
+     * {@code sslmode=disable} is plain text; without any {@code ssl}/{@code sslmode} parameter the
+     * driver's default (opportunistic, unverified TLS) applies, and a WARN is logged unless the host
+     * is a loopback address.
+     *
+     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL, or asks for unverified
+     *     TLS (the message never shows a password)
      */
     public static Builder builder(String jdbcUrl) { return new Builder(jdbcUrl); }
 
@@ -691,6 +704,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      */
     public static final class Builder {
         private final String url;
+        private final boolean verifiedTls;
         private String schema;
         private String urlSchema;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
@@ -708,6 +722,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             Objects.requireNonNull(url, "jdbcUrl cannot be null");
             Map.Entry<String, Map<String, String>> split = JdbcUrls.splitOptions(JdbcUrls.check(url.trim()));
             this.url = split.getKey();
+            this.verifiedTls = JdbcUrls.checkTls(this.url);
             split.getValue().forEach(this::option);
         }
 

@@ -1,5 +1,7 @@
 package dev.ect.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ect.core.Ect;
@@ -99,6 +101,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
 
+    /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
+    private static final int DECODED_CACHE_SIZE = 4096;
+
     private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
 
     private final HikariDataSource pool;
@@ -113,6 +118,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String driverUrl;
     private final Properties connectionProperties = new Properties();
     private final long statementTimeoutMillis;
+    /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
+    private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
 
     private JdbcLedger(Builder b) {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
@@ -295,7 +302,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(jti, "jti");
         List<Ect> out = new ArrayList<>();
         for (LedgerEntry e : findEntries(jti)) {
-            out.add(e.ect());
+            // an entry never changes (L-01) and its hash covers the compact token: decode it once
+            out.add(decoded.get(e.hash(), h -> e.ect()));
         }
         return List.copyOf(out);
     }

@@ -110,6 +110,16 @@ class JdbcIssuerKeyTest {
     }
 
     @Test
+    @DisplayName("G-05 DAG lookups decode each stored token once: findByJti returns the same ECT instances again")
+    void g05FindByJtiDecodesEachEntryOnce() {
+        SignedEct t = mint(signerA, A, uuid(), uuid());
+        ledger.append(t.ect(), t.compact());
+        Ect first = ledger.findByJti(t.ect().jti()).get(0);
+        assertThat(first).isEqualTo(t.ect());
+        assertThat(ledger.findByJti(t.ect().jti()).get(0)).isSameAs(first);
+    }
+
+    @Test
     @DisplayName("L-06 a retry after a broken connection does not take another instance's row as its own (no double accept)")
     void l06RetryAfterBrokenConnectionDoesNotAcceptAnotherInstancesAppend() {
         try (TcpProxy proxy = new TcpProxy(5432);

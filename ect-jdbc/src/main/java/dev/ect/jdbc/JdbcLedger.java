@@ -1,5 +1,7 @@
 package dev.ect.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ect.core.Ect;
@@ -31,6 +33,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -50,8 +53,13 @@ import org.slf4j.LoggerFactory;
  *       lock). A trigger also refuses any row that does not continue the chain, so even a writer
  *       that bypasses this class cannot fork it.
  *   <li><b>L-05 durable</b>: an entry is returned only after its transaction committed.
- *   <li><b>L-06 / G-01</b>: {@code (wid, jti)} is unique (an absent {@code wid} is stored as
- *       {@code ''}); a second append is {@code dag_duplicate_jti}.
+ *   <li><b>L-06 / G-01</b>: {@code (iss, wid, jti)} is unique, ids compared in canonical lower
+ *       case (P-01; an absent {@code wid} is stored as {@code ''}); a second append is
+ *       {@code dag_duplicate_jti}. The same ({@code wid}, {@code jti}) from two issuers is recorded
+ *       twice, and {@link #findByJti} returns both (G-07 is the DAG check's job).
+ *   <li><b>L-11</b>: a schema already at this version is opened without DDL, so verifiers can run
+ *       as a runtime role that may only {@code SELECT} and {@code INSERT} (see the README); a WARN
+ *       is logged when the ledger runs as the table's owner or a superuser.
  *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
  * </ul>
@@ -70,7 +78,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Recovers by itself.</b> The schema is created or migrated at construction; if the database
  * is down then, it is retried on each call until it succeeds. Broken pooled connections are dropped
  * by the pool (HikariCP); a call that failed on a broken connection is retried once on a fresh one,
- * and an append retried that way recognizes its own committed entry instead of reporting a duplicate.
+ * and an append retried that way recognizes its own committed entry (by a random id of the call,
+ * stored with the row) instead of reporting a duplicate; the same token appended by another
+ * instance is still a duplicate (L-06), so a retry never accepts one token twice.
  * After a connection-level failure, calls open a direct connection instead of waiting for the pool
  * (whose reconnect back-off grows to 5 s): they fail fast while the database is down and succeed
  * on the first call once it is back; then the pool takes over again.
@@ -91,6 +101,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
 
+    /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
+    private static final int DECODED_CACHE_SIZE = 4096;
+
     private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
 
     private final HikariDataSource pool;
@@ -105,6 +118,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String driverUrl;
     private final Properties connectionProperties = new Properties();
     private final long statementTimeoutMillis;
+    /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
+    private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
 
     private JdbcLedger(Builder b) {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
@@ -132,6 +147,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.driverUrl = b.url;
         this.statementTimeoutMillis = b.statementTimeout.toMillis();
         this.pool = new HikariDataSource(hc);
+        if (!b.verifiedTls && !JdbcUrls.loopbackHost(b.url)) {
+            LOG.warn("ledger {}: the connection is not verified TLS; set sslmode=verify-full (K-06) unless the network is"
+                    + " trusted for plain text", target);
+        }
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
@@ -156,7 +175,16 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
-     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL (the message never shows a password)
+     * <p>K-06: TLS must verify the server. {@code sslmode=verify-full} (or {@code ssl=true}, which
+     * the driver treats as verify-full) is passed to the driver as is and fails closed (503) when the
+     * server cannot be verified; {@code sslmode} {@code allow}, {@code prefer}, {@code require} or
+     * {@code verify-ca} and {@code sslfactory=...NonValidatingFactory} are refused here.
+     * {@code sslmode=disable} is plain text; without any {@code ssl}/{@code sslmode} parameter the
+     * driver's default (opportunistic, unverified TLS) applies, and a WARN is logged unless the host
+     * is a loopback address.
+     *
+     * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL, or asks for unverified
+     *     TLS (the message never shows a password)
      */
     public static Builder builder(String jdbcUrl) { return new Builder(jdbcUrl); }
 
@@ -172,8 +200,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * Appends the ECT as the next entry, in one transaction holding the chain-head lock (L-01,
      * L-02), and returns after the commit (L-05).
      *
-     * @throws EctRejectedException {@code dag_duplicate_jti} when ({@code wid}, {@code jti}) is
-     *     already present (L-06)
+     * @throws EctRejectedException {@code dag_duplicate_jti} when ({@code iss}, {@code wid},
+     *     {@code jti}) is already present (L-06), in any letter case (P-01)
      * @throws EctUnavailableException {@code ledger_unavailable} when the database failed; the
      *     entry is then not in the ledger
      * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
@@ -183,11 +211,13 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(ect, "ect cannot be null");
         Objects.requireNonNull(compact, "compact cannot be null");
         requireMatches(ect, compact); // the token's fault: before touching the database
+        // names this call's row, so that a retry recognizes its own first attempt and nothing else (L-06)
+        String appendId = UUID.randomUUID().toString();
         return call("append", retry -> {
             try (Connection c = connection()) {
                 c.setAutoCommit(false);
                 try {
-                    LedgerEntry e = appendIn(c, ect, compact, retry);
+                    LedgerEntry e = appendIn(c, ect, compact, retry, appendId);
                     c.commit();
                     return e;
                 } catch (SQLException | RuntimeException e) {
@@ -198,21 +228,25 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
-    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry) throws SQLException {
+    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry, String appendId) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
             lock.setInt(1, Schema.APPEND_LOCK_CLASS);
             lock.setString(2, table);
             lock.execute();
         }
         String wid = ect.wid() == null ? "" : ect.wid();
-        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
-            q.setString(1, wid);
-            q.setString(2, ect.jti());
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + table
+                + " WHERE iss = ? AND lower(wid) = lower(?) AND lower(jti) = lower(?)")) {
+            q.setString(1, ect.iss());
+            q.setString(2, wid);
+            q.setString(3, ect.jti());
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
-                    LedgerEntry existing = entry(rs);
-                    if (retry && existing.compact().equals(compact)) {
-                        return existing; // our first attempt committed before the connection broke
+                    // Only this call's own first attempt, committed before the connection broke, is
+                    // "ours". The same token appended by another instance (no shared replay store)
+                    // is a duplicate: taking it as ours would accept one token twice.
+                    if (retry && appendId.equals(rs.getString("append_id"))) {
+                        return entry(rs);
                     }
                     throw duplicate(ect);
                 }
@@ -229,7 +263,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         }
         // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
         LedgerEntry entry = LedgerEntry.create(seq, ect, compact, clock.instant(), prev);
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ", append_id)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?::uuid)")) {
             ins.setLong(1, entry.seq());
             ins.setString(2, entry.jti());
             ins.setString(3, wid);
@@ -240,6 +275,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             ins.setString(8, entry.compact());
             ins.setString(9, entry.prevHash());
             ins.setString(10, entry.hash());
+            ins.setString(11, appendId);
             ins.executeUpdate();
         }
         return entry;
@@ -257,13 +293,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     // ---------------------------------------------------------------- lookups (L-03)
 
-    /** All ECTs with this {@code jti}, in any workflow, in chain order: the DAG check's store (V-13). */
+    /**
+     * All ECTs with this {@code jti} (in any letter case), in any workflow and from any issuer, in
+     * chain order: the DAG check's store (V-13).
+     */
     @Override
     public List<Ect> findByJti(String jti) {
         Objects.requireNonNull(jti, "jti");
         List<Ect> out = new ArrayList<>();
         for (LedgerEntry e : findEntries(jti)) {
-            out.add(e.ect());
+            // an entry never changes (L-01) and its hash covers the compact token: decode it once
+            out.add(decoded.get(e.hash(), h -> e.ect()));
         }
         return List.copyOf(out);
     }
@@ -272,7 +312,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     @Override
     public List<LedgerEntry> findEntries(String jti) {
         Objects.requireNonNull(jti, "jti");
-        return query("lookup by jti", "SELECT " + COLUMNS + " FROM " + table + " WHERE jti = ? ORDER BY seq", jti);
+        return query("lookup by jti", "SELECT " + COLUMNS + " FROM " + table + " WHERE lower(jti) = lower(?) ORDER BY seq", jti);
     }
 
     /** The entry of ({@code wid}, {@code jti}) (L-03, L-06). */
@@ -281,7 +321,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(jti, "jti");
         List<LedgerEntry> found = call("lookup by wid and jti", retry -> {
             try (Connection c = connection();
-                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? AND jti = ?")) {
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
+                         + " WHERE lower(wid) = lower(?) AND lower(jti) = lower(?) ORDER BY seq")) {
                 q.setString(1, wid == null ? "" : wid);
                 q.setString(2, jti);
                 return list(q);
@@ -293,7 +334,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** Every entry of a workflow, in chain order; a null {@code wid} selects the entries without one (L-03). */
     @Override
     public List<LedgerEntry> entriesOfWorkflow(String wid) {
-        return query("lookup by wid", "SELECT " + COLUMNS + " FROM " + table + " WHERE wid = ? ORDER BY seq", wid == null ? "" : wid);
+        return query("lookup by wid", "SELECT " + COLUMNS + " FROM " + table + " WHERE lower(wid) = lower(?) ORDER BY seq",
+                wid == null ? "" : wid);
     }
 
     /**
@@ -344,13 +386,13 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         // entries x limit rows, never one per path (a DAG of diamonds has exponentially many paths)
         String sql = "WITH RECURSIVE anc(seq, wid, pred, depth) AS ("
                 + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
-                + "   ON p.wid = s.wid AND p.jti = ANY(s.pred) WHERE s.jti = ?"
+                + "   ON lower(p.wid) = lower(s.wid) AND lower(p.jti) = ANY(lower(s.pred::text)::text[]) WHERE lower(s.jti) = lower(?)"
                 + " UNION"
                 + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a JOIN " + table + " p"
-                + "   ON p.wid = a.wid AND p.jti = ANY(a.pred) WHERE a.depth < ?"
+                + "   ON lower(p.wid) = lower(a.wid) AND lower(p.jti) = ANY(lower(a.pred::text)::text[]) WHERE a.depth < ?"
                 + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
                 + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
-                + " WHERE t.jti <> ? ORDER BY n.depth, t.seq";
+                + " WHERE lower(t.jti) <> lower(?) ORDER BY n.depth, t.seq";
         return call("ancestors", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 q.setString(1, jti);
@@ -577,10 +619,26 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 if (before < Schema.LATEST) {
                     LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
                 }
+                warnWhenOwner(c);
                 migrated.set(true);
             } catch (SQLException | RuntimeException e) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
                         "ledger " + target + ": creating the schema failed: " + describe(e), e);
+            }
+        }
+    }
+
+    /** L-11: the owner (or a superuser) can switch the append-only triggers off; the verifier should not run as one. */
+    private void warnWhenOwner(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT t.tableowner = current_user OR r.rolsuper"
+                + " FROM pg_tables t, pg_roles r WHERE r.rolname = current_user AND t.schemaname = ? AND t.tablename = ?")) {
+            q.setString(1, schema.schema());
+            q.setString(2, schema.prefix() + "ledger");
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    LOG.warn("ledger {}: connected as the table's owner or a superuser, who can disable the append-only"
+                            + " triggers (L-11); run verifiers as a runtime role with SELECT and INSERT only (see the ect-jdbc README)", target);
+                }
             }
         }
     }
@@ -654,6 +712,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      */
     public static final class Builder {
         private final String url;
+        private final boolean verifiedTls;
         private String schema;
         private String urlSchema;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
@@ -671,6 +730,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             Objects.requireNonNull(url, "jdbcUrl cannot be null");
             Map.Entry<String, Map<String, String>> split = JdbcUrls.splitOptions(JdbcUrls.check(url.trim()));
             this.url = split.getKey();
+            this.verifiedTls = JdbcUrls.checkTls(this.url);
             split.getValue().forEach(this::option);
         }
 

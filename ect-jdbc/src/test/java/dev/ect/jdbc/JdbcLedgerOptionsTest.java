@@ -42,11 +42,14 @@ class JdbcLedgerOptionsTest {
             assertThat(l.findByJti(t.ect().jti())).containsExactly(t.ect());
         }
         try (Connection c = TestDb.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, description FROM " + SCHEMA + ".ect_schema_version")) {
+             ResultSet rs = st.executeQuery("SELECT version, description FROM " + SCHEMA + ".ect_schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getString(2)).isEqualTo("schema-v1.sql");
-            assertThat(rs.next()).as("applied once").isFalse();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("schema-v2.sql");
+            assertThat(rs.next()).as("each applied once").isFalse();
         }
     }
 

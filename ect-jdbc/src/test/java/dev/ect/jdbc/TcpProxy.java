@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A small TCP forwarder from a local port to PostgreSQL, so a test can make the database "go
@@ -21,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private final AtomicReference<byte[]> cutMarker = new AtomicReference<>();
 
     /** A proxy on a free port, started. */
     TcpProxy(int targetPort) {
@@ -66,6 +69,34 @@ final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * Arms a one-shot cut: the next chunk a client sends that contains {@code marker} (e.g. the
+     * text of a SQL statement) is dropped and that connection is closed, as a network failure
+     * would; later connections pass through untouched.
+     */
+    void cutOnceWhenClientSends(String marker) { cutMarker.set(marker.getBytes(StandardCharsets.UTF_8)); }
+
+    /** True once an armed cut has happened. */
+    boolean cutDone() { return cutMarker.get() == null; }
+
+    private boolean shouldCut(byte[] buf, int n) {
+        byte[] m = cutMarker.get();
+        return m != null && indexOf(buf, n, m) >= 0 && cutMarker.compareAndSet(m, null);
+    }
+
+    private static int indexOf(byte[] buf, int n, byte[] m) {
+        outer:
+        for (int i = 0; i + m.length <= n; i++) {
+            for (int j = 0; j < m.length; j++) {
+                if (buf[i + j] != m[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private void acceptLoop(ServerSocket s) {
         while (!s.isClosed()) {
             try {
@@ -74,19 +105,22 @@ final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket();
                 sockets.add(upstream);
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // closed by stop(), or the target refused: the client sees its connection closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (fromClient && shouldCut(buf, n)) {
+                        break; // dropped: both sockets are closed below
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }

@@ -3,18 +3,31 @@ package dev.ect.redis;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.replay.ReplayStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +67,14 @@ import redis.clients.jedis.util.JedisURIHelper;
  * attempt did reach Redis the retry reads its own nonce back and still reports a fresh token rather
  * than a false replay. Once Redis is back, the next call succeeds; no restart needed.
  *
+ * <p><b>TLS (K-06).</b> With {@code rediss://} the server's certificate chain AND its host name are
+ * verified (endpoint identification {@code HTTPS}: the URL's host must be a DNS or IP subject
+ * alternative name of the certificate). The trusted CAs are the JVM's default trust store, or the
+ * PEM file of the {@code caFile} URL option / {@link Builder#caCertificates(Path)}, or an
+ * {@link SSLContext} of {@link Builder#sslContext(SSLContext)} (e.g. with a client key for mutual
+ * TLS). A certificate that does not verify is a failed connection: 503
+ * {@code replay_store_unavailable}, like any other.
+ *
  * <p>Thread-safe. {@link #close()} releases the pool.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
@@ -87,6 +108,15 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 .database(JedisURIHelper.getDBIndex(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+            // K-06: JSSE checks the certificate chain but not the host name unless asked to
+            SSLParameters params = new SSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            cc.sslParameters(params);
+            if (b.sslContext != null) {
+                cc.sslSocketFactory(b.sslContext.getSocketFactory());
+            }
+        }
         String user = JedisURIHelper.getUser(uri);
         String password = JedisURIHelper.getPassword(uri);
         if (password != null) {
@@ -116,9 +146,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      * A builder for the URL {@code redis://[[user]:password@]host[:port][/db][?options]}
      * ({@code rediss://} for TLS); port default 6379, database default 0. Options, so that one
      * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
-     * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections};
-     * e.g. {@code redis://redis:6379/0?keyPrefix=orders:replay:&commandTimeout=250}. An unknown
-     * option is an error. Builder setters override URL options.
+     * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections},
+     * and for {@code rediss://} only {@code caFile} (a PEM file of the CA certificates to trust
+     * instead of the JVM's trust store, K-06); e.g.
+     * {@code redis://redis:6379/0?keyPrefix=orders:replay:&commandTimeout=250} or
+     * {@code rediss://redis.internal:6380/0?caFile=/etc/ect/redis-ca.pem}. An unknown option is an
+     * error. Builder setters override URL options.
      *
      * @throws IllegalArgumentException when the URL is not a Redis URL (the message never shows a password)
      */
@@ -253,6 +286,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private SSLContext sslContext;
+        private Path urlCaFile;
         private boolean clockSet;
         private boolean prefixSet;
         private boolean connectSet;
@@ -301,8 +336,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                                 throw new IllegalArgumentException("maxConnections must be >= 1");
                             }
                         }
+                        case "caFile" -> {
+                            if (value.isEmpty()) {
+                                throw new IllegalArgumentException("the Redis URL option caFile needs a file name");
+                            }
+                            urlCaFile = Path.of(value);
+                        }
                         default -> throw new IllegalArgumentException("unknown Redis URL option '" + name
-                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections)");
+                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections, caFile)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("the Redis URL option " + name + " must be a number", e);
@@ -370,7 +411,78 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             return d;
         }
 
+        /**
+         * Trust exactly the CA certificates of this PEM file for {@code rediss://} (K-06), instead
+         * of the JVM's default trust store; the host name is verified either way. Same as the URL
+         * option {@code caFile}, which this overrides. Default: none (the JVM's trust store).
+         *
+         * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+         * @throws IllegalStateException when the URL is not {@code rediss://}, or the trust was already set
+         */
+        public Builder caCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "caCertificates cannot be null");
+            requireTls("caCertificates");
+            once(sslContext != null, "caCertificates/sslContext");
+            sslContext = trusting(pemFile);
+            return this;
+        }
+
+        /**
+         * The TLS context of {@code rediss://} connections (its trust managers, and key managers for
+         * mutual TLS); the host name is still verified (K-06). Overrides the URL option
+         * {@code caFile}. Default: the JVM's default context.
+         *
+         * @throws IllegalStateException when the URL is not {@code rediss://}, or the trust was already set
+         */
+        public Builder sslContext(SSLContext context) {
+            Objects.requireNonNull(context, "sslContext cannot be null");
+            requireTls("sslContext");
+            once(sslContext != null, "caCertificates/sslContext");
+            sslContext = context;
+            return this;
+        }
+
+        private void requireTls(String option) {
+            if (!JedisURIHelper.isRedisSSLScheme(uri)) {
+                throw new IllegalStateException(option + " needs a rediss:// URL (TLS)");
+            }
+        }
+
+        /** A TLS context trusting exactly the certificates of a PEM file. */
+        static SSLContext trusting(Path pemFile) {
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                List<Certificate> certs = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
+                if (certs.isEmpty()) {
+                    throw new IllegalArgumentException("the CA file " + pemFile + " holds no certificate");
+                }
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                for (int i = 0; i < certs.size(); i++) {
+                    ks.setCertificateEntry("ca-" + i, certs.get(i));
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, tmf.getTrustManagers(), null);
+                return ctx;
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot read the CA file " + pemFile + ": " + e.getMessage(), e);
+            }
+        }
+
         /** Builds the store. Does not connect: Redis need not be up yet. */
-        public RedisReplayStore build() { return new RedisReplayStore(this); }
+        public RedisReplayStore build() {
+            if (urlCaFile != null && sslContext == null) {
+                requireTlsForUrlOption();
+                sslContext = trusting(urlCaFile);
+            }
+            return new RedisReplayStore(this);
+        }
+
+        private void requireTlsForUrlOption() {
+            if (!JedisURIHelper.isRedisSSLScheme(uri)) {
+                throw new IllegalArgumentException("the Redis URL option caFile needs a rediss:// URL (TLS)");
+            }
+        }
     }
 }

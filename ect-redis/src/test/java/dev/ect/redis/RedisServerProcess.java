@@ -19,16 +19,29 @@ import java.util.concurrent.TimeUnit;
 final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
+    private final boolean tls;
     private Process process;
 
-    private RedisServerProcess(int port, List<String> extraArgs) {
+    private RedisServerProcess(int port, List<String> extraArgs, boolean tls) {
         this.port = port;
         this.extraArgs = extraArgs;
+        this.tls = tls;
     }
 
     /** Starts a server on a free port with the given extra arguments (e.g. --requirepass x). */
     static RedisServerProcess launch(String... extraArgs) {
-        RedisServerProcess r = new RedisServerProcess(freePort(), List.of(extraArgs));
+        RedisServerProcess r = new RedisServerProcess(freePort(), List.of(extraArgs), false);
+        r.start();
+        return r;
+    }
+
+    /**
+     * Starts a server that speaks only TLS ({@code --port 0 --tls-port}) on a free port, presenting
+     * this certificate; clients are not asked for one.
+     */
+    static RedisServerProcess launchTls(TestCa.Leaf leaf) {
+        RedisServerProcess r = new RedisServerProcess(freePort(), List.of("--tls-cert-file", leaf.certificate().toString(),
+                "--tls-key-file", leaf.key().toString(), "--tls-ca-cert-file", leaf.ca().toString(), "--tls-auth-clients", "no"), true);
         r.start();
         return r;
     }
@@ -43,14 +56,16 @@ final class RedisServerProcess implements AutoCloseable {
 
     int port() { return port; }
 
-    String url() { return "redis://127.0.0.1:" + port; }
+    String url() { return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port; }
 
     /** (Re)starts the server on the same port and waits (bounded) until it accepts connections. */
     void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(tls ? List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port))
+                : List.of("redis-server", "--port", String.valueOf(port)));
+        cmd.addAll(List.of("--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
         cmd.addAll(extraArgs);
         CountDownLatch ready = new CountDownLatch(1);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
     /** The newest schema version this library knows. */
-    public static final int LATEST = 1;
+    public static final int LATEST = 2;
     /** advisory lock class id of schema migrations ("ECTM"). */
     static final int MIGRATION_LOCK_CLASS = 0x4543544D;
     /** advisory lock class id of the chain head ("ECTL"). */
@@ -58,7 +58,17 @@ public final class Schema {
      *
      * @throws IllegalStateException when the database holds a newer schema than this library knows
      */
-    public int migrate(Connection c) throws SQLException {
+    public int migrate(Connection c) throws SQLException { return migrate(c, LATEST); }
+
+    /**
+     * Creates or migrates the tables to {@code target} (at most {@link #LATEST}); returns the
+     * version found before. A schema already at {@code target} or newer is only read: no DDL is
+     * issued, so a runtime role without CREATE privileges (L-11) can open it.
+     */
+    public int migrate(Connection c, int target) throws SQLException {
+        if (target < 1 || target > LATEST) {
+            throw new IllegalArgumentException("target version must be 1.." + LATEST);
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
@@ -67,7 +77,19 @@ public final class Schema {
                 lock.setString(2, ledgerTable());
                 lock.execute();
             }
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            int found = installedVersion(c);
+            if (found >= target) {
+                if (found > LATEST) {
+                    throw newer(found);
+                }
+                c.commit();
+                return found; // up to date: read only, no DDL (L-11 runtime role)
+            }
+            if (!schemaExists(c)) {
+                // only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even
+                // when the schema exists, which an owner role of one schema (L-11) does not have
+                st.execute("CREATE SCHEMA " + schema);
+            }
             st.execute("CREATE TABLE IF NOT EXISTS " + versionTable() + " (version int PRIMARY KEY, description text NOT NULL,"
                     + " applied_at timestamptz NOT NULL DEFAULT now())");
             int current;
@@ -76,10 +98,9 @@ public final class Schema {
                 current = rs.getInt(1);
             }
             if (current > LATEST) {
-                throw new IllegalStateException("the ledger " + ledgerTable() + " has schema version " + current
-                        + ", newer than this library supports (" + LATEST + ")");
+                throw newer(current);
             }
-            for (int v = current + 1; v <= LATEST; v++) {
+            for (int v = current + 1; v <= target; v++) {
                 for (String sql : statements(v)) {
                     st.execute(sql);
                 }
@@ -104,6 +125,37 @@ public final class Schema {
             } catch (SQLException ignored) {
                 // the connection is broken; the pool will drop it
             }
+        }
+    }
+
+    private IllegalStateException newer(int version) {
+        return new IllegalStateException("the ledger " + ledgerTable() + " has schema version " + version
+                + ", newer than this library supports (" + LATEST + ")");
+    }
+
+    private boolean schemaExists(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            q.setString(1, schema);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The version recorded in the version table; 0 when the table does not exist (or cannot be seen). */
+    private int installedVersion(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            q.setString(1, versionTable());
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0;
+                }
+            }
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM " + versionTable())) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -1,0 +1,106 @@
+package dev.ect.jdbc;
+
+import static dev.ect.jdbc.Agents.A;
+import static dev.ect.jdbc.Agents.B;
+import static dev.ect.jdbc.Agents.C;
+import static dev.ect.jdbc.Agents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSigner;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
+import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.jdbc.internal.Schema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** A version-1 ledger (unique per (wid, jti)) is migrated to version 2 (unique per (iss, wid, jti)) in place. */
+class JdbcMigrationTest {
+    static final String SCHEMA = TestDb.uniqueSchema(JdbcMigrationTest.class);
+    final EctSigner signerA = Agents.signer(Clock.systemUTC());
+    final EctSigner signerC = Agents.signer(Clock.systemUTC());
+
+    @AfterAll
+    static void drop() { TestDb.dropSchema(SCHEMA); }
+
+    static SignedEct mint(EctSigner signer, String iss, String wid, String jti) {
+        return signer.mint(Ect.builder().iss(iss).aud(B).wid(wid).jti(jti).execAct("task").pred(List.of()).build());
+    }
+
+    /** Appends as the version-1 code did: the ten columns, nothing else. */
+    static LedgerEntry appendV1(Connection c, String table, long seq, String prev, SignedEct t) throws Exception {
+        LedgerEntry e = LedgerEntry.create(seq, t.ect(), t.compact(), Instant.now(), prev);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
+                + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ins.setLong(1, e.seq());
+            ins.setString(2, e.jti());
+            ins.setString(3, e.wid() == null ? "" : e.wid());
+            ins.setString(4, e.iss());
+            ins.setString(5, e.execAct());
+            ins.setArray(6, c.createArrayOf("text", e.pred().toArray()));
+            ins.setTimestamp(7, Timestamp.from(e.recordedAt()));
+            ins.setString(8, e.compact());
+            ins.setString(9, e.prevHash());
+            ins.setString(10, e.hash());
+            ins.executeUpdate();
+        }
+        return e;
+    }
+
+    @Test
+    @DisplayName("G-01 L-06 a v1 schema is migrated to (iss, wid, jti) uniqueness; its rows stay; a second issuer can then append")
+    void g01V1SchemaIsMigratedAndASecondIssuerCanAppend() throws Exception {
+        Schema schema = new Schema(SCHEMA, "ect_");
+        String wid = uuid();
+        List<SignedEct> old = new ArrayList<>();
+        List<LedgerEntry> oldEntries = new ArrayList<>();
+        try (Connection c = TestDb.connect()) {
+            assertThat(schema.migrate(c, 1)).isZero();
+            String prev = LedgerEntry.GENESIS_HASH;
+            for (int i = 0; i < 3; i++) {
+                SignedEct t = mint(signerA, A, wid, uuid());
+                LedgerEntry e = appendV1(c, schema.ledgerTable(), i + 1, prev, t);
+                prev = e.hash();
+                old.add(t);
+                oldEntries.add(e);
+            }
+            // the v1 constraint: another issuer cannot record the same (wid, jti)
+            SignedEct squat = mint(signerC, C, wid, old.get(0).ect().jti());
+            assertThatThrownBy(() -> appendV1(c, schema.ledgerTable(), 4, oldEntries.get(2).hash(), squat))
+                    .hasMessageContaining("ect_ledger_wid_jti");
+        }
+        try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+            assertThat(ledger.entries()).containsExactlyElementsOf(oldEntries);
+            assertThat(ledger.verifyChain().ok()).isTrue();
+            try (Connection c = TestDb.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT max(version) FROM " + schema.versionTable())) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(Schema.LATEST).isEqualTo(2);
+            }
+            SignedEct genuineElsewhere = mint(signerC, C, wid, old.get(0).ect().jti());
+            LedgerEntry e = ledger.append(genuineElsewhere.ect(), genuineElsewhere.compact());
+            assertThat(e.seq()).isEqualTo(4);
+            assertThat(ledger.findByJti(old.get(0).ect().jti())).containsExactly(old.get(0).ect(), genuineElsewhere.ect());
+            // the same issuer's (wid, jti) is still refused
+            assertThatThrownBy(() -> ledger.append(old.get(1).ect(), old.get(1).compact()))
+                    .isInstanceOfSatisfying(EctRejectedException.class, x -> assertThat(x.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI));
+        }
+        // opening again does not migrate again
+        try (JdbcLedger again = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+            assertThat(again.size()).isEqualTo(4);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package dev.ect.httpclient;
 
 import dev.ect.httpclient.internal.Engine;
+import dev.ect.httpclient.internal.Lifecycle;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -39,8 +40,8 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Not ECT-aware: {@link #newWebSocketBuilder()} (delegated as is: a WebSocket handshake carries
  * no ECT unless you add the header yourself) and HTTP/2 server pushes (pushed responses are
- * passed to the {@link PushPromiseHandler} unverified). On Java 21 and later, close the delegate
- * (this class, compiled for Java 17, does not override {@code close()}).
+ * passed to the {@link PushPromiseHandler} unverified). On Java 21 and later, {@code close()},
+ * {@code shutdown()} and the other lifecycle methods reach the delegate.
  *
  * <p>Thread-safe and immutable.
  */
@@ -118,6 +119,43 @@ public final class EctHttpClient extends HttpClient {
     /** The delegate's WebSocket builder, unchanged: handshakes carry no ECT (see the class comment). */
     @Override
     public WebSocket.Builder newWebSocketBuilder() { return delegate.newWebSocketBuilder(); }
+
+    // Java 21 added these to HttpClient (and made it AutoCloseable). Declared here without
+    // @Override so that, compiled for Java 17, they still override them on a Java 21+ runtime and
+    // a try-with-resources on this client reaches the delegate.
+
+    /** Java 21+: the delegate's {@code shutdown()}; on older runtimes nothing (the JDK client has none). */
+    public void shutdown() { lifecycle("shutdown"); }
+
+    /** Java 21+: the delegate's {@code shutdownNow()}; on older runtimes nothing. */
+    public void shutdownNow() { lifecycle("shutdownNow"); }
+
+    /** Java 21+: the delegate's {@code close()} (a graceful shutdown that waits); on older runtimes nothing. */
+    public void close() { lifecycle("close"); }
+
+    /** Java 21+: the delegate's {@code isTerminated()}; on older runtimes false. */
+    public boolean isTerminated() {
+        try {
+            return (Boolean) Lifecycle.call(delegate, Boolean.FALSE, "isTerminated", new Class<?>[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Java 21+: the delegate's {@code awaitTermination(duration)}; on older runtimes false at once. */
+    public boolean awaitTermination(Duration duration) throws InterruptedException {
+        Objects.requireNonNull(duration, "duration cannot be null");
+        return (Boolean) Lifecycle.call(delegate, Boolean.FALSE, "awaitTermination", new Class<?>[] {Duration.class}, duration);
+    }
+
+    private void lifecycle(String name) {
+        try {
+            Lifecycle.call(delegate, null, name, new Class<?>[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     @Override
     public String toString() { return "EctHttpClient{" + Objects.toString(delegate) + ", redirects=" + redirects + "}"; }

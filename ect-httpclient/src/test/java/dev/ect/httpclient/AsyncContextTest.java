@@ -207,4 +207,35 @@ class AsyncContextTest {
             assertThat(ctx.frontier()).containsExactly(thirdAnswer);
         }
     }
+
+    @Test
+    @DisplayName("cancelling the sendAsync future cancels the hop in flight")
+    void cancellingTheFutureCancelsTheHopInFlight() throws Exception {
+        CompletableFuture<HttpResponse<Object>> inFlight = new CompletableFuture<>();
+        LifecycleTest.Recording stalling = new LifecycleTest.Recording() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> CompletableFuture<HttpResponse<T>> sendAsync(java.net.http.HttpRequest r, HttpResponse.BodyHandler<T> h) {
+                return (CompletableFuture<HttpResponse<T>>) (CompletableFuture<?>) inFlight;
+            }
+        };
+        EctHttpClient client = EctHttp.builder(Agents.SIGNER_A, A).audience(AudienceResolver.fixed(B)).build().wrap(stalling);
+        CompletableFuture<HttpResponse<String>> f = client.sendAsync(Agents.get(server, "/x"), BodyHandlers.ofString());
+        assertThat(f.cancel(true)).isTrue();
+        assertThat(inFlight).isCancelled();
+    }
+
+    @Test
+    @DisplayName("M-01: sendAsync with a PushPromiseHandler mints and verifies the main exchange as usual")
+    void sendAsyncWithAPushPromiseHandler() throws Exception {
+        Agents.PeerB peer = Agents.PeerB.answering();
+        server.setDispatcher(peer);
+        TaskContext ctx = TaskContext.root();
+        CompletableFuture<HttpResponse<String>> f;
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            f = client().sendAsync(Agents.get(server, "/x"), BodyHandlers.ofString(), (initiating, push, acceptor) -> { });
+        }
+        assertThat(f.get(20, TimeUnit.SECONDS).body()).isEqualTo("ok");
+        assertThat(ctx.frontier()).containsExactly(peer.answered.get(0).ect().jti());
+    }
 }

@@ -25,7 +25,7 @@ class LifecycleTest {
     private final EctHttp ect = EctHttp.builder(Agents.SIGNER_A, Agents.A).audience(AudienceResolver.fixed(Agents.B)).build();
 
     /** A delegating client written for Java 17 with the Java 21 lifecycle methods of its own. */
-    public static final class Recording extends HttpClient {
+    public static class Recording extends HttpClient {
         final HttpClient d = Agents.base();
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile boolean terminated;

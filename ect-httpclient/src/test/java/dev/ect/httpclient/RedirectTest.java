@@ -224,4 +224,37 @@ class RedirectTest {
         assertThat(take(server).getHeaders().get(EctHttp.HEADER)).isEqualTo(token);
         assertThat(take(second).getHeaders().get(EctHttp.HEADER)).isEqualTo(token); // same jti, aud B, at host C
     }
+
+    @Test
+    @DisplayName("M-06: a redirect to a host with no known audience fails the exchange (no token leaves for it), sync and async")
+    void aRedirectToAnUnknownHostFailsTheExchange() throws Exception {
+        try (MockWebServer stranger = new MockWebServer()) {
+            stranger.start();
+            server.enqueue(redirect(302, stranger.url("/steal").toString()));
+            server.enqueue(redirect(302, stranger.url("/steal").toString()));
+            EctHttpClient client = integration().build().wrap(base, Redirect.NORMAL);
+            TaskContext ctx = TaskContext.root();
+            String start = UUID.randomUUID().toString();
+            ctx.resetFrontier(List.of(start));
+            try (TaskContext.Scope s = ctx.makeCurrent()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.send(Agents.get(server, "/a"), BodyHandlers.discarding()))
+                        .isInstanceOfSatisfying(EctMintingException.class, e -> {
+                            assertThat(e.ruleId()).isEqualTo("M-06");
+                            assertThat(e.getMessage()).contains(hostPort(stranger));
+                        });
+                CompletableFutureAssert.assertFailsWith(client.sendAsync(Agents.get(server, "/b"), BodyHandlers.discarding()),
+                        EctMintingException.class);
+            }
+            assertThat(stranger.getRequestCount()).isZero();
+            assertThat(ctx.frontier()).containsExactly(start); // a failed exchange does not move the frontier
+        }
+    }
+
+    /** Bounded wait for an exceptional completion. */
+    private static final class CompletableFutureAssert {
+        static void assertFailsWith(java.util.concurrent.CompletableFuture<?> f, Class<? extends Throwable> type) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class).cause().isInstanceOf(type);
+        }
+    }
 }

@@ -1,0 +1,298 @@
+package dev.ect.httpclient;
+
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctSigner;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.dag.EctStore;
+import dev.ect.httpclient.internal.EctConfig;
+import dev.ect.httpclient.internal.Engine;
+import dev.ect.httpclient.internal.MintedEcts;
+import java.net.http.HttpClient;
+import java.net.http.HttpClient.Redirect;
+import java.util.Objects;
+
+/**
+ * The JDK {@link HttpClient} integration: every request an agent sends carries an ECT for its
+ * task, linked to the task that started it, with no ECT code in the application (profile
+ * sections 10 and 11). The same behaviour as {@code dev.ect.okhttp.EctOkHttp}, in the JDK
+ * client's idiom.
+ *
+ * <pre>{@code
+ * EctHttp ect = EctHttp.builder(signer, "spiffe://example.com/agent/b")
+ *     .audience(AudienceResolver.byHost(Map.of("c.internal:8443", "spiffe://example.com/agent/c")))
+ *     .responseVerifier(verifier)             // optional: verify response ECTs (T-08)
+ *     .build();
+ * EctHttpClient client = ect.wrap(HttpClient.newBuilder()
+ *     .connectTimeout(Duration.ofSeconds(5))
+ *     .build(), Redirect.NORMAL);             // the delegate must not follow redirects itself
+ * }</pre>
+ *
+ * <p>What the wrapped client does for each {@code send} / {@code sendAsync}:
+ * <ul>
+ *   <li>captures the current {@link dev.ect.core.context.TaskContext} and its frontier on the
+ *       calling thread (F-02), so {@code sendAsync} links to the caller's task (M-04), and the
+ *       returned future completes with that context current (F-05);
+ *   <li>mints a fresh ECT for every hop (M-01: each redirect hop it follows gets its own
+ *       {@code jti}; M-06: {@code aud} of the host actually called);
+ *   <li>verifies an ECT in each response before the application's {@code BodyHandler} sees the
+ *       body (T-08), and folds the final answer into the task's frontier (F-03).
+ * </ul>
+ *
+ * <p>Claims of each minted ECT: {@code iss} = the agent's id; {@code aud} from the
+ * {@link AudienceResolver}; {@code exec_act} from the {@link ExecActResolver} (default
+ * {@code METHOD /path}); {@code pred} = the captured frontier (M-04); {@code wid} = the context's
+ * (M-05); {@code jti}, {@code iat}, {@code exp} and the header from the {@link EctSigner} and its
+ * clock (M-01..M-03, M-07). A call's {@link EctRequestOptions} override any of them.
+ *
+ * <p>Immutable and thread-safe; build one per agent identity and share it.
+ */
+public final class EctHttp {
+    /** The HTTP header field carrying an ECT (T-01). */
+    public static final String HEADER = "Execution-Context";
+
+    /** The most redirects one exchange follows by default: 5, the JDK client's default. */
+    public static final int DEFAULT_MAX_REDIRECTS = 5;
+
+    private final EctConfig config;
+    private final Engine engine;
+
+    private EctHttp(EctConfig config) {
+        this.config = config;
+        this.engine = new Engine(config);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param signer mints and signs (its key, algorithm and clock are used, M-02/M-03)
+     * @param selfId this agent's workload id, written to {@code iss} (C-01), e.g. a SPIFFE id
+     */
+    public static Builder builder(EctSigner signer, String selfId) { return new Builder(signer, selfId); }
+
+    /**
+     * An ECT-aware client over {@code delegate}, following no redirects (a 3xx is returned to
+     * the application, as with {@link Redirect#NEVER}). Same as {@code wrap(delegate, Redirect.NEVER)}.
+     *
+     * @throws IllegalArgumentException see {@link #wrap(HttpClient, Redirect)}
+     */
+    public EctHttpClient wrap(HttpClient delegate) { return wrap(delegate, Redirect.NEVER); }
+
+    /**
+     * An ECT-aware client over {@code delegate} that follows redirects itself per {@code redirects}
+     * (the JDK's rules; each hop minted on its own, M-01/M-06). {@code delegate} supplies
+     * everything else (connection pool, executor, TLS, proxy, cookies, timeouts) and is not
+     * changed; the returned client reports the delegate's settings, and {@code redirects} as
+     * its {@link HttpClient#followRedirects()}.
+     *
+     * @throws IllegalArgumentException when {@code delegate} follows redirects itself (it would
+     *     resend the first hop's ECT to every hop: build it with {@code followRedirects(Redirect.NEVER)},
+     *     the JDK default, and pass the policy here), has an {@link java.net.Authenticator} (the
+     *     JDK resends a request after a 401/407 internally, with the same ECT: set the
+     *     {@code Authorization} header yourself), or is itself an {@link EctHttpClient}
+     */
+    public EctHttpClient wrap(HttpClient delegate, Redirect redirects) {
+        Objects.requireNonNull(delegate, "delegate cannot be null");
+        Objects.requireNonNull(redirects, "redirects cannot be null");
+        if (delegate instanceof EctHttpClient) {
+            throw new IllegalArgumentException("this client already carries an ECT integration: wrap the original client");
+        }
+        if (delegate.followRedirects() != Redirect.NEVER) {
+            throw new IllegalArgumentException("the delegate follows redirects itself (" + delegate.followRedirects()
+                    + "), which would send one ECT to every hop (M-01): build it with followRedirects(Redirect.NEVER)"
+                    + " and pass the policy to wrap(delegate, Redirect." + delegate.followRedirects() + ")");
+        }
+        if (delegate.authenticator().isPresent()) {
+            throw new IllegalArgumentException("the delegate has an Authenticator, whose 401/407 retries resend the same ECT"
+                    + " (M-01): set the Authorization header on the request instead");
+        }
+        return new EctHttpClient(delegate, redirects, engine);
+    }
+
+    /** This agent's workload id ({@code iss}). */
+    public String selfId() { return config.selfId(); }
+
+    /**
+     * An {@link EctStore} for the response verifier: it resolves the tokens an exchange minted
+     * itself, while that exchange's response ECT is verified (F-03: the response ECT's
+     * {@code pred} names the request's task, which a client's store may not hold otherwise).
+     * Empty at any other time.
+     *
+     * <pre>{@code
+     * EctVerifier responses = EctVerifier.builder().verifierId(selfId).keySource(keys)
+     *     .ectStore(EctHttp.mintedEctStore())
+     *     .build();
+     * }</pre>
+     */
+    public static EctStore mintedEctStore() { return new MintedEcts(EctStore.empty()); }
+
+    /**
+     * Like {@link #mintedEctStore()}, looking up everything else (and the request's task, when it
+     * was not minted by this exchange) in {@code fallback}, typically the shared audit ledger. An
+     * agent that also uses the OkHttp integration with the same verifier chains both:
+     * {@code EctHttp.mintedEctStore(EctOkHttp.mintedEctStore(ledger))}.
+     */
+    public static EctStore mintedEctStore(EctStore fallback) { return new MintedEcts(fallback); }
+
+    /** What to do with a request that already has an {@code Execution-Context} header. */
+    public enum ExistingHeader {
+        /**
+         * Default: send it unchanged (also to redirect hops); the application manages this
+         * request's ECT, so nothing is minted, the response ECT is not checked and the frontier
+         * does not move.
+         */
+        PASS_THROUGH,
+        /** Replace it with a freshly minted ECT. */
+        REPLACE
+    }
+
+    /** What to do with a call made while no task context was current. */
+    public enum MissingContext {
+        /** Default: the call is a root task of its own: a fresh random {@code wid}, {@code pred: []} (M-05). */
+        ROOT_TASK,
+        /** Send the call without an ECT. */
+        SKIP,
+        /** Fail the call with an {@link EctMintingException} (rule M-04). */
+        FAIL
+    }
+
+    /** What to do when the {@link AudienceResolver} knows no audience for the target. */
+    public enum UnknownAudience {
+        /** Default: fail the call with an {@link EctMintingException} naming the host (M-06). */
+        FAIL,
+        /** Send the request without an ECT (e.g. to third-party APIs that are not agents). */
+        SKIP
+    }
+
+    /** Builder for {@link EctHttp}. Required: the audience resolver. Each option may be set once. */
+    public static final class Builder {
+        private final EctSigner signer;
+        private final String selfId;
+        private AudienceResolver audience;
+        private ExecActResolver execAct;
+        private EctVerifier responseVerifier;
+        private Integer maxTokenBytes;
+        private Integer maxRedirects;
+        private ExistingHeader existingHeader;
+        private MissingContext missingContext;
+        private UnknownAudience unknownAudience;
+
+        private Builder(EctSigner signer, String selfId) {
+            this.signer = Objects.requireNonNull(signer, "signer cannot be null");
+            Objects.requireNonNull(selfId, "selfId cannot be null");
+            if (selfId.isBlank()) {
+                throw new IllegalArgumentException("selfId must not be blank");
+            }
+            this.selfId = selfId;
+        }
+
+        /** Required. Maps each hop's target to the receiver's workload id(s) for {@code aud} (M-06). */
+        public Builder audience(AudienceResolver resolver) {
+            Objects.requireNonNull(resolver, "audience resolver cannot be null");
+            once(audience, "audience");
+            audience = resolver;
+            return this;
+        }
+
+        /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
+        public Builder execAct(ExecActResolver resolver) {
+            Objects.requireNonNull(resolver, "execAct resolver cannot be null");
+            once(execAct, "execAct");
+            execAct = resolver;
+            return this;
+        }
+
+        /**
+         * Verifies ECTs that come back in responses (T-08): its {@code verifierId} must be this
+         * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
+         * minted (use {@link EctHttp#mintedEctStore(EctStore)}, or a ledger the receivers append
+         * to). A verified response ECT replaces the request's {@code pred} in the frontier (F-03);
+         * a bad one fails the exchange with an {@link EctResponseRejectedException}. Default none:
+         * response ECTs are ignored and the request's own task joins the frontier.
+         *
+         * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
+         */
+        public Builder responseVerifier(EctVerifier verifier) {
+            Objects.requireNonNull(verifier, "responseVerifier cannot be null");
+            once(responseVerifier, "responseVerifier");
+            if (!selfId.equals(verifier.verifierId())) {
+                throw new IllegalArgumentException("responseVerifier's verifierId must be this agent's id " + selfId
+                        + " (response ECTs are addressed to it), not " + verifier.verifierId());
+            }
+            responseVerifier = verifier;
+            return this;
+        }
+
+        /** T-03 header budget: a larger minted token fails the call; default 8192 ({@link EctSettings#maxTokenBytes()}). */
+        public Builder maxTokenBytes(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxTokenBytes must be >= 64");
+            }
+            once(maxTokenBytes, "maxTokenBytes");
+            maxTokenBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most redirects one exchange follows (when a redirect policy is given to
+         * {@link EctHttp#wrap(HttpClient, Redirect)}); the next 3xx is returned to the
+         * application. Default {@value EctHttp#DEFAULT_MAX_REDIRECTS}.
+         */
+        public Builder maxRedirects(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxRedirects must be >= 0");
+            }
+            once(maxRedirects, "maxRedirects");
+            maxRedirects = max;
+            return this;
+        }
+
+        /** Default {@link ExistingHeader#PASS_THROUGH}. */
+        public Builder existingHeader(ExistingHeader policy) {
+            Objects.requireNonNull(policy, "existingHeader cannot be null");
+            once(existingHeader, "existingHeader");
+            existingHeader = policy;
+            return this;
+        }
+
+        /** Default {@link MissingContext#ROOT_TASK}. */
+        public Builder missingContext(MissingContext policy) {
+            Objects.requireNonNull(policy, "missingContext cannot be null");
+            once(missingContext, "missingContext");
+            missingContext = policy;
+            return this;
+        }
+
+        /** Default {@link UnknownAudience#FAIL}. */
+        public Builder unknownAudience(UnknownAudience policy) {
+            Objects.requireNonNull(policy, "unknownAudience cannot be null");
+            once(unknownAudience, "unknownAudience");
+            unknownAudience = policy;
+            return this;
+        }
+
+        /**
+         * The integration.
+         *
+         * @throws IllegalStateException when the audience resolver is missing
+         */
+        public EctHttp build() {
+            if (audience == null) {
+                throw new IllegalStateException("an audience resolver is required (M-06): builder.audience(...)");
+            }
+            return new EctHttp(new EctConfig(signer, selfId, audience,
+                    execAct != null ? execAct : ExecActResolver.methodAndPath(),
+                    responseVerifier,
+                    maxTokenBytes != null ? maxTokenBytes : EctSettings.defaults().maxTokenBytes(),
+                    maxRedirects != null ? maxRedirects : DEFAULT_MAX_REDIRECTS,
+                    existingHeader != null ? existingHeader : ExistingHeader.PASS_THROUGH,
+                    missingContext != null ? missingContext : MissingContext.ROOT_TASK,
+                    unknownAudience != null ? unknownAudience : UnknownAudience.FAIL));
+        }
+
+        private static void once(Object current, String name) {
+            if (current != null) {
+                throw new IllegalStateException(name + " was already set");
+            }
+        }
+    }
+}

@@ -78,7 +78,7 @@ public final class CheckpointVerifier {
      */
     public static CheckpointVerifier parse(String verifierKey) {
         String v = Objects.requireNonNull(verifierKey, "verifierKey").strip();
-        String[] parts = v.split("\\+", -1);
+        String[] parts = v.split("\\+", 3);
         if (parts.length != 3) {
             throw new IllegalArgumentException("a verifier key is <name>+<hex key id>+<base64 key>");
         }

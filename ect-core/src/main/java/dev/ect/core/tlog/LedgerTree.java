@@ -123,6 +123,8 @@ public final class LedgerTree implements AutoCloseable {
 
     /** Compares the stored leaves with the ledger's, appends the new ones, checks the root. */
     private static final class Sync {
+        private static final String CHANGED = "the tree file's interior hashes do not match its leaves: it was changed; "
+                + "delete it to rebuild";
         private final HashTree t;
         private final RootStack stack = new RootStack();
         private final long stored;
@@ -140,6 +142,9 @@ public final class LedgerTree implements AutoCloseable {
                     throw new LedgerTreeException("ledger entry " + e.seq() + " is not the entry the tree file recorded at "
                             + "that position: the ledger was rewritten or reordered from entry " + e.seq() + " on", e.seq());
                 }
+                if (!t.matches(i, leaf)) {
+                    throw new LedgerTreeException(CHANGED, -1);
+                }
             } else {
                 t.append(leaf);
             }
@@ -153,8 +158,7 @@ public final class LedgerTree implements AutoCloseable {
                         + ": the ledger lost entries " + (n + 1) + ".." + stored + " (truncated)", n + 1);
             }
             if (!MessageDigest.isEqual(t.root(n), stack.root())) {
-                throw new LedgerTreeException("the tree file's interior hashes do not match its leaves: it was changed; "
-                        + "delete it to rebuild", -1);
+                throw new LedgerTreeException(CHANGED, -1);
             }
             t.flush();
         }

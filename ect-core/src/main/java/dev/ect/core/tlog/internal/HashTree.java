@@ -78,6 +78,28 @@ public abstract class HashTree implements AutoCloseable {
         leaves = i + 1;
     }
 
+    /**
+     * True when the stored leaf {@code i} is {@code leafHash} and the interior nodes it completes
+     * are the hashes of their (stored) children. Checking leaves 0, 1, ... in order this way checks
+     * every stored hash.
+     */
+    public final boolean matches(long i, byte[] leafHash) {
+        check(i >= 0 && i < leaves, "leaf " + i + " is not in a tree of " + leaves);
+        long pos = nodesFor(i);
+        if (!java.security.MessageDigest.isEqual(read(pos++), leafHash)) {
+            return false;
+        }
+        byte[] h = leafHash;
+        for (int k = 1; ((i >> (k - 1)) & 1) == 1; k++) {
+            long start = ((i >> k) << k);
+            h = Merkle.nodeHash(read(position(k - 1, start)), h);
+            if (!java.security.MessageDigest.isEqual(read(pos++), h)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Drops every leaf from {@code n} on. */
     public final void truncate(long n) {
         if (n < leaves) {

@@ -198,8 +198,8 @@ public final class LedgerAudit {
         }
         if (n < m) {
             add(findings, omitted, new LedgerAuditResult.Finding(k, n + 1, "the checkpoint covers " + m
-                    + " entries but the ledger holds " + n + " intact ones: entries " + (n + 1) + ".." + m
-                    + " are missing (truncated)"));
+                    + " entries but the ledger holds " + n + " intact ones: " + (n + 1 == m ? "entry " + m + " is"
+                    : "entries " + (n + 1) + ".." + m + " are") + " missing (truncated)"));
             return;
         }
         if (!MessageDigest.isEqual(rootAtM, checkpoint.rootHash())) {

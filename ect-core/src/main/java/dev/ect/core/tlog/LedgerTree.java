@@ -155,7 +155,8 @@ public final class LedgerTree implements AutoCloseable {
             long n = stack.size();
             if (n < stored) {
                 throw new LedgerTreeException(what + " holds " + n + " entries but its tree file recorded " + stored
-                        + ": the ledger lost entries " + (n + 1) + ".." + stored + " (truncated)", n + 1);
+                        + ": the ledger lost " + (n + 1 == stored ? "entry " + stored : "entries " + (n + 1) + ".." + stored)
+                        + " (truncated)", n + 1);
             }
             if (!MessageDigest.isEqual(t.root(n), stack.root())) {
                 throw new LedgerTreeException(CHANGED, -1);

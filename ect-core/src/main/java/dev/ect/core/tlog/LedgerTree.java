@@ -204,6 +204,22 @@ public final class LedgerTree implements AutoCloseable {
     /** The checkpoint of the whole tree signed by {@code signer} (its origin), as a signed note (L-07). */
     public String signedCheckpoint(CheckpointSigner signer) { return signer.sign(checkpoint(signer.origin())); }
 
+    /**
+     * The inclusion proof of an entry in the whole tree, e.g. of {@code ledger.findEntries(jti)}:
+     * leaf {@code entry.seq() - 1}, which must be this very entry.
+     *
+     * @throws IllegalArgumentException when the entry is not in the tree, or the tree holds another
+     *     entry at its position
+     */
+    public synchronized InclusionProof inclusionProof(LedgerEntry entry) {
+        follow();
+        long i = entry.seq() - 1;
+        if (i < 0 || i >= tree.size() || !MessageDigest.isEqual(tree.leaf(i), Merkle.leafHash(entry))) {
+            throw new IllegalArgumentException("entry " + entry.seq() + " (jti " + entry.jti() + ") is not in the tree");
+        }
+        return inclusionProof(i, tree.size());
+    }
+
     /** The inclusion proof of leaf {@code leafIndex} (entry seq {@code leafIndex + 1}) in the whole tree. */
     public synchronized InclusionProof inclusionProof(long leafIndex) {
         follow();

@@ -55,6 +55,11 @@ class LedgerTreeTest {
                 assertThat(p.leafHash()).isEqualTo(leaves.get(i));
                 assertThat(p.verify(now)).isTrue();
             }
+            LedgerEntry third = l.entries(3, 1).get(0);
+            assertThat(t.inclusionProof(l.findEntries(third.jti()).get(0))).isEqualTo(t.inclusionProof(2));
+            LedgerEntry stranger = new LedgerEntry(3, third.compact(), third.jti(), third.wid(), third.iss(), "other",
+                    third.pred(), third.recordedAt(), third.prevHash(), third.hash());
+            assertThatThrownBy(() -> t.inclusionProof(stranger)).hasMessageContaining("not in the tree");
             assertThat(t.consistencyProof(4).verify(old, now)).isTrue();
             assertThat(t.consistencyProof(3).verify(old, now)).as("proof for another size").isFalse();
             assertThat(t.rootHash(9)).isEqualTo(now.rootHash());

@@ -3,6 +3,7 @@ package dev.ect.cli;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
+import dev.ect.core.tlog.CheckpointSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -35,6 +36,11 @@ final class KeygenCommand extends BaseCommand {
     @Option(names = "--force", description = "overwrite existing files")
     boolean force;
 
+    @Option(names = "--origin", paramLabel = "NAME",
+            description = "EdDSA only: the signed-note key name printed with the verifier key, i.e. the ledger's "
+                + "checkpoint origin (ect ledger checkpoint --origin); default: the kid")
+    String origin;
+
     @Override
     public Integer call() {
         if (kid.isBlank()) {
@@ -49,11 +55,30 @@ final class KeygenCommand extends BaseCommand {
         if (privateFile.toAbsolutePath().normalize().equals(publicFile.toAbsolutePath().normalize())) {
             throw new CliException("--private and --public must be different files");
         }
+        if (origin != null && algorithm != EctAlgorithm.EDDSA) {
+            throw new CliException("--origin is for EdDSA (ledger checkpoint) keys");
+        }
         EctKeyPair key = EctKeys.generate(algorithm, kid);
+        String verifierKey = null;
+        if (algorithm == EctAlgorithm.EDDSA) {
+            try {
+                verifierKey = CheckpointSigner.of(origin == null ? kid : origin, key).verifierKey();
+            } catch (IllegalArgumentException e) {
+                if (origin != null) {
+                    throw new CliException("--origin: " + e.getMessage(), e);
+                }
+                // a kid that cannot be a note key name: no verifier key unless --origin names one
+            }
+        }
         write(privateFile, key.privateJwk(), true);
         write(publicFile, key.publicJwks(), false);
         out().println("generated " + algorithm + " key '" + kid + "': private " + privateFile
                 + " (keep secret), public " + publicFile);
+        if (verifierKey != null) {
+            out().println("note verifier key: " + verifierKey);
+        } else if (algorithm == EctAlgorithm.EDDSA) {
+            out().println("no note verifier key: the kid is not a valid key name (spaces or '+'); give --origin");
+        }
         return EctCli.OK;
     }
 

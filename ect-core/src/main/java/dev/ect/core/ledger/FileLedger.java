@@ -140,6 +140,11 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
     private String lastHash;
     private volatile long size;
     private final AtomicLong forces = new AtomicLong();
+    /** What was acknowledged, published after the index holds it: what verifyChain compares the file with (L-10). */
+    private volatile Head head;
+
+    /** File length, entry count and last hash of the acknowledged entries, as one snapshot. */
+    private record Head(long size, long entries, String lastHash) {}
 
     private static final class Pending {
         final Ect ect;
@@ -286,6 +291,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         LedgerEntry last = index.last();
         nextSeq = last == null ? 1 : last.seq() + 1;
         lastHash = last == null ? LedgerEntry.GENESIS_HASH : last.hash();
+        head = new Head(size, nextSeq - 1, lastHash);
     }
 
     /** The ledger file (its real path). */
@@ -422,6 +428,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             index.add(entries.get(i), batch.get(i).ect);
         }
+        head = new Head(size, seq - 1, prev);
         synchronized (lock) {
             batch.forEach(p -> reserved.remove(p.key));
         }
@@ -469,19 +476,22 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
     public List<Ect> findByJti(String jti) { return index.findByJti(Objects.requireNonNull(jti, "jti")); }
 
     /**
-     * Reads the file again, up to the last acknowledged entry, and checks it byte for byte (L-04):
-     * detects changes made on disk since it was opened. Runs on a helper thread, so an interrupt of
-     * the caller cannot close the ledger's channel.
+     * Reads the file again, up to the last acknowledged entry, and checks it byte for byte (L-04)
+     * <em>and against what this ledger acknowledged</em> (L-10): every entry read must be the one
+     * appended (same hash), and the file must still hold all of them. So a file shortened, or
+     * rewritten with a recomputed chain, underneath the live ledger is reported as broken at the
+     * first entry that is missing or differs, never as intact. Runs on a helper thread, so an
+     * interrupt of the caller cannot close the ledger's channel.
      *
      * @throws EctUnavailableException {@code ledger_unavailable} when the file cannot be read
      */
     @Override
     public ChainVerification verifyChain() {
-        long limit = size;
+        Head known = head;
         CompletableFuture<ChainVerification> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(LedgerFile.scan(channel, limit, null).verification());
+                f.complete(compareWithKnown(known));
             } catch (IOException | RuntimeException e) {
                 f.completeExceptionally(e);
             }
@@ -494,6 +504,33 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "cannot read ledger " + path + ": " + e.getCause(),
                     e.getCause());
         }
+    }
+
+    /** The chain check of the file up to {@code known.size}, compared with the acknowledged entries (L-10). */
+    private ChainVerification compareWithKnown(Head known) throws IOException {
+        long[] firstDiff = {0};
+        String[] diff = {null};
+        ChainVerification v = LedgerFile.scan(channel, known.size(), (e, ect) -> {
+            if (firstDiff[0] == 0 && e.seq() <= known.entries()) {
+                List<LedgerEntry> k = index.entries(e.seq(), 1);
+                if (k.isEmpty() || !k.get(0).hash().equals(e.hash())) {
+                    firstDiff[0] = e.seq();
+                    diff[0] = "the entry on disk (hash " + e.hash() + ") is not the one this ledger acknowledged"
+                            + (k.isEmpty() ? "" : " (hash " + k.get(0).hash() + ")") + ": the file was rewritten underneath it";
+                }
+            }
+        }).verification();
+        long d = firstDiff[0];
+        if (d > 0 && (v.ok() || d <= v.brokenSeq().orElse(Long.MAX_VALUE))) {
+            String before = d == 1 ? LedgerEntry.GENESIS_HASH : index.entries(d - 1, 1).get(0).hash();
+            return ChainVerification.broken(d - 1, d, d, diff[0], before);
+        }
+        if (v.ok() && (v.entriesChecked() != known.entries() || !v.lastHash().equals(known.lastHash()))) {
+            long n = v.entriesChecked();
+            return ChainVerification.broken(n, n + 1, n + 1, "the file holds " + n + (n == 1 ? " entry" : " entries")
+                    + " but this ledger acknowledged " + known.entries() + ": the file was shortened underneath it", v.lastHash());
+        }
+        return v;
     }
 
     /** Number of forces (fsyncs) done by appends since open; with group commit usually fewer than the appends. */

@@ -48,7 +48,7 @@ final class VerifierOptions {
         }
         EctSettings base = s.build();
         String envAlgs = env.get("ECT_ALGORITHMS");
-        TrustOptions.Trust t = trust.build(base.algorithms(), envAlgs != null && !envAlgs.isBlank());
+        TrustOptions.Trust t = trust.build(base.algorithms(), envAlgs != null && !envAlgs.isBlank(), env);
         EctSettings settings = base.toBuilder().algorithms(t.algorithms()).build();
         if (settings.minLevel() == EctLevel.L3 && !stores.hasLedger(env)) {
             throw new CliException("--min-level L3 requires --ledger (or ECT_JDBC_URL)");

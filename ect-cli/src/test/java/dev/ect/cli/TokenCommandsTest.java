@@ -353,16 +353,56 @@ class TokenCommandsTest {
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
             String token = mint();
-            CliRun ok = run("verify", "--trust", A + "=" + url, "--aud", B, token);
+            // K-03: a plain-http test server, opted in explicitly
+            CliRun ok = run("verify", "--trust", A + "=" + url, "--jwks-allow-insecure-http", "--aud", B, token);
             assertThat(ok.code()).as(ok.toString()).isZero();
             // a file for one issuer and a URL for another
-            CliRun both = run("verify", "--trust", "spiffe://example.com/agent/z=" + pub, "--trust", A + "=" + url, "--aud", B, mint());
+            CliRun both = run(Map.of("ECT_JWKS_ALLOW_INSECURE_HTTP", "true"), "", "verify", "--trust", "spiffe://example.com/agent/z=" + pub,
+                    "--trust", A + "=" + url, "--aud", B, mint());
             assertThat(both.code()).as(both.toString()).isZero();
-            CliRun twice = run("verify", "--trust", A + "=" + url, "--trust", A + "=" + url, "--aud", B, token);
+            CliRun twice = run("verify", "--trust", A + "=" + url, "--trust", A + "=" + url, "--jwks-allow-insecure-http", "--aud", B, token);
             assertThat(twice.code()).isEqualTo(2);
             assertThat(twice.err()).contains(A);
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("K-03 verify refuses an http JWKS URL unless --jwks-allow-insecure-http or its variable allows it")
+    void plainHttpJwksUrlsAreRefusedUnlessAllowed() {
+        String token = mint();
+        CliRun r = run("verify", "--trust", A + "=http://127.0.0.1:9/jwks.json", "--aud", B, token);
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("K-03").contains("--jwks-allow-insecure-http").contains("ECT_JWKS_ALLOW_INSECURE_HTTP");
+        CliRun bad = run(Map.of("ECT_JWKS_ALLOW_INSECURE_HTTP", "perhaps"), "", "verify", "--trust",
+                A + "=http://127.0.0.1:9/jwks.json", "--aud", B, token);
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("ECT_JWKS_ALLOW_INSECURE_HTTP=perhaps");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("K-04 --jwks-max-stale-seconds, else ECT_JWKS_MAX_STALE_SEC, else 600 s reach the JWKS URL source")
+    void jwksMaxStaleReachesTheKeySource() throws Exception {
+        TrustOptions t = new TrustOptions();
+        t.trust.add(A + "=https://keys.example/jwks.json");
+        java.util.Set<dev.ect.core.EctAlgorithm> es256 = java.util.EnumSet.of(dev.ect.core.EctAlgorithm.ES256);
+        assertThat(maxStaleOf(t.build(es256, false, Map.of()))).isEqualTo(Duration.ofMinutes(10));
+        assertThat(maxStaleOf(t.build(es256, false, Map.of("ECT_JWKS_MAX_STALE_SEC", "120")))).isEqualTo(Duration.ofSeconds(120));
+        t.jwksMaxStaleSeconds = 0L;
+        assertThat(maxStaleOf(t.build(es256, false, Map.of("ECT_JWKS_MAX_STALE_SEC", "120")))).isEqualTo(Duration.ZERO);
+        CliRun neg = run("verify", "--trust", A + "=https://keys.example/jwks.json", "--jwks-max-stale-seconds", "-5", "--aud", B, mint());
+        assertThat(neg.code()).isEqualTo(2);
+        assertThat(neg.err()).contains("--jwks-max-stale-seconds must be >= 0");
+        CliRun env = run(Map.of("ECT_JWKS_MAX_STALE_SEC", "ten"), "", "verify", "--trust", A + "=https://keys.example/jwks.json",
+                "--aud", B, mint());
+        assertThat(env.code()).isEqualTo(2);
+        assertThat(env.err()).contains("ECT_JWKS_MAX_STALE_SEC=ten");
+    }
+
+    private static Duration maxStaleOf(TrustOptions.Trust t) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = dev.ect.core.keys.JwksUrlKeySource.class.getDeclaredField("maxStale");
+        f.setAccessible(true);
+        return (Duration) f.get(t.keySource());
     }
 }

@@ -117,11 +117,12 @@ class HeaderRulesTest {
     }
 
     @Test
-    void rejectsAKeyWhoseTypeDoesNotFitTheAlg() { // H-03: an ES384 key registered under the kid of an ES256 token
+    void rejectsAKeyWhoseTypeDoesNotFitTheAlg() { // H-03, K-02: an ES384 key registered under the kid of an ES256 token
         EctKeyPair p384 = key(EctAlgorithm.ES384, "a-1");
         EctVerifier v = verifierB(StaticKeySource.builder().key(A, p384).build())
                 .algorithms(EctAlgorithm.ES256, EctAlgorithm.ES384).build();
-        assertRejected(() -> v.verify(signedWithHeader(header(keyA()))), ReasonCode.INVALID_SIGNATURE);
+        // K-02: a key that does not fit the alg is not used at all: no usable key
+        assertRejected(() -> v.verify(signedWithHeader(header(keyA()))), ReasonCode.UNKNOWN_KEY);
     }
 
     // ---- H-04 / H-05 (V-06)
@@ -171,7 +172,7 @@ class HeaderRulesTest {
     // ---- H-06 (V-07)
 
     @Test
-    void neverUsesAnEmbeddedJwkToVerify() throws Exception { // H-06, RFC 8725 3.10
+    void neverUsesAnEmbeddedJwkToVerify() throws Exception { // H-06, K-01, RFC 8725 3.10
         EctKeyPair attacker = key(EctAlgorithm.ES256, "a-1", "attacker");
         Map<String, Object> h = header(attacker);
         h.put("jwk", Jws.parse(attacker.publicJwk()));
@@ -185,7 +186,7 @@ class HeaderRulesTest {
     }
 
     @Test
-    void neverFetchesKeysFromJkuOrX5uAndIgnoresX5c() throws Exception { // H-06
+    void neverFetchesKeysFromJkuOrX5uAndIgnoresX5c() throws Exception { // H-06, K-01: keys only from configuration
         try (MockWebServer attackerServer = new MockWebServer()) {
             attackerServer.start();
             EctKeyPair attacker = key(EctAlgorithm.ES256, "evil", "attacker");

@@ -25,7 +25,8 @@ class RuleCoverageTest {
             "V-01", "V-02", "V-03", "V-04", "V-05", "V-06", "V-07", "V-08", "V-09", "V-10", "V-11", "V-12", "V-14",
             "P-01", "P-02", "P-03", "P-04",
             "M-01", "M-02", "M-03", "M-07",
-            "F-01", "F-03", "F-05");
+            "F-01", "F-03", "F-05",
+            "K-01", "K-02", "K-03", "K-04", "K-05");
 
     private static final List<ReasonCode> CODES = List.of(ReasonCode.TOKEN_TOO_LARGE, ReasonCode.MALFORMED_TOKEN,
             ReasonCode.LEVEL_BELOW_MINIMUM, ReasonCode.INVALID_TYP, ReasonCode.UNSUPPORTED_ALG, ReasonCode.MISSING_KID,

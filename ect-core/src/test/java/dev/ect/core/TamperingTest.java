@@ -135,8 +135,9 @@ class TamperingTest {
                     hh.put("alg", "RS256");
                     return Jws.rs256(part(hh), p(genuine()), rsa.privateKey());
                 }, ReasonCode.UNSUPPORTED_ALG),
-                t("alg ES256 -> ES384 without re-signing", () -> withHeader(genuine(), headerWith("alg", "ES384")), ReasonCode.INVALID_SIGNATURE),
-                t("alg ES256 -> PS256 on the kid of an EC key", () -> withHeader(genuine(), headerWith("alg", "PS256")), ReasonCode.INVALID_SIGNATURE),
+                // K-02: the kid's key does not fit the new alg, so there is no usable key
+                t("alg ES256 -> ES384 without re-signing", () -> withHeader(genuine(), headerWith("alg", "ES384")), ReasonCode.UNKNOWN_KEY),
+                t("alg ES256 -> PS256 on the kid of an EC key", () -> withHeader(genuine(), headerWith("alg", "PS256")), ReasonCode.UNKNOWN_KEY),
                 // ECDSA encodings and values (CVE-2022-21449 class)
                 t("DER-encoded ECDSA signature instead of R||S", () -> {
                     String g = genuine();
@@ -237,7 +238,7 @@ class TamperingTest {
                     hh.put("x5u", "https://attacker.example/cert.pem");
                     return Jws.sign(hh, claims(), ATTACKER);
                 }, ReasonCode.INVALID_SIGNATURE),
-                t("kid changed to another existing kid of issuer A (its RSA key)", () -> withHeader(genuine(), headerWith("kid", "rsa-1")), ReasonCode.INVALID_SIGNATURE),
+                t("kid changed to another existing kid of issuer A (its RSA key, K-02)", () -> withHeader(genuine(), headerWith("kid", "rsa-1")), ReasonCode.UNKNOWN_KEY),
                 // header parameters (H-05)
                 t("crit added (re-signed)", () -> Jws.sign(headerWith("crit", List.of("exp")), claims(), A_KEY), ReasonCode.UNSUPPORTED_HEADER),
                 t("b64:false added (re-signed)", () -> {
@@ -392,7 +393,18 @@ class TamperingTest {
         EctKeyPair k = new EctKeyPair(EctAlgorithm.PS256, "weak", weak.getPrivate(), weak.getPublic());
         EctVerifier v = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build()).build();
         String token = Jws.sign(header(k), claims(), k); // a valid RSASSA-PSS signature, by a 1024-bit key
-        assertRejected(() -> v.verify(token), ReasonCode.INVALID_SIGNATURE);
+        assertRejected(() -> v.verify(token), ReasonCode.UNKNOWN_KEY); // K-02: a 1024-bit key fits no alg
+        // and JwsCrypto refuses it too, should a key source hand it out anyway
+        EctVerifier careless = Fixtures.verifierBAllAlgs((iss, kid) -> java.util.Optional.of(weak.getPublic())).build();
+        KeySource handsItOut = new KeySource() {
+            @Override
+            public java.util.Optional<java.security.PublicKey> resolve(String iss, String kid) { return java.util.Optional.of(weak.getPublic()); }
+
+            @Override
+            public java.util.Optional<java.security.PublicKey> resolve(String iss, String kid, EctAlgorithm alg) { return resolve(iss, kid); }
+        };
+        assertRejected(() -> careless.verify(token), ReasonCode.UNKNOWN_KEY); // the default resolve(iss, kid, alg) filters
+        assertRejected(() -> Fixtures.verifierBAllAlgs(handsItOut).build().verify(token), ReasonCode.INVALID_SIGNATURE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> EctSigner.builder(k).build())
                 .isInstanceOf(IllegalArgumentException.class); // and the signer refuses to use it
     }

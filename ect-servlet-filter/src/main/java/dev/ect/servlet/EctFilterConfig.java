@@ -8,6 +8,7 @@ import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
+import dev.ect.core.keys.JwksUrlKeySource;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@link Builder#verifierId}</td><td>{@code ect.verifier-id}</td><td>{@code ECT_VERIFIER_ID}</td><td>required</td></tr>
  * <tr><td>{@link Builder#trustJwksFile}, {@link Builder#trustJwksUrl}, {@link Builder#trustJwks}, {@link Builder#keySource}</td>
  *     <td>{@code ect.trust}</td><td>{@code ECT_TRUST}</td><td>required unless min level L1</td></tr>
+ * <tr><td>{@link Builder#jwksMaxStale}</td><td>{@code ect.jwks-max-stale-seconds}</td><td>{@code ECT_JWKS_MAX_STALE_SEC}</td><td>600 (10 min, K-04)</td></tr>
+ * <tr><td>{@link Builder#allowInsecureJwksHttp}</td><td>{@code ect.jwks-allow-insecure-http}</td><td>{@code ECT_JWKS_ALLOW_INSECURE_HTTP}</td><td>{@code false} (K-03)</td></tr>
  * <tr><td>{@link Builder#requiredPaths}</td><td>{@code ect.required-paths}</td><td>{@code ECT_REQUIRED_PATHS}</td><td>{@code /*}</td></tr>
  * <tr><td>{@link Builder#optionalPaths}</td><td>{@code ect.optional-paths}</td><td>{@code ECT_OPTIONAL_PATHS}</td><td>none</td></tr>
  * <tr><td>{@link Builder#excludePaths}</td><td>{@code ect.exclude-paths}</td><td>{@code ECT_EXCLUDE_PATHS}</td><td>none</td></tr>
@@ -258,6 +262,8 @@ public final class EctFilterConfig implements AutoCloseable {
         private String verifierId;
         private KeySource keySource;
         private final TrustSet trust = new TrustSet();
+        private Duration jwksMaxStale;
+        private Boolean allowInsecureJwksHttp;
         private EctSettings settings;
         private Clock clock;
         private ReplayStore replayStore;
@@ -301,8 +307,39 @@ public final class EctFilterConfig implements AutoCloseable {
         /** Trusts an issuer's keys from a JWKS file, read once in {@link #build()}. */
         public Builder trustJwksFile(String issuer, Path file) { trust.jwksFile(issuer, file); return this; }
 
-        /** Trusts an issuer's keys from a JWKS URL, fetched and cached ({@code JwksUrlKeySource} defaults). */
+        /**
+         * Trusts an issuer's keys from a JWKS URL, fetched and cached ({@code JwksUrlKeySource}
+         * defaults, with {@link #jwksMaxStale} and {@link #allowInsecureJwksHttp}). The URL must be
+         * {@code https} (K-03).
+         */
         public Builder trustJwksUrl(String issuer, URI jwksUrl) { trust.jwksUrl(issuer, jwksUrl); return this; }
+
+        /**
+         * K-04: how long past its ttl the key set of a trusted JWKS URL that cannot be refreshed is
+         * still used; after that its tokens get 503 {@code key_source_unavailable}. Default from
+         * {@code ect.jwks-max-stale-seconds} / {@code ECT_JWKS_MAX_STALE_SEC} (whole seconds), else
+         * {@link JwksUrlKeySource#DEFAULT_MAX_STALE} (10 min). Applies to {@code trustJwksUrl} and
+         * {@code ect.trust} URLs, not to a {@link #keySource} of your own.
+         */
+        public Builder jwksMaxStale(Duration d) {
+            Objects.requireNonNull(d, "jwksMaxStale cannot be null");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("jwksMaxStale must be >= 0");
+            }
+            jwksMaxStale = once(jwksMaxStale, d, "jwksMaxStale");
+            return this;
+        }
+
+        /**
+         * K-03: allows {@code http://} trusted JWKS URLs, for development only (anyone on the path
+         * can replace the keys); logged at WARN at start-up. Default from
+         * {@code ect.jwks-allow-insecure-http} / {@code ECT_JWKS_ALLOW_INSECURE_HTTP}, else
+         * {@code false}: an {@code http} URL fails {@link #build()}.
+         */
+        public Builder allowInsecureJwksHttp(boolean allow) {
+            allowInsecureJwksHttp = once(allowInsecureJwksHttp, allow, "allowInsecureJwksHttp");
+            return this;
+        }
 
         /** All verification limits at once; replaces every {@code ECT_*}/{@code ect.*} setting. Default from init-params/environment, else {@link EctSettings#defaults()}. */
         public Builder settings(EctSettings s) {
@@ -475,9 +512,10 @@ public final class EctFilterConfig implements AutoCloseable {
                 EctVerifier v;
                 if (verifier != null) {
                     if (verifierId != null || keySource != null || !trust.isEmpty() || settings != null || clock != null
-                            || replayStore != null || ectStore != null || !dagRules.isEmpty()) {
+                            || replayStore != null || ectStore != null || !dagRules.isEmpty() || jwksMaxStale != null
+                            || allowInsecureJwksHttp != null) {
                         throw new IllegalStateException("verifier(...) configures verification itself: do not also set "
-                                + "verifierId, keySource, trust*, settings, clock, replayStore, ectStore or dagRule");
+                                + "verifierId, keySource, trust*, jwks*, settings, clock, replayStore, ectStore or dagRule");
                     }
                     v = verifier;
                 } else {
@@ -543,7 +581,7 @@ public final class EctFilterConfig implements AutoCloseable {
             if (keySource != null || !trust.isEmpty()) {
                 KeySource fromTrust;
                 try {
-                    fromTrust = trust.isEmpty() ? null : trust.build(c);
+                    fromTrust = trust.isEmpty() ? null : trust.build(c, maxStale(src), allowHttp(src));
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException("trusted keys: " + e.getMessage(), e);
                 }
@@ -556,14 +594,42 @@ public final class EctFilterConfig implements AutoCloseable {
             if (t.isEmpty()) {
                 return null;
             }
+            Duration stale = maxStale(src);
+            boolean http = allowHttp(src);
             try {
-                return TrustSet.parse(t.get()).build(c);
+                return TrustSet.parse(t.get()).build(c, stale, http);
             } catch (IllegalArgumentException e) {
                 throw e.getMessage() != null && e.getMessage().startsWith(t.get().source())
                         ? e : t.get().invalid(e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw t.get().invalid(e.getMessage(), e);
             }
+        }
+
+        /** K-04: builder, else init-param / environment (whole seconds >= 0), else the default. */
+        private Duration maxStale(ConfigSources src) {
+            if (jwksMaxStale != null) {
+                return jwksMaxStale;
+            }
+            Optional<ConfigSources.Value> v = src.get(Param.JWKS_MAX_STALE_SECONDS);
+            if (v.isEmpty()) {
+                return JwksUrlKeySource.DEFAULT_MAX_STALE;
+            }
+            long seconds;
+            try {
+                seconds = Long.parseLong(v.get().value());
+            } catch (NumberFormatException e) {
+                throw v.get().invalid("expected whole seconds >= 0", e);
+            }
+            if (seconds < 0) {
+                throw v.get().invalid("expected whole seconds >= 0", null);
+            }
+            return Duration.ofSeconds(seconds);
+        }
+
+        /** K-03: builder, else init-param / environment, else false. */
+        private boolean allowHttp(ConfigSources src) {
+            return allowInsecureJwksHttp != null ? allowInsecureJwksHttp : src.flag(Param.JWKS_ALLOW_INSECURE_HTTP).orElse(false);
         }
 
         private boolean recordResponseEcts(ConfigSources src, AuditLedger l) {

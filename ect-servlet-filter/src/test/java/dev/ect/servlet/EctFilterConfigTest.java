@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -271,7 +272,7 @@ class EctFilterConfigTest {
         try {
             String trust = A + "=file:" + jwksFile() + "\n   " + c + "=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json";
             EctFilterConfig cfg = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
-                    .environment(Map.of("ECT_TRUST", trust)).build();
+                    .environment(Map.of("ECT_TRUST", trust, "ECT_JWKS_ALLOW_INSECURE_HTTP", "true")).build(); // K-03 opt-in
             assertThat(cfg.verifier().check(token(B)).ect().iss()).isEqualTo(A);
             String fromC = EctSigner.builder(other).build().sign(Ect.builder().iss(c).aud(B).execAct("t").build());
             assertThat(cfg.verifier().check(fromC).ect().iss()).isEqualTo(c);
@@ -281,6 +282,96 @@ class EctFilterConfigTest {
         } finally {
             jwks.stop(0);
         }
+    }
+
+    @Test
+    @DisplayName("K-03 an http JWKS URL fails the build, naming the init-param and variable that allow it")
+    void plainHttpJwksUrlsAreRefusedUnlessAllowed() throws Exception {
+        Map<String, String> init = Map.of("ect.verifier-id", B, "ect.trust", A + "=http://keys.example/jwks.json");
+        assertFails(init, Map.of(), "init-param ect.trust", "K-03", "ect.jwks-allow-insecure-http", "ECT_JWKS_ALLOW_INSECURE_HTTP");
+        assertFails(Map.of("ect.verifier-id", B), Map.of("ECT_TRUST", A + "=http://keys.example/jwks.json"),
+                "environment variable ECT_TRUST", "K-03");
+        assertThatThrownBy(() -> EctFilterConfig.builder().environment(Map.of()).verifierId(B)
+                .trustJwksUrl(A, java.net.URI.create("http://keys.example/jwks.json")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowInsecureJwksHttp(true)");
+        // allowed for development: by init-param, by variable, by the builder (the fetch happens on first use)
+        assertThat(EctFilterConfig.builder().initParameters(with(init, "ect.jwks-allow-insecure-http", "true"))
+                .environment(Map.of()).build().verifierId()).isEqualTo(B);
+        assertThat(EctFilterConfig.builder().initParameters(init)
+                .environment(Map.of("ECT_JWKS_ALLOW_INSECURE_HTTP", "yes")).build().verifierId()).isEqualTo(B);
+        assertThat(EctFilterConfig.builder().environment(Map.of()).verifierId(B).allowInsecureJwksHttp(true)
+                .trustJwksUrl(A, java.net.URI.create("http://keys.example/jwks.json")).build().verifierId()).isEqualTo(B);
+        // the builder wins over the init-param
+        assertThatThrownBy(() -> EctFilterConfig.builder().initParameters(with(init, "ect.jwks-allow-insecure-http", "true"))
+                .environment(Map.of()).allowInsecureJwksHttp(false).build()).hasMessageContaining("K-03");
+        assertFails(with(init, "ect.jwks-allow-insecure-http", "maybe"), Map.of(), "init-param ect.jwks-allow-insecure-http");
+        assertThat(EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B, "ect.trust", A + "=https://keys.example/jwks.json"))
+                .environment(Map.of()).build().verifierId()).isEqualTo(B);
+    }
+
+    @Test
+    @DisplayName("K-04 ect.jwks-max-stale-seconds / ECT_JWKS_MAX_STALE_SEC bound the use of an unrefreshable JWKS key set")
+    void jwksMaxStaleReachesTheUrlKeySource() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/jwks.json", ex -> {
+            byte[] body = key.publicJwks().getBytes(StandardCharsets.UTF_8);
+            if (!up.get()) {
+                ex.sendResponseHeaders(503, -1);
+                ex.close();
+                return;
+            }
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+        try {
+            String url = A + "=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json";
+            java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                    new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+            java.time.Clock clock = new java.time.Clock() {
+                @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+                @Override public java.time.Clock withZone(java.time.ZoneId z) { return this; }
+                @Override public java.time.Instant instant() { return now.get(); }
+            };
+            Map<String, String> env = Map.of("ECT_TRUST", url, "ECT_JWKS_ALLOW_INSECURE_HTTP", "true");
+            EctFilterConfig zero = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B,
+                    "ect.jwks-max-stale-seconds", "0")).environment(env).clock(clock).build();
+            EctFilterConfig dflt = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
+                    .environment(env).clock(clock).build();
+            EctFilterConfig fromEnv = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
+                    .environment(with(env, "ECT_JWKS_MAX_STALE_SEC", "60")).clock(clock).build();
+            java.util.function.Function<EctFilterConfig, Object> check = cfg -> {
+                try {
+                    return cfg.verifier().check(EctSigner.builder(key).clock(clock).build()
+                            .sign(Ect.builder().iss(A).aud(B).execAct("t").build())).ect().iss();
+                } catch (dev.ect.core.EctException e) {
+                    return e.reason();
+                }
+            };
+            for (EctFilterConfig cfg : java.util.List.of(zero, dflt, fromEnv)) {
+                assertThat(check.apply(cfg)).isEqualTo(A);
+            }
+            up.set(false);
+            now.set(now.get().plusSeconds(5 * 60 + 30)); // past the 5 min ttl, the endpoint fails
+            assertThat(check.apply(zero)).isEqualTo(dev.ect.core.ReasonCode.KEY_SOURCE_UNAVAILABLE);
+            assertThat(check.apply(fromEnv)).isEqualTo(A);
+            assertThat(check.apply(dflt)).isEqualTo(A);
+            now.set(now.get().plusSeconds(60)); // ttl + 90 s: beyond ECT_JWKS_MAX_STALE_SEC=60, within the default 600
+            assertThat(check.apply(fromEnv)).isEqualTo(dev.ect.core.ReasonCode.KEY_SOURCE_UNAVAILABLE);
+            assertThat(check.apply(dflt)).isEqualTo(A);
+        } finally {
+            jwks.stop(0);
+        }
+        Map<String, String> init = with(initWithTrust(), "ect.verifier-id", B);
+        assertFails(with(init, "ect.jwks-max-stale-seconds", "-1"), Map.of(), "init-param ect.jwks-max-stale-seconds", ">= 0");
+        assertFails(init, Map.of("ECT_JWKS_MAX_STALE_SEC", "ten"), "environment variable ECT_JWKS_MAX_STALE_SEC");
+        assertThatThrownBy(() -> EctFilterConfig.builder().jwksMaxStale(java.time.Duration.ofSeconds(-1)))
+                .hasMessage("jwksMaxStale must be >= 0");
+        assertThatThrownBy(() -> EctFilterConfig.builder().jwksMaxStale(java.time.Duration.ZERO).jwksMaxStale(java.time.Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

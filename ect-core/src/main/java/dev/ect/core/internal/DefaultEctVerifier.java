@@ -205,14 +205,15 @@ public final class DefaultEctVerifier implements EctVerifier {
             }
             Optional<PublicKey> key;
             try {
-                key = keySource.resolve(iss, kid);
+                key = keySource.resolve(iss, kid, algorithm); // K-02: only a key usable for this alg
             } catch (EctUnavailableException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE, "key source failed: " + e.getMessage(), e);
             }
             if (key == null || key.isEmpty()) {
-                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no key '" + LoggingListener.safe(kid) + "' for issuer " + LoggingListener.safe(iss));
+                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no key '" + LoggingListener.safe(kid) + "' usable with " + alg
+                        + " for issuer " + LoggingListener.safe(iss) + " (V-07, K-02)");
             }
             // V-08
             if (!crypto.verify(algorithm, key.get(), p.signingInput(), p.signature())) {

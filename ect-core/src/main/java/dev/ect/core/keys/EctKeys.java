@@ -120,12 +120,25 @@ public final class EctKeys {
 
     /**
      * Parses a JWKS document into kid → public key. Keys without a {@code kid}, private-only
-     * entries and symmetric keys are skipped.
+     * entries and symmetric keys are skipped. The map drops each JWK's {@code alg} member: to
+     * verify with these keys, register the document with {@link StaticKeySource.Builder#jwks}, which
+     * keeps it (K-02).
      *
      * @throws IllegalArgumentException when the document is not a JWKS, exceeds
      *     {@link #MAX_JWKS_CHARS} or holds more than {@link #MAX_JWKS_KEYS} keys, or repeats a kid
      */
     public static Map<String, PublicKey> parseJwks(String json) {
+        Map<String, PublicKey> out = new LinkedHashMap<>();
+        parseBoundJwks(json).forEach((kid, k) -> out.put(kid, k.key()));
+        return out;
+    }
+
+    /**
+     * Like {@link #parseJwks(String)}, keeping each JWK's {@code alg} member with its key (K-02).
+     * The key itself comes from {@code kty}/{@code crv} and the coordinates, so it cannot disagree
+     * with them; {@link BoundKey#usableFor} matches it against the token's {@code alg}.
+     */
+    static Map<String, BoundKey> parseBoundJwks(String json) {
         if (json == null) {
             throw new IllegalArgumentException("JWKS is null");
         }
@@ -141,7 +154,7 @@ public final class EctKeys {
         if (keys.size() > MAX_JWKS_KEYS) {
             throw new IllegalArgumentException("JWKS holds " + keys.size() + " keys, more than " + MAX_JWKS_KEYS);
         }
-        Map<String, PublicKey> out = new LinkedHashMap<>();
+        Map<String, BoundKey> out = new LinkedHashMap<>();
         for (JsonWebKey k : keys) {
             Key key = k.getKey();
             if (k.getKeyId() == null || k.getKeyId().isEmpty() || !(key instanceof PublicKey pk)) {
@@ -150,7 +163,7 @@ public final class EctKeys {
             if (k.getUse() != null && !"sig".equals(k.getUse())) {
                 continue;
             }
-            if (out.put(k.getKeyId(), pk) != null) {
+            if (out.put(k.getKeyId(), new BoundKey(pk, k.getAlgorithm())) != null) {
                 throw new IllegalArgumentException("JWKS repeats kid '" + k.getKeyId() + "'");
             }
         }

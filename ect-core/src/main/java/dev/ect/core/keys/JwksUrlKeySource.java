@@ -1,5 +1,6 @@
 package dev.ect.core.keys;
 
+import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import java.io.ByteArrayOutputStream;
@@ -26,9 +27,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +36,37 @@ import org.slf4j.LoggerFactory;
  * Keys fetched from a JWKS URL per issuer (V-07). For each issuer:
  *
  * <ul>
+ *   <li>the URL is {@code https} (K-03); {@code http} is refused by {@link Builder#build()} unless
+ *       {@link Builder#allowInsecureHttp(boolean)} allows it for development, which is logged at
+ *       WARN when the source is built;
  *   <li>the document is fetched on first use with bounded connect and read timeouts (defaults
  *       2 s and 3 s) and size ({@link EctKeys#MAX_JWKS_CHARS}, {@link EctKeys#MAX_JWKS_KEYS});
  *   <li>it is cached for {@code ttl} (default 5 min); from {@code ttl - refreshAhead} (default
  *       1 min before) a background refresh is started, so requests never wait on a routine refresh;
  *   <li>an unknown {@code kid} triggers a re-fetch at most once per {@code cooldown} (default
  *       30 s), so a stream of random kids cannot cause a fetch storm;
+ *   <li>at most one fetch per issuer runs at a time (K-05). The request that starts an in-line
+ *       fetch waits for it; requests arriving meanwhile are answered from the cache when it holds
+ *       a usable key, and otherwise wait for that same fetch, at most {@code readTimeout}, then
+ *       get {@code key_source_unavailable};
  *   <li>when the endpoint is down or returns garbage, the last good key set is kept (logged at
- *       WARN) and keys in it keep verifying; when no cached key applies (nothing cached, or the
- *       {@code kid} is not in the cached set) while the last fetch failed, {@link #resolve} throws
- *       {@code key_source_unavailable} (503), since the key may well exist (V-07).
+ *       WARN) and keys in it keep verifying for at most {@code maxStale} past its {@code ttl}
+ *       (default 10 min, K-04); after that, and whenever no cached key applies (nothing cached,
+ *       or the {@code kid} is not in the cached set) while the last fetch failed, {@link #resolve}
+ *       throws {@code key_source_unavailable} (503), since the key may well exist (V-07) and a
+ *       key the issuer removed must not live on because its endpoint is blocked (K-04).
  * </ul>
+ *
+ * <p>K-02: a key is returned for a token {@code alg} only when its {@code kty}/{@code crv} fit it
+ * and its JWK {@code alg} member, if any, equals it.
  *
  * <p>A key fetched from one issuer's URL is only ever returned for that issuer. Thread-safe.
  */
 public final class JwksUrlKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(JwksUrlKeySource.class);
+
+    /** Default {@link Builder#maxStale(Duration)}: 10 minutes. */
+    public static final Duration DEFAULT_MAX_STALE = Duration.ofMinutes(10);
 
     private final Map<String, IssuerCache> caches;
     private final HttpClient http;
@@ -59,21 +74,33 @@ public final class JwksUrlKeySource implements KeySource {
     private final Duration ttl;
     private final Duration refreshAhead;
     private final Duration cooldown;
+    private final Duration maxStale;
     private final Clock clock;
     private final Executor refreshExecutor;
     private final AtomicInteger fetchCount = new AtomicInteger();
 
     private JwksUrlKeySource(Builder b) {
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (b.sslContext != null) {
+            hb.sslContext(b.sslContext);
+        }
+        this.http = hb.build();
         this.readTimeout = b.readTimeout;
         this.ttl = b.ttl;
         this.refreshAhead = b.refreshAhead;
         this.cooldown = b.cooldown;
+        this.maxStale = b.maxStale;
         this.clock = b.clock;
         this.refreshExecutor = b.refreshExecutor;
         Map<String, IssuerCache> m = new HashMap<>();
-        b.urls.forEach((iss, uri) -> m.put(iss, new IssuerCache(iss, uri)));
+        b.urls.forEach((iss, uri) -> {
+            if ("http".equalsIgnoreCase(uri.getScheme())) {
+                LOG.warn("JWKS URL {} of issuer {} is plain http, allowed by allowInsecureHttp: anyone on the path "
+                        + "can replace its keys. For development only (K-03).", uri, iss);
+            }
+            m.put(iss, new IssuerCache(iss, uri));
+        });
         this.caches = Map.copyOf(m);
     }
 
@@ -84,106 +111,190 @@ public final class JwksUrlKeySource implements KeySource {
 
     @Override
     public Optional<PublicKey> resolve(String issuer, String kid) {
-        if (issuer == null || kid == null) {
-            return Optional.empty();
-        }
-        IssuerCache c = caches.get(issuer);
-        return c == null ? Optional.empty() : c.resolve(kid);
+        BoundKey k = find(issuer, kid);
+        return k == null ? Optional.empty() : Optional.of(k.key());
     }
 
-    private enum Fetch { REPLACED, COOLDOWN, FAILED }
+    /** K-02: only a key whose type, curve and JWK {@code alg} member fit {@code alg}. */
+    @Override
+    public Optional<PublicKey> resolve(String issuer, String kid, EctAlgorithm alg) {
+        Objects.requireNonNull(alg, "alg cannot be null");
+        BoundKey k = find(issuer, kid);
+        return k != null && k.usableFor(alg) ? Optional.of(k.key()) : Optional.empty();
+    }
+
+    private BoundKey find(String issuer, String kid) {
+        if (issuer == null || kid == null) {
+            return null;
+        }
+        IssuerCache c = caches.get(issuer);
+        return c == null ? null : c.resolve(kid);
+    }
+
+    private enum Fetch { REPLACED, FAILED, NOT_STARTED, IN_FLIGHT }
+
+    /** One good fetch: the keys and when they were fetched. */
+    private record KeySet(Map<String, BoundKey> keys, Instant fetchedAt) {}
 
     private final class IssuerCache {
         final String issuer;
         final URI uri;
-        volatile Map<String, PublicKey> keys; // null until the first good fetch
-        volatile Instant fetchedAt = Instant.MIN;
+        volatile KeySet current; // null until the first good fetch
         volatile boolean lastFetchFailed;
-        final AtomicLong lastAttemptMillis = new AtomicLong(Long.MIN_VALUE);
-        final Object fetchLock = new Object();
-        final AtomicBoolean refreshing = new AtomicBoolean();
+        /** Guards {@link #inflight} and {@link #lastAttempt}; never held during I/O. */
+        private final Object lock = new Object();
+        private CompletableFuture<Fetch> inflight;
+        private Instant lastAttempt;
 
         IssuerCache(String issuer, URI uri) {
             this.issuer = issuer;
             this.uri = uri;
         }
 
-        Optional<PublicKey> resolve(String kid) {
+        BoundKey resolve(String kid) {
             Instant now = clock.instant();
-            Map<String, PublicKey> current = keys;
-            if (current == null) {
-                fetchNow(now);
-                current = keys;
-                if (current == null) {
+            KeySet ks = current;
+            if (ks == null) {
+                fetch(now, true);
+                ks = current;
+                if (ks == null) {
                     throw unavailable("could not be fetched and nothing is cached");
                 }
-            } else if (!now.isBefore(fetchedAt.plus(ttl))) {
-                fetchNow(now); // expired: refresh in line, keep last good on failure
-                current = keys;
-            } else if (!now.isBefore(fetchedAt.plus(ttl).minus(refreshAhead)) && !inCooldown(now)
-                    && refreshing.compareAndSet(false, true)) {
-                // refresh ahead: one background fetch at a time, none while a fetch is cooling down
-                try {
-                    refreshExecutor.execute(() -> {
-                        try {
-                            fetchNow(clock.instant());
-                        } finally {
-                            refreshing.set(false);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    refreshing.set(false);
-                    LOG.warn("JWKS refresh-ahead for issuer {} could not be scheduled: {}", issuer, e.toString());
-                }
+            } else if (!now.isBefore(ks.fetchedAt().plus(ttl))) {
+                // expired: the first request refreshes in line (keeping the last good set on
+                // failure); the others, while that fetch runs, use the cache if they still may (K-05)
+                fetch(now, !usable(ks, now));
+                ks = current;
+            } else if (!now.isBefore(ks.fetchedAt().plus(ttl).minus(refreshAhead))) {
+                refreshInBackground(now);
             }
-            PublicKey k = current.get(kid);
+            if (!usable(ks, now)) {
+                // K-04: refreshes have failed for longer than maxStale: the set may hold removed keys
+                throw unavailable("could not be refreshed since " + ks.fetchedAt() + "; its keys are no longer used (maxStale "
+                        + maxStale + " past ttl " + ttl + ")");
+            }
+            BoundKey k = ks.keys().get(kid);
             if (k == null) {
                 // unknown kid: a rotation may have happened; re-fetched at most once per cooldown
-                Fetch f = fetchNow(now);
-                if (f == Fetch.REPLACED) {
-                    k = keys.get(kid);
-                } else if (lastFetchFailed) {
+                fetch(now, true);
+                KeySet after = current;
+                k = after == ks ? null : after.keys().get(kid);
+                if (k == null && lastFetchFailed) {
                     // V-07: the source cannot be reached and no cached key applies -> 503, not unknown_key
                     throw unavailable("cannot be fetched and has no key '" + kid + "' cached");
                 }
             }
-            return Optional.ofNullable(k);
+            return k;
+        }
+
+        /** K-04: a key set is used until {@code ttl + maxStale} after its fetch, however refreshes fare. */
+        boolean usable(KeySet ks, Instant now) {
+            return now.isBefore(ks.fetchedAt().plus(ttl).plus(maxStale));
         }
 
         private EctUnavailableException unavailable(String what) {
             return new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE, "JWKS of issuer " + issuer + " " + what);
         }
 
-        boolean inCooldown(Instant now) {
-            long last = lastAttemptMillis.get();
-            return last != Long.MIN_VALUE && now.toEpochMilli() - last < cooldown.toMillis();
+        /**
+         * Claims the one fetch slot of this issuer: null when a fetch is in flight or one was
+         * attempted within the cooldown.
+         */
+        private CompletableFuture<Fetch> claim(Instant now) {
+            synchronized (lock) {
+                if (inflight != null) {
+                    return null;
+                }
+                if (lastAttempt != null && now.isBefore(lastAttempt.plus(cooldown))) {
+                    return null;
+                }
+                inflight = new CompletableFuture<>();
+                return inflight;
+            }
         }
 
-        /** Fetches unless one was attempted within the cooldown. */
-        Fetch fetchNow(Instant now) {
-            synchronized (fetchLock) {
-                if (inCooldown(now)) {
-                    return Fetch.COOLDOWN;
-                }
-                lastAttemptMillis.set(now.toEpochMilli());
-                fetchCount.incrementAndGet();
-                try {
-                    Map<String, PublicKey> fresh = EctKeys.parseJwks(fetch());
-                    keys = Map.copyOf(fresh);
-                    fetchedAt = now;
-                    lastFetchFailed = false;
-                    return Fetch.REPLACED;
-                } catch (IOException | RuntimeException e) {
-                    lastFetchFailed = true;
-                    LOG.warn("JWKS fetch for issuer {} from {} failed ({}); {}", issuer, uri, e.getMessage(),
-                            keys == null ? "no keys cached" : "keeping the last good key set");
-                    return Fetch.FAILED;
-                } catch (InterruptedException e) {
-                    lastFetchFailed = true;
-                    Thread.currentThread().interrupt();
-                    return Fetch.FAILED;
+        private CompletableFuture<Fetch> inflight() {
+            synchronized (lock) {
+                return inflight;
+            }
+        }
+
+        /**
+         * Fetches in line unless a fetch is in flight (then joins it when {@code wait}, for at most
+         * readTimeout, K-05) or one was attempted within the cooldown.
+         */
+        Fetch fetch(Instant now, boolean wait) {
+            CompletableFuture<Fetch> mine = claim(now);
+            if (mine != null) {
+                return run(mine, now);
+            }
+            CompletableFuture<Fetch> other = inflight();
+            if (other == null) {
+                return Fetch.NOT_STARTED; // cooldown (or a fetch that just ended: current is fresh)
+            }
+            if (!wait) {
+                return Fetch.IN_FLIGHT;
+            }
+            try {
+                return other.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw unavailable("is being fetched and did not arrive within " + readTimeout.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable("is being fetched; interrupted while waiting");
+            } catch (ExecutionException e) {
+                throw unavailable("fetch failed: " + e.getCause()); // run() completes normally; defensive
+            }
+        }
+
+        /** K-05: a refresh-ahead fetch on the executor; nothing waits for it. */
+        void refreshInBackground(Instant now) {
+            CompletableFuture<Fetch> mine = claim(now);
+            if (mine == null) {
+                return;
+            }
+            try {
+                refreshExecutor.execute(() -> run(mine, now));
+            } catch (RuntimeException e) {
+                release(mine, Fetch.NOT_STARTED);
+                LOG.warn("JWKS refresh-ahead for issuer {} could not be scheduled: {}", issuer, e.toString());
+            }
+        }
+
+        private void release(CompletableFuture<Fetch> f, Fetch outcome) {
+            synchronized (lock) {
+                if (inflight == f) {
+                    inflight = null;
                 }
             }
+            f.complete(outcome);
+        }
+
+        /** Runs the claimed fetch; never throws. */
+        private Fetch run(CompletableFuture<Fetch> claimed, Instant now) {
+            Fetch outcome = Fetch.FAILED;
+            try {
+                synchronized (lock) {
+                    lastAttempt = now;
+                }
+                fetchCount.incrementAndGet();
+                Map<String, BoundKey> fresh = EctKeys.parseBoundJwks(download());
+                current = new KeySet(Map.copyOf(fresh), now);
+                lastFetchFailed = false;
+                outcome = Fetch.REPLACED;
+            } catch (IOException | RuntimeException e) {
+                lastFetchFailed = true;
+                KeySet ks = current;
+                LOG.warn("JWKS fetch for issuer {} from {} failed ({}); {}", issuer, uri, e.getMessage(),
+                        ks == null ? "no keys cached" : "keeping the key set of " + ks.fetchedAt()
+                                + " until " + ks.fetchedAt().plus(ttl).plus(maxStale) + " (maxStale)");
+            } catch (InterruptedException e) {
+                lastFetchFailed = true;
+                Thread.currentThread().interrupt();
+            } finally {
+                release(claimed, outcome);
+            }
+            return outcome;
         }
 
         /**
@@ -191,7 +302,7 @@ public final class JwksUrlKeySource implements KeySource {
          * response headers, so a server trickling the body could hold the fetch indefinitely) and
          * in size by the body subscriber.
          */
-        String fetch() throws IOException, InterruptedException {
+        String download() throws IOException, InterruptedException {
             HttpRequest req = HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", "application/json").GET().build();
             CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(req,
                     info -> info.statusCode() == 200 ? new LimitedBody(MAX_RESPONSE_BYTES)
@@ -266,6 +377,9 @@ public final class JwksUrlKeySource implements KeySource {
         private Duration ttl = Duration.ofMinutes(5);
         private Duration refreshAhead = Duration.ofMinutes(1);
         private Duration cooldown = Duration.ofSeconds(30);
+        private Duration maxStale = DEFAULT_MAX_STALE;
+        private boolean allowInsecureHttp;
+        private SSLContext sslContext;
         private Clock clock = Clock.systemUTC();
         private Executor refreshExecutor = r -> {
             Thread t = new Thread(r, "ect-jwks-refresh");
@@ -275,7 +389,11 @@ public final class JwksUrlKeySource implements KeySource {
 
         private Builder() {}
 
-        /** The JWKS URL of one issuer; only that issuer's tokens are verified with its keys. */
+        /**
+         * The JWKS URL of one issuer; only that issuer's tokens are verified with its keys. Must be
+         * {@code https} (K-03); {@code http} only with {@link #allowInsecureHttp(boolean)}, checked in
+         * {@link #build()}.
+         */
         public Builder issuer(String issuer, URI jwksUrl) {
             Objects.requireNonNull(issuer, "issuer cannot be null");
             Objects.requireNonNull(jwksUrl, "jwksUrl cannot be null");
@@ -301,14 +419,58 @@ public final class JwksUrlKeySource implements KeySource {
         public Builder refreshAhead(Duration d) { refreshAhead = Objects.requireNonNull(d, "refreshAhead cannot be null"); return this; }
         /** Minimum time between two fetches for one issuer (unknown kids, failures); default 30 s. */
         public Builder cooldown(Duration d) { cooldown = Objects.requireNonNull(d, "cooldown cannot be null"); return this; }
+        /**
+         * K-04: how long past its {@code ttl} a key set that cannot be refreshed (the endpoint fails,
+         * times out or returns garbage) is still used; after that its keys get
+         * {@code key_source_unavailable} (503) until a fetch succeeds. Default
+         * {@link #DEFAULT_MAX_STALE} (10 min): with the default ttl, keys are used at most 15 min
+         * after the last successful fetch, the default {@code iat} max age (V-11). That rides out
+         * a key server's restart or redeploy (with a retry every {@code cooldown}) while bounding
+         * how long blocking the endpoint keeps a removed key verifying. {@code Duration.ZERO}: no
+         * stale use at all.
+         */
+        public Builder maxStale(Duration d) {
+            Objects.requireNonNull(d, "maxStale cannot be null");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("maxStale must be >= 0");
+            }
+            maxStale = d;
+            return this;
+        }
+
+        /**
+         * K-03: allows {@code http://} JWKS URLs, for development only (keys fetched over plain
+         * http can be replaced by anyone on the path); each is logged at WARN when the source is
+         * built. Default {@code false}: {@link #build()} refuses them.
+         */
+        public Builder allowInsecureHttp(boolean allow) { allowInsecureHttp = allow; return this; }
+
+        /**
+         * The TLS context of the {@code https} fetches (a private CA's trust store, client
+         * certificates); default the JVM's default context. Host names are always verified.
+         */
+        public Builder sslContext(SSLContext ctx) { sslContext = Objects.requireNonNull(ctx, "sslContext cannot be null"); return this; }
+
         /** Clock for cache ages; default the system UTC clock. */
         public Builder clock(Clock c) { clock = Objects.requireNonNull(c, "clock cannot be null"); return this; }
         /** Executor running refresh-ahead fetches; default a new daemon thread per refresh. */
         public Builder refreshExecutor(Executor e) { refreshExecutor = Objects.requireNonNull(e, "refreshExecutor cannot be null"); return this; }
 
+        /**
+         * @throws IllegalStateException without issuers, or when refreshAhead is not shorter than ttl
+         * @throws IllegalArgumentException for an {@code http} URL without {@link #allowInsecureHttp(boolean)} (K-03)
+         */
         public JwksUrlKeySource build() {
             if (urls.isEmpty()) {
                 throw new IllegalStateException("at least one issuer JWKS URL is required");
+            }
+            if (!allowInsecureHttp) {
+                urls.forEach((iss, uri) -> {
+                    if ("http".equalsIgnoreCase(uri.getScheme())) {
+                        throw new IllegalArgumentException("JWKS URL " + uri + " of issuer " + iss + " is not https (K-03); "
+                                + "plain http is allowed for development only, with allowInsecureHttp(true)");
+                    }
+                });
             }
             if (refreshAhead.compareTo(ttl) >= 0) {
                 throw new IllegalStateException("refreshAhead must be shorter than ttl");

@@ -25,6 +25,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +38,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,7 +81,7 @@ class JwksUrlKeySourceTest {
 
     private JwksUrlKeySource.Builder source() {
         return JwksUrlKeySource.builder().issuer(A, server.url("/a/jwks.json").uri()).clock(clock)
-                .refreshExecutor(Runnable::run);
+                .refreshExecutor(Runnable::run).allowInsecureHttp(true); // K-03: plain http MockWebServer, explicitly
     }
 
     private void assertFetches(JwksUrlKeySource ks, int n) {
@@ -155,7 +160,7 @@ class JwksUrlKeySourceTest {
         clock.advance(Duration.ofMinutes(6)); // past the ttl: an inline refresh is attempted and fails
         assertThat(verifier.verify(signer.sign(Ect.builder().iss(A).aud(B).execAct("b").build())).ect().execAct()).isEqualTo("b");
         assertFetches(ks, 2);
-        clock.advance(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(8)); // 14 min after the good fetch: within ttl + maxStale (K-04)
         assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
         assertFetches(ks, 3);
     }
@@ -200,7 +205,8 @@ class JwksUrlKeySourceTest {
         gone.start();
         URI uri = gone.url("/jwks").uri();
         gone.close();
-        JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, uri).clock(clock).connectTimeout(Duration.ofMillis(500)).build();
+        JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, uri).clock(clock).connectTimeout(Duration.ofMillis(500))
+                .allowInsecureHttp(true).build();
         assertThatThrownBy(() -> ks.resolve(A, "k1")).isInstanceOfSatisfying(EctUnavailableException.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.KEY_SOURCE_UNAVAILABLE));
         assertThat(ks.fetchCount()).isEqualTo(1);
@@ -325,7 +331,8 @@ class JwksUrlKeySourceTest {
     @Test
     void defaultRefreshExecutorRefreshesInTheBackground() throws Exception {
         serve(jwks(K1));
-        JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, server.url("/a/jwks.json").uri()).clock(clock).build();
+        JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, server.url("/a/jwks.json").uri()).clock(clock)
+                .allowInsecureHttp(true).build();
         assertThat(ks.resolve(A, "k1")).isPresent();
         assertThat(server.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
         serve(jwks(K1, K2));
@@ -392,6 +399,141 @@ class JwksUrlKeySourceTest {
     }
 
     @Test
+    @DisplayName("K-04 while the endpoint fails, a cached key stops verifying after ttl + maxStale: 503 key_source_unavailable")
+    void aKeyTheIssuerRemovedDoesNotVerifyForeverWhileTheEndpointIsBlocked() {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().build();
+        EctVerifier verifier = EctVerifier.builder().verifierId(B).keySource(ks).clock(clock)
+                .listener(VerificationListener.noop()).build();
+        EctSigner signer = EctSigner.builder(K1).clock(clock).build();
+        verifier.verify(signer.sign(Ect.builder().iss(A).aud(B).execAct("a").build()));
+        // the issuer removes k1, and an attacker blocks the verifier's view of the endpoint
+        serve(new MockResponse.Builder().code(503).body("blocked").build());
+        clock.advance(Duration.ofHours(1));
+        assertRejected(() -> verifier.verify(signer.sign(Ect.builder().iss(A).aud(B).execAct("b").build())),
+                ReasonCode.KEY_SOURCE_UNAVAILABLE);
+        assertThatThrownBy(() -> ks.resolve(A, "k1")).isInstanceOfSatisfying(EctUnavailableException.class,
+                e -> assertThat(e.reason()).isEqualTo(ReasonCode.KEY_SOURCE_UNAVAILABLE));
+        // the endpoint answers again, without k1: k1 is unknown, k2 verifies
+        serve(jwks(K2));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(ks.resolve(A, "k1")).isEmpty();
+        assertThat(ks.resolve(A, "k2")).contains(K2.publicKey());
+    }
+
+    @Test
+    @DisplayName("K-04 a configured maxStale is honoured: keys are used until ttl + maxStale, not one instant longer")
+    void configuredMaxStaleBoundsTheUseOfAnUnrefreshableKeySet() {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().maxStale(Duration.ofMinutes(2)).build();
+        ks.resolve(A, "k1");
+        serve(new MockResponse.Builder().code(500).build());
+        clock.advance(Duration.ofMinutes(6).plusSeconds(59)); // ttl 5 min + 1:59
+        assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
+        clock.advance(Duration.ofSeconds(1)); // ttl + maxStale reached
+        assertThatThrownBy(() -> ks.resolve(A, "k1")).isInstanceOfSatisfying(EctUnavailableException.class,
+                e -> assertThat(e.getMessage()).contains("maxStale"));
+    }
+
+    @Test
+    @DisplayName("K-04 maxStale zero: a key set that cannot be refreshed at its ttl is not used at all")
+    void zeroMaxStaleFailsAtTheTtl() {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().maxStale(Duration.ZERO).build();
+        ks.resolve(A, "k1");
+        serve(new MockResponse.Builder().code(500).build());
+        clock.advance(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> ks.resolve(A, "k1")).isInstanceOf(EctUnavailableException.class);
+        serve(jwks(K1));
+        clock.advance(Duration.ofSeconds(30)); // cooldown over: the endpoint answers again
+        assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
+    }
+
+    @Test
+    @DisplayName("K-04 a healthy endpoint refreshed ahead never lets the key set go stale")
+    void refreshedKeySetsNeverGoStale() {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().maxStale(Duration.ZERO).build();
+        for (int i = 0; i < 10; i++) {
+            assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
+            clock.advance(Duration.ofMinutes(4)); // each step lands in the refresh-ahead window
+        }
+        assertThat(ks.fetchCount()).isEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("K-05 a slow key server holds up only the request that fetches; others are answered from the cache")
+    void aSlowKeyServerHoldsOnlyTheFetchingRequest() throws Exception {
+        serve(jwks(K1));
+        JwksUrlKeySource ks = source().readTimeout(Duration.ofSeconds(30)).build();
+        assertThat(ks.resolve(A, "k1")).contains(K1.publicKey());
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                arrived.countDown();
+                release.await(30, TimeUnit.SECONDS); // the key server hangs until the test lets go
+                return jwks(K1, K2);
+            }
+        });
+        clock.advance(Duration.ofMinutes(6)); // past the ttl: the next request refreshes in line
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<Optional<PublicKey>> first = pool.submit(() -> ks.resolve(A, "k1"));
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).as("the fetch reached the server").isTrue();
+            List<Future<Optional<PublicKey>>> others = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                others.add(pool.submit(() -> ks.resolve(A, "k1")));
+            }
+            for (Future<Optional<PublicKey>> f : others) {
+                assertThat(f.get(5, TimeUnit.SECONDS)).as("answered from the cache while the fetch hangs")
+                        .contains(K1.publicKey());
+            }
+            assertThat(first.isDone()).as("the fetching request still waits").isFalse();
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).contains(K1.publicKey());
+            assertThat(ks.resolve(A, "k2")).contains(K2.publicKey());
+            assertFetches(ks, 2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("K-05 with nothing cached, requests joining a slow first fetch wait a bounded time, then 503")
+    void requestsJoiningASlowColdFetchWaitBoundedTime() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                arrived.countDown();
+                release.await(30, TimeUnit.SECONDS);
+                return jwks(K1);
+            }
+        });
+        JwksUrlKeySource ks = source().readTimeout(Duration.ofMillis(1500)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<Optional<PublicKey>> first = pool.submit(() -> ks.resolve(A, "k1"));
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<Optional<PublicKey>>> others = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                others.add(pool.submit(() -> ks.resolve(A, "k1")));
+            }
+            for (Future<Optional<PublicKey>> f : List.of(first, others.get(0), others.get(1), others.get(2))) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(EctUnavailableException.class);
+            }
+            assertFetches(ks, 1); // one fetch, shared: the joiners did not start their own
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void builderFailsFast() {
         assertThatThrownBy(() -> JwksUrlKeySource.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessage("at least one issuer JWKS URL is required");
@@ -411,6 +553,9 @@ class JwksUrlKeySourceTest {
         assertThatThrownBy(() -> JwksUrlKeySource.builder().refreshExecutor(null)).hasMessage("refreshExecutor cannot be null");
         assertThatThrownBy(() -> JwksUrlKeySource.builder().issuer(null, "https://a")).hasMessage("issuer cannot be null");
         assertThatThrownBy(() -> JwksUrlKeySource.builder().issuer(A, (URI) null)).hasMessage("jwksUrl cannot be null");
+        assertThatThrownBy(() -> JwksUrlKeySource.builder().maxStale(Duration.ofSeconds(-1))).hasMessage("maxStale must be >= 0");
+        assertThatThrownBy(() -> JwksUrlKeySource.builder().maxStale(null)).hasMessage("maxStale cannot be null");
+        assertThatThrownBy(() -> JwksUrlKeySource.builder().sslContext(null)).hasMessage("sslContext cannot be null");
         Optional<PublicKey> none = JwksUrlKeySource.builder().issuer(A, "https://a.example/jwks").build().resolve(C, "k");
         assertThat(none).isEmpty();
     }

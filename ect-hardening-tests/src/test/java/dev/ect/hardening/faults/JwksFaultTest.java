@@ -24,6 +24,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +59,9 @@ class JwksFaultTest {
 
     private void startServer(String jwksUrl, Duration timeout) throws Exception {
         JwksUrlKeySource keys = JwksUrlKeySource.builder().issuer(Forge.ISS, jwksUrl)
-                .connectTimeout(timeout).readTimeout(timeout).cooldown(Duration.ofSeconds(30)).clock(clock).build();
+                .connectTimeout(timeout).readTimeout(timeout).cooldown(Duration.ofSeconds(30)).clock(clock)
+                .allowInsecureHttp(true) // K-03: a plain-http MockWebServer, opted in explicitly
+                .build();
         server = HostileServer.builder(new InMemoryLedger()).clock(clock).keySource(keys).start();
     }
 
@@ -193,6 +196,25 @@ class JwksFaultTest {
     }
 
     @Test
+    @DisplayName("K-04 over HTTP: a blocked key server keeps the cached key alive for ttl + maxStale only, then 503")
+    void cachedKeysStopVerifyingAfterMaxStaleWhileTheEndpointStaysDown() throws Exception {
+        jwks.enqueue(json(Forge.TRUSTED.publicJwks()));
+        startServer(jwks.url("/jwks.json").toString());
+        assertThat(server.sendToken(Forge.valid(clock.instant())).status()).isEqualTo(200);
+        for (int i = 0; i < 10; i++) {
+            jwks.enqueue(new MockResponse.Builder().code(503).build());
+        }
+        clock.advance(Duration.ofMinutes(14)); // ttl 5 min + 9 of the default 10 min maxStale
+        assertThat(server.sendToken(Forge.valid(clock.instant())).status()).as("still within maxStale").isEqualTo(200);
+        clock.advance(Duration.ofMinutes(1)); // ttl + maxStale reached, the endpoint still fails
+        RawHttp.Response r = server.sendToken(Forge.valid(clock.instant()));
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.header("content-type")).startsWith("application/problem+json");
+        assertThat(r.body()).contains("\"ect_error\":\"key_source_unavailable\"");
+        assertThat(server.servletCalls()).isEqualTo(2);
+    }
+
+    @Test
     void randomKidsCannotCauseAFetchStorm() throws Exception { // cooldown bound (default 30 s)
         jwks.enqueue(json(Forge.TRUSTED.publicJwks()));
         for (int i = 0; i < 5; i++) {
@@ -220,7 +242,7 @@ class JwksFaultTest {
             JwksUrlKeySource keys = JwksUrlKeySource.builder()
                     .issuer(Forge.ISS, jwks.url("/jwks.json").toString())
                     .issuer(Forge.OTHER_ISS, otherJwks.url("/jwks.json").toString())
-                    .connectTimeout(TIMEOUT).readTimeout(TIMEOUT).clock(clock).build();
+                    .connectTimeout(TIMEOUT).readTimeout(TIMEOUT).clock(clock).allowInsecureHttp(true).build();
             server = HostileServer.builder(new InMemoryLedger()).clock(clock).keySource(keys).start();
             // iss = OTHER_ISS, same kid, but signed with ISS's key
             Map<String, Object> c = Forge.claims(clock.instant());

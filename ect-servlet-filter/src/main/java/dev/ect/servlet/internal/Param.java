@@ -12,6 +12,10 @@ import java.util.TreeMap;
 public enum Param {
     VERIFIER_ID("ect.verifier-id", "ECT_VERIFIER_ID", false),
     TRUST("ect.trust", "ECT_TRUST", false),
+    /** K-04: seconds past its ttl a JWKS URL's key set that cannot be refreshed is still used (default 600). */
+    JWKS_MAX_STALE_SECONDS("ect.jwks-max-stale-seconds", "ECT_JWKS_MAX_STALE_SEC", false),
+    /** K-03: allow {@code http://} JWKS URLs, for development only (default false). */
+    JWKS_ALLOW_INSECURE_HTTP("ect.jwks-allow-insecure-http", "ECT_JWKS_ALLOW_INSECURE_HTTP", false),
     REQUIRED_PATHS("ect.required-paths", "ECT_REQUIRED_PATHS", false),
     OPTIONAL_PATHS("ect.optional-paths", "ECT_OPTIONAL_PATHS", false),
     EXCLUDE_PATHS("ect.exclude-paths", "ECT_EXCLUDE_PATHS", false),

@@ -6,6 +6,7 @@ import dev.ect.core.keys.StaticKeySource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,9 +83,22 @@ public final class TrustSet {
     /**
      * The key source: static keys first, then JWKS URLs. Reads the JWKS files now.
      *
-     * @throws IllegalArgumentException when a file cannot be read or is not a JWKS
+     * @param maxStale K-04, for the JWKS URLs
+     * @param allowInsecureHttp K-03: whether {@code http://} JWKS URLs are allowed (development only)
+     * @throws IllegalArgumentException when a file cannot be read or is not a JWKS, or a JWKS URL
+     *     is {@code http} without {@code allowInsecureHttp} (naming the filter's options)
      */
-    public KeySource build(Clock clock) {
+    public KeySource build(Clock clock, Duration maxStale, boolean allowInsecureHttp) {
+        if (!allowInsecureHttp) {
+            urls.forEach((iss, uri) -> {
+                if ("http".equalsIgnoreCase(uri.getScheme())) {
+                    throw new IllegalArgumentException("JWKS URL " + uri + " of issuer " + iss + " is not https (K-03); plain http "
+                            + "is for development only: allow it with init-param " + Param.JWKS_ALLOW_INSECURE_HTTP.initParam()
+                            + "=true, environment variable " + Param.JWKS_ALLOW_INSECURE_HTTP.env()
+                            + "=true or allowInsecureJwksHttp(true)");
+                }
+            });
+        }
         List<KeySource> sources = new ArrayList<>();
         if (!staticEntries.isEmpty()) {
             StaticKeySource.Builder b = StaticKeySource.builder();
@@ -94,7 +108,8 @@ public final class TrustSet {
             sources.add(b.build());
         }
         if (!urls.isEmpty()) {
-            JwksUrlKeySource.Builder b = JwksUrlKeySource.builder().clock(clock);
+            JwksUrlKeySource.Builder b = JwksUrlKeySource.builder().clock(clock).maxStale(maxStale)
+                    .allowInsecureHttp(allowInsecureHttp);
             urls.forEach(b::issuer);
             sources.add(b.build());
         }

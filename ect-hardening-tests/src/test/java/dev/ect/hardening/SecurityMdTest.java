@@ -107,6 +107,7 @@ class SecurityMdTest {
         actual.put("JwksUrlKeySource.readTimeout", builderDefault("readTimeout").toSeconds());
         actual.put("JwksUrlKeySource.cooldown", builderDefault("cooldown").toSeconds());
         actual.put("JwksUrlKeySource.ttl", builderDefault("ttl").toSeconds());
+        actual.put("JwksUrlKeySource.maxStale", builderDefault("maxStale").toSeconds());
 
         Map<String, Long> documented = new LinkedHashMap<>();
         for (String row : section("bounds:begin", "bounds:end")) {

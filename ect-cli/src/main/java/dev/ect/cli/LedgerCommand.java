@@ -132,7 +132,7 @@ final class LedgerCommand implements Runnable {
             if (!trust.isEmpty()) {
                 TrustOptions t = new TrustOptions();
                 t.trust = trust;
-                b.trust(t.build(EnumSet.allOf(EctAlgorithm.class), false).keySource());
+                b.trust(t.build(EnumSet.allOf(EctAlgorithm.class), false, System.getenv()).keySource());
             }
             List<String> early = new ArrayList<>();
             if (checkpoint != null) {

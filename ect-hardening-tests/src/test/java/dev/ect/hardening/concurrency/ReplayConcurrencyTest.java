@@ -156,7 +156,7 @@ class ReplayConcurrencyTest {
                 fs.add(pool.submit(() -> {
                     go.await(10, TimeUnit.SECONDS);
                     for (int k = 0; k < keys; k++) {
-                        if (store.checkAndRecord("w", "jti-" + k, clock.instant().plusSeconds(600))) {
+                        if (store.checkAndRecord("iss-a", "w", "jti-" + k, clock.instant().plusSeconds(600))) {
                             firsts.incrementAndGet();
                         }
                     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.SecurityEvent;
+import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +58,7 @@ abstract class TaskIdSquattingContainerSuite {
     private final EctSigner a = EctSigner.builder(keyA).build();
     private final EctSigner b = EctSigner.builder(keyB).build();
     private final InMemoryLedger ledger = new InMemoryLedger();
+    private final List<SecurityEvent> securityEvents = new CopyOnWriteArrayList<>();
     private TestContainer container;
     private HttpClient http;
 
@@ -64,7 +69,13 @@ abstract class TaskIdSquattingContainerSuite {
     void start() throws Exception {
         EctVerifier verifier = EctVerifier.builder().verifierId(SERVER)
                 .keySource(StaticKeySource.builder().key(A, keyA).key(B, keyB).build())
-                .ledger(ledger).build();
+                .ledger(ledger).listener(VerificationListener.logging().andThen(new VerificationListener() {
+                    @Override
+                    public void onVerification(VerificationEvent e) { }
+
+                    @Override
+                    public void onSecurityEvent(SecurityEvent e) { securityEvents.add(e); }
+                })).build();
         EctFilter filter = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifier(verifier).build());
         ServletContainerInitializer app = (Set<Class<?>> classes, ServletContext ctx) -> {
             FilterRegistration.Dynamic f = ctx.addFilter("ect", filter);
@@ -131,11 +142,18 @@ abstract class TaskIdSquattingContainerSuite {
         assertThat(send(token(b, B, jti, wid, x -> x.execAct("squat"))).statusCode()).isEqualTo(200);
         assertThat(send(token(a, A, jti, wid, x -> x)).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> child = send(token(a, A, UUID.randomUUID().toString(), wid, x -> x.pred(jti)));
+        String childJti = UUID.randomUUID().toString();
+        HttpResponse<String> child = send(token(a, A, childJti, wid, x -> x.pred(jti)));
 
         assertThat(child.statusCode()).isEqualTo(403);
         assertThat(problem(child)).containsEntry("ect_error", "dag_ambiguous_predecessor");
         assertThat(problem(child).get("detail").toString()).doesNotContain(B);
+        assertThat(ledger.findEntries(childJti)).isEmpty();
+        assertThat(securityEvents).filteredOn(e -> childJti.equals(e.jti())).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(SecurityEvent.Kind.AMBIGUOUS_PREDECESSOR);
+            assertThat(e.taskId()).isEqualTo(jti);
+            assertThat(e.claimedBy()).containsExactly(B, A);
+        });
     }
 
     @Test

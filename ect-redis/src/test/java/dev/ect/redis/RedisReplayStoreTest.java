@@ -151,10 +151,10 @@ class RedisReplayStoreTest {
              Jedis j = TestRedis.connect()) {
             assertThat(s.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isTrue();
             assertThat(s.keyPrefix()).isEqualTo(prefix);
-            assertThat(j.exists(prefix + ":" + jti)).as("not in db 0").isFalse();
+            assertThat(j.exists(prefix + "iss-a::" + jti)).as("not in db 0").isFalse();
             j.select(3);
-            assertThat(j.exists(prefix + ":" + jti)).isTrue();
-            j.del(prefix + ":" + jti);
+            assertThat(j.exists(prefix + "iss-a::" + jti)).isTrue();
+            j.del(prefix + "iss-a::" + jti);
             assertThat(s.toString()).isEqualTo("RedisReplayStore{redis://127.0.0.1:6379/3, prefix=" + prefix + "}");
         }
     }
@@ -169,7 +169,7 @@ class RedisReplayStoreTest {
              Jedis j = TestRedis.connect()) {
             assertThat(s.keyPrefix()).isEqualTo(prefix);
             assertThat(s.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isTrue();
-            assertThat(j.exists(prefix + ":" + jti)).isTrue();
+            assertThat(j.exists(prefix + "iss-a::" + jti)).isTrue();
         }
         try (RedisReplayStore s = RedisReplayStore.builder(TestRedis.URL + "?keyPrefix=a:").keyPrefix("b:").build()) {
             assertThat(s.keyPrefix()).isEqualTo("b:");
@@ -192,7 +192,7 @@ class RedisReplayStoreTest {
         assertThat(created).isInstanceOf(RedisReplayStore.class);
         try (RedisReplayStore s = (RedisReplayStore) created; Jedis j = TestRedis.connect()) {
             assertThat(s.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isTrue();
-            assertThat(j.del("ect:replay:" + wid + ":" + jti)).as("stored under ect:replay:<wid>:<jti>").isEqualTo(1L);
+            assertThat(j.del("ect:replay:iss-a:" + wid + ":" + jti)).as("stored under ect:replay:<iss>:<wid>:<jti>").isEqualTo(1L);
         }
     }
 

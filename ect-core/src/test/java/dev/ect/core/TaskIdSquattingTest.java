@@ -70,7 +70,7 @@ class TaskIdSquattingTest {
     }
 
     private static String reason(Runnable r) {
-        EctException e = catchThrowableOfType(r::run, EctException.class);
+        EctException e = catchThrowableOfType(EctException.class, r::run);
         assertThat(e).as("expected a rejection").isNotNull();
         return e.reason().code();
     }
@@ -97,7 +97,7 @@ class TaskIdSquattingTest {
         String childJti = UUID.randomUUID().toString();
         String child = token(a, A, childJti, x -> x.pred(jti));
 
-        EctRejectedException e = catchThrowableOfType(() -> verifier.verify(child), EctRejectedException.class);
+        EctRejectedException e = catchThrowableOfType(EctRejectedException.class, () -> verifier.verify(child));
         assertThat(e.reason()).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
         assertThat(e.httpStatus()).isEqualTo(403);
         assertThat(e.error().ruleId()).isEqualTo("G-07");

@@ -99,16 +99,15 @@ class DagValidatorTest {
     @DisplayName("T-12 G-01 G-03: rejection details name only what the child carries, never a stored ECT's wid")
     void t12DetailsDoNotDiscloseStoredWorkflows() {
         Ect a = put(ect(W1, "review", T));
-        EctRejectedException dup = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> validator().validate(a.toBuilder().wid(null).execAct("x").build()), EctRejectedException.class);
+        EctRejectedException dup = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(a.toBuilder().wid(null).execAct("x").build()));
         assertThat(dup.error().detail()).doesNotContain(W1).contains(a.jti());
-        EctRejectedException mismatch = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> validator().validate(ect(W2, "child", T, a.jti()).toBuilder().iss("spiffe://other").build()),
-                EctRejectedException.class);
+        EctRejectedException mismatch = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(ect(W2, "child", T, a.jti()).toBuilder().iss("spiffe://other").build()));
         assertThat(mismatch.reason()).isEqualTo(ReasonCode.DAG_WORKFLOW_MISMATCH);
         assertThat(mismatch.error().detail()).doesNotContain(W1).contains(a.jti()).contains(W2);
-        EctRejectedException noWid = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> validator().validate(ect(null, "child", T, a.jti())), EctRejectedException.class);
+        EctRejectedException noWid = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(ect(null, "child", T, a.jti())));
         assertThat(noWid.error().detail()).doesNotContain(W1);
     }
 

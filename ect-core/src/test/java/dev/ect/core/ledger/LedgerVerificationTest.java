@@ -160,7 +160,7 @@ class LedgerVerificationTest {
         });
     }
 
-    // L-06 at V-15: a ledger that already holds the (wid, jti) refuses it (403), and the replay key stays
+    // L-06 at V-15: a ledger that already holds the (iss, wid, jti) refuses it (403), and the replay key stays
     @Test
     void v15DuplicateInTheLedgerIsRejectedAndStaysRecorded() {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);

@@ -20,11 +20,14 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -77,9 +80,13 @@ abstract class TaskIdSquattingContainerSuite {
                     public void onSecurityEvent(SecurityEvent e) { securityEvents.add(e); }
                 })).build();
         EctFilter filter = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifier(verifier).build());
+        // the same deployment, but with the verifier built by the filter from its configuration
+        EctFilter built = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
+                .keySource(StaticKeySource.builder().key(A, keyA).key(B, keyB).build()).ledger(ledger).build());
         ServletContainerInitializer app = (Set<Class<?>> classes, ServletContext ctx) -> {
             FilterRegistration.Dynamic f = ctx.addFilter("ect", filter);
-            f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+            f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+            ctx.addFilter("built", built).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/built/*");
             ctx.addServlet("ok", new Ok()).addMapping("/*");
         };
         container = containerFactory().start(app, Map.of());
@@ -110,8 +117,10 @@ abstract class TaskIdSquattingContainerSuite {
                 .jti(jti).wid(wid).execAct("review_spec").pred(List.of())).build());
     }
 
-    private HttpResponse<String> send(String ect) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + container.port() + "/api/task"))
+    private HttpResponse<String> send(String ect) throws IOException, InterruptedException { return send("/api/task", ect); }
+
+    private HttpResponse<String> send(String path, String ect) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + container.port() + path))
                 .timeout(Duration.ofSeconds(20)).header(EctFilter.HEADER, ect).GET().build();
         return http.send(r, HttpResponse.BodyHandlers.ofString());
     }
@@ -154,6 +163,33 @@ abstract class TaskIdSquattingContainerSuite {
             assertThat(e.taskId()).isEqualTo(jti);
             assertThat(e.claimedBy()).containsExactly(B, A);
         });
+    }
+
+    @Test
+    @DisplayName("G-07: a filter that builds its own verifier logs the security event at WARN, with ids and no token")
+    void filterBuiltVerifierLogsTheSecurityEvent() throws Exception {
+        String wid = UUID.randomUUID().toString();
+        String jti = UUID.randomUUID().toString();
+        assertThat(send("/built/task", token(b, B, jti, wid, x -> x.execAct("squat"))).statusCode()).isEqualTo(200);
+        assertThat(send("/built/task", token(a, A, jti, wid, x -> x)).statusCode()).isEqualTo(200);
+        String childJti = UUID.randomUUID().toString();
+        String child = token(a, A, childJti, wid, x -> x.pred(jti));
+
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HttpResponse<String> r;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            r = send("/built/task", child);
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(problem(r)).containsEntry("ect_error", "dag_ambiguous_predecessor");
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("WARN").contains("AMBIGUOUS_PREDECESSOR").contains("jti=" + childJti).contains("task=" + jti)
+                .contains(B).doesNotContain(child).doesNotContain(child.split("\\.")[2]);
     }
 
     @Test

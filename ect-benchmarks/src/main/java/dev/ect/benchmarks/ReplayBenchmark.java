@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ReplayBenchmark {
     static final Instant KEEP = Fixtures.CLOCK.instant().plusSeconds(900);
+    static final String ISS = "spiffe://example.com/agent/a";
     static final String WID = "b6d1c7d0-0c7e-4c53-9f0a-1f1d7c9f3a11";
 
     @State(Scope.Benchmark)
@@ -53,9 +54,9 @@ public class ReplayBenchmark {
 
     @Benchmark
     @Threads(1)
-    public boolean checkAndRecord1Thread(Store s, Jtis j) { return s.store.checkAndRecord(WID, j.next(), KEEP); }
+    public boolean checkAndRecord1Thread(Store s, Jtis j) { return s.store.checkAndRecord(ISS, WID, j.next(), KEEP); }
 
     @Benchmark
     @Threads(2)
-    public boolean checkAndRecord2Threads(Store s, Jtis j) { return s.store.checkAndRecord(WID, j.next(), KEEP); }
+    public boolean checkAndRecord2Threads(Store s, Jtis j) { return s.store.checkAndRecord(ISS, WID, j.next(), KEEP); }
 }

@@ -23,7 +23,7 @@ public final class ReplayMemory {
         CaffeineReplayStore store = new CaffeineReplayStore(n + 1L, Fixtures.CLOCK);
         for (int i = 0; i < n; i++) {
             // each jti a fresh UUID string (as parsed from a token); the store keeps its own key
-            if (!store.checkAndRecord(wid, UUID.randomUUID().toString(), keep)) {
+            if (!store.checkAndRecord(ReplayBenchmark.ISS, wid, UUID.randomUUID().toString(), keep)) {
                 throw new IllegalStateException("duplicate");
             }
         }

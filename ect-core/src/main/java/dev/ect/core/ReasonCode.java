@@ -33,6 +33,13 @@ public enum ReasonCode {
     DAG_CYCLE("dag_cycle", 403, "G-05", "the ancestors of this ECT include the ECT itself"),
     DAG_TOO_DEEP("dag_too_deep", 403, "G-05", "the ancestor walk exceeded its bound"),
     DAG_POLICY_VIOLATION("dag_policy_violation", 403, "G-06", "a deployment policy over predecessors refused the ECT"),
+    /**
+     * G-07: a {@code pred} entry resolves to more than one stored ECT of the child's workflow (the
+     * same {@code wid} and {@code jti} from different issuers), so one of them claims another
+     * agent's task id. The child is refused rather than linked to either; the verifier's listener
+     * is told ({@link VerificationListener#onSecurityEvent}).
+     */
+    DAG_AMBIGUOUS_PREDECESSOR("dag_ambiguous_predecessor", 403, "G-07", "a predecessor id is claimed by more than one issuer"),
     REPLAY("replay", 403, "V-14", "this token was already accepted"),
     MISSING_ECT("missing_ect", 403, "T-07", "an Execution-Context header is required here"),
     MULTIPLE_ECTS("multiple_ects", 403, "T-02", "more than one Execution-Context value"),

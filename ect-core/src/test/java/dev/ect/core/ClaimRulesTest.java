@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -282,19 +283,47 @@ class ClaimRulesTest {
     // ---- C-11: the legacy option
 
     @ParameterizedTest
-    @ValueSource(strings = {"sub", "par", "ext", "pol", "pol_decision"})
+    @ValueSource(strings = {"par", "ext", "pol", "pol_decision"})
     void legacyRejectionNamesTheReplacement(String legacyName) { // C-11
         Map<String, Object> c = claims();
         c.put(legacyName, legacyName.equals("par") ? List.of() : legacyName.equals("ext") ? Map.of() : "x");
         EctException e = assertRejected(() -> verifier().verify(signed(c)), ReasonCode.LEGACY_CLAIM);
         String replacement = switch (legacyName) {
-            case "sub" -> "iss";
             case "par" -> "pred";
             case "ext" -> "ect_ext";
             default -> "ect_ext." + legacyName;
         };
         assertThat(e.error().detail()).contains("'" + legacyName + "'").contains(replacement);
         assertThat(e.error().ruleId()).isEqualTo("C-11");
+    }
+
+    @Test
+    @DisplayName("C-11a: a token with sub is accepted, and sub has no effect (not the issuer, not a claim of the ECT)")
+    void subIsIgnored() {
+        Map<String, Object> plain = claims();
+        Map<String, Object> withSub = new java.util.LinkedHashMap<>(plain);
+        withSub.put("jti", UUID.randomUUID().toString());
+        withSub.put("sub", "spiffe://example.com/agent/someone-else");
+
+        Ect e = verifierB().build().verify(signed(withSub)).ect();
+        Ect same = verifierB().build().verify(signed(plain)).ect();
+
+        assertThat(e.iss()).isEqualTo(A); // the key is bound to iss; sub takes no part in it
+        assertThat(e.claims()).doesNotContainKey("sub");
+        assertThat(e.toBuilder().jti(same.jti()).build().sameClaims(same)).isTrue();
+    }
+
+    @Test
+    @DisplayName("C-11a: sub is ignored with the legacy option too, whatever its JSON type")
+    void subIsIgnoredWithTheLegacyOptionAndAnyType() {
+        for (Object v : List.of("x", 1L, List.of(), Map.of("a", 1L), Boolean.TRUE)) {
+            Map<String, Object> c = claims();
+            c.put("sub", v);
+            assertThat(verifierB().legacyClaims(true).build().verify(signed(c)).ect().claims()).doesNotContainKey("sub");
+            Map<String, Object> c2 = claims();
+            c2.put("sub", v);
+            assertThat(verifierB().build().verify(signed(c2)).ect().iss()).isEqualTo(A);
+        }
     }
 
     @Test

@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the rule-to-test map of issue 2 true: every rule id of profile sections 2, 3 (T-03), 4, 6,
- * 10 and 11 handled by ect-core is named by a test (name or comment), and every reason code those
+ * 10 and 11 handled by ect-core (and the issuer-scoped DAG rules G-01, G-07) is named by a test (name or comment), and every reason code those
  * steps produce is asserted by a test. Reads the test sources (surefire runs in the module directory).
  */
 class RuleCoverageTest {
     private static final List<String> RULES = List.of(
             "H-01", "H-02", "H-03", "H-04", "H-05", "H-06",
-            "C-01", "C-02", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11", "C-12", "C-13",
+            "C-01", "C-02", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11", "C-11a", "C-12", "C-13",
             "T-03",
             "V-01", "V-02", "V-03", "V-04", "V-05", "V-06", "V-07", "V-08", "V-09", "V-10", "V-11", "V-12", "V-14",
+            "G-01", "G-07",
             "P-01", "P-02", "P-03", "P-04",
             "M-01", "M-02", "M-03", "M-07",
             "F-01", "F-03", "F-05",
@@ -34,6 +35,7 @@ class RuleCoverageTest {
             ReasonCode.INVALID_SIGNATURE, ReasonCode.MISSING_CLAIM, ReasonCode.INVALID_CLAIM, ReasonCode.INVALID_EXT,
             ReasonCode.PRED_LIMIT_EXCEEDED, ReasonCode.LEGACY_CLAIM, ReasonCode.EXPIRED, ReasonCode.IAT_IN_FUTURE,
             ReasonCode.IAT_TOO_OLD, ReasonCode.AUDIENCE_MISMATCH, ReasonCode.REPLAY, ReasonCode.REPLAY_STORE_FULL,
+            ReasonCode.DAG_AMBIGUOUS_PREDECESSOR,
             ReasonCode.REPLAY_STORE_UNAVAILABLE);
 
     private static String testSources() {

@@ -354,7 +354,7 @@ class TamperingTest {
 
     /**
      * ECDSA signatures are malleable: (r, n - s) verifies as well as (r, s). The verifier accepts the
-     * mathematically valid twin, but replay protection keys on (wid, jti), not on the token bytes
+     * mathematically valid twin, but replay protection keys on (iss, wid, jti), not on the token bytes
      * (P-01), so the twin of an accepted token is still refused as a replay.
      */
     @Test

@@ -24,7 +24,7 @@ class ValueTypesTest {
                 "missing_kid", "unsupported_header", "unknown_key", "invalid_signature", "missing_claim", "invalid_claim",
                 "invalid_ext", "pred_limit_exceeded", "legacy_claim", "expired", "iat_in_future", "iat_too_old",
                 "audience_mismatch", "dag_duplicate_jti", "dag_unknown_predecessor", "dag_workflow_mismatch",
-                "dag_temporal_violation", "dag_cycle", "dag_too_deep", "dag_policy_violation", "replay", "missing_ect",
+                "dag_temporal_violation", "dag_cycle", "dag_too_deep", "dag_policy_violation", "dag_ambiguous_predecessor", "replay", "missing_ect",
                 "multiple_ects")) {
             expected.put(c, 403);
         }

@@ -68,7 +68,7 @@ class VerificationListenerTest {
     @Test
     void reportsInfrastructureFailuresOnce() {
         EctVerifier v = EctVerifier.builder().verifierId(B).keySource(keysOfA()).clock(clock()).listener(events)
-                .replayStore((wid, jti, until) -> {
+                .replayStore((iss, wid, jti, until) -> {
                     throw new IllegalStateException("down");
                 }).build();
         assertRejected(() -> v.verify(Jws.sign(header(keyA()), claims(), keyA())), ReasonCode.REPLAY_STORE_UNAVAILABLE);

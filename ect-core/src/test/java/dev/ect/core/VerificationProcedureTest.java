@@ -246,16 +246,17 @@ class VerificationProcedureTest {
     }
 
     @Test
-    void replayEntryIsKeptUntilExpPlusSkewAtLeastTheReplayTtl() { // P-01
+    void replayEntryIsKeptUntilTheTokenCanNoLongerBeAcceptedAtLeastTheReplayTtl() { // P-01 (see ReplayLifetimeTest)
         List<Instant> keepUntil = new ArrayList<>();
-        ReplayStore recording = (wid, jti, until) -> {
+        ReplayStore recording = (iss, wid, jti, until) -> {
             keepUntil.add(until);
             return true;
         };
         Map<String, Object> longLived = claims();
         longLived.put("exp", NOW.getEpochSecond() + 7200);
         verifierB().replayStore(recording).build().verify(signed(longLived));
-        assertThat(keepUntil).containsExactly(NOW.plusSeconds(7200 + 30)); // exp + skew
+        // min(exp, iat + 15 min) + skew is before the floor: the floor decides
+        assertThat(keepUntil).containsExactly(NOW.plus(Duration.ofMinutes(60))); // ECT_JTI_REPLAY_TTL_MIN
         keepUntil.clear();
         verifierB().replayStore(recording).build().verify(signed(claims())); // exp = now + 10 min
         assertThat(keepUntil).containsExactly(NOW.plus(Duration.ofMinutes(60))); // ECT_JTI_REPLAY_TTL_MIN
@@ -263,7 +264,7 @@ class VerificationProcedureTest {
 
     @Test
     void unreachableReplayStoreFailsClosed() { // P-04: the SPI throwing -> 503 replay_store_unavailable
-        ReplayStore down = (wid, jti, until) -> {
+        ReplayStore down = (iss, wid, jti, until) -> {
             throw new IllegalStateException("redis: connection reset");
         };
         EctException e = assertRejected(() -> verifierB().replayStore(down).build().verify(signed(claims())),
@@ -320,9 +321,9 @@ class VerificationProcedureTest {
     void invalidTokenNeverConsumesItsJti() { // section 4: side effects only after every pure check
         AtomicInteger recorded = new AtomicInteger();
         CaffeineReplayStore store = new CaffeineReplayStore(100, clock());
-        ReplayStore counting = (wid, jti, until) -> {
+        ReplayStore counting = (iss, wid, jti, until) -> {
             recorded.incrementAndGet();
-            return store.checkAndRecord(wid, jti, until);
+            return store.checkAndRecord(iss, wid, jti, until);
         };
         EctVerifier v = verifierB().replayStore(counting).build();
         Map<String, Object> c = claims();
@@ -336,7 +337,7 @@ class VerificationProcedureTest {
 
     @Test
     void checkRunsThePureStepsOnlyAndRecordsNothing() { // EctVerifier.check: V-01..V-13
-        ReplayStore never = (wid, jti, until) -> {
+        ReplayStore never = (iss, wid, jti, until) -> {
             throw new AssertionError("check() must not touch the replay store");
         };
         EctVerifier v = verifierB().replayStore(never).build();

@@ -201,7 +201,7 @@ class RedirectTest {
         server.setDispatcher(peer);
         java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
         EctVerifier v = EctVerifier.builder().verifierId(A).keySource(Agents.KEYS).clock(Agents.CLOCK)
-                .ectStore(EctHttp.mintedEctStore()).replayStore((wid, jti, until) -> recorded.incrementAndGet() > 0).build();
+                .ectStore(EctHttp.mintedEctStore()).replayStore((iss, wid, jti, until) -> recorded.incrementAndGet() > 0).build();
         EctHttpClient client = integration().responseVerifier(v).build().wrap(base, Redirect.NORMAL);
         TaskContext ctx = TaskContext.root();
         try (TaskContext.Scope s = ctx.makeCurrent()) {

@@ -270,7 +270,7 @@ class ResponseEctTest {
     @DisplayName("T-08, F-03: a response ECT that does not name the request's task is refused before consuming its jti: invalid_claim")
     void aResponseEctThatDoesNotNameTheRequestsTaskIsRefused() throws Exception {
         AtomicInteger recorded = new AtomicInteger();
-        ReplayStore counting = (wid, jti, keepUntil) -> {
+        ReplayStore counting = (iss, wid, jti, keepUntil) -> {
             recorded.incrementAndGet();
             return true;
         };

@@ -248,7 +248,7 @@ class ResponseEctTest {
     void aResponseEctThatDoesNotNameTheRequestsTaskFailsTheCallWithoutConsumingItsJti() {
         // T-08 / F-03: pred must contain O's jti; checked before verify()'s side effects (replay record, ledger)
         AtomicInteger recorded = new AtomicInteger();
-        ReplayStore counting = (wid, jti, keepUntil) -> {
+        ReplayStore counting = (iss, wid, jti, keepUntil) -> {
             recorded.incrementAndGet();
             return true;
         };

@@ -48,11 +48,14 @@ import redis.clients.jedis.util.JedisURIHelper;
  * Redis expires the key by itself, so the store never grows beyond the tokens still inside their
  * replay window.
  *
- * <p>Keys: {@code prefix + wid + ':' + jti} (default prefix {@value #DEFAULT_KEY_PREFIX}; an absent
- * {@code wid} is the empty string). {@code '%'} and {@code ':'} inside {@code wid} and {@code jti}
- * are percent-encoded, so exactly one {@code ':'} separates them and two different
- * ({@code wid}, {@code jti}) pairs never share a key. For the UUIDs of the profile the key reads
- * {@code ect:replay:<wid>:<jti>}.
+ * <p>Keys: {@code prefix + iss + ':' + wid + ':' + jti} (default prefix
+ * {@value #DEFAULT_KEY_PREFIX}; an absent {@code wid} is the empty string). {@code '%'} and
+ * {@code ':'} inside {@code iss}, {@code wid} and {@code jti} are percent-encoded, so exactly two
+ * {@code ':'} separate them and two different triples never share a key. For a SPIFFE issuer and
+ * the UUIDs of the profile the key reads
+ * {@code ect:replay:spiffe%3A//example.com/agent/a:<wid>:<jti>}. The issuer is part of the key
+ * (G-01, P-01), so one issuer cannot make another's token a replay by sending its id first. Keys
+ * of the earlier ({@code wid}, {@code jti}) format are never read again and expire by their TTL.
  *
  * <p><b>Fails closed.</b> Any Redis error (refused connection, timeout, authentication, a full or
  * read-only server) throws {@link EctUnavailableException} with {@code replay_store_unavailable}
@@ -158,10 +161,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     public static Builder builder(String url) { return new Builder(url); }
 
     @Override
-    public boolean checkAndRecord(String wid, String jti, Instant keepUntil) {
+    public boolean checkAndRecord(String iss, String wid, String jti, Instant keepUntil) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(keepUntil, "keepUntil");
-        String key = key(prefix, wid, jti);
+        String key = key(prefix, iss, wid, jti);
         long ttl = Math.max(1, keepUntil.toEpochMilli() - clock.millis());
         String nonce = nonce();
         try {
@@ -191,7 +194,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     }
 
     /**
-     * Deletes the key of ({@code wid}, {@code jti}) so the token may be presented again; the
+     * Deletes the key of ({@code iss}, {@code wid}, {@code jti}) so the token may be presented again; the
      * verifier calls it when the ledger append (V-15) failed after the key was recorded. Only the
      * instance that just recorded the key calls it (SET NX admits one), so it never removes a key
      * another instance depends on.
@@ -200,10 +203,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      *     (the key then stays until it expires)
      */
     @Override
-    public void forget(String wid, String jti) {
+    public void forget(String iss, String wid, String jti) {
         Objects.requireNonNull(jti, "jti");
         try (Jedis j = pool.getResource()) {
-            j.del(key(prefix, wid, jti));
+            j.del(key(prefix, iss, wid, jti));
         } catch (RuntimeException e) {
             if (e instanceof JedisConnectionException) {
                 pool.clear();
@@ -240,11 +243,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     }
 
     /**
-     * The Redis key of ({@code wid}, {@code jti}): {@code prefix + enc(wid) + ':' + enc(jti)}, where
-     * {@code enc} percent-encodes {@code '%'} and {@code ':'} and an absent {@code wid} is empty.
+     * The Redis key of ({@code iss}, {@code wid}, {@code jti}) (P-01, G-01):
+     * {@code prefix + enc(iss) + ':' + enc(wid) + ':' + enc(jti)}, where {@code enc}
+     * percent-encodes {@code '%'} and {@code ':'} and an absent {@code iss} or {@code wid} is empty.
+     * The verifier passes {@code wid} and {@code jti} in canonical lower case; they are used as
+     * given.
      */
-    public static String key(String prefix, String wid, String jti) {
-        return prefix + encode(wid == null ? "" : wid) + ':' + encode(jti);
+    public static String key(String prefix, String iss, String wid, String jti) {
+        return prefix + encode(iss == null ? "" : iss) + ':' + encode(wid == null ? "" : wid) + ':' + encode(jti);
     }
 
     private static String encode(String s) {

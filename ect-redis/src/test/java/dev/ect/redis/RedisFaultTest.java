@@ -121,9 +121,9 @@ class RedisFaultTest {
              RedisReplayStore store = RedisReplayStore.fromUrl("redis://127.0.0.1:" + proxy.port())) {
             String jti = UUID.randomUUID().toString();
             proxy.dropNextReply(); // SET NX runs on Redis, the connection breaks before "+OK" arrives
-            assertThat(store.checkAndRecord(null, jti, java.time.Instant.now().plusSeconds(60)))
+            assertThat(store.checkAndRecord("iss-a", null, jti, java.time.Instant.now().plusSeconds(60)))
                     .as("the retry reads back this call's own nonce").isTrue();
-            assertThat(store.checkAndRecord(null, jti, java.time.Instant.now().plusSeconds(60))).isFalse();
+            assertThat(store.checkAndRecord("iss-a", null, jti, java.time.Instant.now().plusSeconds(60))).isFalse();
         }
     }
 
@@ -169,7 +169,7 @@ class RedisFaultTest {
                 String token = tokens.mint();
                 assertUnavailable(() -> tokens.verifier(wrong).verify(token));
                 assertUnavailable(() -> tokens.verifier(none).verify(token));
-                assertThatThrownBy(() -> wrong.checkAndRecord(null, "x", java.time.Instant.now().plusSeconds(5)))
+                assertThatThrownBy(() -> wrong.checkAndRecord("iss-a", null, "x", java.time.Instant.now().plusSeconds(5)))
                         .hasMessageNotContaining("wrong");
             }
             try (RedisReplayStore right = RedisReplayStore.fromUrl("redis://:s3cret@127.0.0.1:" + redis.port() + "/2");

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -52,10 +53,10 @@ class RedisReplayStoreTest {
     void firstSightIsRecordedAndSecondIsAReplay() { // P-02
         String wid = uuid();
         String jti = uuid();
-        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isFalse();
         try (Jedis j = TestRedis.connect()) {
-            assertThat(j.exists(PREFIX + wid + ":" + jti)).isTrue();
+            assertThat(j.exists(PREFIX + "iss-a:" + wid + ":" + jti)).isTrue();
         }
     }
 
@@ -63,15 +64,15 @@ class RedisReplayStoreTest {
     void forgetReleasesTheKeySoTheTokenMayBePresentedAgain() {
         String wid = uuid();
         String jti = uuid();
-        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
-        store.forget(wid, jti);
-        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isFalse();
-        store.forget(null, uuid()); // an absent key is fine
-        assertThatThrownBy(() -> store.forget(wid, null)).hasMessage("jti");
+        assertThat(store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isTrue();
+        store.forget("iss-a", wid, jti);
+        assertThat(store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isFalse();
+        store.forget("iss-a", null, uuid()); // an absent key is fine
+        assertThatThrownBy(() -> store.forget("iss-a", wid, null)).hasMessage("jti");
         int port = RedisServerProcess.freePort();
         try (RedisReplayStore down = RedisReplayStore.fromUrl("redis://127.0.0.1:" + port)) {
-            assertThatThrownBy(() -> down.forget(wid, jti)).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> down.forget("iss-a", wid, jti)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE));
         }
     }
@@ -79,37 +80,55 @@ class RedisReplayStoreTest {
     @Test
     void keyIsPerWorkflowAndAbsentWidIsGlobal() { // P-01
         String jti = uuid();
-        assertThat(store.checkAndRecord(uuid(), jti, NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(uuid(), jti, NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(null, jti, NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord("", jti, NOW.plusSeconds(60))).as("empty wid = absent wid").isFalse();
-        assertThat(store.checkAndRecord(null, jti, NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", uuid(), jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", uuid(), jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "", jti, NOW.plusSeconds(60))).as("empty wid = absent wid").isFalse();
+        assertThat(store.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isFalse();
         try (Jedis j = TestRedis.connect()) {
-            assertThat(j.exists(PREFIX + ":" + jti)).isTrue();
+            assertThat(j.exists(PREFIX + "iss-a::" + jti)).isTrue();
         }
     }
 
     @Test
     void keyEncodingIsUnambiguous() {
-        assertThat(RedisReplayStore.key("p:", "a:b", "c")).isEqualTo("p:a%3Ab:c");
-        assertThat(RedisReplayStore.key("p:", "a", "b:c")).isEqualTo("p:a:b%3Ac");
-        assertThat(RedisReplayStore.key("p:", "a%3Ab", "c")).isEqualTo("p:a%253Ab:c");
-        assertThat(RedisReplayStore.key("p:", null, "j")).isEqualTo("p::j");
+        assertThat(RedisReplayStore.key("p:", "i", "a:b", "c")).isEqualTo("p:i:a%3Ab:c");
+        assertThat(RedisReplayStore.key("p:", "i", "a", "b:c")).isEqualTo("p:i:a:b%3Ac");
+        assertThat(RedisReplayStore.key("p:", "i", "a%3Ab", "c")).isEqualTo("p:i:a%253Ab:c");
+        assertThat(RedisReplayStore.key("p:", "i", null, "j")).isEqualTo("p:i::j");
+        assertThat(RedisReplayStore.key("p:", "spiffe://x/a", "w", "j")).isEqualTo("p:spiffe%3A//x/a:w:j");
+        assertThat(RedisReplayStore.key("p:", "i:w", "x", "j")).isNotEqualTo(RedisReplayStore.key("p:", "i", "w:x", "j"));
         // the pairs that a naive wid + ':' + jti would confuse are distinct entries
         String base = uuid();
-        assertThat(store.checkAndRecord(base + ":x", "y", NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(base, "x:y", NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(base + "%3Ax", "y", NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord(base + ":x", "y", NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", base + ":x", "y", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", base, "x:y", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", base + "%3Ax", "y", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", base + ":x", "y", NOW.plusSeconds(60))).isFalse();
+    }
+
+    @Test
+    @DisplayName("G-01 P-01: the key is per issuer, so another issuer's (wid, jti) sent first is no replay of it")
+    void keyIsPerIssuer() {
+        String wid = uuid();
+        String jti = uuid();
+        String a = "spiffe://example.com/agent/a";
+        String b = "spiffe://example.com/agent/b";
+        assertThat(store.checkAndRecord(b, wid, jti, NOW.plusSeconds(60))).as("B squats A's id").isTrue();
+        assertThat(store.checkAndRecord(a, wid, jti, NOW.plusSeconds(60))).as("A's genuine token").isTrue();
+        assertThat(store.checkAndRecord(a, wid, jti, NOW.plusSeconds(60))).as("A's replayed").isFalse();
+        try (Jedis j = TestRedis.connect()) {
+            assertThat(j.exists(PREFIX + "spiffe%3A//example.com/agent/a:" + wid + ":" + jti)).isTrue();
+            assertThat(j.exists(PREFIX + "spiffe%3A//example.com/agent/b:" + wid + ":" + jti)).isTrue();
+        }
     }
 
     @Test
     void ttlIsKeepUntilMinusNowOnTheInjectedClock() { // P-01
         String jti = uuid();
         // the injected clock is fixed at NOW, far from the wall clock: the TTL must come from it
-        assertThat(store.checkAndRecord(null, jti, NOW.plus(Duration.ofMinutes(70)))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", null, jti, NOW.plus(Duration.ofMinutes(70)))).isTrue();
         try (Jedis j = TestRedis.connect()) {
-            long pttl = j.pttl(PREFIX + ":" + jti);
+            long pttl = j.pttl(PREFIX + "iss-a::" + jti);
             assertThat(pttl).isBetween(Duration.ofMinutes(70).toMillis() - 10_000, Duration.ofMinutes(70).toMillis());
         }
     }
@@ -117,10 +136,10 @@ class RedisReplayStoreTest {
     @Test
     void keepUntilInThePastStillRecordsWithAtLeastOneMillisecond() {
         String jti = uuid();
-        assertThat(store.checkAndRecord(null, jti, NOW.minusSeconds(5))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", null, jti, NOW.minusSeconds(5))).isTrue();
         try (Jedis j = TestRedis.connect()) {
             // PX 1: gone (-2) or about to go; never persistent (-1) and never longer than 1 ms
-            assertThat(j.pttl(PREFIX + ":" + jti)).isIn(-2L, 0L, 1L);
+            assertThat(j.pttl(PREFIX + "iss-a::" + jti)).isIn(-2L, 0L, 1L);
         }
     }
 
@@ -130,12 +149,12 @@ class RedisReplayStoreTest {
         String jti = uuid();
         try (RedisReplayStore s = RedisReplayStore.builder(TestRedis.URL + "/3").keyPrefix(prefix).clock(CLOCK).build();
              Jedis j = TestRedis.connect()) {
-            assertThat(s.checkAndRecord(null, jti, NOW.plusSeconds(60))).isTrue();
+            assertThat(s.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isTrue();
             assertThat(s.keyPrefix()).isEqualTo(prefix);
-            assertThat(j.exists(prefix + ":" + jti)).as("not in db 0").isFalse();
+            assertThat(j.exists(prefix + "iss-a::" + jti)).as("not in db 0").isFalse();
             j.select(3);
-            assertThat(j.exists(prefix + ":" + jti)).isTrue();
-            j.del(prefix + ":" + jti);
+            assertThat(j.exists(prefix + "iss-a::" + jti)).isTrue();
+            j.del(prefix + "iss-a::" + jti);
             assertThat(s.toString()).isEqualTo("RedisReplayStore{redis://127.0.0.1:6379/3, prefix=" + prefix + "}");
         }
     }
@@ -149,8 +168,8 @@ class RedisReplayStoreTest {
                 + "&connectTimeout=2000&commandTimeout=1500&maxConnections=4").clock(CLOCK).build();
              Jedis j = TestRedis.connect()) {
             assertThat(s.keyPrefix()).isEqualTo(prefix);
-            assertThat(s.checkAndRecord(null, jti, NOW.plusSeconds(60))).isTrue();
-            assertThat(j.exists(prefix + ":" + jti)).isTrue();
+            assertThat(s.checkAndRecord("iss-a", null, jti, NOW.plusSeconds(60))).isTrue();
+            assertThat(j.exists(prefix + "iss-a::" + jti)).isTrue();
         }
         try (RedisReplayStore s = RedisReplayStore.builder(TestRedis.URL + "?keyPrefix=a:").keyPrefix("b:").build()) {
             assertThat(s.keyPrefix()).isEqualTo("b:");
@@ -172,8 +191,8 @@ class RedisReplayStoreTest {
         ReplayStore created = EctStores.replayStore(TestRedis.URL, CLOCK);
         assertThat(created).isInstanceOf(RedisReplayStore.class);
         try (RedisReplayStore s = (RedisReplayStore) created; Jedis j = TestRedis.connect()) {
-            assertThat(s.checkAndRecord(wid, jti, NOW.plusSeconds(60))).isTrue();
-            assertThat(j.del("ect:replay:" + wid + ":" + jti)).as("stored under ect:replay:<wid>:<jti>").isEqualTo(1L);
+            assertThat(s.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))).isTrue();
+            assertThat(j.del("ect:replay:iss-a:" + wid + ":" + jti)).as("stored under ect:replay:<iss>:<wid>:<jti>").isEqualTo(1L);
         }
     }
 
@@ -203,7 +222,7 @@ class RedisReplayStoreTest {
                 fs.add(pool.submit(() -> {
                     start.await();
                     for (String jti : jtis) {
-                        if (store.checkAndRecord(wid, jti, NOW.plusSeconds(60))) {
+                        if (store.checkAndRecord("iss-a", wid, jti, NOW.plusSeconds(60))) {
                             fresh.incrementAndGet();
                         }
                     }
@@ -224,7 +243,7 @@ class RedisReplayStoreTest {
     void unreachableRedisFailsClosedWith503() { // P-04
         int port = RedisServerProcess.freePort(); // nothing listens there
         try (RedisReplayStore s = RedisReplayStore.builder("redis://127.0.0.1:" + port).clock(CLOCK).build()) {
-            assertThatThrownBy(() -> s.checkAndRecord(null, uuid(), NOW.plusSeconds(60)))
+            assertThatThrownBy(() -> s.checkAndRecord("iss-a", null, uuid(), NOW.plusSeconds(60)))
                     .isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                         assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE);
                         assertThat(e.httpStatus()).isEqualTo(503);
@@ -261,7 +280,7 @@ class RedisReplayStoreTest {
         try (RedisReplayStore s = RedisReplayStore.fromUrl(TestRedis.URL)) {
             assertThat(s.keyPrefix()).isEqualTo(RedisReplayStore.DEFAULT_KEY_PREFIX);
         }
-        assertThatThrownBy(() -> store.checkAndRecord(null, null, NOW)).hasMessage("jti");
-        assertThatThrownBy(() -> store.checkAndRecord(null, "j", null)).hasMessage("keepUntil");
+        assertThatThrownBy(() -> store.checkAndRecord("iss-a", null, null, NOW)).hasMessage("jti");
+        assertThatThrownBy(() -> store.checkAndRecord("iss-a", null, "j", null)).hasMessage("keepUntil");
     }
 }

@@ -113,7 +113,7 @@ class RedisTlsTest {
             EctVerifier v = tokens.verifier(store);
             String token = tokens.mint();
             assertUnavailable(() -> v.verify(token));
-            assertUnavailable(() -> store.forget(null, "00000000-0000-4000-8000-000000000000"));
+            assertUnavailable(() -> store.forget("spiffe://example.com/a", null, "00000000-0000-4000-8000-000000000000"));
         }
     }
 

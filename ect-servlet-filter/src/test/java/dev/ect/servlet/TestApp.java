@@ -80,7 +80,7 @@ final class TestApp implements ServletContainerInitializer {
                 .settings(EctSettings.builder().minLevel(EctLevel.L3).build())
                 .ledger(TestLedger.failing()).build()), "/infra/ledger-down/*");
         // P-04: a replay store that cannot be reached -> 503 replay_store_unavailable
-        ReplayStore down = (wid, jti, keepUntil) -> {
+        ReplayStore down = (iss, wid, jti, keepUntil) -> {
             throw new IllegalStateException("redis: connection refused");
         };
         addFilter(ctx, "replay-down", new EctFilter(infra().keySource(callerKeys()).replayStore(down).build()),

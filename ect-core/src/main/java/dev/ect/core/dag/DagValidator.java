@@ -6,6 +6,9 @@ import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SecurityEvent;
+import dev.ect.core.VerificationListener;
+import dev.ect.core.internal.Uuids;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,21 +18,33 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Validates an ECT against the workflow graph in an {@link EctStore} (profile V-13, G-01..G-06).
- * Pure: it only reads the store. Thread-safe when the store is.
+ * Validates an ECT against the workflow graph in an {@link EctStore} (profile V-13, G-01..G-07).
+ * Pure: it only reads the store (and tells the listener of security events). Thread-safe when the
+ * store and the listener are.
  *
- * <p>Rules, in order: G-01 unique {@code jti} per {@code wid}; for each {@code pred} entry G-02
- * resolution, G-03 same workflow, G-04 temporal order (predecessor {@code iat} &le; child
- * {@code iat} + skew); G-05 a bounded ancestor walk that must not reach the child's {@code jti};
- * G-06 the configured {@link DagRule}s.
+ * <p>Rules, in order: G-01 unique ({@code iss}, {@code wid}, {@code jti}); for each {@code pred}
+ * entry G-02 resolution, G-03 same workflow, G-07 one ECT only (not two issuers' ECTs with that
+ * id), G-04 temporal order (predecessor {@code iat} &le; child {@code iat} + skew); G-05 a bounded
+ * ancestor walk that must not reach the child's {@code jti}; G-06 the configured {@link DagRule}s.
  *
- * <p>G-01 refinement [P]: when the stored ECT with the same {@code jti} carries exactly the same
- * claims, the token is a resubmission of an accepted ECT and is rejected as {@code replay}; a
- * different ECT reusing the {@code jti} is {@code dag_duplicate_jti}. Uniqueness is per
- * {@code wid} when the child has one; a child without {@code wid} must be globally unique, so any
- * stored ECT with its {@code jti} conflicts.
+ * <p>Ids are compared in their canonical lower-case form (P-01): a {@code jti}, {@code wid} or
+ * {@code pred} entry that differs only in letter case is the same id. The store is asked with the
+ * lower-case {@code jti}; what it returns is matched ignoring ASCII case.
+ *
+ * <p>G-01 refinement [P]: when the stored ECT with the same ({@code iss}, {@code wid},
+ * {@code jti}) carries exactly the same claims, the token is a resubmission of an accepted ECT and
+ * is rejected as {@code replay}; a different ECT reusing the id is {@code dag_duplicate_jti}. An
+ * ECT without {@code wid} must be unique among its issuer's ECTs in every workflow, so any stored
+ * ECT of the same issuer with its {@code jti} conflicts. Another issuer's ECT never conflicts: with
+ * (wid, jti) alone, any trusted issuer that saw a token first could take its task id (squatting).
+ * G-07 then refuses to build on an id that two issuers claim.
+ *
+ * <p>T-12: a rejection's detail names only what the child itself carries (its {@code jti},
+ * {@code wid}, {@code pred} entries); never a stored ECT's workflow or issuer.
  *
  * <p>A {@code pred} that names the child itself (which V-10, C-08, already rejects as
  * {@code invalid_claim} for a token) is a {@code dag_cycle} here, for ECTs validated directly.
@@ -39,13 +54,18 @@ import java.util.Set;
  * not the token's fault (T-06).
  */
 public final class DagValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(DagValidator.class);
+
     private final EctStore store;
     private final boolean allowUnresolved;
     private final Duration skew;
     private final int maxAncestors;
     private final List<DagRule> rules;
+    private final VerificationListener listener;
 
     /**
+     * A validator that reports security events to no one.
+     *
      * @param store where predecessors are looked up
      * @param allowUnresolved G-02 policy: false = REJECT (default), true = ALLOW (partial DAG)
      * @param skew the clock skew of G-04 (default 30 s)
@@ -53,6 +73,17 @@ public final class DagValidator {
      * @param rules G-06 policy hooks
      */
     public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules) {
+        this(store, allowUnresolved, skew, maxAncestors, rules, VerificationListener.noop());
+    }
+
+    /**
+     * As {@link #DagValidator(EctStore, boolean, Duration, int, List)}, telling {@code listener}
+     * of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR}, G-07).
+     *
+     * @param listener told of security events; an exception it throws is logged and ignored
+     */
+    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
+            VerificationListener listener) {
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.allowUnresolved = allowUnresolved;
         this.skew = Objects.requireNonNull(skew, "skew cannot be null");
@@ -61,6 +92,7 @@ public final class DagValidator {
         }
         this.maxAncestors = maxAncestors;
         this.rules = List.copyOf(rules);
+        this.listener = Objects.requireNonNull(listener, "listener cannot be null");
     }
 
     /**
@@ -71,38 +103,35 @@ public final class DagValidator {
     public List<String> validate(Ect child) {
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(child.jti(), "child jti");
-        // G-01
-        List<Ect> same = find(child.jti());
-        for (Ect s : same) {
-            if (Objects.equals(s.wid(), child.wid())) {
+        // G-01: per (iss, wid, jti)
+        for (Ect s : find(child.jti())) {
+            if (!Objects.equals(s.iss(), child.iss())) {
+                continue; // another issuer's id: never a conflict (G-07 guards its use as a pred)
+            }
+            if (Uuids.same(s.wid(), child.wid())) {
                 if (s.sameClaims(child)) {
                     throw reject(ReasonCode.REPLAY, "G-01", "ECT " + child.jti() + " was already accepted");
                 }
-                throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti() + " is already used in this workflow");
+                throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti() + " is already used by this issuer"
+                        + (child.wid() == null ? "" : " in workflow " + child.wid()));
+            }
+            if (child.wid() == null) { // T-12: the stored ECT's workflow is not named
+                throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti()
+                        + " is already used by this issuer; an ECT without a wid must have a jti unique in every workflow");
             }
         }
-        if (child.wid() == null && !same.isEmpty()) {
-            throw reject(ReasonCode.DAG_DUPLICATE_JTI, "G-01", "jti " + child.jti() + " is already used (in workflow "
-                    + same.get(0).wid() + "); an ECT without a wid must have a globally unique jti");
-        }
-        if (child.pred().contains(child.jti())) { // C-08 for tokens; G-05 for ECTs validated directly
+        if (containsId(child.pred(), child.jti())) { // C-08 for tokens; G-05 for ECTs validated directly
             throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " names itself as a predecessor");
         }
         List<String> unresolved = new ArrayList<>();
         List<Ect> resolved = new ArrayList<>();
         for (String p : child.pred()) {
             List<Ect> found = find(p);
-            Ect match = null;
-            for (Ect f : found) {
-                if (Objects.equals(f.wid(), child.wid())) {
-                    match = f;
-                    break;
-                }
-            }
-            if (match == null) {
-                if (!found.isEmpty()) { // G-03
-                    throw reject(ReasonCode.DAG_WORKFLOW_MISMATCH, "G-03",
-                            "predecessor " + p + " belongs to workflow " + found.get(0).wid() + ", not " + child.wid());
+            List<Ect> matches = sameWorkflow(found, child.wid());
+            if (matches.isEmpty()) {
+                if (!found.isEmpty()) { // G-03; T-12: the predecessor's own workflow is not named
+                    throw reject(ReasonCode.DAG_WORKFLOW_MISMATCH, "G-03", "predecessor " + p + " is not in "
+                            + (child.wid() == null ? "this ECT's workflow (it has no wid)" : "workflow " + child.wid()));
                 }
                 if (!allowUnresolved) { // G-02
                     throw reject(ReasonCode.DAG_UNKNOWN_PREDECESSOR, "G-02", "predecessor " + p + " is not known");
@@ -110,6 +139,10 @@ public final class DagValidator {
                 unresolved.add(p);
                 continue;
             }
+            if (matches.size() > 1) { // G-07: two ECTs claim this task id; building on either is a guess
+                ambiguous(child, p, matches);
+            }
+            Ect match = matches.get(0);
             // G-04
             if (match.iat() != null && child.iat() != null && match.iat().isAfter(child.iat().plus(skew))) {
                 throw reject(ReasonCode.DAG_TEMPORAL_VIOLATION, "G-04",
@@ -127,44 +160,107 @@ public final class DagValidator {
         return List.copyOf(unresolved);
     }
 
+    /** The ECTs of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
+    private static List<Ect> sameWorkflow(List<Ect> found, String wid) {
+        List<Ect> out = null;
+        for (Ect f : found) {
+            if (!Uuids.same(f.wid(), wid)) {
+                continue;
+            }
+            if (out == null) {
+                out = new ArrayList<>(1);
+            } else if (containsSame(out, f)) {
+                continue;
+            }
+            out.add(f);
+        }
+        return out == null ? List.of() : out;
+    }
+
+    private static boolean containsSame(List<Ect> list, Ect e) {
+        for (Ect x : list) {
+            if (x.sameClaims(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void ambiguous(Ect child, String pred, List<Ect> matches) {
+        List<String> issuers = new ArrayList<>(matches.size());
+        matches.forEach(m -> issuers.add(m.iss() == null ? "" : m.iss()));
+        try {
+            listener.onSecurityEvent(new SecurityEvent(SecurityEvent.Kind.AMBIGUOUS_PREDECESSOR,
+                    ReasonCode.DAG_AMBIGUOUS_PREDECESSOR, child.jti(), child.iss(), child.wid(), pred, issuers));
+        } catch (RuntimeException e) {
+            LOG.warn("verification listener failed on a security event: {}", e.toString());
+        }
+        // T-12: the other issuers are not named to the sender
+        throw reject(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR, "G-07",
+                "predecessor " + pred + " is claimed by more than one issuer in this workflow; refusing to guess which one is meant");
+    }
+
     private void walkAncestors(Ect child, List<Ect> parents) {
-        Set<String> seen = new HashSet<>();
+        Set<String> looked = new HashSet<>(); // jtis whose ECTs are queued already (all in the child's workflow)
+        for (Ect p : parents) {
+            looked.add(Uuids.canonical(p.jti()));
+        }
         Deque<Ect> todo = new ArrayDeque<>(parents);
         int visited = 0;
         while (!todo.isEmpty()) {
             Ect node = todo.pop(); // never the child: a pred naming it is refused before it is pushed
-            if (!seen.add(node.jti())) {
-                continue;
-            }
             if (++visited > maxAncestors) {
                 throw reject(ReasonCode.DAG_TOO_DEEP, "G-05", "ancestor walk exceeded " + maxAncestors + " nodes");
             }
             for (String p : node.pred()) {
-                if (p.equals(child.jti())) {
+                if (Uuids.same(p, child.jti())) {
                     throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " is its own ancestor");
                 }
-                if (seen.contains(p)) {
+                if (!looked.add(Uuids.canonical(p))) {
                     continue;
                 }
-                for (Ect f : find(p)) {
-                    if (Objects.equals(f.wid(), node.wid())) {
-                        todo.push(f);
-                        break;
-                    }
+                // every ECT that carries the id in the node's workflow: a cycle through any of them counts
+                for (Ect f : sameWorkflow(find(p), node.wid())) {
+                    todo.push(f);
                 }
             }
         }
     }
 
+    private static boolean containsId(List<String> ids, String id) {
+        for (String x : ids) {
+            if (Uuids.same(x, id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The stored ECTs whose jti is {@code jti} in canonical form (the store is asked in lower case). */
     private List<Ect> find(String jti) {
+        List<Ect> found;
         try {
-            List<Ect> found = store.findByJti(jti);
-            return found == null ? List.of() : found;
+            found = store.findByJti(Uuids.canonical(jti));
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
         }
+        if (found == null || found.isEmpty()) {
+            return List.of();
+        }
+        for (Ect f : found) {
+            if (f == null || !Uuids.same(f.jti(), jti)) { // a store that answers loosely: keep the matches only
+                List<Ect> exact = new ArrayList<>(found.size());
+                for (Ect g : found) {
+                    if (g != null && Uuids.same(g.jti(), jti)) {
+                        exact.add(g);
+                    }
+                }
+                return exact;
+            }
+        }
+        return found;
     }
 
     private static EctRejectedException reject(ReasonCode code, String rule, String detail) {

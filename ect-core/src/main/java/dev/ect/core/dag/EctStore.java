@@ -12,8 +12,13 @@ import java.util.List;
 @FunctionalInterface
 public interface EctStore {
     /**
-     * All stored ECTs whose {@code jti} is this one, in any workflow (usually zero or one; jti
-     * uniqueness is per {@code wid}, G-01).
+     * All stored ECTs whose {@code jti} is this one, in any workflow and from any issuer (usually
+     * zero or one; uniqueness is per ({@code iss}, {@code wid}, {@code jti}), G-01, so two issuers
+     * may each hold one: G-07).
+     *
+     * <p>P-01: the {@link DagValidator} asks with the {@code jti} in canonical lower case; a store
+     * should match stored ids ignoring ASCII case (the validator drops returned ECTs whose
+     * {@code jti} is not the one asked for).
      *
      * @throws dev.ect.core.EctUnavailableException when the store cannot be read
      */

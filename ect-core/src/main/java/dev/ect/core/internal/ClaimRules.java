@@ -29,10 +29,13 @@ public final class ClaimRules {
     /** C-07: longest exec_act, in characters. */
     public static final int MAX_EXEC_ACT = 256;
 
-    /** C-11: -00 names and their -01 replacements. */
-    private static final String[] LEGACY = {"sub", "par", "ext", "pol", "pol_decision"};
-    private static final String[] LEGACY_REPLACEMENT = {"iss (the -00 sub claim is gone)", "pred", "ect_ext", "ect_ext.pol",
-        "ect_ext.pol_decision"};
+    /**
+     * C-11: -00 names and their -01 replacements. {@code sub} is not among them (C-11a): it is
+     * ignored like any other unknown claim (C-13), since other ECT emitters and the Agent Context
+     * Token draft send it; it carries no authority here (the key is bound to {@code iss}).
+     */
+    private static final String[] LEGACY = {"par", "ext", "pol", "pol_decision"};
+    private static final String[] LEGACY_REPLACEMENT = {"pred", "ect_ext", "ect_ext.pol", "ect_ext.pol_decision"};
 
     private ClaimRules() {}
 
@@ -199,7 +202,6 @@ public final class ClaimRules {
             }
             c.put("ect_ext", merged);
         }
-        c.remove("sub");
         return c;
     }
 

@@ -55,7 +55,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         this.replayStore = replayStore;
         this.ledger = ledger;
         this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                settings.maxAncestors(), dagRules);
+                settings.maxAncestors(), dagRules, listener); // G-07 security events go to the same listener
         this.listener = listener;
         this.crypto = new JwsCrypto(cryptoProvider);
     }
@@ -257,14 +257,11 @@ public final class DefaultEctVerifier implements EctVerifier {
             return verified;
         }
         // V-14: side effects only after every pure check
-        Instant keepUntil = ect.exp().plus(skew);
-        Instant minKeep = now.plus(settings.replayTtl());
-        if (keepUntil.isBefore(minKeep)) {
-            keepUntil = minKeep;
-        }
+        Instant keepUntil = replayKeepUntil(ect, now, settings);
         boolean fresh;
         try {
-            fresh = replayStore.checkAndRecord(ect.wid(), ect.jti(), keepUntil);
+            // P-01: (iss, wid, jti), ids in canonical lower case
+            fresh = replayStore.checkAndRecord(ect.iss(), Uuids.canonical(ect.wid()), Uuids.canonical(ect.jti()), keepUntil);
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -278,7 +275,7 @@ public final class DefaultEctVerifier implements EctVerifier {
             try {
                 ledger.append(ect, p.compact());
             } catch (EctRejectedException e) {
-                throw e; // L-06: the (wid, jti) is taken, so its replay record stays
+                throw e; // L-06: the (iss, wid, jti) is taken, so its replay record stays
             } catch (EctUnavailableException e) {
                 forget(ect, e);
                 throw e;
@@ -297,11 +294,29 @@ public final class DefaultEctVerifier implements EctVerifier {
     /** V-15 failed: release the replay key so the client can retry the token that was not accepted. */
     private void forget(Ect ect, EctUnavailableException failure) {
         try {
-            replayStore.forget(ect.wid(), ect.jti());
+            replayStore.forget(ect.iss(), Uuids.canonical(ect.wid()), Uuids.canonical(ect.jti()));
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
             LOG.warn("replay store could not forget jti={} after a failed ledger append: {}", ect.jti(), e.toString());
         }
+    }
+
+    /**
+     * How long the replay key of an ECT accepted at {@code now} is kept (P-01, item 12): until the
+     * last moment the token could still pass V-11, {@code min(exp, iat + maxAge) + skew}, but at
+     * least {@code now + replayTtl} (the floor of {@code ECT_JTI_REPLAY_TTL_MIN}). A far-future
+     * {@code exp} therefore cannot keep an entry alive beyond {@code iat + maxAge + skew} (or the
+     * floor), so a trusted issuer cannot fill the store with entries that never expire.
+     */
+    static Instant replayKeepUntil(Ect ect, Instant now, EctSettings settings) {
+        Instant lastAcceptable = ect.exp();
+        Instant tooOld = ect.iat().plus(settings.maxAge());
+        if (tooOld.isBefore(lastAcceptable)) {
+            lastAcceptable = tooOld;
+        }
+        Instant keepUntil = lastAcceptable.plus(settings.clockSkew());
+        Instant floor = now.plus(settings.replayTtl());
+        return keepUntil.isBefore(floor) ? floor : keepUntil;
     }
 
     /** H-01/H-02: exec+jwt or wimse-exec+jwt, ASCII case-insensitive, optional application/ prefix. */

@@ -1,5 +1,6 @@
 package dev.ect.core.internal;
 
+import dev.ect.core.SecurityEvent;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
 import org.slf4j.Logger;
@@ -36,5 +37,19 @@ public enum LoggingListener implements VerificationListener {
         } else {
             LOG.info("ECT rejected jti={} iss={} reason={}", safe(e.jti()), safe(e.iss()), e.reason().code());
         }
+    }
+
+    /** WARN: ids and issuers only (the claimants are listed so an operator can find the squatter). */
+    @Override
+    public void onSecurityEvent(SecurityEvent e) {
+        if (!LOG.isWarnEnabled()) {
+            return;
+        }
+        StringBuilder by = new StringBuilder();
+        for (String c : e.claimedBy()) {
+            by.append(by.length() == 0 ? "" : ",").append(safe(c));
+        }
+        LOG.warn("ECT security event {} ({}) jti={} iss={} wid={} task={} claimed_by=[{}] reason={}", e.kind(),
+                e.kind().ruleId(), safe(e.jti()), safe(e.iss()), safe(e.wid()), safe(e.taskId()), by, e.reason().code());
     }
 }

@@ -21,4 +21,48 @@ public final class Uuids {
         }
         return true;
     }
+
+    /**
+     * The form task and workflow ids are compared in (P-01): ASCII letters in lower case, so a
+     * UUID that differs only in letter case is the same id. Tokens keep the text they were signed
+     * with; only keys and lookups use this form. Null stays null.
+     */
+    public static String canonical(String id) {
+        if (id == null) {
+            return null;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] out = id.toCharArray();
+                for (int j = i; j < out.length; j++) {
+                    if (out[j] >= 'A' && out[j] <= 'Z') {
+                        out[j] = (char) (out[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(out);
+            }
+        }
+        return id; // the usual case: already lower case, no copy
+    }
+
+    /** True when two ids are the same in the canonical form of {@link #canonical} (both null counts as equal). */
+    public static boolean same(String x, String y) {
+        if (x == null || y == null) {
+            return x == y;
+        }
+        if (x.length() != y.length()) {
+            return false;
+        }
+        for (int i = 0; i < x.length(); i++) {
+            char a = x.charAt(i);
+            char b = y.charAt(i);
+            if (a != b && lower(a) != lower(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c; }
 }

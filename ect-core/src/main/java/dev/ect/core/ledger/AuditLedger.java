@@ -2,6 +2,7 @@ package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.Uuids;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,8 +14,8 @@ import java.util.Set;
 
 /**
  * The audit ledger SPI (profile section 8, V-15). Append-only (L-01), hash-chained (L-02),
- * durable before acknowledging (L-05), never holding the same ({@code wid}, {@code jti}) twice
- * (L-06), with lookups by {@code jti}, by {@code wid} and of ancestors (L-03) and a chain check
+ * durable before acknowledging (L-05), never holding the same ({@code iss}, {@code wid},
+ * {@code jti}) twice (L-06), with lookups by {@code jti}, by {@code wid} and of ancestors (L-03) and a chain check
  * (L-04). Every ledger is also an {@link EctStore}, so the DAG rules can run against it.
  *
  * <p>Implementations: {@link InMemoryLedger} (the default for tests and single processes),
@@ -22,8 +23,13 @@ import java.util.Set;
  * ledger implements the four abstract methods with plain SQL: {@code append} as one transaction
  * that reads the last entry's hash, inserts the row built by
  * {@link LedgerEntry#create(long, Ect, String, java.time.Instant, String)} under a unique
- * constraint on ({@code wid}, {@code jti}) and a unique {@code seq}, and commits before returning;
+ * constraint on ({@code iss}, {@code wid}, {@code jti}) and a unique {@code seq}, and commits before returning;
  * the lookups as {@code SELECT ... ORDER BY seq}.
+ *
+ * <p>Two issuers may each hold an entry with the same ({@code wid}, {@code jti}) (G-01): the key
+ * includes {@code iss}, so an issuer that sends another's task id first cannot lock the genuine
+ * ECT out; the DAG rules refuse to build on such an id (G-07). Ids ({@code jti}, {@code wid}) are
+ * compared in canonical lower case (P-01): lookups should match stored ids ignoring ASCII case.
  *
  * <p>Implementations must be thread-safe. The lists returned are immutable snapshots.
  */
@@ -37,7 +43,7 @@ public interface AuditLedger extends EctStore {
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the append failed
      *     (the entry is then not in the ledger and the ECT must not be accepted, V-15)
      * @throws dev.ect.core.EctRejectedException {@code dag_duplicate_jti} when the
-     *     ({@code wid}, {@code jti}) is already present (L-06)
+     *     ({@code iss}, {@code wid}, {@code jti}) is already present (L-06)
      * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
      */
     LedgerEntry append(Ect ect, String compact);
@@ -62,10 +68,27 @@ public interface AuditLedger extends EctStore {
     /** Every entry in sequence order. Holds the whole ledger in memory: prefer paging with {@link #entries(long, int)}. */
     default List<LedgerEntry> entries() { return entries(1, Integer.MAX_VALUE); }
 
-    /** The entry of ({@code wid}, {@code jti}), of which there is at most one (L-06). */
+    /**
+     * The first entry, in sequence order, of ({@code wid}, {@code jti}) from any issuer. Since the
+     * L-06 key includes {@code iss} there may be more than one (G-07): use
+     * {@link #findEntry(String, String, String)} to name the issuer, or {@link #findEntries(String)}.
+     */
     default Optional<LedgerEntry> findEntry(String wid, String jti) {
         for (LedgerEntry e : findEntries(jti)) {
-            if (Objects.equals(e.wid(), wid)) {
+            if (Uuids.same(e.wid(), wid)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The entry of ({@code iss}, {@code wid}, {@code jti}), of which there is at most one (L-06);
+     * ids compared ignoring ASCII case (P-01).
+     */
+    default Optional<LedgerEntry> findEntry(String iss, String wid, String jti) {
+        for (LedgerEntry e : findEntries(jti)) {
+            if (Objects.equals(e.iss(), iss) && Uuids.same(e.wid(), wid) && Uuids.same(e.jti(), jti)) {
                 return Optional.of(e);
             }
         }
@@ -75,7 +98,8 @@ public interface AuditLedger extends EctStore {
     /**
      * The ancestors of a task (L-03): the entries reachable through {@code pred} from the entries
      * of {@code jti}, within their workflow, nearest first (breadth-first), each once. Predecessors
-     * that are not in the ledger are skipped. The walk stops after {@code limit} ancestors, so a
+     * that are not in the ledger are skipped; a predecessor id that several issuers' entries carry
+     * (G-07) contributes each of them. The walk stops after {@code limit} ancestors, so a
      * truncated answer holds the closest ones.
      *
      * @param jti the task whose ancestors are wanted (not itself included)
@@ -90,22 +114,27 @@ public interface AuditLedger extends EctStore {
         Set<String> seen = new HashSet<>();
         Deque<LedgerEntry> todo = new ArrayDeque<>();
         for (LedgerEntry start : findEntries(jti)) {
-            seen.add(LedgerIndex.key(start.wid(), start.jti()));
+            seen.add(LedgerIndex.key(start.iss(), start.wid(), start.jti()));
             todo.add(start);
         }
+        Set<String> looked = new HashSet<>(); // (wid, pred) ids already looked up
         while (!todo.isEmpty() && out.size() < limit) {
             LedgerEntry e = todo.poll();
             for (String p : e.pred()) {
                 if (out.size() >= limit) {
                     break;
                 }
-                if (!seen.add(LedgerIndex.key(e.wid(), p))) {
+                if (!looked.add(LedgerIndex.key(null, e.wid(), p))) {
                     continue;
                 }
-                Optional<LedgerEntry> parent = findEntry(e.wid(), p);
-                if (parent.isPresent()) {
-                    out.add(parent.get());
-                    todo.add(parent.get());
+                for (LedgerEntry parent : findEntries(p)) {
+                    if (out.size() >= limit) {
+                        break;
+                    }
+                    if (Uuids.same(parent.wid(), e.wid()) && seen.add(LedgerIndex.key(parent.iss(), parent.wid(), parent.jti()))) {
+                        out.add(parent);
+                        todo.add(parent);
+                    }
                 }
             }
         }
@@ -115,7 +144,7 @@ public interface AuditLedger extends EctStore {
     /**
      * Checks the whole chain (L-04): sequence numbers from 1 without gaps, each entry's
      * {@code prevHash} equal to the previous entry's hash, each hash recomputed, the indexed fields
-     * equal to the compact token's claims, no ({@code wid}, {@code jti}) twice. The default pages
+     * equal to the compact token's claims, no ({@code iss}, {@code wid}, {@code jti}) twice. The default pages
      * through {@link #entries(long, int)}; {@link FileLedger} reads its file again.
      */
     default ChainVerification verifyChain() {

@@ -58,9 +58,9 @@ final class ChainChecker {
         if (field != null) {
             return field + " does not match the compact token";
         }
-        Long earlier = keys.putIfAbsent(LedgerIndex.key(e.wid(), e.jti()), e.seq());
+        Long earlier = keys.putIfAbsent(LedgerIndex.key(e.iss(), e.wid(), e.jti()), e.seq());
         if (earlier != null) {
-            return "(wid, jti) was already recorded at seq " + earlier + " (L-06)";
+            return "(iss, wid, jti) was already recorded at seq " + earlier + " (L-06)";
         }
         lastEct = ect;
         return null;

@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * {@code prevHash} is the previous entry's hash ({@link LedgerEntry#GENESIS_HASH} for the first),
  * its hash recomputes ({@link LedgerEntry#computeHash()}), its {@code jti}, {@code wid},
  * {@code iss}, {@code exec_act} and {@code pred} equal the claims of its compact token, and its
- * ({@code wid}, {@code jti}) was not recorded before (L-06). A ledger file must in addition hold
+ * ({@code iss}, {@code wid}, {@code jti}) was not recorded before (L-06). A ledger file must in addition hold
  * each entry as exactly one line in the form {@link FileLedger} writes, ending in a newline.
  *
  * <p>The chain proves that no entry was changed, removed or inserted <em>unless</em> every later

@@ -72,8 +72,8 @@ import org.slf4j.LoggerFactory;
  *       running, writes them in one write and forces once, so N concurrent appenders share one
  *       fsync and throughput does not collapse to one fsync per entry. The appending threads never
  *       touch the channel (an interrupted caller can therefore not close it).
- *   <li>L-06: a ({@code wid}, {@code jti}) already in the ledger or queued is refused at once with
- *       {@code dag_duplicate_jti}.
+ *   <li>L-06: an ({@code iss}, {@code wid}, {@code jti}) already in the ledger or queued is refused
+ *       at once with {@code dag_duplicate_jti} (ids compared in lower case, P-01).
  *   <li>A failed write is rolled back (the file truncated to its previous length): the entries of
  *       that batch fail with 503 {@code ledger_unavailable}, are not indexed, and the next append
  *       chains onto the last acknowledged entry. A failed force, or a rollback that fails, stops the
@@ -310,7 +310,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(ect, "ect cannot be null");
         Objects.requireNonNull(compact, "compact cannot be null");
         Compacts.requireMatches(ect, compact);
-        String key = LedgerIndex.key(ect.wid(), ect.jti());
+        String key = LedgerIndex.key(ect.iss(), ect.wid(), ect.jti());
         Pending p = new Pending(ect, compact, key);
         synchronized (lock) {
             if (closed) {
@@ -336,7 +336,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
 
     static EctRejectedException duplicate(Ect ect) {
         return new EctRejectedException(EctError.of(ReasonCode.DAG_DUPLICATE_JTI, "L-06",
-                "jti " + ect.jti() + " is already in the ledger" + (ect.wid() == null ? "" : " for workflow " + ect.wid())));
+                "jti " + ect.jti() + " of this issuer is already in the ledger" + (ect.wid() == null ? "" : " for workflow " + ect.wid())));
     }
 
     private void writerLoop() {
@@ -470,6 +470,11 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
     @Override
     public Optional<LedgerEntry> findEntry(String wid, String jti) {
         return Optional.ofNullable(index.find(wid, Objects.requireNonNull(jti, "jti")));
+    }
+
+    @Override
+    public Optional<LedgerEntry> findEntry(String iss, String wid, String jti) {
+        return Optional.ofNullable(index.find(iss, wid, Objects.requireNonNull(jti, "jti")));
     }
 
     @Override

@@ -31,8 +31,8 @@ public final class InMemoryLedger implements AuditLedger {
     /**
      * Appends the ECT as the next entry (L-01, L-02).
      *
-     * @throws dev.ect.core.EctRejectedException {@code dag_duplicate_jti} when ({@code wid},
-     *     {@code jti}) is already present (L-06)
+     * @throws dev.ect.core.EctRejectedException {@code dag_duplicate_jti} when ({@code iss},
+     *     {@code wid}, {@code jti}) is already present (L-06; ids compared in lower case, P-01)
      */
     @Override
     public LedgerEntry append(Ect ect, String compact) {
@@ -40,7 +40,7 @@ public final class InMemoryLedger implements AuditLedger {
         Objects.requireNonNull(compact, "compact cannot be null");
         Compacts.requireMatches(ect, compact);
         synchronized (this) {
-            if (index.contains(LedgerIndex.key(ect.wid(), ect.jti()))) {
+            if (index.contains(LedgerIndex.key(ect.iss(), ect.wid(), ect.jti()))) {
                 throw FileLedger.duplicate(ect);
             }
             LedgerEntry last = index.last();
@@ -66,6 +66,11 @@ public final class InMemoryLedger implements AuditLedger {
     @Override
     public Optional<LedgerEntry> findEntry(String wid, String jti) {
         return Optional.ofNullable(index.find(wid, Objects.requireNonNull(jti, "jti")));
+    }
+
+    @Override
+    public Optional<LedgerEntry> findEntry(String iss, String wid, String jti) {
+        return Optional.ofNullable(index.find(iss, wid, Objects.requireNonNull(jti, "jti")));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The in-memory lookups shared by {@link InMemoryLedger} and {@link FileLedger}: entries in
- * sequence order, by {@code jti}, by {@code wid}, and the L-06 key set. Readers run in parallel;
- * an append takes the write lock for the few map updates only.
+ * sequence order, by {@code jti}, by {@code wid}, and the L-06 key set of ({@code iss},
+ * {@code wid}, {@code jti}). Ids are indexed in canonical lower case (P-01), so a lookup or key
+ * that differs only in letter case finds the same entries. Readers run in parallel; an append
+ * takes the write lock for the few map updates only.
  */
 final class LedgerIndex {
     private record Stored(LedgerEntry entry, Ect ect) {}
@@ -22,10 +25,18 @@ final class LedgerIndex {
     private final Map<String, List<LedgerEntry>> byWid = new HashMap<>();
     private final Map<String, LedgerEntry> byKey = new HashMap<>();
 
-    /** The L-06 key: ({@code wid} or empty, {@code jti}). */
-    static String key(String wid, String jti) { return (wid == null ? "" : wid) + '\n' + jti; }
+    /**
+     * The L-06 key: ({@code iss}, {@code wid} or empty, {@code jti}), ids in canonical lower case;
+     * {@code iss} is length-prefixed so no issuer text can run into the ids.
+     */
+    static String key(String iss, String wid, String jti) {
+        String i = iss == null ? "" : iss;
+        return i.length() + ":" + i + widKey(wid) + '\n' + Uuids.canonical(jti);
+    }
 
-    private static String widKey(String wid) { return wid == null ? "" : wid; }
+    private static String widKey(String wid) { return wid == null ? "" : Uuids.canonical(wid); }
+
+    private static String jtiKey(String jti) { return Uuids.canonical(jti); }
 
     /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check). */
     void add(LedgerEntry e, Ect ect) {
@@ -35,9 +46,9 @@ final class LedgerIndex {
                 throw new IllegalStateException("seq " + e.seq() + " does not follow " + entries.size());
             }
             entries.add(e);
-            byJti.computeIfAbsent(e.jti(), k -> new ArrayList<>(1)).add(new Stored(e, ect));
+            byJti.computeIfAbsent(jtiKey(e.jti()), k -> new ArrayList<>(1)).add(new Stored(e, ect));
             byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
-            byKey.put(key(e.wid(), e.jti()), e);
+            byKey.put(key(e.iss(), e.wid(), e.jti()), e);
         } finally {
             rw.writeLock().unlock();
         }
@@ -52,10 +63,29 @@ final class LedgerIndex {
         }
     }
 
+    /** The entry of ({@code iss}, {@code wid}, {@code jti}), or null (there is at most one, L-06). */
+    LedgerEntry find(String iss, String wid, String jti) {
+        rw.readLock().lock();
+        try {
+            return byKey.get(key(iss, wid, jti));
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    /** The first entry (in sequence order) of ({@code wid}, {@code jti}) from any issuer, or null. */
     LedgerEntry find(String wid, String jti) {
         rw.readLock().lock();
         try {
-            return byKey.get(key(wid, jti));
+            List<Stored> s = byJti.get(jtiKey(jti));
+            if (s != null) {
+                for (Stored x : s) {
+                    if (Uuids.same(x.entry().wid(), wid)) {
+                        return x.entry();
+                    }
+                }
+            }
+            return null;
         } finally {
             rw.readLock().unlock();
         }
@@ -64,11 +94,11 @@ final class LedgerIndex {
     List<Ect> findByJti(String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jti);
+            List<Stored> s = byJti.get(jtiKey(jti));
             if (s == null) {
                 return List.of();
             }
-            if (s.size() == 1) { // the usual case: a jti is in one workflow
+            if (s.size() == 1) { // the usual case: one ECT carries a jti
                 return List.of(s.get(0).ect());
             }
             List<Ect> out = new ArrayList<>(s.size());
@@ -82,7 +112,7 @@ final class LedgerIndex {
     List<LedgerEntry> findEntries(String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jti);
+            List<Stored> s = byJti.get(jtiKey(jti));
             if (s == null) {
                 return List.of();
             }

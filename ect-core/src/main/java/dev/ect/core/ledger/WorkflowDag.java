@@ -1,10 +1,11 @@
 package dev.ect.core.ledger;
 
+import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,40 +41,72 @@ public final class WorkflowDag {
         }
     }
 
+    /** A pred link: from a task id to the node (by index) that names it. */
+    private record Link(String from, int to) {}
+
     private final String wid;
     private final List<LedgerEntry> nodes;
     private final List<Edge> edges;
+    private final List<Link> links;
     private final List<String> unresolved;
-    private final Map<String, String> ids;
+    /** Canonical jti -> the indexes of the nodes carrying it (two when two issuers claim one id, G-07). */
+    private final Map<String, List<Integer>> byJti;
+    /** Canonical jti of an unresolved predecessor -> its node id u1, u2, ... */
+    private final Map<String, String> unresolvedIds;
 
     private WorkflowDag(String wid, List<LedgerEntry> nodes) {
         this.wid = wid;
         this.nodes = List.copyOf(nodes);
-        Map<String, String> idMap = new LinkedHashMap<>();
+        Map<String, List<Integer>> jtis = new HashMap<>();
+        Map<String, Integer> keys = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
-            if (idMap.put(nodes.get(i).jti(), "t" + (i + 1)) != null) {
-                throw new IllegalArgumentException("jti " + nodes.get(i).jti() + " appears twice");
+            LedgerEntry n = nodes.get(i);
+            if (keys.put(LedgerIndex.key(n.iss(), null, n.jti()), i) != null) {
+                throw new IllegalArgumentException("jti " + n.jti() + " of " + n.iss() + " appears twice");
             }
+            jtis.computeIfAbsent(Uuids.canonical(n.jti()), k -> new ArrayList<>(1)).add(i);
         }
         List<Edge> es = new ArrayList<>();
+        List<Link> ls = new ArrayList<>();
         List<String> unres = new ArrayList<>();
-        for (LedgerEntry n : nodes) {
+        Map<String, String> unresIds = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            LedgerEntry n = nodes.get(i);
             for (String p : n.pred()) {
                 es.add(new Edge(p, n.jti()));
-                if (!idMap.containsKey(p)) {
+                ls.add(new Link(p, i));
+                String c = Uuids.canonical(p);
+                if (!jtis.containsKey(c) && !unresIds.containsKey(c)) {
                     unres.add(p);
-                    idMap.put(p, "u" + unres.size());
+                    unresIds.put(c, "u" + unres.size());
                 }
             }
         }
         this.edges = List.copyOf(es);
+        this.links = List.copyOf(ls);
         this.unresolved = List.copyOf(unres);
-        this.ids = Map.copyOf(idMap);
+        this.byJti = Map.copyOf(jtis);
+        this.unresolvedIds = Map.copyOf(unresIds);
+    }
+
+    private static String id(int index) { return "t" + (index + 1); }
+
+    /** The rendered ids a pred entry points from: every node carrying it, or its unresolved node. */
+    private List<String> fromIds(String pred) {
+        List<Integer> found = byJti.get(Uuids.canonical(pred));
+        if (found == null) {
+            return List.of(unresolvedIds.get(Uuids.canonical(pred)));
+        }
+        List<String> out = new ArrayList<>(found.size());
+        found.forEach(i -> out.add(id(i)));
+        return out;
     }
 
     /**
      * The graph of these entries, which must all belong to one workflow (same {@code wid}, or all
-     * without one) and have distinct {@code jti}s.
+     * without one) and have distinct ({@code iss}, {@code jti}). Two issuers' entries with one
+     * {@code jti} (task-id squatting, G-07) are both shown, and a child naming that id gets an edge
+     * from each.
      *
      * @throws IllegalArgumentException when they do not
      */
@@ -83,7 +116,7 @@ public final class WorkflowDag {
         sorted.sort(Comparator.comparingLong(LedgerEntry::seq));
         String wid = sorted.isEmpty() ? null : sorted.get(0).wid();
         for (LedgerEntry e : sorted) {
-            if (!Objects.equals(e.wid(), wid)) {
+            if (!Uuids.same(e.wid(), wid)) {
                 throw new IllegalArgumentException("entries of several workflows: " + wid + " and " + e.wid());
             }
         }
@@ -129,28 +162,27 @@ public final class WorkflowDag {
     }
 
     private List<LedgerEntry> sort() {
-        Map<String, Integer> indegree = new HashMap<>();
-        Map<String, List<LedgerEntry>> children = new HashMap<>();
-        Map<String, LedgerEntry> byJti = new HashMap<>();
-        nodes.forEach(n -> byJti.put(n.jti(), n));
-        for (LedgerEntry n : nodes) {
-            int d = 0;
-            for (String p : n.pred()) {
-                if (byJti.containsKey(p)) {
-                    d++;
-                    children.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
-                }
+        int[] indegree = new int[nodes.size()];
+        Map<String, List<Integer>> children = new HashMap<>();
+        for (Link l : links) {
+            List<Integer> parents = byJti.get(Uuids.canonical(l.from()));
+            if (parents != null) {
+                indegree[l.to()] += parents.size();
+                children.computeIfAbsent(Uuids.canonical(l.from()), k -> new ArrayList<>()).add(l.to());
             }
-            indegree.put(n.jti(), d);
         }
-        PriorityQueue<LedgerEntry> ready = new PriorityQueue<>(Comparator.comparingLong(LedgerEntry::seq));
-        nodes.stream().filter(n -> indegree.get(n.jti()) == 0).forEach(ready::add);
+        PriorityQueue<Integer> ready = new PriorityQueue<>(Comparator.comparingLong(i -> nodes.get(i).seq()));
+        for (int i = 0; i < nodes.size(); i++) {
+            if (indegree[i] == 0) {
+                ready.add(i);
+            }
+        }
         List<LedgerEntry> order = new ArrayList<>(nodes.size());
         while (!ready.isEmpty()) {
-            LedgerEntry n = ready.poll();
-            order.add(n);
-            for (LedgerEntry c : children.getOrDefault(n.jti(), List.of())) {
-                if (indegree.merge(c.jti(), -1, Integer::sum) == 0) {
+            int n = ready.poll();
+            order.add(nodes.get(n));
+            for (int c : children.getOrDefault(Uuids.canonical(nodes.get(n).jti()), List.of())) {
+                if (--indegree[c] == 0) {
                     ready.add(c);
                 }
             }
@@ -166,15 +198,18 @@ public final class WorkflowDag {
      */
     public String toMermaid() {
         StringBuilder sb = new StringBuilder("flowchart TD\n");
-        for (LedgerEntry n : nodes) {
-            sb.append("  ").append(ids.get(n.jti())).append("[\"").append(mermaid(n.execAct())).append("<br/>")
+        for (int i = 0; i < nodes.size(); i++) {
+            LedgerEntry n = nodes.get(i);
+            sb.append("  ").append(id(i)).append("[\"").append(mermaid(n.execAct())).append("<br/>")
                     .append(mermaid(n.iss())).append("\"]\n");
         }
         for (String u : unresolved) {
-            sb.append("  ").append(ids.get(u)).append("[\"not in ledger<br/>").append(mermaid(u)).append("\"]:::unresolved\n");
+            sb.append("  ").append(fromIds(u).get(0)).append("[\"not in ledger<br/>").append(mermaid(u)).append("\"]:::unresolved\n");
         }
-        for (Edge e : edges) {
-            sb.append("  ").append(ids.get(e.from())).append(" --> ").append(ids.get(e.to())).append('\n');
+        for (Link l : links) {
+            for (String from : fromIds(l.from())) {
+                sb.append("  ").append(from).append(" --> ").append(id(l.to())).append('\n');
+            }
         }
         if (!unresolved.isEmpty()) {
             sb.append("  classDef unresolved stroke-dasharray: 5 5\n");
@@ -191,15 +226,18 @@ public final class WorkflowDag {
         StringBuilder sb = new StringBuilder("digraph workflow {\n");
         sb.append("  label=\"workflow ").append(dot(wid == null ? "(no wid)" : wid)).append("\";\n");
         sb.append("  labelloc=t;\n  node [shape=box];\n");
-        for (LedgerEntry n : nodes) {
-            sb.append("  ").append(ids.get(n.jti())).append(" [label=\"").append(dot(n.execAct())).append("\\n")
+        for (int i = 0; i < nodes.size(); i++) {
+            LedgerEntry n = nodes.get(i);
+            sb.append("  ").append(id(i)).append(" [label=\"").append(dot(n.execAct())).append("\\n")
                     .append(dot(n.iss())).append("\"];\n");
         }
         for (String u : unresolved) {
-            sb.append("  ").append(ids.get(u)).append(" [label=\"not in ledger\\n").append(dot(u)).append("\", style=dashed];\n");
+            sb.append("  ").append(fromIds(u).get(0)).append(" [label=\"not in ledger\\n").append(dot(u)).append("\", style=dashed];\n");
         }
-        for (Edge e : edges) {
-            sb.append("  ").append(ids.get(e.from())).append(" -> ").append(ids.get(e.to())).append(";\n");
+        for (Link l : links) {
+            for (String from : fromIds(l.from())) {
+                sb.append("  ").append(from).append(" -> ").append(id(l.to())).append(";\n");
+            }
         }
         return sb.append("}\n").toString();
     }
@@ -216,13 +254,13 @@ public final class WorkflowDag {
         sb.append("workflow ").append(wid == null ? "(no wid)" : text(wid)).append(": ").append(nodes.size())
                 .append(nodes.size() == 1 ? " task, " : " tasks, ").append(edges.size())
                 .append(edges.size() == 1 ? " edge\n" : " edges\n");
-        Map<String, Integer> number = new HashMap<>();
+        Map<LedgerEntry, Integer> number = new IdentityHashMap<>();
         for (LedgerEntry n : order) {
-            number.put(n.jti(), number.size() + 1);
+            number.put(n, number.size() + 1);
         }
-        List<LedgerEntry> cyclic = nodes.stream().filter(n -> !number.containsKey(n.jti())).toList();
+        List<LedgerEntry> cyclic = nodes.stream().filter(n -> !number.containsKey(n)).toList();
         for (LedgerEntry n : cyclic) {
-            number.put(n.jti(), number.size() + 1);
+            number.put(n, number.size() + 1);
         }
         int i = 0;
         for (LedgerEntry n : order) {
@@ -237,7 +275,7 @@ public final class WorkflowDag {
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, int i, LedgerEntry n, Map<String, Integer> number) {
+    private void line(StringBuilder sb, int i, LedgerEntry n, Map<LedgerEntry, Integer> number) {
         sb.append(i).append(". ").append(text(n.execAct())).append(" by ").append(text(n.iss()))
                 .append(" [seq ").append(n.seq()).append(", jti ").append(text(n.jti())).append("] ");
         if (n.pred().isEmpty()) {
@@ -249,8 +287,17 @@ public final class WorkflowDag {
                 if (k > 0) {
                     sb.append(", ");
                 }
-                Integer num = number.get(p);
-                sb.append(num != null ? num.toString() : text(p) + " (not in ledger)");
+                List<Integer> found = byJti.get(Uuids.canonical(p));
+                if (found == null) {
+                    sb.append(text(p)).append(" (not in ledger)");
+                } else {
+                    for (int f = 0; f < found.size(); f++) {
+                        sb.append(f > 0 ? " or " : "").append(number.get(nodes.get(found.get(f))));
+                    }
+                    if (found.size() > 1) {
+                        sb.append(" (task id claimed by ").append(found.size()).append(" issuers)");
+                    }
+                }
             }
         }
         sb.append('\n');

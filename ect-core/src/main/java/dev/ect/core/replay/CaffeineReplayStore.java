@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-process replay store (P-03): a Caffeine cache keyed by ({@code wid}, {@code jti}) whose
+ * The in-process replay store (P-03): a Caffeine cache keyed by ({@code iss}, {@code wid}, {@code jti}) whose
  * entries each expire at their own {@code keepUntil} instant (a per-entry {@code Expiry}, with
  * time read from the injected {@link Clock}).
  *
@@ -62,9 +62,9 @@ public final class CaffeineReplayStore implements ReplayStore {
     public CaffeineReplayStore(long maximumSize) { this(maximumSize, Clock.systemUTC()); }
 
     @Override
-    public boolean checkAndRecord(String wid, String jti, Instant keepUntil) {
+    public boolean checkAndRecord(String iss, String wid, String jti, Instant keepUntil) {
         Objects.requireNonNull(jti, "jti");
-        String key = key(wid, jti);
+        String key = key(iss, wid, jti);
         long until = keepUntil.toEpochMilli();
         if (until <= clock.millis()) {
             until = clock.millis() + 1; // already past: still record it for the current instant
@@ -81,12 +81,14 @@ public final class CaffeineReplayStore implements ReplayStore {
 
     /** Removes the key, so the token may be presented again (called when V-15 failed). */
     @Override
-    public void forget(String wid, String jti) {
-        cache.invalidate(key(wid, Objects.requireNonNull(jti, "jti")));
+    public void forget(String iss, String wid, String jti) {
+        cache.invalidate(key(iss, wid, Objects.requireNonNull(jti, "jti")));
     }
 
-    private static String key(String wid, String jti) {
-        return (wid == null ? "" : wid) + '\n' + jti;
+    /** {@code len(iss) ':' iss wid '\n' jti}: the length prefix keeps any iss from running into wid. */
+    private static String key(String iss, String wid, String jti) {
+        String i = iss == null ? "" : iss;
+        return i.length() + ":" + i + (wid == null ? "" : wid) + '\n' + jti;
     }
 
     /** Live entries (approximate under concurrency); expired entries are purged first. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** DagValidator on its own, over a map-backed store of plain ECTs: one group of tests per rule id. */
@@ -69,6 +70,83 @@ class DagValidatorTest {
         Ect other = a.toBuilder().execAct("deploy").build();
         assertThat(reason(() -> validator().validate(other))).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);
         assertThat(rule(() -> validator().validate(other))).isEqualTo("G-01");
+    }
+
+    // G-01 is per issuer: another issuer's ECT with the same (wid, jti) is no duplicate
+    @Test
+    @DisplayName("G-01: the same (wid, jti) from another issuer is not a duplicate, with or without a wid")
+    void g01IsPerIssuer() {
+        Ect a = put(ect(W1, "review", T));
+        assertThat(validator().validate(a.toBuilder().iss("spiffe://squatter").build())).isEmpty();
+        assertThat(validator().validate(a.toBuilder().iss("spiffe://squatter").wid(null).build())).isEmpty();
+        assertThat(reason(() -> validator().validate(a.toBuilder().wid(null).execAct("x").build())))
+                .isEqualTo(ReasonCode.DAG_DUPLICATE_JTI); // the same issuer without a wid: still unique everywhere
+    }
+
+    @Test
+    @DisplayName("P-01 G-01: a jti or wid differing only in letter case is the same id")
+    void g01ComparesIdsInCanonicalCase() {
+        Ect a = put(ect(W1, "review", T));
+        Ect upper = a.toBuilder().jti(a.jti().toUpperCase(java.util.Locale.ROOT)).wid(W1.toUpperCase(java.util.Locale.ROOT))
+                .execAct("again").build();
+        assertThat(reason(() -> validator().validate(upper))).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);
+        // and a child naming the parent in upper case, from a wid in upper case, resolves it
+        Ect child = ect(W1.toUpperCase(java.util.Locale.ROOT), "child", T, a.jti().toUpperCase(java.util.Locale.ROOT));
+        assertThat(validator().validate(child)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("T-12 G-01 G-03: rejection details name only what the child carries, never a stored ECT's wid")
+    void t12DetailsDoNotDiscloseStoredWorkflows() {
+        Ect a = put(ect(W1, "review", T));
+        EctRejectedException dup = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(a.toBuilder().wid(null).execAct("x").build()));
+        assertThat(dup.error().detail()).doesNotContain(W1).contains(a.jti());
+        EctRejectedException mismatch = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(ect(W2, "child", T, a.jti()).toBuilder().iss("spiffe://other").build()));
+        assertThat(mismatch.reason()).isEqualTo(ReasonCode.DAG_WORKFLOW_MISMATCH);
+        assertThat(mismatch.error().detail()).doesNotContain(W1).contains(a.jti()).contains(W2);
+        EctRejectedException noWid = org.assertj.core.api.Assertions.catchThrowableOfType(EctRejectedException.class,
+                () -> validator().validate(ect(null, "child", T, a.jti())));
+        assertThat(noWid.error().detail()).doesNotContain(W1);
+    }
+
+    @Test
+    @DisplayName("G-07: a pred resolving to ECTs of two issuers is refused and reported once; a store's duplicate copy is not ambiguous")
+    void g07AmbiguousPredecessor() {
+        Ect a = put(ect(W1, "review", T));
+        List<dev.ect.core.SecurityEvent> events = new ArrayList<>();
+        dev.ect.core.VerificationListener l = new dev.ect.core.VerificationListener() {
+            @Override
+            public void onVerification(dev.ect.core.VerificationEvent e) { }
+
+            @Override
+            public void onSecurityEvent(dev.ect.core.SecurityEvent e) { events.add(e); }
+        };
+        DagValidator v = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), l);
+        put(a); // the same ECT twice (a store that unions sources): not ambiguous
+        assertThat(v.validate(ect(W1, "child", T, a.jti()))).isEmpty();
+        assertThat(events).isEmpty();
+        put(a.toBuilder().iss("spiffe://squatter").execAct("squat").build());
+        // in another workflow, the squat does not matter
+        put(a.toBuilder().iss("spiffe://squatter").wid(W2).build());
+        Ect child = ect(W1, "child", T, a.jti());
+        assertThat(reason(() -> v.validate(child))).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
+        assertThat(rule(() -> validator().validate(child))).isEqualTo("G-07");
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.taskId()).isEqualTo(a.jti());
+            assertThat(e.jti()).isEqualTo(child.jti());
+            assertThat(e.claimedBy()).containsExactly("spiffe://a", "spiffe://squatter");
+        });
+        // a listener that throws does not change the answer
+        DagValidator throwing = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), new dev.ect.core.VerificationListener() {
+            @Override
+            public void onVerification(dev.ect.core.VerificationEvent e) { }
+
+            @Override
+            public void onSecurityEvent(dev.ect.core.SecurityEvent e) { throw new IllegalStateException("metrics down"); }
+        });
+        assertThat(reason(() -> throwing.validate(child))).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
     }
 
     // G-01 refinement: the same claims again are a replay, not a duplicate

@@ -96,7 +96,7 @@ class ChainVerificationTest {
         assertThat(withEntry(2, undecodable).problem()).hasValueSatisfying(p -> assertThat(p).contains("cannot be decoded"));
     }
 
-    // L-04 + L-06: a (wid, jti) recorded twice breaks the chain even with valid hashes
+    // L-04 + L-06: an (iss, wid, jti) recorded twice breaks the chain even with valid hashes
     @Test
     void l06DuplicateKeyInAChainIsABreak() {
         LedgerEntry first = chain.get(0);

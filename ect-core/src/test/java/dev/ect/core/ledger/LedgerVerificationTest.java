@@ -147,10 +147,10 @@ class LedgerVerificationTest {
         FlakyLedger ledger = new FlakyLedger();
         ReplayStore failingForget = new ReplayStore() {
             @Override
-            public boolean checkAndRecord(String w, String jti, Instant keepUntil) { return true; }
+            public boolean checkAndRecord(String iss, String w, String jti, Instant keepUntil) { return true; }
 
             @Override
-            public void forget(String w, String jti) { throw new IllegalStateException("redis down"); }
+            public void forget(String iss, String w, String jti) { throw new IllegalStateException("redis down"); }
         };
         EctVerifier v = TestEcts.verifier().ledger(ledger).replayStore(failingForget).build();
         SignedEct s = TestEcts.mint(wid, "plan", List.of());
@@ -160,7 +160,7 @@ class LedgerVerificationTest {
         });
     }
 
-    // L-06 at V-15: a ledger that already holds the (wid, jti) refuses it (403), and the replay key stays
+    // L-06 at V-15: a ledger that already holds the (iss, wid, jti) refuses it (403), and the replay key stays
     @Test
     void v15DuplicateInTheLedgerIsRejectedAndStaysRecorded() {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
@@ -259,14 +259,14 @@ class LedgerVerificationTest {
     void caffeineReplayStoreForgetsAKey() throws IOException {
         CaffeineReplayStore store = new CaffeineReplayStore(10, TestEcts.CLOCK);
         Instant keep = TestEcts.NOW.plusSeconds(600);
-        assertThat(store.checkAndRecord(wid, "j", keep)).isTrue();
-        assertThat(store.checkAndRecord(wid, "j", keep)).isFalse();
-        store.forget(null, "j"); // another key: no effect
-        assertThat(store.checkAndRecord(wid, "j", keep)).isFalse();
-        store.forget(wid, "j");
+        assertThat(store.checkAndRecord("iss-a", wid, "j", keep)).isTrue();
+        assertThat(store.checkAndRecord("iss-a", wid, "j", keep)).isFalse();
+        store.forget("iss-a", null, "j"); // another key: no effect
+        assertThat(store.checkAndRecord("iss-a", wid, "j", keep)).isFalse();
+        store.forget("iss-a", wid, "j");
         assertThat(store.size()).isZero();
-        assertThat(store.checkAndRecord(wid, "j", keep)).isTrue();
-        ReplayStore plain = (w, j, k) -> true;
-        plain.forget(wid, "j"); // the default does nothing and does not fail
+        assertThat(store.checkAndRecord("iss-a", wid, "j", keep)).isTrue();
+        ReplayStore plain = (i, w, j, k) -> true;
+        plain.forget("iss-a", wid, "j"); // the default does nothing and does not fail
     }
 }

@@ -292,4 +292,32 @@ class WorkflowDagTest {
         }
         return false;
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("G-07: a workflow where two issuers hold one task id renders both, with edges from each, instead of failing")
+    void squattedTaskIdIsShownNotFatal() {
+        InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
+        String w = TestEcts.uuid("squatted-workflow");
+        SignedEct genuine = TestEcts.mint(w, "plan", List.of());
+        l.append(genuine.ect(), genuine.compact());
+        dev.ect.core.EctSigner squatter = dev.ect.core.EctSigner.builder(dev.ect.core.keys.EctKeys.generate("b-1"))
+                .clock(TestEcts.CLOCK).build();
+        SignedEct squat = squatter.mint(genuine.ect().toBuilder().iss("spiffe://example.com/agent/squatter")
+                .kid("b-1").execAct("squat").build());
+        l.append(squat.ect(), squat.compact()); // L-06 is per issuer: both are recorded
+        SignedEct child = TestEcts.mint(w, "review", List.of(genuine.ect().jti()));
+        l.append(child.ect(), child.compact()); // e.g. accepted before the squat arrived
+
+        WorkflowDag dag = WorkflowDag.of(l, w);
+
+        assertThat(dag.nodes()).hasSize(3);
+        assertThat(dag.unresolved()).isEmpty();
+        assertThat(dag.topologicalOrder()).extracting(LedgerEntry::execAct).containsExactly("plan", "squat", "review");
+        assertThat(dag.toMermaid()).contains("  t1 --> t3").contains("  t2 --> t3");
+        assertThat(dag.toDot()).contains("  t1 -> t3;").contains("  t2 -> t3;");
+        assertThat(dag.toText()).contains("3. review by " + TestEcts.ISS).contains("after 1 or 2 (task id claimed by 2 issuers)");
+        // one issuer's (iss, jti) twice is still not a workflow (impossible in a ledger, L-06)
+        assertThatThrownBy(() -> WorkflowDag.of(List.of(l.entries().get(0), l.entries().get(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appears twice");
+    }
 }

@@ -19,6 +19,7 @@ import dev.ect.core.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The in-process replay store (P-01, P-03), its expiry driven by the injected clock. */
@@ -28,9 +29,9 @@ class CaffeineReplayStoreTest {
     @Test
     void recordsAKeyOnceAndRefusesItAfterwards() { // P-01, V-14
         CaffeineReplayStore store = new CaffeineReplayStore(10, clock);
-        assertThat(store.checkAndRecord("w", "j", NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord("w", "j", NOW.plusSeconds(60))).isFalse();
-        assertThat(store.checkAndRecord("w", "j", NOW.plusSeconds(3600))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.plusSeconds(3600))).isFalse();
         assertThat(store.size()).isEqualTo(1);
     }
 
@@ -38,61 +39,77 @@ class CaffeineReplayStoreTest {
     void keyIsWidAndJtiWithAbsentWidMeaningGlobal() { // P-01
         CaffeineReplayStore store = new CaffeineReplayStore(10, clock);
         Instant until = NOW.plusSeconds(60);
-        assertThat(store.checkAndRecord("w1", "j", until)).isTrue();
-        assertThat(store.checkAndRecord("w2", "j", until)).isTrue();
-        assertThat(store.checkAndRecord(null, "j", until)).isTrue();
-        assertThat(store.checkAndRecord("", "j", until)).isFalse(); // empty wid = absent wid
-        assertThat(store.checkAndRecord("w1", "k", until)).isTrue();
-        assertThat(store.checkAndRecord("w1\nj", "", until)).isTrue(); // no collision through the separator
+        assertThat(store.checkAndRecord("iss-a", "w1", "j", until)).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w2", "j", until)).isTrue();
+        assertThat(store.checkAndRecord("iss-a", null, "j", until)).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "", "j", until)).isFalse(); // empty wid = absent wid
+        assertThat(store.checkAndRecord("iss-a", "w1", "k", until)).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w1\nj", "", until)).isTrue(); // no collision through the separator
+    }
+
+    @Test
+    @DisplayName("G-01 P-01: the key includes iss; issuers cannot run into each other's ids through the separators")
+    void keyIncludesTheIssuer() {
+        CaffeineReplayStore store = new CaffeineReplayStore(10, clock);
+        Instant until = NOW.plusSeconds(60);
+        assertThat(store.checkAndRecord("spiffe://b", "w", "j", until)).as("B squats first").isTrue();
+        assertThat(store.checkAndRecord("spiffe://a", "w", "j", until)).as("A's genuine token is fresh").isTrue();
+        assertThat(store.checkAndRecord("spiffe://a", "w", "j", until)).isFalse();
+        assertThat(store.checkAndRecord("spiffe://aw", "", "j", until)).isTrue(); // not (a, w, j)
+        assertThat(store.checkAndRecord(null, "w", "j", until)).isTrue();
+        assertThat(store.checkAndRecord("", "w", "j", until)).isFalse(); // empty iss = absent iss
+        store.forget("spiffe://b", "w", "j");
+        assertThat(store.checkAndRecord("spiffe://a", "w", "j", until)).as("forget removes only B's key").isFalse();
+        assertThat(store.checkAndRecord("spiffe://b", "w", "j", until)).isTrue();
     }
 
     @Test
     void entryExpiresExactlyAtKeepUntilByTheInjectedClock() { // P-01: kept at least until keepUntil
         CaffeineReplayStore store = new CaffeineReplayStore(10, clock);
         Instant until = NOW.plusSeconds(90);
-        store.checkAndRecord("w", "j", until);
+        store.checkAndRecord("iss-a", "w", "j", until);
         clock.set(until.minusMillis(1));
-        assertThat(store.checkAndRecord("w", "j", until)).as("still a replay 1 ms before keepUntil").isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", until)).as("still a replay 1 ms before keepUntil").isFalse();
         clock.set(until);
-        assertThat(store.checkAndRecord("w", "j", until.plusSeconds(90))).as("accepted again once keepUntil is reached").isTrue();
-        assertThat(store.checkAndRecord("w", "j", until.plusSeconds(90))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", until.plusSeconds(90))).as("accepted again once keepUntil is reached").isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", until.plusSeconds(90))).isFalse();
     }
 
     @Test
     void keepUntilInThePastStillRecordsForTheCurrentInstant() {
         CaffeineReplayStore store = new CaffeineReplayStore(10, clock);
-        assertThat(store.checkAndRecord("w", "j", NOW.minusSeconds(5))).isTrue();
-        assertThat(store.checkAndRecord("w", "j", NOW.minusSeconds(5))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.minusSeconds(5))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.minusSeconds(5))).isFalse();
         clock.advance(Duration.ofMillis(1));
-        assertThat(store.checkAndRecord("w", "j", NOW.minusSeconds(5))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "j", NOW.minusSeconds(5))).isTrue();
     }
 
     @Test
     void fullStoreRefusesNewKeysAndKeepsItsLiveEntries() { // P-03
         CaffeineReplayStore store = new CaffeineReplayStore(2, clock);
-        assertThat(store.checkAndRecord("w", "a", NOW.plusSeconds(60))).isTrue();
-        assertThat(store.checkAndRecord("w", "b", NOW.plusSeconds(120))).isTrue();
-        assertThatThrownBy(() -> store.checkAndRecord("w", "c", NOW.plusSeconds(60)))
+        assertThat(store.checkAndRecord("iss-a", "w", "a", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "b", NOW.plusSeconds(120))).isTrue();
+        assertThatThrownBy(() -> store.checkAndRecord("iss-a", "w", "c", NOW.plusSeconds(60)))
                 .isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                     assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_FULL);
                     assertThat(e.httpStatus()).isEqualTo(503);
                 });
         // nothing was evicted: both live entries are still replays, and a replay is still reported as one
-        assertThat(store.checkAndRecord("w", "a", NOW.plusSeconds(60))).isFalse();
-        assertThat(store.checkAndRecord("w", "b", NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "a", NOW.plusSeconds(60))).isFalse();
+        assertThat(store.checkAndRecord("iss-a", "w", "b", NOW.plusSeconds(60))).isFalse();
         assertThat(store.size()).isEqualTo(2);
     }
 
     @Test
     void expiredEntriesArePurgedSoANewKeyFits() { // P-03
         CaffeineReplayStore store = new CaffeineReplayStore(2, clock);
-        store.checkAndRecord("w", "a", NOW.plusSeconds(60));
-        store.checkAndRecord("w", "b", NOW.plusSeconds(120));
+        store.checkAndRecord("iss-a", "w", "a", NOW.plusSeconds(60));
+        store.checkAndRecord("iss-a", "w", "b", NOW.plusSeconds(120));
         clock.advance(Duration.ofSeconds(61)); // a is gone, b is live
-        assertThat(store.checkAndRecord("w", "c", NOW.plusSeconds(180))).isTrue();
+        assertThat(store.checkAndRecord("iss-a", "w", "c", NOW.plusSeconds(180))).isTrue();
         assertThat(store.size()).isEqualTo(2);
-        assertThat(store.checkAndRecord("w", "b", NOW.plusSeconds(120))).isFalse();
-        assertThatThrownBy(() -> store.checkAndRecord("w", "d", NOW.plusSeconds(180)))
+        assertThat(store.checkAndRecord("iss-a", "w", "b", NOW.plusSeconds(120))).isFalse();
+        assertThatThrownBy(() -> store.checkAndRecord("iss-a", "w", "d", NOW.plusSeconds(180)))
                 .isInstanceOf(EctUnavailableException.class);
     }
 
@@ -102,7 +119,7 @@ class CaffeineReplayStoreTest {
                 .hasMessage("maximumSize must be >= 1");
         assertThatThrownBy(() -> new CaffeineReplayStore(1, null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("clock cannot be null");
-        assertThatThrownBy(() -> new CaffeineReplayStore(1).checkAndRecord("w", null, NOW)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new CaffeineReplayStore(1).checkAndRecord("iss-a", "w", null, NOW)).isInstanceOf(NullPointerException.class);
     }
 
     /**

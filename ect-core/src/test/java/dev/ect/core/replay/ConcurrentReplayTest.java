@@ -96,7 +96,7 @@ class ConcurrentReplayTest {
             int won = 0;
             for (int i = 0; i < keys; i++) {
                 int k = (i + id * 613) % keys; // every thread sweeps every key, in a different order
-                if (store.checkAndRecord("w", "jti-" + k, NOW.plusSeconds(60))) {
+                if (store.checkAndRecord("iss-a", "w", "jti-" + k, NOW.plusSeconds(60))) {
                     won++;
                 }
             }

@@ -29,7 +29,7 @@ class EctStoresTest {
 
         TestReplayStore(String url, Clock clock) { this.url = url; this.clock = clock; }
 
-        @Override public boolean checkAndRecord(String wid, String jti, Instant keepUntil) { return true; }
+        @Override public boolean checkAndRecord(String iss, String wid, String jti, Instant keepUntil) { return true; }
 
         @Override public void close() { closed = true; }
     }
@@ -107,14 +107,14 @@ class EctStoresTest {
             EctVerifier.Builder b = EctVerifier.builder().verifierId("v").keySource(StaticKeySource.builder().build());
             assertThat(s.applyTo(b)).isSameAs(b);
             // both were set: setting them again is the builder's "already set" error
-            assertThatThrownBy(() -> b.replayStore((wid, jti, until) -> true)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> b.replayStore((iss, wid, jti, until) -> true)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> b.ledger(s.ledger().orElseThrow())).isInstanceOf(IllegalStateException.class);
             assertThat(b.build()).isNotNull();
         }
         try (EctStores none = EctStores.of(null, null, CLOCK)) {
             EctVerifier.Builder b = EctVerifier.builder().verifierId("v").keySource(StaticKeySource.builder().build());
             none.applyTo(b);
-            b.replayStore((wid, jti, until) -> true); // untouched: may still be set
+            b.replayStore((iss, wid, jti, until) -> true); // untouched: may still be set
         }
     }
 

@@ -189,13 +189,13 @@ class BoundsTest {
         CaffeineReplayStore store = new CaffeineReplayStore(size, clock);
         Instant until = clock.instant().plusSeconds(3600);
         for (int i = 0; i < size; i++) {
-            assertThat(store.checkAndRecord(null, "jti-" + i, until)).isTrue();
+            assertThat(store.checkAndRecord("iss-a", null, "jti-" + i, until)).isTrue();
         }
-        assertThatThrownBy(() -> store.checkAndRecord(null, "one-more", until)).isInstanceOfSatisfying(EctUnavailableException.class,
+        assertThatThrownBy(() -> store.checkAndRecord("iss-a", null, "one-more", until)).isInstanceOfSatisfying(EctUnavailableException.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_FULL));
-        assertThat(store.checkAndRecord(null, "jti-7", until)).as("a known key is still answered: replay").isFalse();
+        assertThat(store.checkAndRecord("iss-a", null, "jti-7", until)).as("a known key is still answered: replay").isFalse();
         clock.set(until.plusSeconds(1));
-        assertThat(store.checkAndRecord(null, "one-more", until.plusSeconds(3600))).as("expired entries make room").isTrue();
+        assertThat(store.checkAndRecord("iss-a", null, "one-more", until.plusSeconds(3600))).as("expired entries make room").isTrue();
     }
 
     private Ect stored(String wid, List<String> pred) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ledger appends under contention (L-01, L-02, L-05, L-06): many threads append at once, released
  * together. Every acknowledged entry is there exactly once, sequence numbers have no gaps, the
- * hash chain verifies, and racing appends of one (wid, jti) let exactly one through. For the
+ * hash chain verifies, and racing appends of one (iss, wid, jti) let exactly one through. For the
  * FileLedger (group commit) the same holds after closing and reopening the file.
  */
 class LedgerContentionTest {
@@ -114,7 +114,7 @@ class LedgerContentionTest {
         return s;
     }
 
-    /** L-06 under contention: THREADS appends of one (wid, jti) at once; exactly one succeeds. */
+    /** L-06 under contention: THREADS appends of one (iss, wid, jti) at once; exactly one succeeds. */
     private static void assertOneWinnerPerKey(AuditLedger ledger) throws Exception {
         long before = ledger.entries().size();
         int rounds = 10;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * P-02: the replay check-and-record is atomic. Many threads present the same tokens (and
  * re-signed or malleated copies of them) at the same moment, released together by a latch: each
- * (wid, jti) is accepted exactly once, every other presentation is refused as a replay, and with a
+ * (iss, wid, jti) is accepted exactly once, every other presentation is refused as a replay, and with a
  * ledger (L3) each accepted ECT is appended exactly once.
  */
 class ReplayConcurrencyTest {
@@ -156,7 +156,7 @@ class ReplayConcurrencyTest {
                 fs.add(pool.submit(() -> {
                     go.await(10, TimeUnit.SECONDS);
                     for (int k = 0; k < keys; k++) {
-                        if (store.checkAndRecord("w", "jti-" + k, clock.instant().plusSeconds(600))) {
+                        if (store.checkAndRecord("iss-a", "w", "jti-" + k, clock.instant().plusSeconds(600))) {
                             firsts.incrementAndGet();
                         }
                     }

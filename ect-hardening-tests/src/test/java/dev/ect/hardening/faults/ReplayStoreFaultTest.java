@@ -50,7 +50,7 @@ class ReplayStoreFaultTest {
 
     @Test
     void aThrowingStoreIs503ReplayStoreUnavailable() throws Exception { // P-04
-        start((wid, jti, until) -> {
+        start((iss, wid, jti, until) -> {
             throw new IllegalStateException("connection reset");
         });
         assertProblem(server.sendToken(Forge.valid(clock.instant())), 503, "replay_store_unavailable");
@@ -61,7 +61,7 @@ class ReplayStoreFaultTest {
 
     @Test
     void aStoreReportingItselfUnreachableKeepsItsReason() throws Exception { // P-04
-        start((wid, jti, until) -> {
+        start((iss, wid, jti, until) -> {
             throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE, "redis down", null);
         });
         assertProblem(server.sendToken(Forge.valid(clock.instant())), 503, "replay_store_unavailable");
@@ -72,11 +72,11 @@ class ReplayStoreFaultTest {
     void anIntermittentStoreNeverLetsATokenThroughUnrecorded() throws Exception { // P-02, V-15
         CaffeineReplayStore real = new CaffeineReplayStore(1000, clock);
         AtomicInteger calls = new AtomicInteger();
-        start((wid, jti, until) -> {
+        start((iss, wid, jti, until) -> {
             if (calls.incrementAndGet() % 2 == 0) {
                 throw new IllegalStateException("flaky");
             }
-            return real.checkAndRecord(wid, jti, until);
+            return real.checkAndRecord(iss, wid, jti, until);
         });
         List<String> accepted = new ArrayList<>();
         int unavailable = 0;

@@ -588,7 +588,7 @@ public final class HostileCases {
         claim(c, "out_hash in hex", INVALID_CLAIM, "out_hash", "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
         claim(c, "legacy -00 claim par", "legacy_claim", "par", List.of());
         claim(c, "legacy -00 claim ext", "legacy_claim", "ext", Map.of("a", 1));
-        claim(c, "legacy -00 claim sub", "legacy_claim", "sub", Forge.ISS);
+        claim(c, "C-11a: sub (another agent's id) is ignored, not legacy", null, "sub", "spiffe://example.com/agent/someone-else");
         claim(c, "legacy -00 claim pol", "legacy_claim", "pol", "policy_v1");
         claim(c, "legacy -00 claim pol_decision", "legacy_claim", "pol_decision", "approved");
         claim(c, "aud names another verifier", "audience_mismatch", "aud", "spiffe://example.com/agent/c");

@@ -24,8 +24,8 @@ public final class ResettableReplayStore implements ReplayStore {
     public void reset() { current = new CaffeineReplayStore(size, clock); }
 
     @Override
-    public boolean checkAndRecord(String wid, String jti, Instant keepUntil) { return current.checkAndRecord(wid, jti, keepUntil); }
+    public boolean checkAndRecord(String iss, String wid, String jti, Instant keepUntil) { return current.checkAndRecord(iss, wid, jti, keepUntil); }
 
     @Override
-    public void forget(String wid, String jti) { current.forget(wid, jti); }
+    public void forget(String iss, String wid, String jti) { current.forget(iss, wid, jti); }
 }

@@ -4,6 +4,7 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.EctKeyPair;
@@ -12,7 +13,6 @@ import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
 import dev.ect.servlet.internal.ConfigSources;
-import dev.ect.servlet.internal.LastVerification;
 import dev.ect.servlet.internal.LedgerFiles;
 import dev.ect.servlet.internal.Param;
 import dev.ect.servlet.internal.PathPattern;
@@ -139,6 +139,7 @@ public final class EctFilterConfig implements AutoCloseable {
         this.ledger = ledger;
         this.recordResponseEcts = recordResponseEcts;
         this.owned = List.copyOf(owned);
+        warnOverlaps();
     }
 
     /** A new builder. */
@@ -177,10 +178,23 @@ public final class EctFilterConfig implements AutoCloseable {
      * {@link PathPolicy#REQUIRED} when a required pattern matches, else {@link PathPolicy#EXCLUDED}
      * (not covered).
      */
-    public PathPolicy pathPolicy(String path) {
+    public PathPolicy pathPolicy(String path) { return pathPolicy(path, true); }
+
+    /**
+     * {@link #pathPolicy(String)}, where the filter also knows whether the container maps the
+     * dispatch to an extension-mapped or the default servlet ({@code suffixExclusionsApply}); when it
+     * does not, suffix exclusions do not apply at all (T-10).
+     */
+    PathPolicy pathPolicy(String path, boolean suffixExclusionsApply) {
         String p = path == null || path.isEmpty() ? "/" : path;
-        if (PathPattern.anyMatches(excludePaths, p)) {
-            return PathPolicy.EXCLUDED;
+        for (PathPattern e : excludePaths) {
+            if (!e.matches(p)) {
+                continue;
+            }
+            // T-10: a suffix exclusion never opens a path under a required prefix (or a required exact path)
+            if (!e.isSuffix() || (suffixExclusionsApply && !requiredByName(p))) {
+                return PathPolicy.EXCLUDED;
+            }
         }
         if (PathPattern.anyMatches(optionalPaths, p)) {
             return PathPolicy.OPTIONAL;
@@ -189,6 +203,46 @@ public final class EctFilterConfig implements AutoCloseable {
             return PathPolicy.REQUIRED;
         }
         return PathPolicy.EXCLUDED;
+    }
+
+    /** True when a required pattern other than {@code /*} (a prefix such as {@code /api/*}, or an exact path) matches. */
+    private boolean requiredByName(String p) {
+        for (PathPattern r : requiredPaths) {
+            if (!r.pattern().equals("/*") && !r.isSuffix() && r.matches(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when an exclude pattern is a suffix pattern ({@code *.css}). */
+    boolean hasSuffixExclusions() {
+        for (PathPattern e : excludePaths) {
+            if (e.isSuffix()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** T-10: says at start-up where a suffix exclusion does not apply (it never opens a required prefix). */
+    private void warnOverlaps() {
+        for (PathPattern e : excludePaths) {
+            if (!e.isSuffix()) {
+                continue;
+            }
+            for (PathPattern r : requiredPaths) {
+                if (r.pattern().equals("/*")) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern /*: it applies only to requests the container "
+                            + "maps to an extension-mapped or the default servlet (static files), never to a path a "
+                            + "prefix- or exact-mapped servlet serves (T-10)", e);
+                } else if (!r.isSuffix()) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern {}: it does not apply under {} (T-10)", e, r, r);
+                } else if (r.pattern().endsWith(e.pattern().substring(1)) || e.pattern().endsWith(r.pattern().substring(1))) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern {}; the exclusion wins there", e, r);
+                }
+            }
+        }
     }
 
     /** The per-request listener (default: none). */
@@ -521,7 +575,7 @@ public final class EctFilterConfig implements AutoCloseable {
                         + ") or ledger(...)");
             }
             EctVerifier.Builder b = EctVerifier.builder().verifierId(id).settings(s).clock(c)
-                    .listener(LastVerification.INSTANCE);
+                    .listener(VerificationListener.noop()); // the filter logs each outcome itself
             if (ks != null) {
                 b.keySource(ks);
             }

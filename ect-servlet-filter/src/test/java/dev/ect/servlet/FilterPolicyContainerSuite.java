@@ -185,8 +185,10 @@ abstract class FilterPolicyContainerSuite {
         HttpResponse<String> encoded = get("/api/secret%3B.css", null);
         assertThat(encoded.statusCode()).isIn(400, 403); // a container may refuse the encoded ';' itself
         assertThat(app.invocations).doesNotContainKeys("/api/secret.css", "/api/secret;.css");
-        // outside a required prefix the exclusion still applies
-        assertThat(get("/theme.css", null).statusCode()).isEqualTo(404); // no servlet there, but not a 403
+        // outside a required prefix, for the extension-mapped servlet, the exclusion still applies
+        HttpResponse<String> css = get("/static/theme.css", "not-even-a-token");
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(lines(css.body())).containsEntry("servlet", "/static/theme.css");
     }
 
     // ---------------------------------------------------------------- item 12

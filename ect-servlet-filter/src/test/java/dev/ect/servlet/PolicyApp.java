@@ -125,7 +125,7 @@ final class PolicyApp implements ServletContainerInitializer {
 
         ServletRegistration.Dynamic s = ctx.addServlet("app", new Servlet(this));
         s.setAsyncSupported(true);
-        s.addMapping("/api/*", "/public/*", "/admin/*", "/shared/*", "/own/*", "/errors/*", "/custom/*", "/health");
+        s.addMapping("/api/*", "/public/*", "/admin/*", "/shared/*", "/own/*", "/errors/*", "/custom/*", "/health", "*.css");
     }
 
     private static void addFilter(ServletContext ctx, String name, EctFilter filter, String pattern) {

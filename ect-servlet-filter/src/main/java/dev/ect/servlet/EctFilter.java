@@ -66,11 +66,24 @@ import org.slf4j.LoggerFactory;
  *       {@link EctFilterConfig#recordResponseEcts()} is on.
  * </ul>
  *
- * <p>Once per request: FORWARD, INCLUDE, ASYNC and ERROR dispatches of a request the filter has
- * already handled are not verified again; they only re-establish the task context. An ERROR
- * dispatch is never verified. A request already handled by another {@code EctFilter} instance
- * passes through untouched. Map the filter for {@code REQUEST} and {@code ASYNC} at least, and
- * mark it {@code async-supported}.
+ * <p><b>Dispatches (T-10).</b> Every dispatch is checked against the path it reaches: a FORWARD,
+ * INCLUDE, ASYNC or ERROR dispatch to a required path of a request without an accepted ECT is 403
+ * {@code missing_ect}, and the target does not run. An ECT this instance accepted is not verified
+ * again on a later dispatch (it only re-establishes the task context); an ERROR dispatch never
+ * verifies a header. An INCLUDE cannot set the status, so a refused include is answered by the
+ * including dispatch once the including servlet returns (reset to the 403, unless already
+ * committed). Map error pages to optional or excluded paths. Map the filter for {@code REQUEST} and
+ * {@code ASYNC} at least (all dispatcher types to enforce T-10 on forwards, includes and error
+ * pages), and mark it {@code async-supported}.
+ *
+ * <p><b>Several instances on one request (T-09).</b> Each instance enforces its own paths,
+ * verifier id, trust and minimum level: a required path without an ECT is refused whatever an
+ * earlier instance decided, and an ECT an earlier instance accepted is verified again with
+ * {@link dev.ect.core.EctVerifier#verifyAgain} (side effects once per store). Only the first
+ * instance that accepted the ECT mints the response ECT.
+ *
+ * <p><b>{@code sendError}</b> answers carry the response ECT (the handler's own answer for its
+ * task); an exception thrown by the servlet (the container's error response) carries none.
  *
  * <p>Configuration: {@code new EctFilter(config)} for programmatic registration, or the
  * no-argument constructor (for {@code web.xml}), which builds an {@link EctFilterConfig} from its

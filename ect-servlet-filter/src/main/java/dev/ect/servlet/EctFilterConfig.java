@@ -79,7 +79,10 @@ import org.slf4j.LoggerFactory;
  * prefix {@code /api} and everything below it), {@code *.css} (suffix of the last segment,
  * case-sensitive), or an exact path such as {@code /health}; lists are separated by commas or
  * whitespace. The first that applies wins: excluded, then optional, then required; a path matched
- * by none is not covered (treated like an excluded one). See {@link #pathPolicy(String)}.
+ * by none is not covered (treated like an excluded one). See {@link #pathPolicy(String)}. A suffix
+ * exclusion never opens a required path (T-10): it does not apply under a required prefix or exact
+ * path, and with {@code /*} required the filter applies it only to dispatches the container maps to
+ * an extension-mapped or the default servlet. Overlaps are logged (WARN) when the config is built.
  *
  * <p><b>Response ECTs and the ledger.</b> Each ECT is appended to a ledger once, by its
  * <em>receiver</em>, the verifier that accepts it: an inbound ECT by this filter's verifier (V-15),
@@ -174,7 +177,8 @@ public final class EctFilterConfig implements AutoCloseable {
 
     /**
      * The policy for a path within the application: {@link PathPolicy#EXCLUDED} when an exclude
-     * pattern matches, else {@link PathPolicy#OPTIONAL} when an optional pattern matches, else
+     * pattern matches (a suffix pattern such as {@code *.css} only where no required prefix or
+     * required exact path matches, T-10), else {@link PathPolicy#OPTIONAL} when an optional pattern matches, else
      * {@link PathPolicy#REQUIRED} when a required pattern matches, else {@link PathPolicy#EXCLUDED}
      * (not covered).
      */

@@ -183,10 +183,13 @@ public class EctFilter implements Filter {
                         refused instanceof EctError e ? e.code() : refused);
             } else {
                 res.reset();
+                // past a response-ECT wrapper: a refusal carries no response ECT (the body commits it)
+                ResponseEctWrapper rw = ResponseEctWrapper.find(res);
+                HttpServletResponse target = rw != null ? (HttpServletResponse) rw.getResponse() : res;
                 if (refused instanceof EctError e) {
-                    ProblemRenderer.render(res, e);
+                    ProblemRenderer.render(target, e);
                 } else {
-                    ProblemRenderer.renderUnexpected(res);
+                    ProblemRenderer.renderUnexpected(target);
                 }
             }
         }

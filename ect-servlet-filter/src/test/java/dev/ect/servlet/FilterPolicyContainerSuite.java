@@ -155,6 +155,17 @@ abstract class FilterPolicyContainerSuite {
     }
 
     @Test
+    @DisplayName("T-09 T-10 an INCLUDE the second filter refuses, in a request whose ECT the first accepted: 403 without a response ECT")
+    void t09IncludeRefusedBySecondFilterCarriesNoResponseEct() throws Exception {
+        SignedEct a = signerA.mint(draft(A()).aud(PolicyApp.SVC1).build());
+        HttpResponse<String> r = get("/public/include?to=/admin/included", a.compact());
+        assertThat(app.invocations("/admin/included")).isZero();
+        assertProblem(r, 403, "unknown_key");
+        assertThat(r.headers().firstValue(EctFilter.HEADER)).isEmpty();
+        assertThat(r.body()).doesNotContain("before-include");
+    }
+
+    @Test
     @DisplayName("T-10 an ASYNC dispatch to a required path without an ECT is 403 missing_ect")
     void t10AsyncDispatchToRequiredPath() throws Exception {
         HttpResponse<String> r = get("/public/async?to=/api/async-target", null);

@@ -1,14 +1,24 @@
 package dev.ect.core;
 
+import java.util.Optional;
+
 /**
  * Base of the two failure kinds: {@link EctRejectedException} (the token's fault, HTTP 403) and
  * {@link EctUnavailableException} (infrastructure failed, HTTP 503). Messages never contain the
  * token.
+ *
+ * <p>A rejection by the default verifier also carries the token's {@code jti} and {@code iss} as
+ * read from the token, when they could be read ({@link #unverifiedJti()},
+ * {@link #unverifiedIss()}), so a caller can log which token failed without a thread-local or a
+ * listener (T-11: escape them before printing).
  */
 public abstract sealed class EctException extends RuntimeException
         permits EctRejectedException, EctUnavailableException {
     private static final long serialVersionUID = 1L;
     private final transient EctError error;
+    private String unverifiedJti;
+    private String unverifiedIss;
+    private boolean idsSet;
 
     protected EctException(EctError error, Throwable cause) {
         super(error.code() + ": " + error.detail(), cause);
@@ -21,4 +31,36 @@ public abstract sealed class EctException extends RuntimeException
 
     /** HTTP status to answer with: 403 or 503. */
     public int httpStatus() { return error.reason().httpStatus(); }
+
+    /**
+     * The {@code jti} claim of the rejected token as the token states it. <b>UNVERIFIED</b>: it was
+     * read before (or without) the signature check, so anyone could have written it. For log lines
+     * and metrics only, never for a decision; escape it before printing (T-11). Empty when the
+     * token could not be decoded far enough, or was not a string.
+     */
+    public Optional<String> unverifiedJti() { return Optional.ofNullable(unverifiedJti); }
+
+    /**
+     * The {@code iss} claim of the rejected token as the token states it. <b>UNVERIFIED</b>, like
+     * {@link #unverifiedJti()}: for logs only, escape before printing (T-11).
+     */
+    public Optional<String> unverifiedIss() { return Optional.ofNullable(unverifiedIss); }
+
+    /**
+     * Attaches the token's unverified {@code jti} and {@code iss} (either may be null). Called by
+     * the verifier that read them; the first call wins, like {@link Throwable#initCause}, so a
+     * rethrow through another verifier cannot overwrite what the first one read.
+     *
+     * @return this exception
+     */
+    public final EctException initUnverifiedIds(String jti, String iss) {
+        synchronized (this) {
+            if (!idsSet) {
+                idsSet = true;
+                unverifiedJti = jti;
+                unverifiedIss = iss;
+            }
+        }
+        return this;
+    }
 }

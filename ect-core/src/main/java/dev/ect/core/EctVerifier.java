@@ -41,6 +41,35 @@ public interface EctVerifier {
     VerifiedEct verify(String token);
 
     /**
+     * Verifies, with this verifier's own policy, a token that another verifier of the same process
+     * has already accepted for the same request (T-09: several servlet filters on one request, each
+     * enforcing its own verifier id, trust, settings and DAG rules).
+     *
+     * <p>Every check of {@link #verify(String)} runs again with this verifier's configuration. The
+     * side effects run once per store: a replay store (V-14) or ledger (V-15) that
+     * {@code accepted} was already recorded in ({@link VerifiedEct#recordedIn(Object)}, by identity)
+     * is not written again, so a store the two verifiers share does not refuse the token as
+     * {@code replay} because of the first verifier's own record, and the DAG check (G-01) does not
+     * count the entry the first verifier appended to a shared ledger; a store of this verifier's own
+     * records the token once, as {@code verify} would. The result notes the stores of both.
+     *
+     * <p>Default: {@link #verify(String)}. A verifier that cannot tell which stores it shares thus
+     * records again, and a shared store then answers {@code replay}: it fails closed.
+     *
+     * @param token the compact token, the one {@code accepted} was verified from
+     * @param accepted the earlier verifier's result for this token
+     * @throws IllegalArgumentException when {@code accepted} is not the verification of {@code token}
+     * @throws EctRejectedException when this verifier refuses the token (403)
+     * @throws EctUnavailableException when one of this verifier's dependencies failed (503)
+     */
+    default VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
+        if (!accepted.compact().equals(token)) {
+            throw new IllegalArgumentException("accepted is the verification of another token");
+        }
+        return verify(token);
+    }
+
+    /**
      * Runs the pure checks only (V-01..V-13): no replay record, no ledger append. For tools such
      * as {@code ect inspect --verify}; a receiver must use {@link #verify(String)}.
      */

@@ -1,28 +1,104 @@
 package dev.ect.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The result of a successful verification.
  *
- * @param ect the verified token
- * @param compact the compact serialization that was verified (kept for the ledger; never log it)
- * @param level the level that was verified: L3 when it was appended to a ledger (V-15)
- * @param unresolvedPredecessors pred entries that did not resolve, accepted under the
- *     {@code ALLOW} policy of G-02 (a partial DAG); empty otherwise
+ * <p>Besides the verified values it remembers which stores its side effects went to: the replay
+ * store that recorded the token (V-14) and the ledger it was appended to (V-15), compared by
+ * identity ({@link #recordedIn(Object)}). {@link EctVerifier#verifyAgain(String, VerifiedEct)} reads
+ * that, so a second verifier of the same request (T-09: several filters) does not record the same
+ * token twice in a store the two share. Only the library's verifier adds stores; a
+ * {@code VerifiedEct} built with the public constructor has none.
  */
-public record VerifiedEct(Ect ect, String compact, EctLevel level, List<String> unresolvedPredecessors) {
-    public VerifiedEct {
-        Objects.requireNonNull(ect, "ect");
-        Objects.requireNonNull(compact, "compact");
-        Objects.requireNonNull(level, "level");
-        unresolvedPredecessors = List.copyOf(unresolvedPredecessors);
+public final class VerifiedEct {
+    static {
+        dev.ect.core.internal.EctInternals.registerVerified((v, store) -> v.withRecorded(store));
     }
 
-    public VerifiedEct withLevel(EctLevel newLevel) {
-        return new VerifiedEct(ect, compact, newLevel, unresolvedPredecessors);
+    private final Ect ect;
+    private final String compact;
+    private final EctLevel level;
+    private final List<String> unresolvedPredecessors;
+    private final List<Object> recordedIn;
+
+    /**
+     * @param ect the verified token
+     * @param compact the compact serialization that was verified (kept for the ledger; never log it)
+     * @param level the level that was verified: L3 when it was appended to a ledger (V-15)
+     * @param unresolvedPredecessors pred entries that did not resolve, accepted under the
+     *     {@code ALLOW} policy of G-02 (a partial DAG); empty otherwise
+     */
+    public VerifiedEct(Ect ect, String compact, EctLevel level, List<String> unresolvedPredecessors) {
+        this(ect, compact, level, unresolvedPredecessors, List.of());
     }
+
+    private VerifiedEct(Ect ect, String compact, EctLevel level, List<String> unresolvedPredecessors,
+            List<Object> recordedIn) {
+        this.ect = Objects.requireNonNull(ect, "ect");
+        this.compact = Objects.requireNonNull(compact, "compact");
+        this.level = Objects.requireNonNull(level, "level");
+        this.unresolvedPredecessors = List.copyOf(unresolvedPredecessors);
+        this.recordedIn = recordedIn;
+    }
+
+    /** The verified token. */
+    public Ect ect() { return ect; }
+
+    /** The compact serialization that was verified (kept for the ledger; never log it). */
+    public String compact() { return compact; }
+
+    /** The level that was verified: L3 when it was appended to a ledger (V-15). */
+    public EctLevel level() { return level; }
+
+    /** {@code pred} entries accepted unresolved under the G-02 {@code ALLOW} policy; empty otherwise. */
+    public List<String> unresolvedPredecessors() { return unresolvedPredecessors; }
+
+    /** The same result at another level (the stores it was recorded in are kept). */
+    public VerifiedEct withLevel(EctLevel newLevel) {
+        return new VerifiedEct(ect, compact, newLevel, unresolvedPredecessors, recordedIn);
+    }
+
+    /**
+     * True when this verification, or one it was built on through
+     * {@link EctVerifier#verifyAgain(String, VerifiedEct)}, recorded the token in exactly this store
+     * object (a {@link dev.ect.core.replay.ReplayStore} at V-14 or an
+     * {@link dev.ect.core.ledger.AuditLedger} at V-15; compared by identity).
+     */
+    public boolean recordedIn(Object store) {
+        for (Object o : recordedIn) {
+            if (o == store) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This result, also recorded in {@code store}; a {@code VerifiedEct} adds all of its stores. */
+    private VerifiedEct withRecorded(Object store) {
+        List<Object> add = store instanceof VerifiedEct other ? other.recordedIn : store == null ? List.of() : List.of(store);
+        List<Object> more = new ArrayList<>(recordedIn);
+        for (Object o : add) {
+            if (!recordedIn(o)) {
+                more.add(o);
+            }
+        }
+        return more.size() == recordedIn.size() ? this
+                : new VerifiedEct(ect, compact, level, unresolvedPredecessors, List.copyOf(more));
+    }
+
+    /** Equal when the ECT, compact form, level and unresolved predecessors are (the stores are not compared). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerifiedEct v && ect.equals(v.ect) && compact.equals(v.compact) && level == v.level
+                && unresolvedPredecessors.equals(v.unresolvedPredecessors);
+    }
+
+    @Override
+    public int hashCode() { return Objects.hash(ect, compact, level, unresolvedPredecessors); }
 
     @Override
     public String toString() {

@@ -4,13 +4,11 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.ReasonCode;
-import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.servlet.EctFilterEvent.Outcome;
 import dev.ect.servlet.internal.ContextRequestWrapper;
-import dev.ect.servlet.internal.LastVerification;
 import dev.ect.servlet.internal.ProblemRenderer;
 import dev.ect.servlet.internal.RequestState;
 import dev.ect.servlet.internal.ResponseEctMinter;
@@ -26,6 +24,8 @@ import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,11 +66,24 @@ import org.slf4j.LoggerFactory;
  *       {@link EctFilterConfig#recordResponseEcts()} is on.
  * </ul>
  *
- * <p>Once per request: FORWARD, INCLUDE, ASYNC and ERROR dispatches of a request the filter has
- * already handled are not verified again; they only re-establish the task context. An ERROR
- * dispatch is never verified. A request already handled by another {@code EctFilter} instance
- * passes through untouched. Map the filter for {@code REQUEST} and {@code ASYNC} at least, and
- * mark it {@code async-supported}.
+ * <p><b>Dispatches (T-10).</b> Every dispatch is checked against the path it reaches: a FORWARD,
+ * INCLUDE, ASYNC or ERROR dispatch to a required path of a request without an accepted ECT is 403
+ * {@code missing_ect}, and the target does not run. An ECT this instance accepted is not verified
+ * again on a later dispatch (it only re-establishes the task context); an ERROR dispatch never
+ * verifies a header. An INCLUDE cannot set the status, so a refused include is answered by the
+ * including dispatch once the including servlet returns (reset to the 403, unless already
+ * committed). Map error pages to optional or excluded paths. Map the filter for {@code REQUEST} and
+ * {@code ASYNC} at least (all dispatcher types to enforce T-10 on forwards, includes and error
+ * pages), and mark it {@code async-supported}.
+ *
+ * <p><b>Several instances on one request (T-09).</b> Each instance enforces its own paths,
+ * verifier id, trust and minimum level: a required path without an ECT is refused whatever an
+ * earlier instance decided, and an ECT an earlier instance accepted is verified again with
+ * {@link dev.ect.core.EctVerifier#verifyAgain} (side effects once per store). Only the first
+ * instance that accepted the ECT mints the response ECT.
+ *
+ * <p><b>{@code sendError}</b> answers carry the response ECT (the handler's own answer for its
+ * task); an exception thrown by the servlet (the container's error response) carries none.
  *
  * <p>Configuration: {@code new EctFilter(config)} for programmatic registration, or the
  * no-argument constructor (for {@code web.xml}), which builds an {@link EctFilterConfig} from its
@@ -91,6 +104,7 @@ public class EctFilter implements Filter {
     public static final String VERIFICATION_UNAVAILABLE = ProblemRenderer.VERIFICATION_UNAVAILABLE;
 
     private static final String STATE_ATTRIBUTE = "dev.ect.servlet.internal.RequestState";
+    private static final String REFUSED_INCLUDE_ATTRIBUTE = "dev.ect.servlet.internal.RefusedInclude";
     private static final Logger LOG = LoggerFactory.getLogger(EctFilter.class);
 
     private final EctFilterConfig given;
@@ -158,24 +172,50 @@ public class EctFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        decide(req, res, chain);
+        Object refused = req.getDispatcherType() == DispatcherType.INCLUDE ? null : req.getAttribute(REFUSED_INCLUDE_ATTRIBUTE);
+        if (refused != null) {
+            // T-10: an INCLUDE was refused; an included resource cannot set the status, so the
+            // request's own dispatch answers for it, once the including servlet has returned
+            req.removeAttribute(REFUSED_INCLUDE_ATTRIBUTE);
+            if (res.isCommitted()) {
+                LOG.warn("an INCLUDE was refused (reason={}) after the response was committed; the included part is missing",
+                        refused instanceof EctError e ? e.code() : refused);
+            } else {
+                res.reset();
+                // past a response-ECT wrapper: a refusal carries no response ECT (the body commits it)
+                ResponseEctWrapper rw = ResponseEctWrapper.find(res);
+                HttpServletResponse target = rw != null ? (HttpServletResponse) rw.getResponse() : res;
+                if (refused instanceof EctError e) {
+                    ProblemRenderer.render(target, e);
+                } else {
+                    ProblemRenderer.renderUnexpected(target);
+                }
+            }
+        }
+    }
+
+    private void decide(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         EctFilterConfig cfg = config();
         long start = System.nanoTime();
         String path = pathWithinApplication(req);
+        EctFilterConfig.PathPolicy policy = cfg.pathPolicy(path, suffixExclusionsApply(cfg, req));
         if (req.getAttribute(STATE_ATTRIBUTE) instanceof RequestState state) {
-            if (state.owner() == this) {
-                redispatch(cfg, req, res, chain, state, path, start);
-            } else { // another EctFilter instance handled this request
-                notify(cfg, event(Outcome.SKIPPED, null, 0, null, null, null, req, path, start));
-                chain.doFilter(req, res);
-            }
+            decided(cfg, req, res, chain, state, policy, path, start);
             return;
         }
         if (req.getDispatcherType() == DispatcherType.ERROR) {
+            // an ERROR dispatch is never verified; without an ECT accepted earlier it does not reach a required path (T-10)
+            if (policy == EctFilterConfig.PathPolicy.REQUIRED) {
+                refuse(cfg, req, res, path, start, EctError.of(ReasonCode.MISSING_ECT, "T-10",
+                        "an Execution-Context header is required for this path"), null, null);
+                return;
+            }
             notify(cfg, event(Outcome.SKIPPED, null, 0, null, null, null, req, path, start));
             chain.doFilter(req, res);
             return;
         }
-        EctFilterConfig.PathPolicy policy = cfg.pathPolicy(path);
         if (policy == EctFilterConfig.PathPolicy.EXCLUDED) {
             notify(cfg, event(Outcome.SKIPPED, null, 0, null, null, null, req, path, start));
             chain.doFilter(req, res);
@@ -184,8 +224,9 @@ public class EctFilter implements Filter {
         List<String> values = headerValues(req);
         if (values.isEmpty()) {
             if (policy == EctFilterConfig.PathPolicy.REQUIRED) {
-                reject(cfg, req, res, path, start, EctError.of(ReasonCode.MISSING_ECT, "T-07",
-                        "an Execution-Context header is required for this path"), null);
+                refuse(cfg, req, res, path, start, EctError.of(ReasonCode.MISSING_ECT,
+                        req.getDispatcherType() == DispatcherType.REQUEST ? "T-07" : "T-10",
+                        "an Execution-Context header is required for this path"), null, null);
                 return;
             }
             req.setAttribute(STATE_ATTRIBUTE, RequestState.none(this));
@@ -195,39 +236,110 @@ public class EctFilter implements Filter {
             return;
         }
         if (values.size() > 1) {
-            reject(cfg, req, res, path, start, EctError.of(ReasonCode.MULTIPLE_ECTS, "T-02",
-                    values.size() + " Execution-Context header fields; exactly one is allowed"), null);
+            refuse(cfg, req, res, path, start, EctError.of(ReasonCode.MULTIPLE_ECTS, "T-02",
+                    values.size() + " Execution-Context header fields; exactly one is allowed"), null, null);
             return;
         }
         String token = trimOws(values.get(0));
         int max = cfg.settings().maxTokenBytes();
         if (token.length() > max) {
-            reject(cfg, req, res, path, start, EctError.of(ReasonCode.TOKEN_TOO_LARGE, "T-03",
-                    "the Execution-Context value is " + token.length() + " bytes, more than " + max), null);
+            refuse(cfg, req, res, path, start, EctError.of(ReasonCode.TOKEN_TOO_LARGE, "T-03",
+                    "the Execution-Context value is " + token.length() + " bytes, more than " + max), null, null);
             return;
         }
         if (token.indexOf(',') >= 0) {
-            reject(cfg, req, res, path, start, EctError.of(ReasonCode.MULTIPLE_ECTS, "T-02",
-                    "a comma-joined Execution-Context value; exactly one ECT is allowed"), null);
+            refuse(cfg, req, res, path, start, EctError.of(ReasonCode.MULTIPLE_ECTS, "T-02",
+                    "a comma-joined Execution-Context value; exactly one ECT is allowed"), null, null);
             return;
         }
-        VerifiedEct verified;
-        LastVerification.clear();
+        VerifiedEct verified = verifyOrRefuse(cfg, req, res, path, start, () -> cfg.verifier().verify(token));
+        if (verified != null) {
+            accept(cfg, req, res, chain, verified, path, start);
+        }
+    }
+
+    /**
+     * Runs a verification; on failure answers the request (403/503, never a 500) and returns null.
+     * The jti/iss of a log line come from the exception (unverified, escaped by {@link #safe}).
+     */
+    private VerifiedEct verifyOrRefuse(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, String path,
+            long start, java.util.function.Supplier<VerifiedEct> verification) throws IOException {
         try {
-            verified = cfg.verifier().verify(token);
+            return verification.get();
         } catch (EctException e) {
-            reject(cfg, req, res, path, start, e.error(), LastVerification.take());
-            return;
+            refuse(cfg, req, res, path, start, e.error(), e.unverifiedJti().orElse(null), e.unverifiedIss().orElse(null));
+            return null;
         } catch (RuntimeException e) {
-            LastVerification.clear();
             LOG.warn("ECT not verified method={} path={} reason={} status=503: unexpected {}", req.getMethod(), safe(path),
                     VERIFICATION_UNAVAILABLE, e.getClass().getName(), e);
             notify(cfg, event(Outcome.REJECTED, VERIFICATION_UNAVAILABLE, 503, null, null, null, req, path, start));
-            ProblemRenderer.renderUnexpected(res);
+            if (req.getDispatcherType() == DispatcherType.INCLUDE) {
+                req.setAttribute(REFUSED_INCLUDE_ATTRIBUTE, VERIFICATION_UNAVAILABLE);
+            } else {
+                ProblemRenderer.renderUnexpected(res);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A dispatch of a request that an {@code EctFilter} (this one or another, T-09) has already
+     * decided on. Each instance enforces its own policy for the dispatched path (T-10): without an
+     * accepted ECT a required path is refused; an ECT another instance accepted is verified again by
+     * this instance's verifier ({@link dev.ect.core.EctVerifier#verifyAgain}), whose side effects go
+     * once to each store.
+     */
+    private void decided(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, FilterChain chain,
+            RequestState state, EctFilterConfig.PathPolicy policy, String path, long start)
+            throws IOException, ServletException {
+        VerifiedEct known = state.verified();
+        if (known == null) {
+            if (policy == EctFilterConfig.PathPolicy.REQUIRED) {
+                boolean sameDispatch = req.getDispatcherType() == DispatcherType.REQUEST;
+                refuse(cfg, req, res, path, start, EctError.of(ReasonCode.MISSING_ECT, sameDispatch ? "T-09" : "T-10",
+                        "an Execution-Context header is required for this path"), null, null);
+                return;
+            }
+            notify(cfg, event(Outcome.SKIPPED, null, 0, null, null, null, req, path, start));
+            chain.doFilter(req, res);
             return;
         }
-        LastVerification.clear();
-        accept(cfg, req, res, chain, verified, path, start);
+        if (policy == EctFilterConfig.PathPolicy.EXCLUDED || state.acceptedBy(this)) {
+            redispatch(cfg, req, res, chain, state, path, start);
+            return;
+        }
+        // T-09: another instance accepted it; this instance's own verifier decides for this instance
+        VerifiedEct again = verifyOrRefuse(cfg, req, res, path, start,
+                () -> cfg.verifier().verifyAgain(known.compact(), known));
+        if (again == null) {
+            return;
+        }
+        state.acceptAgain(this, again);
+        req.setAttribute(VERIFIED_ECT_ATTRIBUTE, again);
+        Ect ect = again.ect();
+        LOG.debug("ECT accepted again method={} path={} jti={} iss={} level={}", req.getMethod(), safe(path), ect.jti(),
+                safe(ect.iss()), again.level());
+        notify(cfg, event(Outcome.ACCEPTED, null, 0, ect.jti(), ect.iss(), again, req, path, start));
+        redispatchChain(req, res, chain, state);
+    }
+
+    /**
+     * Whether suffix exclusions ({@code *.css}) may apply to this dispatch (T-10): only when the
+     * container maps it to an extension-mapped or the default servlet, i.e. a static resource; a
+     * path a prefix- or exact-mapped servlet serves ({@code /api/*} serving {@code /api/secret.css})
+     * is not excluded by its suffix.
+     */
+    private static boolean suffixExclusionsApply(EctFilterConfig cfg, HttpServletRequest req) {
+        if (!cfg.hasSuffixExclusions()) {
+            return true;
+        }
+        HttpServletMapping m = req.getDispatcherType() == DispatcherType.INCLUDE
+                && req.getAttribute(RequestDispatcher.INCLUDE_MAPPING) instanceof HttpServletMapping im
+                ? im : req.getHttpServletMapping();
+        if (m == null || m.getMappingMatch() == null) {
+            return false; // unknown: fail closed, the path is not excluded by its suffix
+        }
+        return m.getMappingMatch() == MappingMatch.EXTENSION || m.getMappingMatch() == MappingMatch.DEFAULT;
     }
 
     private void accept(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, FilterChain chain,
@@ -239,7 +351,7 @@ public class EctFilter implements Filter {
         ResponseEctMinter minter = cfg.responseSigner()
                 .map(s -> new ResponseEctMinter(s, cfg.responseIssuer(), ect, ctx, execAct(cfg, req), recordIn, HEADER))
                 .orElse(null);
-        req.setAttribute(STATE_ATTRIBUTE, new RequestState(verified, ctx, minter, this));
+        req.setAttribute(STATE_ATTRIBUTE, RequestState.accepted(verified, ctx, minter, this));
         req.setAttribute(VERIFIED_ECT_ATTRIBUTE, verified);
         req.setAttribute(TASK_CONTEXT_ATTRIBUTE, ctx);
         LOG.debug("ECT accepted method={} path={} jti={} iss={} level={}", req.getMethod(), safe(path), ect.jti(),
@@ -256,6 +368,12 @@ public class EctFilter implements Filter {
         Ect ect = state.verified() == null ? null : state.verified().ect();
         notify(cfg, event(Outcome.SKIPPED, null, 0, ect == null ? null : ect.jti(), ect == null ? null : ect.iss(), null,
                 req, path, start));
+        redispatchChain(req, res, chain, state);
+    }
+
+    /** Runs the chain of a later dispatch in the request's task context (the minter's owner finishes the response). */
+    private void redispatchChain(HttpServletRequest req, HttpServletResponse res, FilterChain chain, RequestState state)
+            throws IOException, ServletException {
         TaskContext ctx = state.context();
         if (ctx == null) {
             chain.doFilter(req, res);
@@ -263,7 +381,7 @@ public class EctFilter implements Filter {
         }
         ServletResponse out = res;
         ResponseEctWrapper rw = null;
-        if (state.minter() != null) {
+        if (state.minter() != null && state.minterOwner() == this) {
             rw = ResponseEctWrapper.find(res);
             if (rw == null && req.getDispatcherType() == DispatcherType.ASYNC) {
                 rw = new ResponseEctWrapper(res, state.minter(), true);
@@ -311,10 +429,13 @@ public class EctFilter implements Filter {
         }
     }
 
-    private void reject(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, String path, long start,
-            EctError error, VerificationEvent ve) throws IOException {
-        String jti = ve == null ? null : ve.jti();
-        String iss = ve == null ? null : ve.iss();
+    /**
+     * Answers a refused dispatch: 403/503 with the problem body. An INCLUDE cannot set the status
+     * (the container ignores it), so its refusal is left for the including dispatch to answer
+     * (see {@link #doFilter}); the included resource does not run either way.
+     */
+    private void refuse(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, String path, long start,
+            EctError error, String jti, String iss) throws IOException {
         int status = error.reason().httpStatus();
         if (status == 503) {
             LOG.warn("ECT not verified method={} path={} jti={} iss={} reason={} status=503: {}", req.getMethod(), safe(path),
@@ -325,6 +446,10 @@ public class EctFilter implements Filter {
         }
         // the listener first: once the body is written the client may already have the answer
         notify(cfg, event(Outcome.REJECTED, error.code(), status, jti, iss, null, req, path, start));
+        if (req.getDispatcherType() == DispatcherType.INCLUDE) {
+            req.setAttribute(REFUSED_INCLUDE_ATTRIBUTE, error);
+            return;
+        }
         ProblemRenderer.render(res, error);
     }
 

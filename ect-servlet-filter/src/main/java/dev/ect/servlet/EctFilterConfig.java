@@ -4,6 +4,9 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.SecurityEvent;
+import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.EctKeyPair;
@@ -13,7 +16,6 @@ import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
 import dev.ect.servlet.internal.ConfigSources;
-import dev.ect.servlet.internal.LastVerification;
 import dev.ect.servlet.internal.LedgerFiles;
 import dev.ect.servlet.internal.Param;
 import dev.ect.servlet.internal.PathPattern;
@@ -83,7 +85,10 @@ import org.slf4j.LoggerFactory;
  * prefix {@code /api} and everything below it), {@code *.css} (suffix of the last segment,
  * case-sensitive), or an exact path such as {@code /health}; lists are separated by commas or
  * whitespace. The first that applies wins: excluded, then optional, then required; a path matched
- * by none is not covered (treated like an excluded one). See {@link #pathPolicy(String)}.
+ * by none is not covered (treated like an excluded one). See {@link #pathPolicy(String)}. A suffix
+ * exclusion never opens a required path (T-10): it does not apply under a required prefix or exact
+ * path, and with {@code /*} required the filter applies it only to dispatches the container maps to
+ * an extension-mapped or the default servlet. Overlaps are logged (WARN) when the config is built.
  *
  * <p><b>Response ECTs and the ledger.</b> Each ECT is appended to a ledger once, by its
  * <em>receiver</em>, the verifier that accepts it: an inbound ECT by this filter's verifier (V-15),
@@ -120,6 +125,21 @@ public final class EctFilterConfig implements AutoCloseable {
     private final List<PathPattern> requiredPaths;
     private final List<PathPattern> optionalPaths;
     private final List<PathPattern> excludePaths;
+    /**
+     * The listener of a filter-built verifier: the filter logs each outcome itself (with the
+     * exception's unverified jti/iss), so verifications are not logged twice; security events (G-07)
+     * are logged at WARN by the default logging listener, never dropped.
+     */
+    private static final VerificationListener FILTER_VERIFIER_LISTENER = new VerificationListener() {
+        @Override
+        public void onVerification(VerificationEvent event) {
+            // logged by EctFilter
+        }
+
+        @Override
+        public void onSecurityEvent(SecurityEvent event) { VerificationListener.logging().onSecurityEvent(event); }
+    };
+
     private final EctFilterListener listener;
     private final EctSigner responseSigner;
     private final String responseIssuer;
@@ -143,6 +163,7 @@ public final class EctFilterConfig implements AutoCloseable {
         this.ledger = ledger;
         this.recordResponseEcts = recordResponseEcts;
         this.owned = List.copyOf(owned);
+        warnOverlaps();
     }
 
     /** A new builder. */
@@ -177,14 +198,28 @@ public final class EctFilterConfig implements AutoCloseable {
 
     /**
      * The policy for a path within the application: {@link PathPolicy#EXCLUDED} when an exclude
-     * pattern matches, else {@link PathPolicy#OPTIONAL} when an optional pattern matches, else
+     * pattern matches (a suffix pattern such as {@code *.css} only where no required prefix or
+     * required exact path matches, T-10), else {@link PathPolicy#OPTIONAL} when an optional pattern matches, else
      * {@link PathPolicy#REQUIRED} when a required pattern matches, else {@link PathPolicy#EXCLUDED}
      * (not covered).
      */
-    public PathPolicy pathPolicy(String path) {
+    public PathPolicy pathPolicy(String path) { return pathPolicy(path, true); }
+
+    /**
+     * {@link #pathPolicy(String)}, where the filter also knows whether the container maps the
+     * dispatch to an extension-mapped or the default servlet ({@code suffixExclusionsApply}); when it
+     * does not, suffix exclusions do not apply at all (T-10).
+     */
+    PathPolicy pathPolicy(String path, boolean suffixExclusionsApply) {
         String p = path == null || path.isEmpty() ? "/" : path;
-        if (PathPattern.anyMatches(excludePaths, p)) {
-            return PathPolicy.EXCLUDED;
+        for (PathPattern e : excludePaths) {
+            if (!e.matches(p)) {
+                continue;
+            }
+            // T-10: a suffix exclusion never opens a path under a required prefix (or a required exact path)
+            if (!e.isSuffix() || (suffixExclusionsApply && !requiredByName(p))) {
+                return PathPolicy.EXCLUDED;
+            }
         }
         if (PathPattern.anyMatches(optionalPaths, p)) {
             return PathPolicy.OPTIONAL;
@@ -193,6 +228,46 @@ public final class EctFilterConfig implements AutoCloseable {
             return PathPolicy.REQUIRED;
         }
         return PathPolicy.EXCLUDED;
+    }
+
+    /** True when a required pattern other than {@code /*} (a prefix such as {@code /api/*}, or an exact path) matches. */
+    private boolean requiredByName(String p) {
+        for (PathPattern r : requiredPaths) {
+            if (!r.pattern().equals("/*") && !r.isSuffix() && r.matches(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when an exclude pattern is a suffix pattern ({@code *.css}). */
+    boolean hasSuffixExclusions() {
+        for (PathPattern e : excludePaths) {
+            if (e.isSuffix()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** T-10: says at start-up where a suffix exclusion does not apply (it never opens a required prefix). */
+    private void warnOverlaps() {
+        for (PathPattern e : excludePaths) {
+            if (!e.isSuffix()) {
+                continue;
+            }
+            for (PathPattern r : requiredPaths) {
+                if (r.pattern().equals("/*")) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern /*: it applies only to requests the container "
+                            + "maps to an extension-mapped or the default servlet (static files), never to a path a "
+                            + "prefix- or exact-mapped servlet serves (T-10)", e);
+                } else if (!r.isSuffix()) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern {}: it does not apply under {} (T-10)", e, r, r);
+                } else if (r.pattern().endsWith(e.pattern().substring(1)) || e.pattern().endsWith(r.pattern().substring(1))) {
+                    LOG.warn("exclude pattern {} overlaps the required pattern {}; the exclusion wins there", e, r);
+                }
+            }
+        }
     }
 
     /** The per-request listener (default: none). */
@@ -559,7 +634,7 @@ public final class EctFilterConfig implements AutoCloseable {
                         + ") or ledger(...)");
             }
             EctVerifier.Builder b = EctVerifier.builder().verifierId(id).settings(s).clock(c)
-                    .listener(LastVerification.INSTANCE);
+                    .listener(FILTER_VERIFIER_LISTENER);
             if (ks != null) {
                 b.keySource(ks);
             }

@@ -32,8 +32,9 @@ public record EctFilterEvent(Outcome outcome, String errorCode, int status, Stri
         /** No ECT on an optional path: the request went on without one. */
         MISSING,
         /**
-         * The filter did not verify: an excluded (or uncovered) path, an ERROR dispatch, or a
-         * FORWARD/INCLUDE/ASYNC/ERROR dispatch of a request the filter already handled (once per request).
+         * The filter did not verify: an excluded (or uncovered) path, an ERROR dispatch to a path
+         * that is not required, a later dispatch of a request whose ECT this instance already
+         * accepted, or a dispatch without an ECT to a path that is not required.
          */
         SKIPPED
     }

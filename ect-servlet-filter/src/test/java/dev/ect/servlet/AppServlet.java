@@ -32,7 +32,7 @@ final class AppServlet extends HttpServlet {
         switch (path) {
             case "/api/forward" -> req.getRequestDispatcher("/api/echo").forward(req, resp);
             case "/request-only/forward" -> req.getRequestDispatcher("/request-only/echo").forward(req, resp);
-            case "/api/teapot", "/public/teapot", "/api/teapot.css" -> resp.sendError(418);
+            case "/api/teapot", "/public/teapot", "/static/teapot.css" -> resp.sendError(418);
             case "/api/redirect" -> resp.sendRedirect("/api/echo");
             case "/api/big" -> {
                 byte[] chunk = new byte[8192];

@@ -112,9 +112,35 @@ class EctFilterConfigTest {
         assertThat(c.pathPolicy("/admin")).isEqualTo(PathPolicy.REQUIRED);
         assertThat(c.pathPolicy("/api/public/x")).isEqualTo(PathPolicy.OPTIONAL);
         assertThat(c.pathPolicy("/api/public/health")).isEqualTo(PathPolicy.EXCLUDED);
-        assertThat(c.pathPolicy("/api/public/site.css")).isEqualTo(PathPolicy.EXCLUDED);
+        // T-10: a suffix exclusion never opens a path under a required prefix
+        assertThat(c.pathPolicy("/api/public/site.css")).isEqualTo(PathPolicy.OPTIONAL);
+        assertThat(c.pathPolicy("/api/site.css")).isEqualTo(PathPolicy.REQUIRED);
+        assertThat(c.pathPolicy("/api/secret;.css")).isEqualTo(PathPolicy.REQUIRED);
+        assertThat(c.pathPolicy("/static/site.css")).isEqualTo(PathPolicy.EXCLUDED);
         assertThat(c.pathPolicy("/admin/x")).isEqualTo(PathPolicy.EXCLUDED); // not covered
         assertThat(c.pathPolicy("/apix")).isEqualTo(PathPolicy.EXCLUDED);
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("T-10 a suffix exclusion overlapping a required pattern is reported at start-up")
+    void t10OverlappingSuffixExclusionIsWarnedAtStartUp() throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+                    .requiredPaths("/api/*").excludePaths("*.css", "/health").build();
+            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+                    .excludePaths("*.js").build(); // required /* by default
+            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+                    .requiredPaths("/api/*").excludePaths("/health").build(); // no suffix: nothing to say
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("WARN").contains("exclude pattern *.css overlaps the required pattern /api/*")
+                .contains("exclude pattern *.js overlaps the required pattern /*");
+        assertThat(log).doesNotContain("/health overlaps");
     }
 
     @Test

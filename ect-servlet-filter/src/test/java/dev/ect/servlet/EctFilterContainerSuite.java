@@ -239,11 +239,14 @@ abstract class EctFilterContainerSuite {
         assertThat(lines(health.body())).containsEntry("ctx.jti", "none");
         // excluded means not looked at: not even a bad token is rejected
         assertThat(get("/health", "garbage").statusCode()).isEqualTo(200);
-        // suffix pattern *.css
-        HttpResponse<String> css = get("/api/theme.css");
+        // suffix pattern *.css, for a request the extension-mapped servlet serves
+        HttpResponse<String> css = get("/static/theme.css");
         assertThat(css.statusCode()).isEqualTo(200);
         assertThat(lines(css.body())).containsEntry("ect.jti", "none");
-        assertThat(app.events.forPath("/api/theme.css")).extracting(EctFilterEvent::outcome).containsExactly(Outcome.SKIPPED);
+        assertThat(app.events.forPath("/static/theme.css")).extracting(EctFilterEvent::outcome).containsExactly(Outcome.SKIPPED);
+        // T-10: but not for one the prefix-mapped /api/* servlet serves
+        assertRejected("/api/theme.css", List.of(), 403, "missing_ect");
+        assertThat(app.invocations("/api/theme.css")).isZero();
     }
 
     @Test
@@ -335,10 +338,10 @@ abstract class EctFilterContainerSuite {
         assertThat(optional.statusCode()).isEqualTo(418);
         assertThat(lines(optional.body())).containsEntry("handler", "error-page").containsEntry("ctx.jti", "none");
         // excluded path: the ERROR dispatch of a request the filter never handled is not verified either
-        HttpResponse<String> excluded = get("/api/teapot.css");
+        HttpResponse<String> excluded = get("/static/teapot.css");
         assertThat(excluded.statusCode()).isEqualTo(418);
         assertThat(lines(excluded.body())).containsEntry("handler", "error-page").containsEntry("ect.jti", "none");
-        assertThat(app.events.forPath("/api/teapot.css")).extracting(EctFilterEvent::outcome).containsExactly(Outcome.SKIPPED);
+        assertThat(app.events.forPath("/static/teapot.css")).extracting(EctFilterEvent::outcome).containsExactly(Outcome.SKIPPED);
         assertThat(app.events.events).noneMatch(e -> e.dispatcherType() == DispatcherType.ERROR && e.outcome() != Outcome.SKIPPED);
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The application the container suite deploys: one main {@link EctFilter} on {@code /*} (L3 with a
  * ledger, response ECTs on but not recorded in the ledger (the default), {@code /health},
- * {@code /infra/*} and {@code *.css} excluded, {@code /public/*} optional), one filter per broken
+ * {@code /infra/*} and {@code *.css} excluded, {@code /public/*} and {@code /errorpage} optional; the servlet is
+ * also extension-mapped to {@code *.css}), one filter per broken
  * dependency under {@code /infra/...}, and filters that do or do not record response ECTs.
  * Registered through the standard Servlet API, so Jetty and Tomcat run the very same setup.
  */
@@ -70,7 +71,7 @@ final class TestApp implements ServletContainerInitializer {
                 .settings(EctSettings.builder().maxTokenBytes(MAX_TOKEN_BYTES).build())
                 .ledger(ledger)
                 .excludePaths("/health", "/infra/*", "/request-only/*", "*.css")
-                .optionalPaths("/public/*")
+                .optionalPaths("/public/*", "/errorpage") // an error page must not be required (T-10)
                 .listener(events)
                 .responseSigner(EctSigner.builder(serverKey).build())
                 .build();
@@ -125,7 +126,7 @@ final class TestApp implements ServletContainerInitializer {
 
         ServletRegistration.Dynamic s = ctx.addServlet("app", new AppServlet(this));
         s.setAsyncSupported(true);
-        s.addMapping("/api/*", "/public/*", "/health", "/infra/*", "/async/*", "/errorpage", "/request-only/*");
+        s.addMapping("/api/*", "/public/*", "/health", "/infra/*", "/async/*", "/errorpage", "/request-only/*", "*.css");
     }
 
     private static void addFilter(ServletContext ctx, String name, EctFilter filter, String pattern) {

@@ -41,6 +41,8 @@ public final class DefaultEctVerifier implements EctVerifier {
     private final Clock clock;
     private final ReplayStore replayStore;
     private final AuditLedger ledger;
+    private final EctStore store;
+    private final List<DagRule> dagRules;
     private final DagValidator dag;
     private final VerificationListener listener;
     private final JwsCrypto crypto;
@@ -54,6 +56,8 @@ public final class DefaultEctVerifier implements EctVerifier {
         this.clock = clock;
         this.replayStore = replayStore;
         this.ledger = ledger;
+        this.store = store;
+        this.dagRules = List.copyOf(dagRules);
         this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
                 settings.maxAncestors(), dagRules, listener); // G-07 security events go to the same listener
         this.listener = listener;
@@ -71,21 +75,32 @@ public final class DefaultEctVerifier implements EctVerifier {
     public Optional<CryptoProvider> cryptoProvider() { return Optional.of(crypto.cryptoProvider()); }
 
     @Override
-    public VerifiedEct verify(String token) { return run(token, true); }
+    public VerifiedEct verify(String token) { return run(token, true, null); }
 
     @Override
-    public VerifiedEct check(String token) { return run(token, false); }
+    public VerifiedEct check(String token) { return run(token, false, null); }
 
-    private VerifiedEct run(String token, boolean sideEffects) {
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
+        if (!accepted.compact().equals(token)) {
+            throw new IllegalArgumentException("accepted is the verification of another token");
+        }
+        return run(token, true, accepted);
+    }
+
+    private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior) {
         long start = System.nanoTime();
         Parsed p = null;
         try {
             p = parse(token);
-            VerifiedEct v = verifyParsed(p, sideEffects);
+            VerifiedEct v = verifyParsed(p, sideEffects, prior);
             notify(new VerificationEvent(true, null, v.ect().jti(), v.ect().iss(), v.level(), since(start)));
             return v;
         } catch (EctException e) {
-            notify(new VerificationEvent(false, e.reason(), p == null ? null : p.jti(), p == null ? null : p.iss(), null, since(start)));
+            String jti = p == null ? null : p.jti();
+            String iss = p == null ? null : p.iss();
+            e.initUnverifiedIds(jti, iss); // item 12: the rejection carries what a log line needs
+            notify(new VerificationEvent(false, e.reason(), jti, iss, null, since(start)));
             throw e;
         }
     }
@@ -161,7 +176,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         return b;
     }
 
-    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects) {
+    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects, VerifiedEct prior) {
         // V-03
         // (L2 against a minimum of L3 is no shortfall: L3 is reached by the ledger append, V-15,
         // and the builder refuses minLevel L3 without a ledger.)
@@ -245,7 +260,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         // V-13
         List<String> unresolved;
         try {
-            unresolved = dag.validate(ect);
+            unresolved = dagFor(prior).validate(ect);
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -256,39 +271,87 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (!sideEffects) {
             return verified;
         }
+        if (prior != null) {
+            verified = EctInternals.recordedAsIn(verified, prior); // the result notes the stores of both
+        }
+        // T-09: a store the earlier verification of this request already wrote is not written again
+        boolean recordReplay = prior == null || !prior.recordedIn(replayStore);
+        boolean append = ledger != null && (prior == null || !prior.recordedIn(ledger));
         // V-14: side effects only after every pure check
         Instant keepUntil = replayKeepUntil(ect, now, settings);
-        boolean fresh;
-        try {
-            // P-01: (iss, wid, jti), ids in canonical lower case
-            fresh = replayStore.checkAndRecord(ect.iss(), Uuids.canonical(ect.wid()), Uuids.canonical(ect.jti()), keepUntil);
-        } catch (EctException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE, "replay store failed: " + e.getMessage(), e);
-        }
-        if (!fresh) {
-            throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
+        if (recordReplay) {
+            boolean fresh;
+            try {
+                // P-01: (iss, wid, jti), ids in canonical lower case
+                fresh = replayStore.checkAndRecord(ect.iss(), Uuids.canonical(ect.wid()), Uuids.canonical(ect.jti()), keepUntil);
+            } catch (EctException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE, "replay store failed: " + e.getMessage(), e);
+            }
+            if (!fresh) {
+                throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
+            }
+            verified = EctInternals.recorded(verified, replayStore);
         }
         // V-15: accepted only once the append succeeded
+        if (ledger != null && !append) {
+            // T-09: already in this very ledger (the earlier verification of this request appended it)
+            return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
+        }
         if (ledger != null) {
             try {
                 ledger.append(ect, p.compact());
             } catch (EctRejectedException e) {
                 throw e; // L-06: the (iss, wid, jti) is taken, so its replay record stays
             } catch (EctUnavailableException e) {
-                forget(ect, e);
+                if (recordReplay) {
+                    forget(ect, e);
+                }
                 throw e;
             } catch (RuntimeException e) {
                 EctUnavailableException u = new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
                         "ledger append failed: " + e.getMessage(), e);
-                forget(ect, u);
+                if (recordReplay) {
+                    forget(ect, u);
+                }
                 throw u;
             }
+            verified = EctInternals.recorded(verified, ledger);
             // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
             return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
         }
         return verified;
+    }
+
+    /**
+     * The DAG check of a verification. For {@link #verifyAgain} whose earlier verification appended
+     * the token to this verifier's ECT store (a ledger the two share), that one entry (the same
+     * issuer, workflow, jti and claims) is the earlier verifier's own record of this very request,
+     * not an earlier use: G-01 must not count it as a replay. Every other entry counts as usual.
+     */
+    private DagValidator dagFor(VerifiedEct prior) {
+        if (prior == null || !prior.recordedIn(store)) {
+            return dag;
+        }
+        Ect self = prior.ect();
+        EctStore withoutSelf = jti -> {
+            List<Ect> found = store.findByJti(jti);
+            if (!jti.equals(self.jti())) {
+                return found;
+            }
+            List<Ect> out = new java.util.ArrayList<>(found.size());
+            for (Ect e : found) {
+                boolean same = java.util.Objects.equals(e.iss(), self.iss()) && java.util.Objects.equals(e.wid(), self.wid())
+                        && e.sameClaims(self);
+                if (!same) {
+                    out.add(e);
+                }
+            }
+            return out;
+        };
+        return new DagValidator(withoutSelf, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
+                settings.maxAncestors(), dagRules);
     }
 
     /** V-15 failed: release the replay key so the client can retry the token that was not accepted. */

@@ -1,7 +1,9 @@
 package dev.ect.core.internal;
 
 import dev.ect.core.Ect;
+import dev.ect.core.VerifiedEct;
 import java.lang.invoke.MethodHandles;
+import java.util.function.BiFunction;
 
 /**
  * Access to the non-public part of {@link Ect} for the library's own packages (the verifier, the
@@ -18,6 +20,7 @@ public final class EctInternals {
     }
 
     private static volatile Access access;
+    private static volatile BiFunction<VerifiedEct, Object, VerifiedEct> recorder;
 
     private EctInternals() {}
 
@@ -53,4 +56,33 @@ public final class EctInternals {
         String s = access().decodedFrom(ect);
         return s != null && (s == compact || s.equals(compact));
     }
+
+    /** Called once, by {@link VerifiedEct}'s static initializer. */
+    public static void registerVerified(BiFunction<VerifiedEct, Object, VerifiedEct> r) {
+        if (recorder != null) {
+            throw new IllegalStateException("already registered");
+        }
+        recorder = r;
+    }
+
+    /**
+     * The verification {@code v}, noting that its side effect went to {@code store} (a replay store
+     * or ledger; see {@link VerifiedEct#recordedIn(Object)}); a {@code VerifiedEct} as {@code store}
+     * adds every store that one was recorded in. Only the library's verifier calls it.
+     */
+    public static VerifiedEct recorded(VerifiedEct v, Object store) {
+        BiFunction<VerifiedEct, Object, VerifiedEct> r = recorder;
+        if (r == null) {
+            try {
+                MethodHandles.lookup().ensureInitialized(VerifiedEct.class);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            r = recorder;
+        }
+        return r.apply(v, store);
+    }
+
+    /** The verification {@code v}, noting also every store {@code earlier} was recorded in. */
+    public static VerifiedEct recordedAsIn(VerifiedEct v, VerifiedEct earlier) { return recorded(v, earlier); }
 }

@@ -30,21 +30,27 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The system under attack: {@link EctFilter} in an embedded Jetty 12 (ee10) on 127.0.0.1, in front
- * of a servlet that answers 200 with the accepted jti. The verifier runs on a {@link MutableClock},
+ * The system under attack: {@link EctFilter} in an embedded Jetty 12 (ee10) or Tomcat 11
+ * ({@link Builder#container}) on 127.0.0.1, in front of a servlet that answers 200 with the
+ * accepted jti. The verifier runs on a {@link MutableClock},
  * records into an audit ledger (L3) and uses the real in-process replay store.
  *
  * <p>The container's request-header limit is raised to 16 KiB, so the filter's own size gate
- * (8192 bytes, T-03) is reachable; larger headers are refused by Jetty itself (431).
+ * (8192 bytes, T-03) is reachable; larger headers are refused by the container itself (Jetty 431,
+ * Tomcat 400).
  */
 public final class HostileServer implements AutoCloseable {
     /** Jetty's request header limit in these tests. */
     public static final int REQUEST_HEADER_SIZE = 16 * 1024;
 
+    /** The embedded containers the suite runs on. */
+    public enum Container { JETTY, TOMCAT }
+
     public final MutableClock clock;
     public final AuditLedger ledger;
     public final EctFilterConfig config;
-    private final Server jetty;
+    public final Container container;
+    private final AutoCloseable stopper;
     private final int port;
     private final AtomicInteger servletCalls = new AtomicInteger();
     /** Decodes shadow entries: pure checks with unresolved predecessors allowed, against no store. */
@@ -63,10 +69,32 @@ public final class HostileServer implements AutoCloseable {
         }
         config = cb.build();
         lax = Verifiers.builder(clock).allowUnresolvedPredecessors(true).build();
+        container = b.container;
+        HttpServlet servlet = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
 
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+                servletCalls.incrementAndGet();
+                Optional<VerifiedEct> v = EctFilter.verifiedEct(req);
+                res.setStatus(200);
+                res.setContentType("text/plain");
+                res.getOutputStream().write(("accepted " + v.map(x -> x.ect().jti()).orElse("-"))
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        if (container == Container.TOMCAT) {
+            org.apache.catalina.startup.Tomcat tomcat = startTomcat(new EctFilter(config), servlet);
+            stopper = () -> {
+                tomcat.stop();
+                tomcat.destroy();
+            };
+            port = tomcat.getConnector().getLocalPort();
+            return;
+        }
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("hostile-jetty");
-        jetty = new Server(pool);
+        Server jetty = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
         http.setSendServerVersion(false);
@@ -79,22 +107,44 @@ public final class HostileServer implements AutoCloseable {
         FilterHolder fh = new FilterHolder(new EctFilter(config));
         fh.setAsyncSupported(true);
         ctx.addFilter(fh, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-        ctx.addServlet(new ServletHolder(new HttpServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
-                servletCalls.incrementAndGet();
-                Optional<VerifiedEct> v = EctFilter.verifiedEct(req);
-                res.setStatus(200);
-                res.setContentType("text/plain");
-                res.getOutputStream().write(("accepted " + v.map(x -> x.ect().jti()).orElse("-"))
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-        }), "/*");
+        ctx.addServlet(new ServletHolder(servlet), "/*");
         jetty.setHandler(ctx);
         jetty.start();
+        stopper = jetty::stop;
         port = connector.getLocalPort();
+    }
+
+    /** Tomcat 11 with the same filter mapping (REQUEST, ASYNC on /*) and header limit. */
+    private static org.apache.catalina.startup.Tomcat startTomcat(EctFilter filter, HttpServlet servlet) throws Exception {
+        java.nio.file.Path base = java.nio.file.Files.createTempDirectory("ect-hostile-tomcat");
+        org.apache.catalina.startup.Tomcat tomcat = new org.apache.catalina.startup.Tomcat();
+        tomcat.setBaseDir(base.toString());
+        org.apache.catalina.connector.Connector connector = new org.apache.catalina.connector.Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxHttpHeaderSize", Integer.toString(REQUEST_HEADER_SIZE));
+        connector.setProperty("maxHttpRequestHeaderSize", Integer.toString(REQUEST_HEADER_SIZE));
+        connector.setProperty("maxThreads", "32");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        // as in production: the container's own error pages (a 400 for a malformed header) carry no
+        // exception report, which would echo the offending header (and so the token) back
+        org.apache.catalina.valves.ErrorReportValve errors = new org.apache.catalina.valves.ErrorReportValve();
+        errors.setShowReport(false);
+        errors.setShowServerInfo(false);
+        tomcat.getHost().getPipeline().addValve(errors);
+        org.apache.catalina.Context ctx = tomcat.addContext("",
+                java.nio.file.Files.createDirectories(base.resolve("docs")).toString());
+        ctx.addServletContainerInitializer((classes, sc) -> {
+            jakarta.servlet.FilterRegistration.Dynamic f = sc.addFilter("ect", filter);
+            f.setAsyncSupported(true);
+            f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+            jakarta.servlet.ServletRegistration.Dynamic s = sc.addServlet("task", servlet);
+            s.setAsyncSupported(true);
+            s.addMapping("/*");
+        }, null);
+        tomcat.start();
+        return tomcat;
     }
 
     public static Builder builder(AuditLedger ledger) { return new Builder(ledger); }
@@ -136,9 +186,9 @@ public final class HostileServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            jetty.stop();
+            stopper.close();
         } catch (Exception e) {
-            throw new IllegalStateException("stopping Jetty failed", e);
+            throw new IllegalStateException("stopping " + container + " failed", e);
         } finally {
             config.close();
         }
@@ -152,6 +202,7 @@ public final class HostileServer implements AutoCloseable {
         private ReplayStore replayStore;
         private dev.ect.core.keys.KeySource keySource;
         private final java.util.List<DagRule> rules = new java.util.ArrayList<>();
+        private Container container = Container.JETTY;
 
         private Builder(AuditLedger ledger) { this.ledger = ledger; }
 
@@ -160,6 +211,8 @@ public final class HostileServer implements AutoCloseable {
         public Builder replayStore(ReplayStore r) { replayStore = r; return this; }
         public Builder keySource(dev.ect.core.keys.KeySource k) { keySource = k; return this; }
         public Builder dagRule(DagRule r) { rules.add(r); return this; }
+        /** The container to run in; default Jetty. */
+        public Builder container(Container c) { container = c; return this; }
 
         public HostileServer start() throws Exception { return new HostileServer(this); }
     }

@@ -81,6 +81,9 @@ public record PathPattern(String pattern) {
         return path.equals(pattern);
     }
 
+    /** True for a suffix pattern such as {@code *.css}. */
+    public boolean isSuffix() { return pattern.startsWith("*."); }
+
     /** True when any of the patterns matches. */
     public static boolean anyMatches(List<PathPattern> patterns, String path) {
         for (PathPattern p : patterns) {

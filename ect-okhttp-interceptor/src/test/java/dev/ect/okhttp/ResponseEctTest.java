@@ -35,6 +35,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Response ECTs (T-08) and the frontier they drive (F-03). */
@@ -198,6 +199,10 @@ class ResponseEctTest {
     // ---- T-08: a bad response ECT fails the call with an IOException naming the reason ----
 
     private void assertRejected(OkHttpClient client, ReasonCode reason) {
+        assertRejected(client, reason, null);
+    }
+
+    private void assertRejected(OkHttpClient client, ReasonCode reason, String ruleId) {
         TaskContext ctx = TaskContext.root();
         ctx.resetFrontier(List.of(BEFORE));
         try (TaskContext.Scope s = ctx.makeCurrent()) {
@@ -205,6 +210,9 @@ class ResponseEctTest {
                     .isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
                         assertThat(e.reason()).isEqualTo(reason);
                         assertThat(e.getMessage()).contains(reason.code());
+                        if (ruleId != null) {
+                            assertThat(e.ruleId()).isEqualTo(ruleId);
+                        }
                     });
         }
         assertThat(ctx.frontier()).containsExactly(BEFORE); // a failed call does not move the frontier
@@ -257,6 +265,80 @@ class ResponseEctTest {
                 .replayStore(counting).build();
         assertRejected(client(v), ReasonCode.INVALID_CLAIM);
         assertThat(recorded).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti with pred [] fails the call and consumes nothing")
+    void f03AResponseEctReusingTheRequestsJtiIsRefused() {
+        // the attack: R.jti = O.jti and pred [], in another workflow so that today's G-01 (per wid)
+        // does not stop it. G-01's own lookup of R.jti found O among the minted tokens, which used
+        // to count as "R descends from O": the call succeeded and O's id re-entered the frontier
+        AtomicInteger recorded = new AtomicInteger();
+        ReplayStore counting = (wid, jti, keepUntil) -> {
+            recorded.incrementAndGet();
+            return true;
+        };
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of())
+                .wid(UUID.randomUUID().toString()).build())));
+        EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).replayStore(counting).build();
+        assertRejected(client(v), ReasonCode.INVALID_CLAIM, "F-03");
+        assertThat(recorded).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti in the same workflow fails the call")
+    void f03AResponseEctReusingTheRequestsJtiInTheSameWorkflowIsRefused() {
+        // same attack in the request's workflow. While G-01 is keyed by (wid, jti) it refuses this first
+        // (dag_duplicate_jti); once G-01 is per issuer (iss, wid, jti) the F-03 check refuses it
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of()).build())));
+        TaskContext ctx = TaskContext.root();
+        ctx.resetFrontier(List.of(BEFORE));
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            assertThatThrownBy(() -> call(client(), get("/same"))).isInstanceOfSatisfying(EctResponseRejectedException.class,
+                    e -> assertThat(e.reason()).isIn(ReasonCode.INVALID_CLAIM, ReasonCode.DAG_DUPLICATE_JTI));
+        }
+        assertThat(ctx.frontier()).containsExactly(BEFORE);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing a task id the context recorded as minted fails the call")
+    void f03AResponseEctReusingATaskIdTheContextMintedIsRefused() {
+        // another task id this client minted (recorded in the task context), in another workflow, pred [O]
+        // would pass every DAG rule; F-03 still refuses it
+        Ect other = Agents.SIGNER_A.mint(Ect.builder().iss(A).aud(B).execAct("earlier").build()).ect();
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(other.jti()).build())));
+        TaskContext ctx = TaskContext.root();
+        ctx.recordMinted(other);
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            assertThatThrownBy(() -> call(client(), get("/other"))).isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_CLAIM);
+                assertThat(e.ruleId()).isEqualTo("F-03");
+                assertThat(e.getMessage()).contains("invalid_claim").contains(other.jti());
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT taking the jti of an earlier attempt of the same call fails the call")
+    void f03AResponseEctTakingAnEarlierAttemptsJtiIsRefused() throws Exception {
+        // two attempts (an interceptor that proceeds twice); the second answer takes the first attempt's
+        // task id and names the second attempt in pred: linked, but its jti is one the client minted
+        AtomicReference<String> firstJti = new AtomicReference<>();
+        peer(in -> {
+            if (firstJti.compareAndSet(null, in.jti())) {
+                return new MockResponse.Builder().body("plain").build();
+            }
+            return withEct(SIGNER_B.sign(Agents.responseFor(in).jti(firstJti.get()).build()));
+        });
+        OkHttpClient twice = base.newBuilder().addInterceptor(chain -> {
+            chain.proceed(chain.request()).close();
+            return chain.proceed(chain.request());
+        }).build();
+        EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).build();
+        OkHttpClient client = EctOkHttp.builder(Agents.SIGNER_A, A).audience(toB()).responseVerifier(v).build().wrap(twice);
+        // same workflow: G-01 keyed by (wid, jti) refuses it first; per issuer, F-03 does
+        assertThatThrownBy(() -> call(client, get("/twice"))).isInstanceOfSatisfying(EctResponseRejectedException.class,
+                e -> assertThat(e.reason()).isIn(ReasonCode.INVALID_CLAIM, ReasonCode.DAG_DUPLICATE_JTI));
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
-import dev.ect.core.VerifiedEct;
 import dev.ect.okhttp.BodyHashes;
 import dev.ect.okhttp.EctMintingException;
 import dev.ect.okhttp.EctOkHttp;
@@ -162,13 +161,19 @@ public final class EctNetworkInterceptor implements Interceptor {
             return MintedEcts.with(st, active -> {
                 // pure checks first, then the link to our request, and only then the side effects
                 // (replay record, ledger append) of verify(): an unlinked ECT consumes nothing
-                VerifiedEct checked = verifier.check(token);
+                Ect answer = verifier.check(token).ect();
+                // F-03: R's own jti differs from every task id this client minted (this call's
+                // attempts, and whatever the context recorded): else R would stand in for O
+                if (st.mintedTaskId(answer.jti())) {
+                    throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "F-03",
+                            "the response ECT reuses the task id " + answer.jti() + " that this client minted"));
+                }
                 // T-08/F-03: R's pred names O; or, when the server made calls of its own before
-                // answering (F-04: its frontier then holds those answers), O is an ancestor of R,
-                // which the DAG check proved by resolving O from this call's tokens
-                if (!checked.ect().pred().contains(sent.jti()) && !active.served(sent.jti())) {
+                // answering (F-04: its frontier then holds those answers), O is an ancestor of R
+                // through pred links that the DAG check resolved
+                if (!active.descends(answer, sent.jti())) {
                     throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "T-08",
-                            "the response ECT " + checked.ect().jti() + " neither names the request's task " + sent.jti()
+                            "the response ECT " + answer.jti() + " neither names the request's task " + sent.jti()
                                     + " in pred nor descends from it"));
                 }
                 return verifier.verify(token).ect().jti();

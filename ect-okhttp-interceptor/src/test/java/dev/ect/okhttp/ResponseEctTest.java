@@ -245,6 +245,35 @@ class ResponseEctTest {
     }
 
     @Test
+    @DisplayName("T-01 a response Execution-Context value with a leading NUL or control character is malformed")
+    void t01AResponseValueWithALeadingControlCharacterIsMalformed() {
+        // the filter's rule (RFC 9110 OWS: SP and HTAB only) on the response side too; String.trim()
+        // used to strip the NUL and accept the token inside
+        peer(in -> new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, "\u0000" + SIGNER_B.sign(Agents.responseFor(in).build()))
+                .body("ok").build());
+        assertRejected(client(), ReasonCode.MALFORMED_TOKEN);
+        peer(in -> new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, SIGNER_B.sign(Agents.responseFor(in).build()) + "\u0001")
+                .body("ok").build());
+        assertRejected(client(), ReasonCode.MALFORMED_TOKEN);
+    }
+
+    @Test
+    @DisplayName("T-01 SP and HTAB around a response Execution-Context value are trimmed")
+    void t01SpacesAndTabsAroundAResponseValueAreTrimmed() throws Exception {
+        AtomicReference<String> answer = new AtomicReference<>();
+        peer(in -> {
+            var r = SIGNER_B.mint(Agents.responseFor(in).build());
+            answer.set(r.ect().jti());
+            return new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, " \t" + r.compact() + "\t ").body("ok").build();
+        });
+        TaskContext ctx = TaskContext.root();
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            call(client(), get("/ows"));
+        }
+        assertThat(ctx.frontier()).containsExactly(answer.get());
+    }
+
+    @Test
     void twoResponseEctsFailTheCall() {
         // T-02
         peer(in -> new MockResponse.Builder().addHeader(EctOkHttp.HEADER, SIGNER_B.sign(Agents.responseFor(in).build()))

@@ -4,7 +4,9 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctText;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.LogSafe;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.okhttp.BodyHashes;
@@ -156,7 +158,7 @@ public final class EctNetworkInterceptor implements Interceptor {
             throw new EctResponseRejectedException("the response to " + describe(response.request()) + " (ECT jti " + sent.jti()
                     + ") has more than one Execution-Context value: multiple_ects", ReasonCode.MULTIPLE_ECTS, "T-02", null);
         }
-        String token = values.get(0).trim();
+        String token = EctText.trimOws(values.get(0)); // the filter's rule: SP/HTAB only, a control char stays malformed
         try {
             return MintedEcts.with(st, active -> {
                 // pure checks first, then the link to our request, and only then the side effects
@@ -182,10 +184,11 @@ public final class EctNetworkInterceptor implements Interceptor {
             LOG.info("response ECT rejected for request ECT jti={} from {}: reason={}", sent.jti(), hostPort(response.request().url()),
                     e.reason().code());
             throw new EctResponseRejectedException("the response ECT from " + hostPort(response.request().url())
-                    + " (answering ECT jti " + sent.jti() + ") was rejected: " + e.getMessage(), e.reason(), e.error().ruleId(), e);
+                    + " (answering ECT jti " + sent.jti() + ") was rejected: " + LogSafe.escape(e.getMessage(), 1000),
+                    e.reason(), e.error().ruleId(), e); // T-11: the message ends up in the application's logs
         } catch (RuntimeException e) {
             throw new EctResponseRejectedException("verifying the response ECT from " + hostPort(response.request().url())
-                    + " failed: " + e, null, "T-08", e);
+                    + " failed: " + LogSafe.escape(e.toString(), 1000), null, "T-08", e);
         }
     }
 

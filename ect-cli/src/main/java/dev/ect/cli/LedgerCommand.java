@@ -1,5 +1,7 @@
 package dev.ect.cli;
 
+import dev.ect.core.LogSafe;
+
 import dev.ect.core.ledger.ChainVerification;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +67,7 @@ final class LedgerCommand implements Runnable {
             } else {
                 long intact = v.entriesChecked();
                 out().println(file + ": BROKEN at entry " + v.brokenSeq().orElse(-1) + " (line " + v.brokenLine().orElse(-1)
-                        + "): " + v.problem().orElse("?") + (intact == 0 ? "" : "; the " + intact
+                        + "): " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
                         + (intact == 1 ? " entry" : " entries") + " before it " + (intact == 1 ? "is" : "are") + " intact"));
             }
             return v.ok() ? EctCli.OK : EctCli.REJECTED;

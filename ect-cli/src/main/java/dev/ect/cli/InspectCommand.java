@@ -1,5 +1,6 @@
 package dev.ect.cli;
 
+import dev.ect.core.LogSafe;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -22,6 +23,10 @@ final class InspectCommand extends BaseCommand {
     @Option(names = "--claim", paramLabel = "NAME",
             description = "print only this claim (a string raw, anything else as JSON); exit 1 when absent")
     String claim;
+
+    @Option(names = "--raw", description = "with --claim: print a string claim exactly as it is in the token, "
+            + "control and format characters included (by default they are escaped as \\uXXXX, T-11)")
+    boolean raw;
 
     @Parameters(index = "0", paramLabel = "TOKEN|-", description = "the compact token, or - to read it from stdin")
     String tokenArg;
@@ -58,7 +63,9 @@ final class InspectCommand extends BaseCommand {
                 err().println("ect inspect: the token has no claim '" + claim + "'");
                 return EctCli.REJECTED;
             }
-            out().println(v instanceof String s ? s : JsonText.compact(v));
+            // T-11: an unverified claim never reaches the terminal raw (ESC, BEL, C1, U+2028, bidi
+            // overrides) unless asked for; JSON output escapes the same set in JSON syntax
+            out().println(v instanceof String s ? (raw ? s : LogSafe.escape(s, Integer.MAX_VALUE)) : JsonText.compact(v));
             return EctCli.OK;
         }
         Map<String, Object> m = new LinkedHashMap<>();

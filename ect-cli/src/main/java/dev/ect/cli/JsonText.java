@@ -1,5 +1,7 @@
 package dev.ect.cli;
 
+import dev.ect.core.LogSafe;
+
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Iterator;
@@ -110,10 +112,19 @@ final class JsonText {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
+                    // T-11: what LogSafe escapes in a log line is escaped here in JSON syntax
+                    // (C0, DEL, C1, U+2028/9, format characters, lone surrogates); output stays valid JSON
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        char low = s.charAt(++i);
+                        if (LogSafe.isPrintable(Character.toCodePoint(c, low))) {
+                            b.append(c).append(low);
+                        } else {
+                            b.append(String.format("\\u%04x\\u%04x", (int) c, (int) low));
+                        }
+                    } else if (c >= 0x20 && c < 0x7f || LogSafe.isPrintable(c)) {
                         b.append(c);
+                    } else {
+                        b.append(String.format("\\u%04x", (int) c));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.ect.cli;
 
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.LogSafe;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.LedgerReader;
@@ -232,7 +233,7 @@ final class LedgerCommand implements Runnable {
             } else {
                 long intact = v.entriesChecked();
                 out().println(file + ": BROKEN at entry " + v.brokenSeq().orElse(-1) + " (line " + v.brokenLine().orElse(-1)
-                        + "): " + v.problem().orElse("?") + (intact == 0 ? "" : "; the " + intact
+                        + "): " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
                         + (intact == 1 ? " entry" : " entries") + " before it " + (intact == 1 ? "is" : "are") + " intact"));
             }
             return v.ok() ? EctCli.OK : EctCli.REJECTED;

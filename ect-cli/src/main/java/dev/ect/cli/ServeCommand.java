@@ -1,6 +1,7 @@
 package dev.ect.cli;
 
 import dev.ect.core.EctSigner;
+import dev.ect.core.LogSafe;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeys;
@@ -159,21 +160,12 @@ final class ServeCommand extends BaseCommand {
         String jti = e.jti() != null ? e.jti() : ve == null ? null : ve.jti();
         String iss = e.iss() != null ? e.iss() : ve == null ? null : ve.iss();
         String outcome = e.outcome().name().toLowerCase(java.util.Locale.ROOT);
-        LOG.info("{} {} outcome={} reason={} status={} jti={} iss={}", e.method(), safe(e.path()), outcome,
+        LOG.info("{} {} outcome={} reason={} status={} jti={} iss={}", safe(e.method()), safe(e.path()), outcome,
                 e.errorCode() == null ? "-" : e.errorCode(), e.status() == 0 ? 200 : e.status(), safe(jti), safe(iss));
     }
 
-    private static String safe(String s) {
-        if (s == null) {
-            return "-";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 200; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f || c == ' ' ? '?' : c);
-        }
-        return b.toString();
-    }
+    /** T-11: request- and token-derived text, escaped (spaces too: one field of a key=value line). */
+    private static String safe(String s) { return LogSafe.escapeField(s); }
 
     /** Answers every request the filter let through with the verified ECT as JSON. */
     static final class ClaimsServlet extends HttpServlet {

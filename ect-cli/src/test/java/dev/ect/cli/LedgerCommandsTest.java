@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +113,19 @@ class LedgerCommandsTest {
         assertThat(dag.err()).contains("broken at line 3").contains("ect ledger verify");
         CliRun v = verify(mint(null, "x"));
         assertThat(v.code()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("T-11 ledger verify quotes a tampered entry without its terminal control characters")
+    void t11LedgerVerifyEscapesWhatItQuotesFromTheFile() throws Exception {
+        diamond();
+        List<String> lines = Files.readAllLines(ledger, StandardCharsets.UTF_8);
+        lines.set(1, lines.get(1).replaceFirst("\"hash\":\"[0-9a-f]+\"", "\"hash\":\"\\\\u001b[2J\\\\u0007\\\\u009b\""));
+        Files.write(ledger, lines, StandardCharsets.UTF_8);
+        CliRun bad = run("ledger", "verify", ledger.toString());
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.out()).contains("BROKEN at entry 2").doesNotContain("\u001b").doesNotContain("\u0007")
+                .doesNotContain("\u009b");
     }
 
     @Test

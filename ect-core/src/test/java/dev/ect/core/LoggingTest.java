@@ -76,7 +76,8 @@ class LoggingTest {
         c.put("aud", "spiffe://example.com/agent/z");
         String token = Jws.sign(header(keyA()), c, keyA());
         String log = LogCapture.during(() -> v.verify(token));
-        assertThat(log).contains("jti=abc?INFO forged line?").doesNotContain("\nINFO forged line");
+        // T-11: LogSafe.escapeField: CR/LF (and the space, so no field can be forged) as \\uXXXX
+        assertThat(log).contains("jti=abc\\u000aINFO\\u0020forged\\u0020line\\u000d").doesNotContain("\nINFO forged line");
         Map<String, Object> longIss = claims(); // an unknown issuer: its name is logged, bounded
         longIss.put("iss", "spiffe://example.com/" + "x".repeat(500));
         String log2 = LogCapture.during(() -> v.verify(Jws.sign(header(keyA()), longIss, keyA())));

@@ -108,7 +108,8 @@ public final class EctRequestOptions {
         /** The {@code exec_act} (C-07: non-empty, at most 256 characters). */
         public Builder execAct(String execAct) {
             Objects.requireNonNull(execAct, "execAct cannot be null");
-            if (execAct.isEmpty() || execAct.length() > ExecActResolver.MAX_LENGTH) {
+            // C-07 counts characters (code points), as the verifier does: 256 emoji fit
+            if (execAct.isEmpty() || execAct.codePointCount(0, execAct.length()) > ExecActResolver.MAX_LENGTH) {
                 throw new IllegalArgumentException("execAct must have 1.." + ExecActResolver.MAX_LENGTH + " characters");
             }
             once(this.execAct, "execAct");

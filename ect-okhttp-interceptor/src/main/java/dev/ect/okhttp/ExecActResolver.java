@@ -1,5 +1,6 @@
 package dev.ect.okhttp;
 
+import dev.ect.core.EctText;
 import okhttp3.Request;
 
 /**
@@ -10,19 +11,19 @@ import okhttp3.Request;
 @FunctionalInterface
 public interface ExecActResolver {
     /** The longest {@code exec_act} C-07 allows. */
-    int MAX_LENGTH = 256;
+    int MAX_LENGTH = EctText.MAX_EXEC_ACT;
 
     /** The action this request performs, e.g. {@code "summarize"}. */
     String resolve(Request request);
 
     /**
      * The default: {@code METHOD /encoded/path} (no query), e.g. {@code "POST /v1/review"}, cut to
-     * {@value #MAX_LENGTH} characters so a long path never fails a call.
+     * {@value #MAX_LENGTH} characters ({@link EctText#execAct}: code points, never half an emoji)
+     * so a long path never fails a call.
      */
     static ExecActResolver methodAndPath() {
         return request -> {
-            String s = request.method() + " " + request.url().encodedPath();
-            return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+            return EctText.execAct(request.method() + " " + request.url().encodedPath());
         };
     }
 }

@@ -10,6 +10,7 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ResolversTest {
@@ -73,5 +74,18 @@ class ResolversTest {
             public boolean isOneShot() { return true; }
         };
         assertThatThrownBy(() -> BodyHashes.sha256(oneShot)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one-shot");
+    }
+
+    @Test
+    @DisplayName("C-07 exec_act limits count characters (code points), as the verifier does")
+    void c07ExecActLimitsCountCodePoints() {
+        String emoji = "\ud83d\ude00";
+        // 256 emoji are 512 UTF-16 units but 256 characters: allowed; one more is not
+        assertThat(EctRequestOptions.builder().execAct(emoji.repeat(256)).build().execAct()).isEqualTo(emoji.repeat(256));
+        assertThatThrownBy(() -> EctRequestOptions.builder().execAct(emoji.repeat(257)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        // the default resolver cuts a long path at 256 characters (an encoded path is ASCII)
+        Request r = new Request.Builder().url("http://b.internal/" + "p".repeat(300)).build();
+        assertThat(ExecActResolver.methodAndPath().resolve(r)).hasSize(256).startsWith("GET /ppp");
     }
 }

@@ -35,6 +35,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Response ECTs (T-08) and the frontier they drive (F-03). */
@@ -198,6 +199,10 @@ class ResponseEctTest {
     // ---- T-08: a bad response ECT fails the call with an IOException naming the reason ----
 
     private void assertRejected(OkHttpClient client, ReasonCode reason) {
+        assertRejected(client, reason, null);
+    }
+
+    private void assertRejected(OkHttpClient client, ReasonCode reason, String ruleId) {
         TaskContext ctx = TaskContext.root();
         ctx.resetFrontier(List.of(BEFORE));
         try (TaskContext.Scope s = ctx.makeCurrent()) {
@@ -205,6 +210,9 @@ class ResponseEctTest {
                     .isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
                         assertThat(e.reason()).isEqualTo(reason);
                         assertThat(e.getMessage()).contains(reason.code());
+                        if (ruleId != null) {
+                            assertThat(e.ruleId()).isEqualTo(ruleId);
+                        }
                     });
         }
         assertThat(ctx.frontier()).containsExactly(BEFORE); // a failed call does not move the frontier
@@ -237,6 +245,35 @@ class ResponseEctTest {
     }
 
     @Test
+    @DisplayName("T-01 a response Execution-Context value with a leading NUL or control character is malformed")
+    void t01AResponseValueWithALeadingControlCharacterIsMalformed() {
+        // the filter's rule (RFC 9110 OWS: SP and HTAB only) on the response side too; String.trim()
+        // used to strip the NUL and accept the token inside
+        peer(in -> new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, "\u0000" + SIGNER_B.sign(Agents.responseFor(in).build()))
+                .body("ok").build());
+        assertRejected(client(), ReasonCode.MALFORMED_TOKEN);
+        peer(in -> new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, SIGNER_B.sign(Agents.responseFor(in).build()) + "\u0001")
+                .body("ok").build());
+        assertRejected(client(), ReasonCode.MALFORMED_TOKEN);
+    }
+
+    @Test
+    @DisplayName("T-01 SP and HTAB around a response Execution-Context value are trimmed")
+    void t01SpacesAndTabsAroundAResponseValueAreTrimmed() throws Exception {
+        AtomicReference<String> answer = new AtomicReference<>();
+        peer(in -> {
+            var r = SIGNER_B.mint(Agents.responseFor(in).build());
+            answer.set(r.ect().jti());
+            return new MockResponse.Builder().addHeaderLenient(EctOkHttp.HEADER, " \t" + r.compact() + "\t ").body("ok").build();
+        });
+        TaskContext ctx = TaskContext.root();
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            call(client(), get("/ows"));
+        }
+        assertThat(ctx.frontier()).containsExactly(answer.get());
+    }
+
+    @Test
     void twoResponseEctsFailTheCall() {
         // T-02
         peer(in -> new MockResponse.Builder().addHeader(EctOkHttp.HEADER, SIGNER_B.sign(Agents.responseFor(in).build()))
@@ -257,6 +294,84 @@ class ResponseEctTest {
                 .replayStore(counting).build();
         assertRejected(client(v), ReasonCode.INVALID_CLAIM);
         assertThat(recorded).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti with pred [] fails the call and consumes nothing")
+    void f03AResponseEctReusingTheRequestsJtiIsRefused() {
+        // the attack: R.jti = O.jti and pred [], in another workflow so that today's G-01 (per wid)
+        // does not stop it. G-01's own lookup of R.jti found O among the minted tokens, which used
+        // to count as "R descends from O": the call succeeded and O's id re-entered the frontier
+        AtomicInteger recorded = new AtomicInteger();
+        ReplayStore counting = (iss, wid, jti, keepUntil) -> {
+            recorded.incrementAndGet();
+            return true;
+        };
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of())
+                .wid(UUID.randomUUID().toString()).build())));
+        EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).replayStore(counting).build();
+        assertRejected(client(v), ReasonCode.INVALID_CLAIM, "F-03");
+        assertThat(recorded).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti in the same workflow fails the call")
+    void f03AResponseEctReusingTheRequestsJtiInTheSameWorkflowIsRefused() {
+        // same attack in the request's workflow. G-01 is per issuer (iss, wid, jti), so B's reuse of A's
+        // task id passes G-01: it is the F-03 check that must refuse it
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of()).build())));
+        TaskContext ctx = TaskContext.root();
+        ctx.resetFrontier(List.of(BEFORE));
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            assertThatThrownBy(() -> call(client(), get("/same"))).isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_CLAIM);
+                assertThat(e.ruleId()).isEqualTo("F-03");
+            });
+        }
+        assertThat(ctx.frontier()).containsExactly(BEFORE);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing a task id the context recorded as minted fails the call")
+    void f03AResponseEctReusingATaskIdTheContextMintedIsRefused() {
+        // another task id this client minted (recorded in the task context), in another workflow, pred [O]
+        // would pass every DAG rule; F-03 still refuses it
+        Ect other = Agents.SIGNER_A.mint(Ect.builder().iss(A).aud(B).execAct("earlier").build()).ect();
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(other.jti()).build())));
+        TaskContext ctx = TaskContext.root();
+        ctx.recordMinted(other);
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            assertThatThrownBy(() -> call(client(), get("/other"))).isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_CLAIM);
+                assertThat(e.ruleId()).isEqualTo("F-03");
+                assertThat(e.getMessage()).contains("invalid_claim").contains(other.jti());
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT taking the jti of an earlier attempt of the same call fails the call")
+    void f03AResponseEctTakingAnEarlierAttemptsJtiIsRefused() throws Exception {
+        // two attempts (an interceptor that proceeds twice); the second answer takes the first attempt's
+        // task id and names the second attempt in pred: linked, but its jti is one the client minted
+        AtomicReference<String> firstJti = new AtomicReference<>();
+        peer(in -> {
+            if (firstJti.compareAndSet(null, in.jti())) {
+                return new MockResponse.Builder().body("plain").build();
+            }
+            return withEct(SIGNER_B.sign(Agents.responseFor(in).jti(firstJti.get()).build()));
+        });
+        OkHttpClient twice = base.newBuilder().addInterceptor(chain -> {
+            chain.proceed(chain.request()).close();
+            return chain.proceed(chain.request());
+        }).build();
+        EctVerifier v = responseVerifier().ectStore(EctOkHttp.mintedEctStore()).build();
+        OkHttpClient client = EctOkHttp.builder(Agents.SIGNER_A, A).audience(toB()).responseVerifier(v).build().wrap(twice);
+        // same workflow, another issuer: G-01 (per issuer) lets it through, F-03 refuses it
+        assertThatThrownBy(() -> call(client, get("/twice"))).isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_CLAIM);
+            assertThat(e.ruleId()).isEqualTo("F-03");
+        });
     }
 
     @Test

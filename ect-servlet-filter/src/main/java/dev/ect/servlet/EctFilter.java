@@ -502,28 +502,15 @@ public class EctFilter implements Filter {
      * those around a token is malformed, not the token.
      */
     static String trimOws(String v) {
-        int from = 0;
-        int to = v.length();
-        while (from < to && (v.charAt(from) == ' ' || v.charAt(from) == '\t')) {
-            from++;
-        }
-        while (to > from && (v.charAt(to - 1) == ' ' || v.charAt(to - 1) == '\t')) {
-            to--;
-        }
-        return v.substring(from, to);
+        return dev.ect.core.EctText.trimOws(v); // one rule for request and response headers
     }
 
-    /** Request-derived text for a log line: control characters replaced, at most 200 characters. */
+    /**
+     * Request-derived text for a log line (T-11): {@link dev.ect.core.LogSafe#escape}, so control
+     * and format characters (C0, DEL, C1, U+2028/U+2029, bidi and zero-width characters) and the
+     * backslash are escaped as <code>&#92;uXXXX</code> / <code>&#92;&#92;</code>; at most 200 characters of input.
+     */
     static String safe(String s) {
-        if (s == null) {
-            return "-";
-        }
-        int n = Math.min(s.length(), 200);
-        StringBuilder b = new StringBuilder(n + 3);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return s.length() > n ? b.append("...").toString() : b.toString();
+        return dev.ect.core.LogSafe.escape(s);
     }
 }

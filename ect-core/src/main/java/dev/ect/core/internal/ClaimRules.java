@@ -27,7 +27,7 @@ public final class ClaimRules {
     /** Largest NumericDate accepted (9999-12-31T23:59:59Z), for iat, exp and nbf. */
     static final long MAX_NUMERIC_DATE = 253402300799L;
     /** C-07: longest exec_act, in characters. */
-    public static final int MAX_EXEC_ACT = 256;
+    public static final int MAX_EXEC_ACT = dev.ect.core.EctText.MAX_EXEC_ACT;
 
     /**
      * C-11: -00 names and their -01 replacements. {@code sub} is not among them (C-11a): it is

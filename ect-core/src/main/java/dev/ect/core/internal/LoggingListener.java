@@ -1,5 +1,6 @@
 package dev.ect.core.internal;
 
+import dev.ect.core.LogSafe;
 import dev.ect.core.SecurityEvent;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
@@ -12,18 +13,12 @@ public enum LoggingListener implements VerificationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.ect.verification");
 
-    /** Token-derived text for a log line: control characters replaced, at most 128 characters. */
-    public static String safe(String s) {
-        if (s == null) {
-            return "-";
-        }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 128));
-        for (int i = 0; i < s.length() && i < 128; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return s.length() > 128 ? b.append("...").toString() : b.toString();
-    }
+    /**
+     * Token-derived text for a log line or an error detail (T-11): {@link LogSafe#escapeField}, so
+     * control and format characters, the backslash and the space are escaped; at most
+     * {@value LogSafe#DEFAULT_MAX_CHARS} characters of input; {@code "-"} for null.
+     */
+    public static String safe(String s) { return LogSafe.escapeField(s); }
 
     @Override
     public void onVerification(VerificationEvent e) {

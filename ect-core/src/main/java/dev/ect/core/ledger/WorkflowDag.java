@@ -220,7 +220,8 @@ public final class WorkflowDag {
     /**
      * Graphviz DOT text ({@code digraph workflow}): one {@code tN [label="exec_act\niss"];} line per
      * task, then one {@code tA -> tB;} line per edge. Labels are DOT strings with {@code \} and
-     * {@code "} escaped and control characters replaced by spaces.
+     * {@code "} escaped and control and format characters (T-11: C0, DEL, C1, U+2028/U+2029, bidi
+     * and zero-width characters) replaced by spaces.
      */
     public String toDot() {
         StringBuilder sb = new StringBuilder("digraph workflow {\n");
@@ -245,7 +246,8 @@ public final class WorkflowDag {
     /**
      * A plain-text listing in {@link #topologicalOrder()}: a heading line, then one line per task
      * ({@code N. exec_act by iss [seq S, jti J]} followed by {@code root} or the list numbers of its
-     * predecessors, {@code after 1, 3}). Control characters in names are shown as {@code ?}. Tasks in
+     * predecessors, {@code after 1, 3}). Control and format characters in names are escaped
+     * ({@link dev.ect.core.LogSafe}, T-11). Tasks in
      * a cycle, if any, follow under their own heading instead of failing.
      */
     public String toText() {
@@ -327,7 +329,11 @@ public final class WorkflowDag {
             char c = s.charAt(i);
             if (c == '\\' || c == '"') {
                 sb.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7F) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                boolean ok = dev.ect.core.LogSafe.isPrintable(Character.toCodePoint(c, s.charAt(i + 1)));
+                sb.append(ok ? String.valueOf(c) + s.charAt(i + 1) : "  ");
+                i++;
+            } else if (!dev.ect.core.LogSafe.isPrintable(c)) { // T-11: C0, DEL, C1, U+2028/9, format chars, lone surrogates
                 sb.append(' ');
             } else {
                 sb.append(c);
@@ -340,12 +346,7 @@ public final class WorkflowDag {
         if (s == null) {
             return "(none)";
         }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7F ? '?' : c);
-        }
-        return sb.toString();
+        return dev.ect.core.LogSafe.escape(s, Integer.MAX_VALUE); // T-11: the listing goes to a terminal
     }
 
     @Override

@@ -191,7 +191,8 @@ class WorkflowDagTest {
         assertThat(p.labels.get("t1")).isEqualTo("x\"];   evil --> t1[\"<script>#1 \\ \u00e9\n" + iss);
         assertThat(dag.toDot()).contains("label=\"workflow (no wid)\"");
 
-        assertThat(dag.toText()).contains("x\"];?  evil").doesNotContain("\n  evil").startsWith("workflow (no wid): 1 task, 0 edges");
+        // T-11: the LogSafe form
+        assertThat(dag.toText()).contains("x\"];\\u000a  evil").doesNotContain("\n  evil").startsWith("workflow (no wid): 1 task, 0 edges");
         assertThat(WorkflowDag.mermaid(null)).isEmpty();
         assertThat(WorkflowDag.dot(null)).isEmpty();
     }

@@ -76,6 +76,14 @@ public final class CallState {
         return Optional.empty();
     }
 
+    /**
+     * F-03: true when {@code jti} is a task id this client minted: one of this call's attempts, or
+     * an ECT the task context recorded as minted.
+     */
+    boolean mintedTaskId(String jti) {
+        return minted(jti).isPresent() || (context != null && context.minted(jti).isPresent());
+    }
+
     void markFinalAnswerHandledOutside() { finalAnswerHandledOutside = true; }
 
     boolean finalAnswerHandledOutside() { return finalAnswerHandledOutside; }

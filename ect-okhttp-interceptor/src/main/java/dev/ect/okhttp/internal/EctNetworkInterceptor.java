@@ -4,10 +4,11 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctText;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.LogSafe;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
-import dev.ect.core.VerifiedEct;
 import dev.ect.okhttp.BodyHashes;
 import dev.ect.okhttp.EctMintingException;
 import dev.ect.okhttp.EctOkHttp;
@@ -157,18 +158,24 @@ public final class EctNetworkInterceptor implements Interceptor {
             throw new EctResponseRejectedException("the response to " + describe(response.request()) + " (ECT jti " + sent.jti()
                     + ") has more than one Execution-Context value: multiple_ects", ReasonCode.MULTIPLE_ECTS, "T-02", null);
         }
-        String token = values.get(0).trim();
+        String token = EctText.trimOws(values.get(0)); // the filter's rule: SP/HTAB only, a control char stays malformed
         try {
             return MintedEcts.with(st, active -> {
                 // pure checks first, then the link to our request, and only then the side effects
                 // (replay record, ledger append) of verify(): an unlinked ECT consumes nothing
-                VerifiedEct checked = verifier.check(token);
+                Ect answer = verifier.check(token).ect();
+                // F-03: R's own jti differs from every task id this client minted (this call's
+                // attempts, and whatever the context recorded): else R would stand in for O
+                if (st.mintedTaskId(answer.jti())) {
+                    throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "F-03",
+                            "the response ECT reuses the task id " + answer.jti() + " that this client minted"));
+                }
                 // T-08/F-03: R's pred names O; or, when the server made calls of its own before
-                // answering (F-04: its frontier then holds those answers), O is an ancestor of R,
-                // which the DAG check proved by resolving O from this call's tokens
-                if (!checked.ect().pred().contains(sent.jti()) && !active.served(sent.jti())) {
+                // answering (F-04: its frontier then holds those answers), O is an ancestor of R
+                // through pred links that the DAG check resolved
+                if (!active.descends(answer, sent.jti())) {
                     throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "T-08",
-                            "the response ECT " + checked.ect().jti() + " neither names the request's task " + sent.jti()
+                            "the response ECT " + answer.jti() + " neither names the request's task " + sent.jti()
                                     + " in pred nor descends from it"));
                 }
                 return verifier.verify(token).ect().jti();
@@ -177,10 +184,11 @@ public final class EctNetworkInterceptor implements Interceptor {
             LOG.info("response ECT rejected for request ECT jti={} from {}: reason={}", sent.jti(), hostPort(response.request().url()),
                     e.reason().code());
             throw new EctResponseRejectedException("the response ECT from " + hostPort(response.request().url())
-                    + " (answering ECT jti " + sent.jti() + ") was rejected: " + e.getMessage(), e.reason(), e.error().ruleId(), e);
+                    + " (answering ECT jti " + sent.jti() + ") was rejected: " + LogSafe.escape(e.getMessage(), 1000),
+                    e.reason(), e.error().ruleId(), e); // T-11: the message ends up in the application's logs
         } catch (RuntimeException e) {
             throw new EctResponseRejectedException("verifying the response ECT from " + hostPort(response.request().url())
-                    + " failed: " + e, null, "T-08", e);
+                    + " failed: " + LogSafe.escape(e.toString(), 1000), null, "T-08", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ect.servlet.internal;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
+import dev.ect.core.EctText;
 import dev.ect.core.SignedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.ledger.AuditLedger;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResponseEctMinter {
     private static final Logger LOG = LoggerFactory.getLogger("dev.ect.servlet.EctFilter");
-    private static final int MAX_EXEC_ACT = 256;
 
     private final EctSigner signer;
     private final String issuer;
@@ -72,9 +72,7 @@ public final class ResponseEctMinter {
             if (act == null || act.isEmpty()) {
                 act = "request";
             }
-            if (act.length() > MAX_EXEC_ACT) {
-                act = act.substring(0, MAX_EXEC_ACT);
-            }
+            act = EctText.execAct(act); // C-07: 256 code points, never a lone surrogate at the cut
             Ect.Builder draft = Ect.builder().iss(issuer).aud(inbound.iss()).wid(context.wid())
                     .pred(context.frontier()).execAct(act).outHash(context.outHash());
             if (context.ext() != null) {

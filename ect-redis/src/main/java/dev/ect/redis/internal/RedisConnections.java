@@ -1,14 +1,13 @@
 package dev.ect.redis.internal;
 
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
@@ -42,7 +41,7 @@ public abstract class RedisConnections implements AutoCloseable {
     /** Drops idle connections (after a connection error) and, for Cluster, re-reads the slot map. */
     public abstract void clear();
 
-    /** True when the master(s) answer PING (Cluster: every master, and the cluster state is ok). */
+    /** True when the master answers PING (Cluster: every slot has a master, and each says cluster_state:ok). */
     public abstract boolean ping();
 
     /**
@@ -209,15 +208,17 @@ public abstract class RedisConnections implements AutoCloseable {
 
         @Override public boolean ping() {
             ClusterConnectionProvider p = provider();
-            Map<String, ConnectionPool> masters = p.getPrimaryNodes();
-            if (masters.isEmpty()) {
-                return false;
+            // every slot has a master in the slot map, and each of those masters answers and says the cluster is ok
+            Set<HostAndPort> masters = new LinkedHashSet<>();
+            for (int slot = 0; slot < Protocol.CLUSTER_HASHSLOTS; slot++) {
+                HostAndPort node = p.getNode(slot);
+                if (node == null) {
+                    return false;
+                }
+                masters.add(node);
             }
-            for (ConnectionPool node : masters.values()) {
-                try (Connection c = node.getResource()) {
-                    if (!c.ping()) {
-                        return false;
-                    }
+            for (HostAndPort node : masters) {
+                try (Connection c = p.getConnection(node)) {
                     String info = c.executeCommand(new CommandObject<>(
                             new CommandArguments(Protocol.Command.CLUSTER).add("INFO"), BuilderFactory.STRING));
                     if (info == null || !info.contains("cluster_state:ok")) {

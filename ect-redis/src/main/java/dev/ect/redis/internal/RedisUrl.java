@@ -181,7 +181,9 @@ public final class RedisUrl {
         StringBuilder sb = new StringBuilder(tls ? "rediss-" : "redis-").append(mode == Mode.SENTINEL ? "sentinel" : "cluster")
                 .append("://");
         for (int i = 0; i < nodes.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(nodes.get(i));
+            HostAndPort n = nodes.get(i);
+            String host = n.getHost().contains(":") ? "[" + n.getHost() + "]" : n.getHost();
+            sb.append(i == 0 ? "" : ",").append(host).append(':').append(n.getPort());
         }
         if (mode == Mode.SENTINEL) {
             sb.append('/').append(masterName).append('/').append(database);

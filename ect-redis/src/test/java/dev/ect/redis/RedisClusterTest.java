@@ -4,8 +4,15 @@ import static dev.ect.redis.RedisSentinelTest.accepts;
 import static dev.ect.redis.RedisSentinelTest.assertReplay;
 import static dev.ect.redis.RedisSentinelTest.assertUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ect.core.Ect;
+import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.spi.EctStores;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -128,6 +136,43 @@ class RedisClusterTest {
             for (RedisServerProcess m : cluster.masters) {
                 assertThat(keys(m, unconfirmedPrefix)).isZero();
             }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("P-04 V-15 Cluster: a token whose ledger append failed is forgotten (DEL on its slot's master), so the retry is accepted once")
+    void p04ForgetDeletesTheKeyOnItsSlotsMaster() {
+        String prefix = prefix();
+        AtomicBoolean ledgerDown = new AtomicBoolean(true);
+        InMemoryLedger memory = new InMemoryLedger();
+        AuditLedger flaky = new AuditLedger() {
+            @Override public LedgerEntry append(Ect ect, String compact) {
+                if (ledgerDown.getAndSet(false)) {
+                    throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger down");
+                }
+                return memory.append(ect, compact);
+            }
+
+            @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return memory.entries(fromSeq, limit); }
+
+            @Override public List<LedgerEntry> findEntries(String jti) { return memory.findEntries(jti); }
+
+            @Override public List<LedgerEntry> entriesOfWorkflow(String wid) { return memory.entriesOfWorkflow(wid); }
+        };
+        try (RedisReplayStore store = RedisReplayStore.fromUrl(url(prefix, ""))) {
+            EctVerifier v = EctVerifier.builder().verifierId(TestTokens.B).clock(tokens.clock).keySource(tokens.keys)
+                    .replayStore(store).ledger(flaky).build();
+            String token = tokens.mint();
+            assertThatThrownBy(() -> v.verify(token)).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
+            long left = 0;
+            for (RedisServerProcess m : cluster.masters) {
+                left += keys(m, prefix);
+            }
+            assertThat(left).as("forget deleted the key").isZero();
+            assertThat(v.verify(token)).isNotNull();
+            assertReplay(() -> v.verify(token));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.spi.EctStores;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +107,25 @@ class RedisSentinelTest {
             assertUnavailable(() -> v.verify(token));
             assertUnavailable(() -> v.verify(token)); // still not a replay: the first attempt left nothing
             assertThat(keys(set.master.port(), prefix)).isZero();
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("P-04 ECT_REDIS_URL=redis-sentinel://... through EctStores (ServiceLoader): accepted once, then replay")
+    void p04EctStoresAcceptsASentinelUrl() {
+        String prefix = prefix();
+        try (EctStores stores = EctStores.fromEnvironment(Map.of(EctStores.REDIS_URL_ENV, url(prefix, "&db=1")), tokens.clock)) {
+            assertThat(stores.replayStore()).get().isInstanceOf(RedisReplayStore.class);
+            EctVerifier v = stores.applyTo(EctVerifier.builder().verifierId(TestTokens.B).clock(tokens.clock)
+                    .keySource(tokens.keys)).build();
+            String token = tokens.mint();
+            assertThat(v.verify(token)).isNotNull();
+            assertReplay(() -> v.verify(token));
+        }
+        try (Jedis j = new Jedis("127.0.0.1", set.master.port(), 2000)) {
+            j.select(1); // ?db=1 chose the database
+            assertThat(j.keys(prefix + "*")).hasSize(1);
         }
     }
 

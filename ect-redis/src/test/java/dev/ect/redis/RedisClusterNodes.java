@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -25,6 +28,7 @@ final class RedisClusterNodes implements AutoCloseable {
     /** A hash tag whose slot the first master (the one with the replica) serves. */
     final String tagOfFirstMaster;
     private final List<RedisServerProcess> all = new ArrayList<>();
+    private final Map<RedisServerProcess, Integer> busPorts = new HashMap<>();
 
     private RedisClusterNodes(Path dir) {
         this.dir = dir;
@@ -47,7 +51,7 @@ final class RedisClusterNodes implements AutoCloseable {
                 range = slotRange(j.clusterNodes(), firstId);
             }
             try (Jedis r = connect(replica)) {
-                r.clusterMeet("127.0.0.1", first.port());
+                meet(r, first.port(), busPorts.get(first));
                 Poll.until(Duration.ofSeconds(20), "the new node knows the first master",
                         () -> r.clusterNodes().contains(firstId));
                 r.clusterReplicate(firstId);
@@ -88,9 +92,13 @@ final class RedisClusterNodes implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int bus = RedisServerProcess.freePort();
         RedisServerProcess p = RedisServerProcess.launch("--dir", d.toString(), "--cluster-enabled", "yes",
-                "--cluster-config-file", d.resolve("nodes.conf").toString(), "--cluster-node-timeout", "1000");
+                "--cluster-config-file", d.resolve("nodes.conf").toString(), "--cluster-node-timeout", "1000",
+                // the bus port would be port + 10000, which can be taken or above 65535 for a free port
+                "--cluster-port", String.valueOf(bus));
         all.add(p);
+        busPorts.put(p, bus);
         return p;
     }
 
@@ -104,6 +112,11 @@ final class RedisClusterNodes implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no slots for " + id + " in\n" + clusterNodes);
+    }
+
+    /** CLUSTER MEET with the node's bus port (Jedis' clusterMeet assumes port + 10000). */
+    static void meet(Jedis from, int port, int busPort) {
+        from.sendCommand(Protocol.Command.CLUSTER, "MEET", "127.0.0.1", String.valueOf(port), String.valueOf(busPort));
     }
 
     static Jedis connect(RedisServerProcess p) { return new Jedis("127.0.0.1", p.port(), 2000); }

@@ -58,11 +58,18 @@ final class RedisServerProcess implements AutoCloseable {
      * Starts a server that speaks only TLS ({@code --port 0 --tls-port}) on a free port, presenting
      * this certificate; clients are not asked for one.
      */
-    static RedisServerProcess launchTls(TestCa.Leaf leaf) {
-        RedisServerProcess r = new RedisServerProcess(freePort(), List.of("--tls-cert-file", leaf.certificate().toString(),
-                "--tls-key-file", leaf.key().toString(), "--tls-ca-cert-file", leaf.ca().toString(), "--tls-auth-clients", "no"), true);
+    static RedisServerProcess launchTls(TestCa.Leaf leaf, String... extraArgs) {
+        List<String> args = new ArrayList<>(tlsArgs(leaf));
+        args.addAll(List.of(extraArgs));
+        RedisServerProcess r = new RedisServerProcess(freePort(), args, true);
         r.start();
         return r;
+    }
+
+    /** The server options that present this certificate and do not ask clients for one. */
+    static List<String> tlsArgs(TestCa.Leaf leaf) {
+        return List.of("--tls-cert-file", leaf.certificate().toString(), "--tls-key-file", leaf.key().toString(),
+                "--tls-ca-cert-file", leaf.ca().toString(), "--tls-auth-clients", "no");
     }
 
     static int freePort() {

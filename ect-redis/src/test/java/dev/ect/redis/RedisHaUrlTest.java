@@ -2,6 +2,7 @@ package dev.ect.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
@@ -47,6 +48,23 @@ class RedisHaUrlTest {
                                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE));
                 }
                 assertThat(store.isAvailable()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("P-04 a hung sentinel or cluster seed (accepts, never answers): 503 within the command timeout, no hang")
+    void p04HungSentinelOrSeedIsA503WithinTheCommandTimeout() {
+        try (TcpProxy hung = new TcpProxy(RedisServerProcess.freePort())) {
+            hung.hang(true);
+            for (String u : new String[] {"redis-sentinel://127.0.0.1:" + hung.port() + "/m?commandTimeout=200",
+                    "redis-cluster://127.0.0.1:" + hung.port() + "?commandTimeout=200"}) {
+                try (RedisReplayStore store = RedisReplayStore.fromUrl(u)) {
+                    String token = tokens.mint();
+                    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(() -> tokens.verifier(store).verify(token))
+                            .as(u).isInstanceOfSatisfying(EctUnavailableException.class,
+                                    e -> assertThat(e.reason()).isEqualTo(ReasonCode.REPLAY_STORE_UNAVAILABLE)));
+                }
             }
         }
     }

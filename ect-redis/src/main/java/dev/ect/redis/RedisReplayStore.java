@@ -79,6 +79,18 @@ import redis.clients.jedis.util.JedisURIHelper;
  * TLS). A certificate that does not verify is a failed connection: 503
  * {@code replay_store_unavailable}, like any other.
  *
+ * <p><b>Sentinel and Cluster.</b> {@code redis-sentinel://host1:26379,host2:26379/mymaster} sends
+ * every command to the master that the sentinels name, and follows a failover
+ * ({@code +switch-master}) without a restart; {@code redis-cluster://host1:6379,host2:6379} sends
+ * each key to the master of its slot (each command has one key, so SET NX PX stays one atomic
+ * command on one node, P-02). While no master serves the key (the master died and no replica has
+ * taken over yet) every token is refused with 503; afterwards the same store works again.
+ * Replication is asynchronous: a key the old master acknowledged but had not yet sent to the
+ * replica that takes over is lost, and that token could be accepted once more. With
+ * {@link Builder#waitForReplicas(int, Duration)} a token is accepted only after that many replicas
+ * acknowledged its key ({@code WAIT}). TLS ({@code rediss-sentinel://}, {@code rediss-cluster://})
+ * verifies every node the store talks to, including the ones the sentinels or the slot map name.
+ *
  * <p>Thread-safe. {@link #close()} releases the pool.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
@@ -177,7 +189,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
     /**
      * A store with every default for the URL {@code redis://[[user]:password@]host[:port][/db]}
-     * ({@code rediss://} for TLS).
+     * ({@code rediss://} for TLS), or a Sentinel or Cluster URL (see {@link #builder(String)}).
      *
      * @throws IllegalArgumentException when the URL is not a Redis URL
      */
@@ -185,7 +197,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
     /**
      * A builder for the URL {@code redis://[[user]:password@]host[:port][/db][?options]}
-     * ({@code rediss://} for TLS); port default 6379, database default 0. Options, so that one
+     * ({@code rediss://} for TLS); port default 6379, database default 0. Or Sentinel:
+     * {@code redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/masterName[?options]}
+     * (sentinel port default 26379, the user info is the master's, {@code db} and
+     * {@code sentinelPassword} are options); or Cluster:
+     * {@code redis-cluster://[[user]:password@]host[:port][,host[:port]...][?options]} (seed nodes,
+     * port default 6379, database 0 only); {@code rediss-sentinel://} and {@code rediss-cluster://}
+     * for TLS. Also {@code waitReplicas} and {@code waitTimeout} (ms), see
+     * {@link Builder#waitForReplicas(int, Duration)}. Options, so that one
      * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
      * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections},
      * and for {@code rediss://} only {@code caFile} (a PEM file of the CA certificates to trust

@@ -3,6 +3,8 @@ package dev.ect.redis;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.replay.ReplayStore;
+import dev.ect.redis.internal.RedisConnections;
+import dev.ect.redis.internal.RedisUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -22,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -35,8 +39,8 @@ import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -78,6 +82,18 @@ import redis.clients.jedis.util.JedisURIHelper;
  * TLS). A certificate that does not verify is a failed connection: 503
  * {@code replay_store_unavailable}, like any other.
  *
+ * <p><b>Sentinel and Cluster.</b> {@code redis-sentinel://host1:26379,host2:26379/mymaster} sends
+ * every command to the master that the sentinels name, and follows a failover
+ * ({@code +switch-master}) without a restart; {@code redis-cluster://host1:6379,host2:6379} sends
+ * each key to the master of its slot (each command has one key, so SET NX PX stays one atomic
+ * command on one node, P-02). While no master serves the key (the master died and no replica has
+ * taken over yet) every token is refused with 503; afterwards the same store works again.
+ * Replication is asynchronous: a key the old master acknowledged but had not yet sent to the
+ * replica that takes over is lost, and that token could be accepted once more. With
+ * {@link Builder#waitForReplicas(int, Duration)} a token is accepted only after that many replicas
+ * acknowledged its key ({@code WAIT}). TLS ({@code rediss-sentinel://}, {@code rediss-cluster://})
+ * verifies every node the store talks to, including the ones the sentinels or the slot map name.
+ *
  * <p>Thread-safe. {@link #close()} releases the pool.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
@@ -92,8 +108,13 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** The default most connections open at once: 16. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
+    /** The default bound on {@code WAIT} when {@link Builder#waitForReplicas} is used, in ms: {@value}. */
+    public static final long DEFAULT_WAIT_TIMEOUT_MILLIS = 100;
+    private static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofMillis(DEFAULT_WAIT_TIMEOUT_MILLIS);
 
-    private final JedisPool pool;
+    private final RedisConnections pool;
+    private final int waitReplicas;
+    private final Duration waitTimeout;
     private final Clock clock;
     private final String prefix;
     private final String target;
@@ -102,16 +123,49 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     private RedisReplayStore(Builder b) {
         this.clock = b.clock;
         this.prefix = b.keyPrefix;
-        URI uri = b.uri;
-        HostAndPort hp = JedisURIHelper.getHostAndPort(uri);
-        this.target = uri.getScheme() + "://" + hp + "/" + JedisURIHelper.getDBIndex(uri);
+        this.waitReplicas = b.waitReplicas;
+        this.waitTimeout = b.waitTimeout;
+        DefaultJedisClientConfig.Builder cc = clientConfig(b);
+        if (b.multi == null) {
+            URI uri = b.uri;
+            HostAndPort hp = JedisURIHelper.getHostAndPort(uri);
+            this.target = uri.getScheme() + "://" + hp + "/" + JedisURIHelper.getDBIndex(uri);
+            cc.database(JedisURIHelper.getDBIndex(uri));
+            String user = JedisURIHelper.getUser(uri);
+            String password = JedisURIHelper.getPassword(uri);
+            if (password != null) {
+                cc.user(user).password(password);
+            }
+            this.pool = RedisConnections.single(hp, cc.build(), poolConfig(b));
+        } else {
+            RedisUrl u = b.multi;
+            if (u.password() != null) {
+                cc.user(u.user()).password(u.password());
+            }
+            Set<HostAndPort> nodes = new LinkedHashSet<>(u.nodes());
+            if (u.mode() == RedisUrl.Mode.SENTINEL) {
+                this.target = u.describe(b.database);
+                cc.database(b.database);
+                DefaultJedisClientConfig.Builder sc = clientConfig(b);
+                if (b.sentinelPassword != null) {
+                    sc.password(b.sentinelPassword);
+                }
+                this.pool = RedisConnections.sentinel(u.masterName(), nodes, cc.build(), sc.build(), poolConfig(b));
+            } else {
+                this.target = u.describe(0);
+                this.pool = RedisConnections.cluster(nodes, cc.build(), poolConfig(b));
+            }
+        }
+    }
+
+    /** Timeouts and TLS, the same for every node (data nodes and sentinels). */
+    private static DefaultJedisClientConfig.Builder clientConfig(Builder b) {
         DefaultJedisClientConfig.Builder cc = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(b.connectTimeout))
                 .socketTimeoutMillis(millis(b.commandTimeout))
-                .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .ssl(b.tls)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+        if (b.tls) {
             // K-06: JSSE checks the certificate chain but not the host name unless asked to
             SSLParameters params = new SSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -120,26 +174,25 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 cc.sslSocketFactory(b.sslContext.getSocketFactory());
             }
         }
-        String user = JedisURIHelper.getUser(uri);
-        String password = JedisURIHelper.getPassword(uri);
-        if (password != null) {
-            cc.user(user).password(password);
-        }
-        GenericObjectPoolConfig<Jedis> pc = new GenericObjectPoolConfig<>();
+        return cc;
+    }
+
+    private static <T> GenericObjectPoolConfig<T> poolConfig(Builder b) {
+        GenericObjectPoolConfig<T> pc = new GenericObjectPoolConfig<>();
         pc.setMaxTotal(b.maxConnections);
         pc.setMaxIdle(b.maxConnections);
         pc.setMinIdle(0);
         pc.setBlockWhenExhausted(true);
         pc.setMaxWait(b.commandTimeout);
         pc.setJmxEnabled(false);
-        this.pool = new JedisPool(pc, hp, cc.build());
+        return pc;
     }
 
     private static int millis(Duration d) { return (int) Math.min(Integer.MAX_VALUE, d.toMillis()); }
 
     /**
      * A store with every default for the URL {@code redis://[[user]:password@]host[:port][/db]}
-     * ({@code rediss://} for TLS).
+     * ({@code rediss://} for TLS), or a Sentinel or Cluster URL (see {@link #builder(String)}).
      *
      * @throws IllegalArgumentException when the URL is not a Redis URL
      */
@@ -147,7 +200,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
     /**
      * A builder for the URL {@code redis://[[user]:password@]host[:port][/db][?options]}
-     * ({@code rediss://} for TLS); port default 6379, database default 0. Options, so that one
+     * ({@code rediss://} for TLS); port default 6379, database default 0. Or Sentinel:
+     * {@code redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/masterName[?options]}
+     * (sentinel port default 26379, the user info is the master's, {@code db} and
+     * {@code sentinelPassword} are options); or Cluster:
+     * {@code redis-cluster://[[user]:password@]host[:port][,host[:port]...][?options]} (seed nodes,
+     * port default 6379, database 0 only); {@code rediss-sentinel://} and {@code rediss-cluster://}
+     * for TLS. Also {@code waitReplicas} and {@code waitTimeout} (ms), see
+     * {@link Builder#waitForReplicas(int, Duration)}. Options, so that one
      * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
      * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections},
      * and for {@code rediss://} only {@code caFile} (a PEM file of the CA certificates to trust
@@ -219,11 +279,44 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     private boolean setIfAbsent(String key, String nonce, long ttlMillis, boolean retry) {
         try (Jedis j = pool.getResource()) {
             if ("OK".equals(j.set(key, nonce, SetParams.setParams().nx().px(ttlMillis)))) {
+                awaitReplicas(j, key);
                 return true;
             }
             // On a retry the first attempt may have reached Redis before the connection broke:
             // the key then holds this call's own nonce, and the token is fresh, not a replay.
-            return retry && nonce.equals(j.get(key));
+            boolean own = retry && nonce.equals(j.get(key));
+            if (own && waitReplicas > 0) {
+                // WAIT counts the writes of its own connection, and that one broke: nothing can
+                // confirm the replicas have the key, so refuse (503) and let the client retry
+                discard(j, key);
+                throw new JedisException("the replay key was written on a connection that broke before WAIT");
+            }
+            return own;
+        }
+    }
+
+    /**
+     * With {@code waitReplicas(n)}: {@code WAIT n timeout} on the connection that wrote the key.
+     * Fewer acknowledgements: the key is deleted again (the token was not accepted, so the client
+     * may retry it) and the call fails, 503.
+     */
+    private void awaitReplicas(Jedis j, String key) {
+        if (waitReplicas == 0) {
+            return;
+        }
+        long acked = pool.waitReplicas(j, waitReplicas, waitTimeout.toMillis());
+        if (acked < waitReplicas) {
+            discard(j, key);
+            throw new JedisException("only " + acked + " of " + waitReplicas + " replicas acknowledged the replay key within "
+                    + waitTimeout.toMillis() + " ms");
+        }
+    }
+
+    private static void discard(Jedis j, String key) {
+        try {
+            j.del(key);
+        } catch (RuntimeException e) {
+            LOG.debug("could not delete a replay key that was not confirmed: {}", e.toString());
         }
     }
 
@@ -267,8 +360,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      * True when Redis answers a PING within the timeouts; for health checks. Never throws.
      */
     public boolean isAvailable() {
-        try (Jedis j = pool.getResource()) {
-            return "PONG".equals(j.ping());
+        try {
+            return pool.ping();
         } catch (RuntimeException e) {
             pool.clear();
             return false;
@@ -287,11 +380,17 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      */
     public static final class Builder {
         private final URI uri;
+        private final RedisUrl multi;
+        private final boolean tls;
         private Clock clock = Clock.systemUTC();
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int database;
+        private String sentinelPassword;
+        private int waitReplicas;
+        private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
         private SSLContext sslContext;
         private Path urlCaFile;
         private boolean clockSet;
@@ -299,9 +398,18 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         private boolean connectSet;
         private boolean commandSet;
         private boolean maxSet;
+        private boolean waitSet;
+        private boolean sentinelPasswordSet;
 
         private Builder(String url) {
             Objects.requireNonNull(url, "url cannot be null");
+            if (RedisUrl.modeOf(url.trim()) != RedisUrl.Mode.SINGLE) {
+                this.uri = null;
+                this.multi = RedisUrl.parse(url);
+                this.tls = multi.tls();
+                applyQuery(multi.rawQuery());
+                return;
+            }
             URI u;
             try {
                 u = new URI(url.trim());
@@ -309,7 +417,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 throw new IllegalArgumentException("not a Redis URL (redis://host:port[/db])", e);
             }
             if (!JedisURIHelper.isRedisScheme(u) && !JedisURIHelper.isRedisSSLScheme(u)) {
-                throw new IllegalArgumentException("not a Redis URL: the scheme must be redis:// or rediss://");
+                throw new IllegalArgumentException("not a Redis URL: the scheme must be redis://, rediss://, "
+                        + "redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://");
             }
             if (u.getHost() == null || u.getHost().isEmpty()) {
                 throw new IllegalArgumentException("the Redis URL has no host");
@@ -319,14 +428,19 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 throw new IllegalArgumentException("the Redis URL's path must be a database number, e.g. /0");
             }
             this.uri = u;
+            this.multi = null;
+            this.tls = JedisURIHelper.isRedisSSLScheme(u);
             applyQuery(u.getRawQuery());
         }
+
+        private RedisUrl.Mode mode() { return multi == null ? RedisUrl.Mode.SINGLE : multi.mode(); }
 
         /** URL query options, so ECT_REDIS_URL alone can configure a deployment; setters override them. */
         private void applyQuery(String query) {
             if (query == null || query.isEmpty()) {
                 return;
             }
+            boolean sentinel = mode() == RedisUrl.Mode.SENTINEL;
             for (String kv : query.split("&")) {
                 int eq = kv.indexOf('=');
                 String name = eq < 0 ? kv : kv.substring(0, eq);
@@ -348,13 +462,78 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                             }
                             urlCaFile = Path.of(value);
                         }
+                        case "waitReplicas" -> {
+                            waitReplicas = Integer.parseInt(value);
+                            if (waitReplicas < 0) {
+                                throw new IllegalArgumentException("waitReplicas must be >= 0");
+                            }
+                        }
+                        case "waitTimeout" -> waitTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "waitTimeout");
+                        case "db" -> {
+                            if (!sentinel) {
+                                throw new IllegalArgumentException("the Redis URL option db is for redis-sentinel:// only"
+                                        + (multi == null ? " (redis:// names the database in the path, e.g. /2)" : " (a cluster has only database 0)"));
+                            }
+                            if (!value.matches("[0-9]{1,5}")) {
+                                throw new IllegalArgumentException("the Redis URL option db must be a database number");
+                            }
+                            database = Integer.parseInt(value);
+                        }
+                        case "sentinelPassword" -> {
+                            if (!sentinel) {
+                                throw new IllegalArgumentException("the Redis URL option sentinelPassword is for redis-sentinel:// only");
+                            }
+                            sentinelPassword = value;
+                        }
                         default -> throw new IllegalArgumentException("unknown Redis URL option '" + name
-                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections, caFile)");
+                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections, caFile, waitReplicas, waitTimeout"
+                                + (sentinel ? ", db, sentinelPassword)" : ")"));
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("the Redis URL option " + name + " must be a number", e);
                 }
             }
+        }
+
+        /**
+         * After each recorded key, {@code WAIT replicas timeout}: the token is accepted only once
+         * {@code replicas} replicas acknowledged the key, so a failover to one of them (Sentinel,
+         * Cluster) cannot forget it. Fewer acknowledgements within {@code timeout}: the key is
+         * deleted again and the verification fails with 503 {@code replay_store_unavailable} (the
+         * client may retry). Same as the URL options {@code waitReplicas} and {@code waitTimeout}
+         * (ms). Default: 0 replicas (no WAIT), timeout {@value RedisReplayStore#DEFAULT_WAIT_TIMEOUT_MILLIS} ms. The
+         * timeout must be below the command timeout. {@code WAIT} confirms the replicas received
+         * the key, not that anyone wrote it to disk.
+         *
+         * @throws IllegalArgumentException when {@code replicas} is negative or the timeout is below 1 ms
+         * @throws IllegalStateException when already set
+         */
+        public Builder waitForReplicas(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("waitForReplicas replicas must be >= 0");
+            }
+            Duration t = positive(timeout, "waitForReplicas timeout");
+            waitSet = once(waitSet, "waitForReplicas");
+            waitReplicas = replicas;
+            waitTimeout = t;
+            return this;
+        }
+
+        /**
+         * The password of the sentinels themselves ({@code requirepass} in their configuration), for
+         * {@code redis-sentinel://} only; the URL's user info is the master's. Same as the URL option
+         * {@code sentinelPassword}, which this overrides. Default: none (the sentinels need no AUTH).
+         *
+         * @throws IllegalStateException when the URL is not a Sentinel URL, or when already set
+         */
+        public Builder sentinelPassword(String password) {
+            Objects.requireNonNull(password, "sentinelPassword cannot be null");
+            if (mode() != RedisUrl.Mode.SENTINEL) {
+                throw new IllegalStateException("sentinelPassword needs a redis-sentinel:// URL");
+            }
+            sentinelPasswordSet = once(sentinelPasswordSet, "sentinelPassword");
+            sentinelPassword = password;
+            return this;
         }
 
         /** The clock that turns {@code keepUntil} into a TTL; default the system UTC clock. */
@@ -449,7 +628,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         }
 
         private void requireTls(String option) {
-            if (!JedisURIHelper.isRedisSSLScheme(uri)) {
+            if (!tls) {
                 throw new IllegalStateException(option + " needs a rediss:// URL (TLS)");
             }
         }
@@ -482,11 +661,15 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 requireTlsForUrlOption();
                 sslContext = trusting(urlCaFile);
             }
+            if (waitReplicas > 0 && waitTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("the WAIT timeout (" + waitTimeout.toMillis()
+                        + " ms) must be below the command timeout (" + commandTimeout.toMillis() + " ms)");
+            }
             return new RedisReplayStore(this);
         }
 
         private void requireTlsForUrlOption() {
-            if (!JedisURIHelper.isRedisSSLScheme(uri)) {
+            if (!tls) {
                 throw new IllegalArgumentException("the Redis URL option caFile needs a rediss:// URL (TLS)");
             }
         }

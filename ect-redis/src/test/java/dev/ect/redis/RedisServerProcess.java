@@ -20,12 +20,31 @@ final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private final boolean tls;
+    private final List<String> command;
+    private final String readyMarker;
     private Process process;
+    private final StringBuilder log = new StringBuilder();
 
     private RedisServerProcess(int port, List<String> extraArgs, boolean tls) {
+        this(port, extraArgs, tls, null, "Ready to accept connections");
+    }
+
+    private RedisServerProcess(int port, List<String> extraArgs, boolean tls, List<String> command, String readyMarker) {
         this.port = port;
         this.extraArgs = extraArgs;
         this.tls = tls;
+        this.command = command;
+        this.readyMarker = readyMarker;
+    }
+
+    /**
+     * Starts {@code command} as it is (e.g. {@code redis-server sentinel.conf --sentinel}) and waits
+     * (bounded) until its log shows {@code readyMarker}.
+     */
+    static RedisServerProcess launchCommand(int port, List<String> command, String readyMarker) {
+        RedisServerProcess r = new RedisServerProcess(port, List.of(), false, List.copyOf(command), readyMarker);
+        r.start();
+        return r;
     }
 
     /** Starts a server on a free port with the given extra arguments (e.g. --requirepass x). */
@@ -39,11 +58,18 @@ final class RedisServerProcess implements AutoCloseable {
      * Starts a server that speaks only TLS ({@code --port 0 --tls-port}) on a free port, presenting
      * this certificate; clients are not asked for one.
      */
-    static RedisServerProcess launchTls(TestCa.Leaf leaf) {
-        RedisServerProcess r = new RedisServerProcess(freePort(), List.of("--tls-cert-file", leaf.certificate().toString(),
-                "--tls-key-file", leaf.key().toString(), "--tls-ca-cert-file", leaf.ca().toString(), "--tls-auth-clients", "no"), true);
+    static RedisServerProcess launchTls(TestCa.Leaf leaf, String... extraArgs) {
+        List<String> args = new ArrayList<>(tlsArgs(leaf));
+        args.addAll(List.of(extraArgs));
+        RedisServerProcess r = new RedisServerProcess(freePort(), args, true);
         r.start();
         return r;
+    }
+
+    /** The server options that present this certificate and do not ask clients for one. */
+    static List<String> tlsArgs(TestCa.Leaf leaf) {
+        return List.of("--tls-cert-file", leaf.certificate().toString(), "--tls-key-file", leaf.key().toString(),
+                "--tls-ca-cert-file", leaf.ca().toString(), "--tls-auth-clients", "no");
     }
 
     static int freePort() {
@@ -55,6 +81,15 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     int port() { return port; }
+
+    boolean isAlive() { return process != null && process.isAlive(); }
+
+    /** What the process printed so far (for failure messages). */
+    String log() {
+        synchronized (log) {
+            return log.toString();
+        }
+    }
 
     String url() { return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port; }
 
@@ -68,8 +103,13 @@ final class RedisServerProcess implements AutoCloseable {
         cmd.addAll(List.of("--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"));
         cmd.addAll(extraArgs);
+        if (command != null) {
+            cmd = command;
+        }
         CountDownLatch ready = new CountDownLatch(1);
-        StringBuilder log = new StringBuilder();
+        synchronized (log) {
+            log.setLength(0);
+        }
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
@@ -82,7 +122,7 @@ final class RedisServerProcess implements AutoCloseable {
                     synchronized (log) {
                         log.append(line).append('\n');
                     }
-                    if (line.contains("Ready to accept connections")) {
+                    if (line.contains(readyMarker)) {
                         ready.countDown();
                     }
                 }

@@ -19,6 +19,8 @@ echo "== Ratios (paired runner), quick"
 "$JAVA" -cp "$JAR" dev.ect.benchmarks.Ratios --quick --providers jdk,accp --only verifyVsRawVerify
 echo "== ReplayMemory, 20,000 entries"
 "$JAVA" -Xmx512m -cp "$JAR" dev.ect.benchmarks.ReplayMemory 20000
+echo "== LedgerMemory (FileLedger open: time and heap), 2,000 entries"
+"$JAVA" -Xmx512m -cp "$JAR" dev.ect.benchmarks.LedgerMemory 2000
 if "$JAVA" -cp "$JAR" dev.ect.benchmarks.LoadTest --help >/dev/null 2>&1; then
   echo "== LoadTest, quick"
   "$JAVA" -cp "$JAR" dev.ect.benchmarks.LoadTest --quick

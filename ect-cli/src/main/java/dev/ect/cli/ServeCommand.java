@@ -1,10 +1,15 @@
 package dev.ect.cli;
 
+import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctSigner;
 import dev.ect.core.LogSafe;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeys;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.tlog.CheckpointSigner;
+import dev.ect.core.tlog.LedgerTree;
+import dev.ect.core.tlog.LedgerTreeException;
 import dev.ect.servlet.EctFilter;
 import dev.ect.servlet.EctFilterConfig;
 import dev.ect.servlet.EctFilterEvent;
@@ -15,6 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +30,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -56,6 +63,25 @@ final class ServeCommand extends BaseCommand {
             description = "sign a response ECT for each accepted request (T-08), iss = --id")
     Path responseKey;
 
+    @Option(names = "--ledger-key", paramLabel = "LEDGER_PRIVATE.jwk",
+            description = "publish the ledger's signed checkpoint and proofs under " + EvidenceServlet.BASE + "/ (L-07, L-08), "
+                + "signed with this Ed25519 private JWK (ect keygen --alg EdDSA); needs --origin and a ledger")
+    Path ledgerKey;
+
+    @Option(names = "--origin", paramLabel = "ORIGIN",
+            description = "the checkpoints' origin and key name, e.g. ledger.example.com/agent-b (with --ledger-key)")
+    String origin;
+
+    @Option(names = "--ledger-tree", paramLabel = "FILE",
+            description = "the tree file of the published checkpoints (default LEDGER_FILE.tree; in memory for a "
+                + "PostgreSQL ledger unless given)")
+    Path ledgerTree;
+
+    @Option(names = "--crypto", paramLabel = "auto|jdk|accp", defaultValue = "auto",
+            description = "signature provider: auto (default) = ACCP (native AWS-LC) where it loads (linux x86_64), "
+                + "else the JDK; accp = ACCP or fail to start; jdk = the JDK's providers. Named at start-up.")
+    String crypto;
+
     @Mixin
     VerifierOptions options = new VerifierOptions();
 
@@ -79,11 +105,14 @@ final class ServeCommand extends BaseCommand {
     static final class Running {
         final Server server;
         final VerifierOptions.Built built;
+        /** The tree of the published checkpoints, or null. */
+        final LedgerTree tree;
         private boolean stopped;
 
-        Running(Server server, VerifierOptions.Built built) {
+        Running(Server server, VerifierOptions.Built built, LedgerTree tree) {
             this.server = server;
             this.built = built;
+            this.tree = tree;
         }
 
         int port() { return ((ServerConnector) server.getConnectors()[0]).getLocalPort(); }
@@ -100,6 +129,9 @@ final class ServeCommand extends BaseCommand {
             } catch (Exception e) {
                 LOG.warn("stopping Jetty failed: {}", e.toString());
             } finally {
+                if (tree != null) {
+                    tree.close();
+                }
                 built.close();
             }
             LOG.info("stopped");
@@ -109,7 +141,10 @@ final class ServeCommand extends BaseCommand {
     /** Builds and starts the server; the caller stops it. */
     Running start() throws Exception {
         Map<String, String> env = env();
-        VerifierOptions.Built built = options.build(verifierId, env, LAST::set);
+        CryptoProvider provider = cryptoProvider(crypto);
+        CheckpointSigner checkpointSigner = checkpointSigner();
+        VerifierOptions.Built built = options.build(verifierId, env, LAST::set, provider);
+        LedgerTree tree = null;
         try {
             EctFilterConfig.Builder cfg = EctFilterConfig.builder().verifier(built.verifier()).environment(env)
                     .requiredPaths("/*").listener(ServeCommand::log);
@@ -117,7 +152,7 @@ final class ServeCommand extends BaseCommand {
             if (responseKey != null) {
                 try {
                     cfg.responseSigner(EctSigner.builder(EctKeys.fromPrivateJwk(readFile(responseKey, "response key file")))
-                            .settings(built.verifier().settings()).build());
+                            .settings(built.verifier().settings()).crypto(provider).build());
                 } catch (IllegalArgumentException e) {
                     throw new CliException("--response-key " + responseKey + ": " + e.getMessage(), e);
                 }
@@ -133,20 +168,98 @@ final class ServeCommand extends BaseCommand {
             ctx.addFilter(new FilterHolder(new EctFilter(cfg.build())), "/*",
                     EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
             ctx.addServlet(new ServletHolder(new ClaimsServlet()), "/*");
-            server.setHandler(ctx);
+            if (checkpointSigner != null) {
+                tree = openTree(built);
+                // a context of its own: the ECT filter (and ECT_*_PATHS) never covers the evidence paths
+                ServletContextHandler evidence = new ServletContextHandler(EvidenceServlet.BASE);
+                evidence.addServlet(new ServletHolder(new EvidenceServlet(tree, built.stores().ledger().orElseThrow(),
+                        checkpointSigner)), "/*");
+                server.setHandler(new ContextHandlerCollection(evidence, ctx));
+            } else {
+                server.setHandler(ctx);
+            }
             try {
                 server.start();
             } catch (IOException e) {
                 server.stop();
                 throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
-            Running r = new Running(server, built);
+            Running r = new Running(server, built, tree);
+            LOG.info("crypto provider: {} (--crypto {})", describe(provider, crypto), crypto.toLowerCase(java.util.Locale.ROOT));
+            if (tree != null) {
+                LOG.info("publishing signed checkpoints of {} ({} entries) at http://{}:{}{}/checkpoint, proofs at {}/proof/",
+                        checkpointSigner.origin(), tree.size(), host, r.port(), EvidenceServlet.BASE, EvidenceServlet.BASE);
+            }
             LOG.info("listening on http://{}:{} as {} ({}, min level {}, algs {})", host, r.port(), verifierId,
                     built.stores().describe(), built.verifier().settings().minLevel(), built.verifier().settings().algorithms());
             return r;
         } catch (RuntimeException e) {
+            if (tree != null) {
+                tree.close();
+            }
             built.close();
             throw e;
+        }
+    }
+
+    /** The provider of {@code --crypto}: auto, jdk or accp (which must load). */
+    static CryptoProvider cryptoProvider(String name) {
+        return switch (name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> CryptoProvider.auto();
+            case "jdk" -> CryptoProvider.jdk();
+            case "accp" -> CryptoProvider.accp().orElseThrow(() -> new CliException("--crypto accp: the Amazon Corretto Crypto "
+                    + "Provider did not load on this platform (" + platform() + "); use --crypto auto or jdk"));
+            default -> throw new CliException("--crypto must be auto, jdk or accp, not " + name);
+        };
+    }
+
+    /** The start-up line's words for a provider (never probes ACCP when the JDK was asked for). */
+    static String describe(CryptoProvider p, String requested) {
+        if (!p.isJdk()) {
+            Provider prov = p.provider().orElseThrow();
+            return prov.getName() + " " + prov.getVersionStr() + " (native, " + platform() + ")";
+        }
+        return "jdk".equalsIgnoreCase(requested) ? "jdk (the JDK's providers, as asked)"
+                : "jdk (ACCP did not load on " + platform() + ")";
+    }
+
+    private static String platform() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    }
+
+    /** The signer of {@code --ledger-key}/{@code --origin}, or null when checkpoints are not published. */
+    private CheckpointSigner checkpointSigner() {
+        if (ledgerKey == null && origin == null) {
+            if (ledgerTree != null) {
+                throw new CliException("--ledger-tree is for --ledger-key and --origin");
+            }
+            return null;
+        }
+        if (ledgerKey == null || origin == null) {
+            throw new CliException("--ledger-key and --origin go together");
+        }
+        if (!options.stores.hasLedger(env())) {
+            throw new CliException("--ledger-key publishes a ledger's checkpoints: it needs --ledger (or ECT_JDBC_URL)");
+        }
+        try {
+            return CheckpointSigner.fromPrivateJwk(origin, readFile(ledgerKey, "ledger key file"));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--ledger-key " + ledgerKey + " / --origin: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tree over the served ledger, checked against its tree file (a rewritten ledger is refused). */
+    private LedgerTree openTree(VerifierOptions.Built built) {
+        AuditLedger ledger = built.stores().ledger().orElseThrow();
+        Path file = ledgerTree != null ? ledgerTree
+                : options.stores.ledgerFile != null ? LedgerTree.defaultTreeFile(options.stores.ledgerFile) : null;
+        try {
+            return LedgerTree.open(ledger, file);
+        } catch (LedgerTreeException e) {
+            throw new CliException("the ledger does not fit its tree file " + file + ": " + e.getMessage()
+                    + " (see: ect ledger verify)", e);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CliException("cannot open the tree file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ect.cli;
 
+import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctVerifier;
@@ -30,6 +31,11 @@ final class VerifierOptions {
     }
 
     Built build(String verifierId, Map<String, String> env, VerificationListener listener) {
+        return build(verifierId, env, listener, null);
+    }
+
+    /** As {@link #build(String, Map, VerificationListener)}, verifying with {@code crypto} (null: the default, auto). */
+    Built build(String verifierId, Map<String, String> env, VerificationListener listener, CryptoProvider crypto) {
         EctSettings.Builder s;
         try {
             s = EctSettings.fromEnvironment(env).toBuilder();
@@ -58,6 +64,9 @@ final class VerifierOptions {
             EctVerifier.Builder b = EctVerifier.builder().verifierId(verifierId).keySource(t.keySource())
                     .settings(settings).listener(listener);
             opened.apply(b);
+            if (crypto != null) {
+                b.crypto(crypto);
+            }
             return new Built(b.build(), opened);
         } catch (RuntimeException e) {
             opened.close();

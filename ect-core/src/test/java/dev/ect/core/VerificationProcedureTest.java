@@ -367,6 +367,7 @@ class VerificationProcedureTest {
     }
 
     @Test
+    @DisplayName("V-13 G-06 T-06 a DAG policy hook that throws fails closed with 503, never an accept")
     void aDagPolicyThatCannotDecideFailsClosedWith503() { // T-06 at V-13 (G-06 hook throwing)
         EctVerifier v = verifierB().dagRule((child, preds) -> {
             throw new IllegalStateException("policy service unreachable");

@@ -50,6 +50,21 @@ class TestSourcesTest {
     }
 
     @Test
+    @DisplayName("a @ParameterizedTest name pattern and other annotation strings do not name a rule")
+    void annotationStringsOtherThanDisplayNameDoNotCount() {
+        String src = """
+                class A {
+                    @ParameterizedTest(name = "V-08 {0}")
+                    @ValueSource(strings = {"V-08"})
+                    @Tag("V-08")
+                    void flips(String s) {}
+                }
+                """;
+        assertThat(methods(src)).extracting(TestMethod::methodName).containsExactly("flips");
+        assertThat(anyNames(src, "V-08")).isFalse();
+    }
+
+    @Test
     @DisplayName("@DisplayName on the method, several string literals, and every test annotation kind")
     void displayNamesAndAnnotationKinds() {
         String src = """

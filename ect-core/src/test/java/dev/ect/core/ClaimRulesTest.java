@@ -54,10 +54,146 @@ class ClaimRulesTest {
         }
     }
 
+    /** The vectors of one rule; every rule of the file has a source below ({@link #everyVectorRuleHasATestMethod}). */
+    private static Stream<Arguments> vectors(String rule) throws IOException {
+        return vectors().filter(a -> ((Map<?, ?>) a.get()[1]).get("rule").equals(rule));
+    }
+
+    /** The rules of claim-rules.json, each run by the test method that names it. */
+    private static final List<String> VECTOR_RULES = List.of("C-01", "C-02", "V-12", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11", "C-11a", "C-12", "C-13");
+    static Stream<Arguments> c01Vectors() throws IOException { return vectors("C-01"); }
+    static Stream<Arguments> c02Vectors() throws IOException { return vectors("C-02"); }
+    static Stream<Arguments> v12Vectors() throws IOException { return vectors("V-12"); }
+    static Stream<Arguments> c03Vectors() throws IOException { return vectors("C-03"); }
+    static Stream<Arguments> c04Vectors() throws IOException { return vectors("C-04"); }
+    static Stream<Arguments> c05Vectors() throws IOException { return vectors("C-05"); }
+    static Stream<Arguments> c06Vectors() throws IOException { return vectors("C-06"); }
+    static Stream<Arguments> c07Vectors() throws IOException { return vectors("C-07"); }
+    static Stream<Arguments> c08Vectors() throws IOException { return vectors("C-08"); }
+    static Stream<Arguments> c09Vectors() throws IOException { return vectors("C-09"); }
+    static Stream<Arguments> c10Vectors() throws IOException { return vectors("C-10"); }
+    static Stream<Arguments> c11Vectors() throws IOException { return vectors("C-11"); }
+    static Stream<Arguments> c11aVectors() throws IOException { return vectors("C-11a"); }
+    static Stream<Arguments> c12Vectors() throws IOException { return vectors("C-12"); }
+    static Stream<Arguments> c13Vectors() throws IOException { return vectors("C-13"); }
+
+    @Test
+    @DisplayName("every rule of claim-rules.json is run by a test method below (no vector is left out)")
+    void everyVectorRuleHasATestMethod() throws Exception {
+        List<String> inFile = vectors().map(a -> (String) ((Map<?, ?>) a.get()[1]).get("rule")).distinct().toList();
+        assertThat(inFile).containsExactlyInAnyOrderElementsOf(VECTOR_RULES);
+        for (String r : VECTOR_RULES) {
+            assertThat(ClaimRulesTest.class.getDeclaredMethod(r.toLowerCase(java.util.Locale.ROOT).replace("-", "") + "Vectors")).isNotNull();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("vectors")
+    @MethodSource("c01Vectors")
+    @DisplayName("C-01 iss is required and non-empty; an unusable iss resolves no key (V-07 runs before V-09)")
+    void c01Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c02Vectors")
+    @DisplayName("C-02 V-09 aud is required: a non-empty string or an array of non-empty strings")
+    void c02Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("v12Vectors")
+    @DisplayName("V-12 aud must contain the verifier's own id, compared exactly, else audience_mismatch")
+    void v12Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c03Vectors")
+    @DisplayName("C-03 V-09 iat is a required integer NumericDate")
+    void c03Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c04Vectors")
+    @DisplayName("C-04 V-09 exp is required and later than iat")
+    void c04Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c05Vectors")
+    @DisplayName("C-05 V-10 jti is a required UUID in the canonical 8-4-4-4-12 form")
+    void c05Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c06Vectors")
+    @DisplayName("C-06 V-10 wid is optional and a UUID when present")
+    void c06Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c07Vectors")
+    @DisplayName("C-07 exec_act is a required non-empty string")
+    void c07Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c08Vectors")
+    @DisplayName("C-08 V-10 pred is a required array of distinct UUIDs that does not contain the own jti")
+    void c08Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c09Vectors")
+    @DisplayName("C-09 V-10 inp_hash and out_hash are unpadded base64url SHA-256 digests")
+    void c09Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c10Vectors")
+    @DisplayName("C-10 V-10 ect_ext is a JSON object within the depth limit, else invalid_ext")
+    void c10Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c11Vectors")
+    @DisplayName("C-11 V-10 the -00 names par, ext, pol and pol_decision at top level are legacy_claim")
+    void c11Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c11aVectors")
+    @DisplayName("C-11a sub at top level is ignored")
+    void c11aVector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c12Vectors")
+    @DisplayName("C-12 nbf is checked like any JWT nbf")
+    void c12Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("c13Vectors")
+    @DisplayName("C-13 unknown claims are ignored")
+    void c13Vector(String name, Map<String, Object> vector) {
+        claimVector(vector);
+    }
+
     @SuppressWarnings("unchecked")
-    void claimVector(String name, Map<String, Object> vector) {
+    private static void claimVector(Map<String, Object> vector) {
         Map<String, Object> c = claims();
         String jti = (String) c.get("jti");
         Map<String, String> named = new HashMap<>();
@@ -149,6 +285,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-08 exactly maxPred (default 100) predecessors are accepted")
     void acceptsExactlyMaxPredPredecessors() { // C-08, default maxPred 100
         Map<String, Object> c = claims();
         c.put("pred", uuids(100));
@@ -160,6 +297,7 @@ class ClaimRulesTest {
     // C-08: a predecessor named twice (here differing only in letter case) is refused, both for a
     // short list (checked pairwise) and a long one (checked with a set), wherever the repeat sits
     @Test
+    @DisplayName("C-08 a predecessor named twice, also in another letter case, is invalid_claim in short and long lists")
     void rejectsARepeatedPredecessorInShortAndLongLists() {
         for (int n : new int[] {2, 3, 16, 17, 60}) {
             for (int at : new int[] {0, n - 1}) {
@@ -177,6 +315,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-08 V-10 one more than maxPred predecessors is pred_limit_exceeded")
     void rejectsOneMoreThanMaxPredPredecessors() { // C-08 -> pred_limit_exceeded
         Map<String, Object> c = claims();
         c.put("pred", uuids(101));
@@ -205,6 +344,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-10 an ect_ext of exactly 4096 bytes is accepted")
     void acceptsEctExtOfExactly4096Bytes() { // C-10
         Map<String, Object> c = claims();
         c.put("ect_ext", extOfBytes(4096));
@@ -212,6 +352,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-10 V-10 an ect_ext of 4097 bytes is invalid_ext")
     void rejectsEctExtOf4097Bytes() { // C-10 -> invalid_ext
         Map<String, Object> c = claims();
         c.put("ect_ext", extOfBytes(4097));
@@ -245,6 +386,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-10 an ect_ext nested to depth 5 is accepted")
     void acceptsEctExtNestedToDepth5() { // C-10
         Map<String, Object> c = claims();
         c.put("ect_ext", extOfDepth(5));
@@ -252,6 +394,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-10 V-10 an ect_ext nested to depth 6 is invalid_ext")
     void rejectsEctExtNestedToDepth6() { // C-10 -> invalid_ext
         Map<String, Object> c = claims();
         c.put("ect_ext", extOfDepth(6));
@@ -284,6 +427,7 @@ class ClaimRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"par", "ext", "pol", "pol_decision"})
+    @DisplayName("C-11 V-10 a -00 claim is legacy_claim with a reason that names the -01 replacement")
     void legacyRejectionNamesTheReplacement(String legacyName) { // C-11
         Map<String, Object> c = claims();
         c.put(legacyName, legacyName.equals("par") ? List.of() : legacyName.equals("ext") ? Map.of() : "x");
@@ -327,6 +471,7 @@ class ClaimRulesTest {
     }
 
     @Test
+    @DisplayName("C-11 the legacy option maps par to pred and ext to ect_ext")
     void legacyOptionMapsParToPredAndExtToEctExt() { // C-11
         String p = UUID.randomUUID().toString();
         Map<String, Object> c = claims();

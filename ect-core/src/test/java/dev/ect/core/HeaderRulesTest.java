@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +47,7 @@ class HeaderRulesTest {
     // ---- H-01 / H-02 (V-04)
 
     @Test
+    @DisplayName("H-01 M-03 minting always writes typ exec+jwt, whatever the draft says")
     void mintingAlwaysWritesTypExecJwt() { // H-01, M-03
         String token = EctSigner.builder(keyA()).clock(dev.ect.core.support.Fixtures.clock()).build()
                 .sign(Ect.builder().iss(A).aud("x").execAct("a").typ("wimse-exec+jwt").build());
@@ -55,6 +57,7 @@ class HeaderRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"exec+jwt", "EXEC+JWT", "Exec+Jwt", "application/exec+jwt", "APPLICATION/EXEC+JWT",
         "wimse-exec+jwt", "WIMSE-EXEC+JWT", "application/wimse-exec+jwt", "Application/Wimse-Exec+JWT"})
+    @DisplayName("H-01 H-02 exec+jwt and the legacy wimse-exec+jwt are accepted, ignoring ASCII case and an application/ prefix")
     void acceptsExecJwtAndLegacyTypIgnoringAsciiCaseAndApplicationPrefix(String typ) { // H-01, H-02
         VerifiedEct v = VERIFIER.verify(signedWithHeader(headerWith("typ", typ)));
         assertThat(v.ect().typ()).isEqualTo(typ);
@@ -65,11 +68,13 @@ class HeaderRulesTest {
         "application/application/exec+jwt", "application/", "xexec+jwt", "wimse-exec", "text/exec+jwt",
         "wimſe-exec+jwt", /* long s: lower-case only in Unicode, not ASCII */
         "ｅｘｅｃ+ｊｗｔ" /* full-width letters */})
+    @DisplayName("H-01 V-04 any other typ is invalid_typ")
     void rejectsAnyOtherTyp(String typ) { // H-01 -> invalid_typ
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("typ", typ))), ReasonCode.INVALID_TYP);
     }
 
     @Test
+    @DisplayName("H-01 V-04 a missing typ is invalid_typ")
     void rejectsMissingTyp() { // H-01
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWithout("typ"))), ReasonCode.INVALID_TYP);
     }
@@ -85,6 +90,7 @@ class HeaderRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE", "nOnE", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
         "PS384", "PS512", "ES256K", "Ed25519", "es256", "ES-256", ""})
+    @DisplayName("H-03 V-05 none, HS*, RS* and unknown algs are unsupported_alg even with every algorithm enabled")
     void neverAcceptsAlgorithmsOutsideTheSupportedSetWhateverTheConfiguration(String alg) { // H-03
         EctVerifier all = verifierB().algorithms(EnumSet.allOf(EctAlgorithm.class)).build();
         assertRejected(() -> all.verify(signedWithHeader(headerWith("alg", alg))), ReasonCode.UNSUPPORTED_ALG);
@@ -92,6 +98,7 @@ class HeaderRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"none", "HS256", "HS512", "RS256", "RS512", "ES256K"})
+    @DisplayName("H-03 none, HS* and RS* cannot be enabled by configuration")
     void refusesToEnableNoneHmacOrRsaPkcs1InConfiguration(String alg) { // H-03
         assertThatThrownBy(() -> EctAlgorithm.parse(alg)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unsupported algorithm");
@@ -99,6 +106,7 @@ class HeaderRulesTest {
     }
 
     @Test
+    @DisplayName("H-03 V-05 a missing or non-string alg is unsupported_alg")
     void rejectsMissingOrNonStringAlg() { // H-03
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWithout("alg"))), ReasonCode.UNSUPPORTED_ALG);
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("alg", 256))), ReasonCode.UNSUPPORTED_ALG);
@@ -106,6 +114,7 @@ class HeaderRulesTest {
 
     @ParameterizedTest
     @EnumSource(value = EctAlgorithm.class, names = "ES256", mode = EnumSource.Mode.EXCLUDE)
+    @DisplayName("H-03 V-05 the default allowlist is ES256 only; other algorithms verify once enabled")
     void defaultAllowlistIsEs256Only(EctAlgorithm alg) { // H-03
         EctKeyPair k = key(alg, "a-" + alg);
         String token = Jws.sign(header(k), claims(), k);
@@ -128,22 +137,26 @@ class HeaderRulesTest {
     // ---- H-04 / H-05 (V-06)
 
     @Test
+    @DisplayName("H-04 V-06 a missing kid is missing_kid")
     void rejectsMissingKid() { // H-04
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWithout("kid"))), ReasonCode.MISSING_KID);
     }
 
     @Test
+    @DisplayName("H-04 V-06 an empty kid is missing_kid")
     void rejectsEmptyKid() { // H-04
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("kid", ""))), ReasonCode.MISSING_KID);
     }
 
     @Test
+    @DisplayName("H-04 V-06 a non-string or null kid is missing_kid")
     void rejectsNonStringKid() { // H-04
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("kid", 1))), ReasonCode.MISSING_KID);
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("kid", null))), ReasonCode.MISSING_KID);
     }
 
     @Test
+    @DisplayName("H-05 V-06 any crit parameter is unsupported_header")
     void rejectsAnyCritParameter() { // H-05
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("crit", List.of("exp")))), ReasonCode.UNSUPPORTED_HEADER);
         assertRejected(() -> VERIFIER.verify(signedWithHeader(headerWith("crit", List.of()))), ReasonCode.UNSUPPORTED_HEADER);
@@ -151,6 +164,7 @@ class HeaderRulesTest {
     }
 
     @Test
+    @DisplayName("H-05 V-06 b64 other than true is unsupported_header")
     void rejectsUnencodedPayloadOption() { // H-05, RFC 7797
         Map<String, Object> h = headerWith("b64", false);
         h.put("crit", List.of("b64"));
@@ -172,6 +186,7 @@ class HeaderRulesTest {
     // ---- H-06 (V-07)
 
     @Test
+    @DisplayName("H-06 K-01 an embedded jwk header is never used to verify")
     void neverUsesAnEmbeddedJwkToVerify() throws Exception { // H-06, K-01, RFC 8725 3.10
         EctKeyPair attacker = key(EctAlgorithm.ES256, "a-1", "attacker");
         Map<String, Object> h = header(attacker);
@@ -186,6 +201,7 @@ class HeaderRulesTest {
     }
 
     @Test
+    @DisplayName("H-06 K-01 jku and x5u are never fetched and x5c is ignored: keys come only from configuration")
     void neverFetchesKeysFromJkuOrX5uAndIgnoresX5c() throws Exception { // H-06, K-01: keys only from configuration
         try (MockWebServer attackerServer = new MockWebServer()) {
             attackerServer.start();

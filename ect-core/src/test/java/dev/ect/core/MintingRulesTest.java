@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,6 +65,7 @@ class MintingRulesTest {
     // ---- M-02
 
     @Test
+    @DisplayName("M-02 C-04 iat is now from the injected clock and exp is iat plus the default expiry")
     void takesIatFromTheInjectedClockAndAddsTheDefaultExpiry() { // M-02, C-04
         Clock millis = Clock.fixed(NOW.plusMillis(999), ZoneOffset.UTC);
         SignedEct s = EctSigner.builder(keyA()).clock(millis).build().mint(draft().build());
@@ -81,6 +83,7 @@ class MintingRulesTest {
     }
 
     @Test
+    @DisplayName("M-02 an iat and exp the caller gave are kept")
     void keepsAnExpAndIatTheCallerGave() { // M-02: "unless given"
         Instant iat = NOW.minusSeconds(5);
         SignedEct t = signerA().mint(draft().iat(iat).exp(NOW.plusSeconds(42)).build());

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -372,6 +373,7 @@ class TamperingTest {
     }
 
     @Test
+    @DisplayName("V-08 EdDSA and PS256 signatures of the wrong length are invalid_signature")
     void wrongLengthSignaturesAreRejectedForEdDsaAndPs256() { // V-08: length checked before the JCA call
         for (EctAlgorithm alg : EnumSet.of(EctAlgorithm.EDDSA, EctAlgorithm.PS256)) {
             EctKeyPair k = key(alg, "len-" + alg);
@@ -410,6 +412,7 @@ class TamperingTest {
     }
 
     @Test
+    @DisplayName("V-08 the all-zero psychic signature (CVE-2022-21449) is invalid_signature on every ECDSA curve")
     void psychicSignatureIsRejectedForEveryEcdsaCurve() { // CVE-2022-21449 on P-256, P-384, P-521
         for (EctAlgorithm alg : EnumSet.of(EctAlgorithm.ES256, EctAlgorithm.ES384, EctAlgorithm.ES512)) {
             EctKeyPair k = key(alg, "psychic-" + alg);

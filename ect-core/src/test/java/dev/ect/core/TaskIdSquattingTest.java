@@ -88,7 +88,7 @@ class TaskIdSquattingTest {
     }
 
     @Test
-    @DisplayName("G-07: A's child naming a task id that A and B both claim is refused, not linked to B's ECT")
+    @DisplayName("V-13 G-07: A's child naming a task id that A and B both claim is refused, not linked to B's ECT")
     void childOfASquattedTaskIdIsRefusedAsAmbiguous() {
         String jti = UUID.randomUUID().toString();
         verifier.verify(token(b, B, jti, x -> x.execAct("squat")));

@@ -13,6 +13,7 @@ import dev.ect.core.support.Jws;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,11 +36,13 @@ class TimeRulesTest {
     // ---- exp: expired when exp <= now - skew
 
     @Test
+    @DisplayName("V-11 a token whose exp is exactly now minus skew is expired")
     void rejectsExpiredTokenExactlyAtNowMinusSkew() { // V-11
         assertRejected(() -> VERIFIER.verify(token(now() - 120, now() - 30)), ReasonCode.EXPIRED);
     }
 
     @Test
+    @DisplayName("V-11 a token expiring one second after now minus skew is accepted")
     void acceptsTokenExpiringOneSecondAfterNowMinusSkew() { // V-11: within the skew
         assertThat(VERIFIER.verify(token(now() - 120, now() - 29)).ect().exp()).isEqualTo(NOW.minusSeconds(29));
     }
@@ -64,6 +67,7 @@ class TimeRulesTest {
     }
 
     @Test
+    @DisplayName("V-11 an iat one second beyond maxFuture is iat_in_future")
     void rejectsIatOneSecondBeyondMaxFuture() { // V-11
         assertRejected(() -> VERIFIER.verify(token(now() + 31, now() + 631)), ReasonCode.IAT_IN_FUTURE);
     }
@@ -71,11 +75,13 @@ class TimeRulesTest {
     // ---- iat too old: rejected when iat < now - maxAge
 
     @Test
+    @DisplayName("V-11 an iat exactly maxAge old is accepted")
     void acceptsIatExactlyMaxAgeOld() { // V-11: 15 minutes
         assertThat(VERIFIER.verify(token(now() - 900, now() + 60)).ect().iat()).isEqualTo(NOW.minusSeconds(900));
     }
 
     @Test
+    @DisplayName("V-11 an iat one second older than maxAge is iat_too_old")
     void rejectsIatOneSecondOlderThanMaxAge() { // V-11
         assertRejected(() -> VERIFIER.verify(token(now() - 901, now() + 60)), ReasonCode.IAT_TOO_OLD);
     }
@@ -122,11 +128,13 @@ class TimeRulesTest {
     }
 
     @Test
+    @DisplayName("C-12 an nbf exactly the skew ahead is accepted")
     void acceptsNbfExactlySkewAhead() { // C-12
         assertThat(VERIFIER.verify(tokenWithNbf(now() + 30)).ect()).isNotNull();
     }
 
     @Test
+    @DisplayName("C-12 an nbf beyond the skew is invalid_claim")
     void rejectsNbfBeyondSkew() { // C-12 -> invalid_claim
         EctException e = assertRejected(() -> VERIFIER.verify(tokenWithNbf(now() + 31)), ReasonCode.INVALID_CLAIM);
         assertThat(e.error().ruleId()).isEqualTo("C-12");

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,12 +45,14 @@ class VerificationProcedureTest {
     // ---- V-01 (T-03)
 
     @Test
+    @DisplayName("V-01 T-03 a token one byte over maxTokenBytes is token_too_large before any parsing")
     void rejectsTokenOneByteOverMaxTokenBytesBeforeParsing() { // V-01, T-03
         String garbage = "!".repeat(8193); // not even base64url: the size gate must decide first
         assertRejected(() -> verifierB().build().verify(garbage), ReasonCode.TOKEN_TOO_LARGE);
     }
 
     @Test
+    @DisplayName("V-01 a token of exactly maxTokenBytes passes the size gate")
     void passesTheSizeGateAtExactlyMaxTokenBytes() { // V-01: 8192 is allowed, then parsing fails
         assertRejected(() -> verifierB().build().verify("!".repeat(8192)), ReasonCode.MALFORMED_TOKEN);
     }
@@ -66,6 +69,7 @@ class VerificationProcedureTest {
     // ---- V-02
 
     @Test
+    @DisplayName("V-02 null, empty and shapeless values are malformed_token")
     void rejectsNullEmptyAndShapelessValuesAsMalformed() { // V-02
         EctVerifier v = verifierB().build();
         assertRejected(() -> v.verify(null), ReasonCode.MALFORMED_TOKEN);
@@ -90,6 +94,7 @@ class VerificationProcedureTest {
     // ---- V-03 and L1 (profile section 1)
 
     @Test
+    @DisplayName("V-02 V-03 an unsigned L1 token is detected and refused as level_below_minimum by default")
     void rejectsUnsignedL1TokenByDefault() { // V-02 detects L1, V-03 refuses it (downgrade protection)
         Map<String, Object> c = claims();
         EctException e = assertRejected(() -> verifierB().build().verify(l1(c)), ReasonCode.LEVEL_BELOW_MINIMUM);
@@ -164,6 +169,7 @@ class VerificationProcedureTest {
     // ---- V-07 (StaticKeySource) and key source failures
 
     @Test
+    @DisplayName("V-07 a key registered for issuer A never verifies another issuer's token")
     void keyRegisteredForIssuerANeverVerifiesIssuerBsToken() { // V-07
         EctKeyPair shared = keyA();
         Map<String, Object> c = claims();
@@ -180,6 +186,7 @@ class VerificationProcedureTest {
     private static EctVerifier verifierWith(KeySource ks) { return dev.ect.core.support.Fixtures.verifierB(ks).build(); }
 
     @Test
+    @DisplayName("V-07 T-06 a failing key source is 503 key_source_unavailable")
     void keySourceFailureIs503KeySourceUnavailable() { // V-07, T-06
         EctVerifier v = verifierWith((iss, kid) -> {
             throw new IllegalStateException("connection refused");
@@ -216,6 +223,7 @@ class VerificationProcedureTest {
     // ---- V-14, P-01, P-04
 
     @Test
+    @DisplayName("V-14 the second use of a token is replay")
     void rejectsTheSecondUseOfAToken() { // V-14 -> replay (refimpl ErrReplay)
         EctVerifier v = verifierB().build();
         String token = signed(claims());
@@ -263,6 +271,7 @@ class VerificationProcedureTest {
     }
 
     @Test
+    @DisplayName("P-04 T-06 an unreachable replay store fails closed with 503 replay_store_unavailable")
     void unreachableReplayStoreFailsClosed() { // P-04: the SPI throwing -> 503 replay_store_unavailable
         ReplayStore down = (iss, wid, jti, until) -> {
             throw new IllegalStateException("redis: connection reset");
@@ -348,6 +357,7 @@ class VerificationProcedureTest {
     }
 
     @Test
+    @DisplayName("V-13 T-06 an ECT store that throws during the DAG step is 503, not the token's fault")
     void ectStoreFailureFailsClosedWith503() { // T-06 at V-13: a store that throws is not the token's fault
         EctVerifier v = verifierB().ectStore(jti -> {
             throw new IllegalStateException("database down");
@@ -357,6 +367,7 @@ class VerificationProcedureTest {
     }
 
     @Test
+    @DisplayName("V-13 G-06 T-06 a DAG policy hook that throws fails closed with 503, never an accept")
     void aDagPolicyThatCannotDecideFailsClosedWith503() { // T-06 at V-13 (G-06 hook throwing)
         EctVerifier v = verifierB().dagRule((child, preds) -> {
             throw new IllegalStateException("policy service unreachable");

@@ -39,6 +39,7 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -108,17 +109,20 @@ abstract class EctFilterContainerSuite {
     // ---------------------------------------------------------------- 403: the token's fault
 
     @Test
+    @DisplayName("V-02 T-04 T-05 a malformed token is 403 problem+json malformed_token that does not echo the token")
     void malformedToken() throws Exception {
         assertRejected("/api/echo", List.of("this-is-not-a-jws"), 403, "malformed_token");
     }
 
     @Test
+    @DisplayName("V-01 T-03 T-04 a token over maxTokenBytes is 403 token_too_large before any parsing")
     void tokenTooLargeIsRejectedBeforeParsing() throws Exception {
         // T-03 / V-01: the size gate runs before any parsing
         assertRejected("/api/echo", List.of("e".repeat(TestApp.MAX_TOKEN_BYTES + 1)), 403, "token_too_large");
     }
 
     @Test
+    @DisplayName("V-08 T-04 T-05 a token signed with another key under the trusted kid is 403 problem+json invalid_signature")
     void invalidSignature() throws Exception {
         // V-08: signed with another key under the trusted kid
         EctSigner forger = EctSigner.builder(EctKeys.generate(app.callerKey.kid())).build();
@@ -126,6 +130,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-07 T-04 a token under an unknown kid is 403 unknown_key")
     void unknownKey() throws Exception {
         // V-07
         EctSigner stranger = EctSigner.builder(EctKeys.generate("caller-unknown")).build();
@@ -133,6 +138,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-11 T-04 a token minted an hour ago is 403 expired")
     void expired() throws Exception {
         // V-11: minted an hour ago with the default 10 min expiry
         EctSigner past = EctSigner.builder(app.callerKey)
@@ -141,6 +147,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-11 T-04 a token issued an hour ahead is 403 iat_in_future")
     void iatInFuture() throws Exception {
         // V-11
         EctSigner future = EctSigner.builder(app.callerKey)
@@ -149,6 +156,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-12 T-04 a token for another audience is 403 audience_mismatch")
     void audienceMismatch() throws Exception {
         // V-12
         assertRejected("/api/echo", List.of(caller.sign(draft().aud("spiffe://example.com/someone-else").build())), 403,
@@ -156,9 +164,10 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("T-07 T-05 a required path without an ECT is 403 problem+json missing_ect")
     void missingEctOnRequiredPath() throws Exception {
         // T-07
-        assertRejected("/api/echo", List.of(), 403, "missing_ect");
+        assertRejected("/api/echo", List.of(), 403, ReasonCode.MISSING_ECT.code());
     }
 
     @Test
@@ -174,6 +183,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-14 T-04 the second use of a token is 403 replay")
     void replayOfTheSameTokenIsRejected() throws Exception {
         // V-14 / P-01
         SignedEct sent = mint(b -> b);
@@ -182,6 +192,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-13 G-02 a pred entry that resolves to no stored ECT is 403 dag_unknown_predecessor")
     void unknownPredecessor() throws Exception {
         // G-02 (policy REJECT)
         assertRejected("/api/echo", List.of(mint(b -> b.pred(UUID.randomUUID().toString())).compact()), 403,
@@ -189,6 +200,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-13 G-03 a predecessor of another workflow is 403 dag_workflow_mismatch")
     void predecessorOfAnotherWorkflow() throws Exception {
         // G-03
         SignedEct parent = mint(b -> b.wid(UUID.randomUUID().toString()));
@@ -206,6 +218,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("P-04 T-06 an unreachable replay store is 503 replay_store_unavailable")
     void unreachableReplayStoreIs503() throws Exception {
         // P-04 / T-06
         assertRejected("/infra/replay-down/x", List.of(mint(b -> b).compact()), 503, "replay_store_unavailable");
@@ -219,6 +232,7 @@ abstract class EctFilterContainerSuite {
     }
 
     @Test
+    @DisplayName("V-07 T-06 an unreachable key source is 503 key_source_unavailable")
     void unreachableKeySourceIs503() throws Exception {
         // V-07 / T-06
         assertRejected("/infra/keys-down/x", List.of(mint(b -> b).compact()), 503, "key_source_unavailable");

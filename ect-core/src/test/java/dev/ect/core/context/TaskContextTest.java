@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Profile section 11: the task context (F-01..F-05). */
@@ -41,6 +42,7 @@ class TaskContextTest {
     // ---- F-01
 
     @Test
+    @DisplayName("F-01 an inbound context starts with frontier = the inbound jti and the inbound wid")
     void inboundContextStartsWithTheInboundTaskAndWorkflow() { // F-01
         String wid = id();
         Ect inbound = Ect.builder().jti(id()).wid(wid).iss("caller").aud("me").execAct("ask").build();
@@ -52,6 +54,7 @@ class TaskContextTest {
     }
 
     @Test
+    @DisplayName("F-01 an inbound ECT without wid gives a context without wid")
     void inboundWithoutWidGivesAContextWithoutWid() { // F-01
         Ect inbound = Ect.builder().jti(id()).iss("caller").aud("me").execAct("ask").build();
         assertThat(TaskContext.forInbound(inbound).wid()).isNull();
@@ -59,6 +62,7 @@ class TaskContextTest {
     }
 
     @Test
+    @DisplayName("F-01 M-05 a root context starts a new workflow with an empty frontier")
     void rootContextStartsANewWorkflowWithAnEmptyFrontier() { // F-01, M-05
         TaskContext a = TaskContext.root();
         TaskContext b = TaskContext.root();

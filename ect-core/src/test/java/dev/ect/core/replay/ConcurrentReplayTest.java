@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** P-02: check-and-record is atomic; under concurrent submission each token is accepted exactly once. */
@@ -59,6 +60,7 @@ class ConcurrentReplayTest {
     }
 
     @Test
+    @DisplayName("P-02 V-14 each token is accepted exactly once under concurrent verification")
     void eachTokenIsAcceptedExactlyOnceUnderConcurrentVerification() throws Exception { // P-02, V-14
         EctVerifier verifier = Fixtures.verifierB().build();
         List<String> tokens = new ArrayList<>();
@@ -89,6 +91,7 @@ class ConcurrentReplayTest {
     }
 
     @Test
+    @DisplayName("P-02 check-and-record is atomic: each key is recorded exactly once under contention")
     void storeRecordsEachKeyExactlyOnceUnderContention() throws Exception { // P-02 at the SPI level
         CaffeineReplayStore store = new CaffeineReplayStore(100_000, new MutableClock(NOW));
         int keys = 5_000;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ProblemRendererTest {
     @Test
+    @DisplayName("T-05 the problem+json body is valid JSON with type, title, status, detail and ect_error, even for hostile details")
     void bodyIsValidJsonWithEveryMemberOfT05EvenForHostileDetails() throws Exception {
         // T-05: detail text may carry token-derived strings (an iss, a kid): they must stay inside the string
         String detail = "no key 'k\"},\"x\":1' for issuer \u0000\n\u00e9\u2028\\";

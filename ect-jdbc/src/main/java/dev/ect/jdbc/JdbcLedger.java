@@ -445,22 +445,28 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         for (int i = 0; i < start.length; i++) {
             start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
         }
-        String sql = "WITH RECURSIVE anc(seq, wid, pred) AS ("
-                + " SELECT p.seq, p.wid, p.pred FROM " + table + " p WHERE lower(p.wid) = lower(?) AND lower(p.jti) = ANY(?)"
+        // Every node is in the start's workflow, so wid is a constant filter. It sits outside an
+        // OFFSET 0 subquery so that each step is an index lookup on lower(jti) alone: without table
+        // statistics (a young ledger) the planner would otherwise hash-join on wid, which scans
+        // the whole workflow once per step. UNION keeps each entry once (a cycle ends the recursion).
+        String step = "(SELECT seq, wid, pred FROM " + table + " WHERE lower(jti) = ANY(%s) OFFSET 0) p WHERE lower(p.wid) = lower(?)";
+        String sql = "WITH RECURSIVE anc(seq, pred) AS ("
+                + " SELECT p.seq, p.pred FROM " + step.formatted("?")
                 + " UNION"
-                + " SELECT p.seq, p.wid, p.pred FROM anc a JOIN " + table + " p"
-                + "   ON lower(p.wid) = lower(a.wid) AND lower(p.jti) = ANY(lower(a.pred::text)::text[])"
+                + " SELECT p.seq, p.pred FROM anc a CROSS JOIN LATERAL " + step.formatted("lower(a.pred::text)::text[]")
                 + "), firsts AS (SELECT pred, row_number() OVER () AS n FROM (SELECT pred FROM anc LIMIT ?) l)"
                 + " SELECT count(*), coalesce(min(n) FILTER (WHERE n <= ? AND lower(?) = ANY(lower(pred::text)::text[])), 0)"
                 + " FROM firsts";
+        String widValue = wid == null ? "" : wid;
         return call("ancestor walk", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
-                q.setString(1, wid == null ? "" : wid);
-                q.setArray(2, c.createArrayOf("text", start));
-                q.setInt(3, limit + 1);
-                q.setInt(4, limit);
-                q.setString(5, jti);
+                q.setArray(1, c.createArrayOf("text", start));
+                q.setString(2, widValue);
+                q.setString(3, widValue);
+                q.setInt(4, limit + 1);
+                q.setInt(5, limit);
+                q.setString(6, jti);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
                     int rows = rs.getInt(1);

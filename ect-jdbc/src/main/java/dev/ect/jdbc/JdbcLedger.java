@@ -399,8 +399,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
                 + "   ON lower(p.wid) = lower(s.wid) AND lower(p.jti) = ANY(lower(s.pred::text)::text[]) WHERE lower(s.jti) = lower(?)"
                 + " UNION"
-                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a JOIN " + table + " p"
-                + "   ON lower(p.wid) = lower(a.wid) AND lower(p.jti) = ANY(lower(a.pred::text)::text[]) WHERE a.depth < ?"
+                // each step an index lookup on lower(jti), wid filtered after it (OFFSET 0): see walkAncestors
+                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a CROSS JOIN LATERAL (SELECT seq, wid, pred FROM " + table
+                + "   WHERE lower(jti) = ANY(lower(a.pred::text)::text[]) OFFSET 0) p WHERE lower(p.wid) = lower(a.wid) AND a.depth < ?"
                 + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
                 + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
                 + " WHERE lower(t.jti) <> lower(?) ORDER BY n.depth, t.seq";

@@ -164,6 +164,18 @@ class JdbcDagWalkTest {
     }
 
     @Test
+    @DisplayName("L-03 ancestors(jti, limit) walks the 10,000-entry chain in one bounded query, nearest first")
+    void l03AncestorsOfALongChain() {
+        Ect top = chain.get(CHAIN - 1);
+        long start = System.nanoTime();
+        List<LedgerEntry> found = ledger.ancestors(top.jti(), 10_000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // the statement timeout
+        assertThat(found).hasSize(10_000);
+        assertThat(found.get(0).jti()).isEqualTo(chain.get(CHAIN - 2).jti());
+        assertThat(found.get(9_999).jti()).isEqualTo(chain.get(0).jti()); // the root
+    }
+
+    @Test
     @DisplayName("G-05 a cycle planted in the ledger (an ancestor of another issuer naming the child's jti in upper case) is dag_cycle in one query")
     void g05PlantedCycleIsDagCycle() {
         EctSigner signerA = Agents.signer(Clock.systemUTC());

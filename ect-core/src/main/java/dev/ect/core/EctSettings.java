@@ -25,6 +25,7 @@ import java.util.Set;
  * <tr><td>{@link #minLevel()}</td><td>{@code ECT_MIN_LEVEL}</td><td>L2</td></tr>
  * <tr><td>{@link #algorithms()}</td><td>{@code ECT_ALGORITHMS} (comma-separated)</td><td>ES256</td></tr>
  * <tr><td>{@link #maxAncestors()}</td><td>{@code ECT_MAX_ANCESTORS}</td><td>10,000</td></tr>
+ * <tr><td>{@link #dagTimeout()} (deadline of the whole DAG check, V-13)</td><td>{@code ECT_DAG_TIMEOUT_MS}</td><td>2000 ms</td></tr>
  * <tr><td>{@link #allowUnresolvedPredecessors()}</td><td>{@code ECT_ALLOW_UNRESOLVED} (true/false)</td><td>false</td></tr>
  * <tr><td>{@link #legacyClaims()}</td><td>{@code ECT_LEGACY_CLAIMS} (true/false)</td><td>false</td></tr>
  * </table>
@@ -32,6 +33,15 @@ import java.util.Set;
 public final class EctSettings {
     /** Default size of the in-process replay store when {@code ECT_JTI_REPLAY_CACHE_SIZE} is 0. */
     public static final int DEFAULT_REPLAY_CACHE_SIZE = 100_000;
+
+    /**
+     * Default deadline of the whole DAG check (V-13, G-01..G-07): 2 s. A walk of 10,000 ancestors
+     * in one database query takes tens of milliseconds; 2 s leaves room for a loaded database and
+     * the default walk of stores without one (about 0.1 ms per lookup in memory), and stays below
+     * the usual 5 s statement and client timeouts, so a slow ledger answers 503 before the
+     * caller gives up.
+     */
+    public static final Duration DEFAULT_DAG_TIMEOUT = Duration.ofSeconds(2);
 
     private static final EctSettings DEFAULTS = builder().build();
 
@@ -45,6 +55,7 @@ public final class EctSettings {
     private final EctLevel minLevel;
     private final Set<EctAlgorithm> algorithms;
     private final int maxAncestors;
+    private final Duration dagTimeout;
     private final boolean allowUnresolvedPredecessors;
     private final boolean legacyClaims;
 
@@ -59,6 +70,7 @@ public final class EctSettings {
         minLevel = b.minLevel;
         algorithms = Set.copyOf(b.algorithms);
         maxAncestors = b.maxAncestors;
+        dagTimeout = b.dagTimeout;
         allowUnresolvedPredecessors = b.allowUnresolved;
         legacyClaims = b.legacyClaims;
     }
@@ -86,6 +98,7 @@ public final class EctSettings {
         intVar(env, "ECT_MAX_PRED", 0, b::maxPred);
         intVar(env, "ECT_MAX_TOKEN_BYTES", 64, b::maxTokenBytes);
         intVar(env, "ECT_MAX_ANCESTORS", 1, b::maxAncestors);
+        intVar(env, "ECT_DAG_TIMEOUT_MS", 1, v -> b.dagTimeout(Duration.ofMillis(v)));
         var(env, "ECT_MIN_LEVEL", v -> b.minLevel(EctLevel.parse(v)));
         var(env, "ECT_ALGORITHMS", v -> {
             Set<EctAlgorithm> algs = new LinkedHashSet<>();
@@ -162,6 +175,12 @@ public final class EctSettings {
     public Set<EctAlgorithm> algorithms() { return algorithms; }
     /** Bound of the ancestor walk (G-05); default 10,000 nodes. */
     public int maxAncestors() { return maxAncestors; }
+    /**
+     * Deadline of the whole DAG check of one ECT (V-13: G-01..G-07, every store lookup and the G-05
+     * walk included); past it the ECT is refused with 503 {@code ledger_unavailable}. Default 2 s
+     * ({@link #DEFAULT_DAG_TIMEOUT}).
+     */
+    public Duration dagTimeout() { return dagTimeout; }
     /** G-02 policy: accept unresolved predecessors as a partial DAG; default false (REJECT). */
     public boolean allowUnresolvedPredecessors() { return allowUnresolvedPredecessors; }
     /** C-11: map {@code par}→{@code pred}, {@code ext}→{@code ect_ext} for -00 senders; default false. */
@@ -173,13 +192,14 @@ public final class EctSettings {
                 && defaultExpiry.equals(s.defaultExpiry) && replayCacheSize == s.replayCacheSize
                 && replayTtl.equals(s.replayTtl) && maxPred == s.maxPred && maxTokenBytes == s.maxTokenBytes
                 && minLevel == s.minLevel && algorithms.equals(s.algorithms) && maxAncestors == s.maxAncestors
+                && dagTimeout.equals(s.dagTimeout)
                 && allowUnresolvedPredecessors == s.allowUnresolvedPredecessors && legacyClaims == s.legacyClaims;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(maxAge, maxFuture, defaultExpiry, replayCacheSize, replayTtl, maxPred, maxTokenBytes,
-                minLevel, algorithms, maxAncestors, allowUnresolvedPredecessors, legacyClaims);
+                minLevel, algorithms, maxAncestors, dagTimeout, allowUnresolvedPredecessors, legacyClaims);
     }
 
     @Override
@@ -187,7 +207,7 @@ public final class EctSettings {
         return "EctSettings{maxAge=" + maxAge + ", maxFuture=" + maxFuture + ", defaultExpiry=" + defaultExpiry
                 + ", replayCacheSize=" + replayCacheSize + ", replayTtl=" + replayTtl + ", maxPred=" + maxPred
                 + ", maxTokenBytes=" + maxTokenBytes + ", minLevel=" + minLevel + ", algorithms=" + algorithms
-                + ", maxAncestors=" + maxAncestors + ", allowUnresolved=" + allowUnresolvedPredecessors
+                + ", maxAncestors=" + maxAncestors + ", dagTimeout=" + dagTimeout + ", allowUnresolved=" + allowUnresolvedPredecessors
                 + ", legacyClaims=" + legacyClaims + "}";
     }
 
@@ -203,6 +223,7 @@ public final class EctSettings {
         private EctLevel minLevel = EctLevel.L2;
         private Set<EctAlgorithm> algorithms = EnumSet.of(EctAlgorithm.ES256);
         private int maxAncestors = 10_000;
+        private Duration dagTimeout = DEFAULT_DAG_TIMEOUT;
         private boolean allowUnresolved;
         private boolean legacyClaims;
 
@@ -219,6 +240,7 @@ public final class EctSettings {
             minLevel = s.minLevel;
             algorithms = EnumSet.copyOf(s.algorithms);
             maxAncestors = s.maxAncestors;
+            dagTimeout = s.dagTimeout;
             allowUnresolved = s.allowUnresolvedPredecessors;
             legacyClaims = s.legacyClaims;
         }
@@ -234,6 +256,8 @@ public final class EctSettings {
         public Builder maxTokenBytes(int n) { maxTokenBytes = atLeast(n, 64, "maxTokenBytes"); return this; }
         public Builder minLevel(EctLevel l) { minLevel = Objects.requireNonNull(l, "minLevel cannot be null"); return this; }
         public Builder maxAncestors(int n) { maxAncestors = atLeast(n, 1, "maxAncestors"); return this; }
+        /** Deadline of the whole DAG check (V-13); default 2 s; must be &gt; 0. */
+        public Builder dagTimeout(Duration d) { dagTimeout = positive(d, "dagTimeout"); return this; }
         public Builder allowUnresolvedPredecessors(boolean b) { allowUnresolved = b; return this; }
         public Builder legacyClaims(boolean b) { legacyClaims = b; return this; }
 

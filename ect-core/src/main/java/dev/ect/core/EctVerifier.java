@@ -181,6 +181,8 @@ public interface EctVerifier {
         public Builder legacyClaims(boolean on) { option("legacyClaims").legacyClaims(on); return this; }
         /** G-05 bound of the ancestor walk; default 10,000. */
         public Builder maxAncestors(int n) { option("maxAncestors").maxAncestors(n); return this; }
+        /** V-13 deadline of the whole DAG check (store lookups and the G-05 walk); past it 503 {@code ledger_unavailable}; default 2 s. */
+        public Builder dagTimeout(Duration d) { option("dagTimeout").dagTimeout(d); return this; }
 
         /** The clock of the time checks and of the default replay store; default system UTC. */
         public Builder clock(Clock c) {

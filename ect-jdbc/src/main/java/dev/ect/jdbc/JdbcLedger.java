@@ -9,6 +9,7 @@ import dev.ect.core.EctError;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -36,6 +38,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.postgresql.jdbc.PgStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,10 @@ import org.slf4j.LoggerFactory;
  *       is logged when the ledger runs as the table's owner or a superuser.
  *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
+ *   <li><b>G-05</b>: the DAG check's ancestor walk ({@link #walkAncestors}) is one recursive
+ *       query, bounded by {@code maxAncestors} rows and by the time left of the DAG check's
+ *       deadline ({@code dagTimeout}, default 2 s) as its query timeout; so is each
+ *       {@link #findByJti(String, Duration)} of the check.
  * </ul>
  *
  * <p>Entries are made by {@link LedgerEntry#create} and checked by {@link ChainVerification}: the
@@ -300,8 +307,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     @Override
     public List<Ect> findByJti(String jti) {
         Objects.requireNonNull(jti, "jti");
-        List<Ect> out = new ArrayList<>();
-        for (LedgerEntry e : findEntries(jti)) {
+        return decode(findEntries(jti));
+    }
+
+    private List<Ect> decode(List<LedgerEntry> entries) {
+        List<Ect> out = new ArrayList<>(entries.size());
+        for (LedgerEntry e : entries) {
             // an entry never changes (L-01) and its hash covers the compact token: decode it once
             out.add(decoded.get(e.hash(), h -> e.ect()));
         }
@@ -388,8 +399,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
                 + "   ON lower(p.wid) = lower(s.wid) AND lower(p.jti) = ANY(lower(s.pred::text)::text[]) WHERE lower(s.jti) = lower(?)"
                 + " UNION"
-                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a JOIN " + table + " p"
-                + "   ON lower(p.wid) = lower(a.wid) AND lower(p.jti) = ANY(lower(a.pred::text)::text[]) WHERE a.depth < ?"
+                // each step an index lookup on lower(jti), wid filtered after it (OFFSET 0): see walkAncestors
+                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a CROSS JOIN LATERAL (SELECT seq, wid, pred FROM " + table
+                + "   WHERE lower(jti) = ANY(lower(a.pred::text)::text[]) OFFSET 0) p WHERE lower(p.wid) = lower(a.wid) AND a.depth < ?"
                 + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
                 + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
                 + " WHERE lower(t.jti) <> lower(?) ORDER BY n.depth, t.seq";
@@ -403,6 +415,109 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
             }
         });
+    }
+
+    /**
+     * The G-05 ancestor walk of the DAG check in one recursive query (instead of one lookup per
+     * ancestor): from the entries of the parents' ids in their workflow, through {@code pred}
+     * within that workflow (every entry carrying an id, from any issuer, each entry once, ids in
+     * lower case, P-01), breadth first. The query stops producing rows after {@code limit + 1}
+     * (PostgreSQL evaluates a recursive query only as far as its reader fetches), so it is bounded
+     * on any graph, a cycle included. Answers {@link AncestorWalk.Outcome#REACHED_TARGET} when one
+     * of the first {@code limit} entries names {@code jti}, {@link AncestorWalk.Outcome#LIMIT_EXCEEDED}
+     * when a {@code limit + 1}st exists.
+     *
+     * @param timeout the time left of the DAG check's deadline: the statement's query timeout
+     *     (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}
+     */
+    @Override
+    public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        Objects.requireNonNull(parents, "parents");
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(timeout, "timeout");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        if (parents.isEmpty()) {
+            return AncestorWalk.complete(0);
+        }
+        String wid = parents.get(0).wid(); // the child's workflow: every parent is in it (G-03)
+        String[] start = new String[parents.size()];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
+        }
+        // Every node is in the start's workflow, so wid is a constant filter. It sits outside an
+        // OFFSET 0 subquery so that each step is an index lookup on lower(jti) alone: without table
+        // statistics (a young ledger) the planner would otherwise hash-join on wid, which scans
+        // the whole workflow once per step. UNION keeps each entry once (a cycle ends the recursion).
+        String step = "(SELECT seq, wid, pred FROM " + table + " WHERE lower(jti) = ANY(%s) OFFSET 0) p WHERE lower(p.wid) = lower(?)";
+        String sql = "WITH RECURSIVE anc(seq, pred) AS ("
+                + " SELECT p.seq, p.pred FROM " + step.formatted("?")
+                + " UNION"
+                + " SELECT p.seq, p.pred FROM anc a CROSS JOIN LATERAL " + step.formatted("lower(a.pred::text)::text[]")
+                + "), firsts AS (SELECT pred, row_number() OVER () AS n FROM (SELECT pred FROM anc LIMIT ?) l)"
+                + " SELECT count(*), coalesce(min(n) FILTER (WHERE n <= ? AND lower(?) = ANY(lower(pred::text)::text[])), 0)"
+                + " FROM firsts";
+        String widValue = wid == null ? "" : wid;
+        return call("ancestor walk", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                q.setArray(1, c.createArrayOf("text", start));
+                q.setString(2, widValue);
+                q.setString(3, widValue);
+                q.setInt(4, limit + 1);
+                q.setInt(5, limit);
+                q.setString(6, jti);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    int rows = rs.getInt(1);
+                    int firstHit = rs.getInt(2);
+                    if (firstHit > 0) {
+                        return AncestorWalk.reachedTarget(firstHit);
+                    }
+                    return rows > limit ? AncestorWalk.limitExceeded(limit) : AncestorWalk.complete(rows);
+                }
+            } catch (SQLException e) {
+                throw deadlineOr(e, "ancestor walk", timeout);
+            }
+        });
+    }
+
+    /**
+     * {@link #findByJti(String)} with the time left of the DAG check's deadline as the statement's
+     * query timeout (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}.
+     */
+    @Override
+    public List<Ect> findByJti(String jti, Duration timeout) {
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(timeout, "timeout");
+        List<LedgerEntry> found = call("lookup by jti", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
+                    + " WHERE lower(jti) = lower(?) ORDER BY seq")) {
+                limitTime(q, timeout);
+                q.setString(1, jti);
+                return list(q);
+            } catch (SQLException e) {
+                throw deadlineOr(e, "lookup by jti", timeout);
+            }
+        });
+        return decode(found);
+    }
+
+    /** The statement's query timeout: the time left, but never more than the statement timeout. */
+    private void limitTime(PreparedStatement q, Duration timeout) throws SQLException {
+        long ms = Math.max(1, Math.min(statementTimeoutMillis, (timeout.toNanos() + 999_999) / 1_000_000));
+        q.unwrap(PgStatement.class).setQueryTimeoutMs(ms);
+    }
+
+    /** A statement cancelled by the query timeout (SQLState 57014) ran out of the DAG check's time: say so. */
+    private SQLException deadlineOr(SQLException e, String what, Duration timeout) {
+        if ("57014".equals(e.getSQLState()) && timeout.toMillis() < statementTimeoutMillis) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + ": " + what
+                    + " cancelled at the DAG check's deadline (dagTimeout, ECT_DAG_TIMEOUT_MS; " + timeout.toMillis()
+                    + " ms were left)", e);
+        }
+        return e;
     }
 
     /** The number of entries (the head's {@code seq}). */

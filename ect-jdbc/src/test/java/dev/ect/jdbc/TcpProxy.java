@@ -11,7 +11,10 @@ import java.net.Socket;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.Map;
 
 /**
  * A small TCP forwarder from a local port to PostgreSQL, so a test can make the database "go
@@ -24,6 +27,9 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private final AtomicReference<byte[]> cutMarker = new AtomicReference<>();
+    /** Markers counted in what clients send (e.g. the text of a SQL statement), and how often each was seen. */
+    private final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
+    private volatile long replyDelayNanos;
 
     /** A proxy on a free port, started. */
     TcpProxy(int targetPort) {
@@ -79,6 +85,57 @@ final class TcpProxy implements AutoCloseable {
     /** True once an armed cut has happened. */
     boolean cutDone() { return cutMarker.get() == null; }
 
+    /**
+     * Counts, from now on, how often clients send {@code marker} (with pgjdbc's
+     * {@code prepareThreshold=0} every execution sends its SQL text, so this counts statements).
+     */
+    void count(String marker) { counted.put(marker, new AtomicInteger()); }
+
+    /** How often {@code marker} was sent since {@link #count(String)}. */
+    int seen(String marker) { return counted.get(marker).get(); }
+
+    /** Holds every chunk the server sends for {@code delay} before passing it on: a slow network or server. */
+    void delayReplies(java.time.Duration delay) { replyDelayNanos = delay.toNanos(); }
+
+    private byte[] countIn(byte[] tail, byte[] buf, int n) {
+        if (counted.isEmpty()) {
+            return tail;
+        }
+        byte[] all = new byte[tail.length + n];
+        System.arraycopy(tail, 0, all, 0, tail.length);
+        System.arraycopy(buf, 0, all, tail.length, n);
+        int longest = 0;
+        for (Map.Entry<String, AtomicInteger> e : counted.entrySet()) {
+            byte[] m = e.getKey().getBytes(StandardCharsets.UTF_8);
+            longest = Math.max(longest, m.length);
+            for (int from = 0; ; ) { // occurrences that end in this chunk (those in the tail were counted)
+                int i = indexOf(all, from, all.length, m);
+                if (i < 0) {
+                    break;
+                }
+                if (i + m.length > tail.length) {
+                    e.getValue().incrementAndGet();
+                }
+                from = i + 1;
+            }
+        }
+        int keep = Math.min(all.length, Math.max(0, longest - 1));
+        return java.util.Arrays.copyOfRange(all, all.length - keep, all.length);
+    }
+
+    private static int indexOf(byte[] buf, int from, int n, byte[] m) {
+        outer:
+        for (int i = from; i + m.length <= n; i++) {
+            for (int j = 0; j < m.length; j++) {
+                if (buf[i + j] != m[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private boolean shouldCut(byte[] buf, int n) {
         byte[] m = cutMarker.get();
         return m != null && indexOf(buf, n, m) >= 0 && cutMarker.compareAndSet(m, null);
@@ -116,10 +173,16 @@ final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
+            byte[] tail = new byte[0];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     if (fromClient && shouldCut(buf, n)) {
                         break; // dropped: both sockets are closed below
+                    }
+                    if (fromClient) {
+                        tail = countIn(tail, buf, n);
+                    } else if (replyDelayNanos > 0) {
+                        LockSupport.parkNanos(replyDelayNanos); // the simulated slowness, not a test waiting
                     }
                     out.write(buf, 0, n);
                     out.flush();

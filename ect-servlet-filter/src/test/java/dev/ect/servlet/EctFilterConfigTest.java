@@ -87,6 +87,21 @@ class EctFilterConfigTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("V-13 G-05 ect.dag-timeout-ms / ECT_DAG_TIMEOUT_MS set the deadline of the DAG check (default 2 s); 0 fails naming the source")
+    void v13DagTimeoutFromInitParamOrEnvironment() throws Exception {
+        Map<String, String> init = initWithTrust();
+        init.put("ect.verifier-id", B);
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(Map.of()).build().settings().dagTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(Map.of("ECT_DAG_TIMEOUT_MS", "750")).build()
+                .settings().dagTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(EctFilterConfig.builder().initParameters(with(init, "ect.dag-timeout-ms", "300"))
+                .environment(Map.of("ECT_DAG_TIMEOUT_MS", "750")).build().settings().dagTimeout())
+                .isEqualTo(java.time.Duration.ofMillis(300));
+        assertFails(with(init, "ect.dag-timeout-ms", "0"), Map.of(), "init-param ect.dag-timeout-ms");
+    }
+
+    @Test
     void defaults() throws Exception {
         EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile()).build();
         assertThat(c.requiredPaths()).containsExactly("/*");

@@ -4,20 +4,18 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SecurityEvent;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.internal.Uuids;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code pred} that names the child itself (which V-10, C-08, already rejects as
  * {@code invalid_claim} for a token) is a {@code dag_cycle} here, for ECTs validated directly.
  *
+ * <p>G-05 runs as one {@link EctStore#walkAncestors} call: a database store answers it with one
+ * bounded query, other stores with the default walk of one lookup per ancestor.
+ *
+ * <p><b>Deadline</b> (V-13): the whole check, every store call included, must finish within
+ * {@code timeout} ({@link EctSettings#dagTimeout()}, default 2 s). Each store call is given the
+ * time left, and the deadline is checked after each; past it the check fails with 503
+ * {@code ledger_unavailable} (the store is too slow; the token may be fine). A store that ignores
+ * the time left overruns the deadline by at most one call.
+ *
  * <p>A store that fails with something other than an {@link dev.ect.core.EctException} is reported
  * as 503 {@code ledger_unavailable}: the store is the ledger or stands in for it, and its failure is
  * not the token's fault (T-06).
@@ -62,9 +69,12 @@ public final class DagValidator {
     private final int maxAncestors;
     private final List<DagRule> rules;
     private final VerificationListener listener;
+    private final Duration timeout;
+    private final LongSupplier nanoTicker;
 
     /**
-     * A validator that reports security events to no one.
+     * A validator that reports security events to no one, with the default deadline
+     * ({@link EctSettings#DEFAULT_DAG_TIMEOUT}, 2 s).
      *
      * @param store where predecessors are looked up
      * @param allowUnresolved G-02 policy: false = REJECT (default), true = ALLOW (partial DAG)
@@ -78,12 +88,37 @@ public final class DagValidator {
 
     /**
      * As {@link #DagValidator(EctStore, boolean, Duration, int, List)}, telling {@code listener}
-     * of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR}, G-07).
+     * of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR}, G-07); the default
+     * deadline (2 s).
      *
      * @param listener told of security events; an exception it throws is logged and ignored
      */
     public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
             VerificationListener listener) {
+        this(store, allowUnresolved, skew, maxAncestors, rules, listener, EctSettings.DEFAULT_DAG_TIMEOUT);
+    }
+
+    /**
+     * As {@link #DagValidator(EctStore, boolean, Duration, int, List, VerificationListener)}, with
+     * the deadline of the whole check.
+     *
+     * @param timeout the deadline of one {@link #validate} call, store calls included (V-13;
+     *     {@link EctSettings#dagTimeout()}, default 2 s); &gt; 0
+     */
+    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
+            VerificationListener listener, Duration timeout) {
+        this(store, allowUnresolved, skew, maxAncestors, rules, listener, timeout, System::nanoTime);
+    }
+
+    /** With the ticker that measures the deadline (tests move a fake one). */
+    DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
+            VerificationListener listener, Duration timeout, LongSupplier nanoTicker) {
+        Objects.requireNonNull(timeout, "timeout cannot be null");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0");
+        }
+        this.timeout = timeout;
+        this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.allowUnresolved = allowUnresolved;
         this.skew = Objects.requireNonNull(skew, "skew cannot be null");
@@ -103,8 +138,9 @@ public final class DagValidator {
     public List<String> validate(Ect child) {
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(child.jti(), "child jti");
+        long start = nanoTicker.getAsLong();
         // G-01: per (iss, wid, jti)
-        for (Ect s : find(child.jti())) {
+        for (Ect s : find(child.jti(), start)) {
             if (!Objects.equals(s.iss(), child.iss())) {
                 continue; // another issuer's id: never a conflict (G-07 guards its use as a pred)
             }
@@ -126,8 +162,8 @@ public final class DagValidator {
         List<String> unresolved = new ArrayList<>();
         List<Ect> resolved = new ArrayList<>();
         for (String p : child.pred()) {
-            List<Ect> found = find(p);
-            List<Ect> matches = sameWorkflow(found, child.wid());
+            List<Ect> found = find(p, start);
+            List<Ect> matches = DagWalks.sameWorkflow(found, child.wid());
             if (matches.isEmpty()) {
                 if (!found.isEmpty()) { // G-03; T-12: the predecessor's own workflow is not named
                     throw reject(ReasonCode.DAG_WORKFLOW_MISMATCH, "G-03", "predecessor " + p + " is not in "
@@ -150,7 +186,7 @@ public final class DagValidator {
             }
             resolved.add(match);
         }
-        walkAncestors(child, resolved); // G-05
+        walkAncestors(child, resolved, start); // G-05
         for (DagRule rule : rules) { // G-06
             Optional<String> refusal = rule.check(child, List.copyOf(resolved));
             if (refusal.isPresent()) {
@@ -158,32 +194,6 @@ public final class DagValidator {
             }
         }
         return List.copyOf(unresolved);
-    }
-
-    /** The ECTs of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
-    private static List<Ect> sameWorkflow(List<Ect> found, String wid) {
-        List<Ect> out = null;
-        for (Ect f : found) {
-            if (!Uuids.same(f.wid(), wid)) {
-                continue;
-            }
-            if (out == null) {
-                out = new ArrayList<>(1);
-            } else if (containsSame(out, f)) {
-                continue;
-            }
-            out.add(f);
-        }
-        return out == null ? List.of() : out;
-    }
-
-    private static boolean containsSame(List<Ect> list, Ect e) {
-        for (Ect x : list) {
-            if (x.sameClaims(e)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void ambiguous(Ect child, String pred, List<Ect> matches) {
@@ -200,31 +210,37 @@ public final class DagValidator {
                 "predecessor " + pred + " is claimed by more than one issuer in this workflow; refusing to guess which one is meant");
     }
 
-    private void walkAncestors(Ect child, List<Ect> parents) {
-        Set<String> looked = new HashSet<>(); // jtis whose ECTs are queued already (all in the child's workflow)
-        for (Ect p : parents) {
-            looked.add(Uuids.canonical(p.jti()));
+    private void walkAncestors(Ect child, List<Ect> parents, long start) {
+        if (parents.isEmpty()) {
+            return;
         }
-        Deque<Ect> todo = new ArrayDeque<>(parents);
-        int visited = 0;
-        while (!todo.isEmpty()) {
-            Ect node = todo.pop(); // never the child: a pred naming it is refused before it is pushed
-            if (++visited > maxAncestors) {
-                throw reject(ReasonCode.DAG_TOO_DEEP, "G-05", "ancestor walk exceeded " + maxAncestors + " nodes");
-            }
-            for (String p : node.pred()) {
-                if (Uuids.same(p, child.jti())) {
-                    throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " is its own ancestor");
-                }
-                if (!looked.add(Uuids.canonical(p))) {
-                    continue;
-                }
-                // every ECT that carries the id in the node's workflow: a cycle through any of them counts
-                for (Ect f : sameWorkflow(find(p), node.wid())) {
-                    todo.push(f);
-                }
-            }
+        AncestorWalk walk;
+        try {
+            walk = store.walkAncestors(List.copyOf(parents), Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk failed: " + e, e);
         }
+        if (walk == null) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk returned nothing");
+        }
+        timeLeft(start); // an answer after the deadline does not count
+        switch (walk.outcome()) {
+            case REACHED_TARGET -> throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " is its own ancestor");
+            case LIMIT_EXCEEDED -> throw reject(ReasonCode.DAG_TOO_DEEP, "G-05", "ancestor walk exceeded " + maxAncestors + " nodes");
+            case COMPLETE -> { }
+        }
+    }
+
+    /** The time left of this check's deadline; 503 when none is. */
+    private Duration timeLeft(long start) {
+        long left = timeout.toNanos() - (nanoTicker.getAsLong() - start);
+        if (left <= 0) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "the DAG check exceeded its deadline of "
+                    + timeout.toMillis() + " ms (dagTimeout, ECT_DAG_TIMEOUT_MS): the ECT store is too slow");
+        }
+        return Duration.ofNanos(left);
     }
 
     private static boolean containsId(List<String> ids, String id) {
@@ -236,31 +252,18 @@ public final class DagValidator {
         return false;
     }
 
-    /** The stored ECTs whose jti is {@code jti} in canonical form (the store is asked in lower case). */
-    private List<Ect> find(String jti) {
+    /** The stored ECTs whose jti is {@code jti} in canonical form (the store is asked in lower case), within the deadline. */
+    private List<Ect> find(String jti, long start) {
         List<Ect> found;
         try {
-            found = store.findByJti(Uuids.canonical(jti));
+            found = store.findByJti(Uuids.canonical(jti), timeLeft(start));
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
         }
-        if (found == null || found.isEmpty()) {
-            return List.of();
-        }
-        for (Ect f : found) {
-            if (f == null || !Uuids.same(f.jti(), jti)) { // a store that answers loosely: keep the matches only
-                List<Ect> exact = new ArrayList<>(found.size());
-                for (Ect g : found) {
-                    if (g != null && Uuids.same(g.jti(), jti)) {
-                        exact.add(g);
-                    }
-                }
-                return exact;
-            }
-        }
-        return found;
+        timeLeft(start);
+        return DagWalks.exact(found, jti);
     }
 
     private static EctRejectedException reject(ReasonCode code, String rule, String detail) {

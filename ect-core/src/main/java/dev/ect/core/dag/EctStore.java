@@ -1,6 +1,7 @@
 package dev.ect.core.dag;
 
 import dev.ect.core.Ect;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,6 +9,12 @@ import java.util.List;
  * this verifier or its deployment has accepted. Implementations must be thread-safe.
  *
  * <p>Every {@link dev.ect.core.ledger.AuditLedger} is an ECT store. {@link #empty()} holds nothing.
+ *
+ * <p>Only {@link #findByJti(String)} must be implemented. A store that can walk the graph more
+ * cheaply than one lookup per ancestor (a database: one recursive query) overrides
+ * {@link #walkAncestors(List, String, int, Duration)}; a store that can bound a single lookup in
+ * time overrides {@link #findByJti(String, Duration)}. Both serve the deadline of the whole DAG
+ * check ({@link dev.ect.core.EctSettings#dagTimeout()}, V-13).
  */
 @FunctionalInterface
 public interface EctStore {
@@ -23,6 +30,41 @@ public interface EctStore {
      * @throws dev.ect.core.EctUnavailableException when the store cannot be read
      */
     List<Ect> findByJti(String jti);
+
+    /**
+     * {@link #findByJti(String)} within {@code timeout}: the time left of the DAG check's deadline.
+     * The default ignores the timeout (the {@link DagValidator} checks its deadline after each
+     * call); a store that can bound a call (a database: the statement's query timeout) should.
+     *
+     * @param timeout the time left, &gt; 0
+     * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
+     *     be read, or not within {@code timeout}
+     */
+    default List<Ect> findByJti(String jti, Duration timeout) { return findByJti(jti); }
+
+    /**
+     * The bounded ancestor walk of G-05 (see {@link AncestorWalk}): starting with {@code parents}
+     * (the child's resolved predecessors, ECTs this store returned, all in the child's workflow),
+     * it follows {@code pred} links within that workflow to every stored ECT carrying the id (from
+     * any issuer, each ECT once, ids matched ignoring ASCII case, P-01), examines at most
+     * {@code limit} ECTs, and reports whether one of them names {@code jti} (the child: a cycle)
+     * or more than {@code limit} are reachable. A {@code pred} id that is not stored is skipped
+     * (G-02 already decided about the child's own).
+     *
+     * <p>The default is a depth-first walk with one {@link #findByJti(String, Duration)} per
+     * distinct {@code pred} id (at most {@code limit} &times; {@code maxPred} lookups), checking
+     * {@code timeout} before each. A database store should answer in one bounded query.
+     *
+     * @param parents where the walk starts; they count towards {@code limit}
+     * @param jti the child's {@code jti} in canonical lower case: the walk must not reach it
+     * @param limit the most ECTs examined, &ge; 1 ({@code maxAncestors}, default 10,000)
+     * @param timeout the time left of the DAG check's deadline, &gt; 0 ({@code dagTimeout})
+     * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
+     *     be read, or the walk did not finish within {@code timeout}
+     */
+    default AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        return DagWalks.depthFirst(this, parents, jti, limit, timeout);
+    }
 
     /** A store with nothing in it: every predecessor is unresolved. */
     static EctStore empty() { return jti -> List.of(); }

@@ -59,7 +59,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         this.store = store;
         this.dagRules = List.copyOf(dagRules);
         this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                settings.maxAncestors(), dagRules, listener); // G-07 security events go to the same listener
+                settings.maxAncestors(), dagRules, listener, settings.dagTimeout()); // G-07 security events go to the same listener
         this.listener = listener;
         this.crypto = new JwsCrypto(cryptoProvider);
     }
@@ -334,10 +334,29 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (prior == null || !prior.recordedIn(store)) {
             return dag;
         }
-        Ect self = prior.ect();
-        EctStore withoutSelf = jti -> {
-            List<Ect> found = store.findByJti(jti);
-            if (!jti.equals(self.jti())) {
+        return new DagValidator(new WithoutSelf(store, prior.ect()), settings.allowUnresolvedPredecessors(),
+                settings.clockSkew(), settings.maxAncestors(), dagRules, VerificationListener.noop(), settings.dagTimeout());
+    }
+
+    /**
+     * The store without one entry: the earlier verifier's record of this very request. The G-05
+     * walk goes to the store itself (its one-query walk, if it has one): the walk never needs the
+     * child's own entry, since an ancestor naming the child's jti is a cycle before any lookup.
+     */
+    private record WithoutSelf(EctStore store, Ect self) implements EctStore {
+        @Override
+        public List<Ect> findByJti(String jti) { return withoutSelf(jti, store.findByJti(jti)); }
+
+        @Override
+        public List<Ect> findByJti(String jti, Duration timeout) { return withoutSelf(jti, store.findByJti(jti, timeout)); }
+
+        @Override
+        public dev.ect.core.dag.AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+            return store.walkAncestors(parents, jti, limit, timeout);
+        }
+
+        private List<Ect> withoutSelf(String jti, List<Ect> found) {
+            if (found == null || !Uuids.same(jti, self.jti())) {
                 return found;
             }
             List<Ect> out = new java.util.ArrayList<>(found.size());
@@ -349,9 +368,7 @@ public final class DefaultEctVerifier implements EctVerifier {
                 }
             }
             return out;
-        };
-        return new DagValidator(withoutSelf, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                settings.maxAncestors(), dagRules);
+        }
     }
 
     /** V-15 failed: release the replay key so the client can retry the token that was not accepted. */

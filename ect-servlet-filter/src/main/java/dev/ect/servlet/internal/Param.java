@@ -39,6 +39,8 @@ public enum Param {
     IAT_MAX_FUTURE_SECONDS("ect.iat-max-future-seconds", "ECT_IAT_MAX_FUTURE_SEC", true),
     DEFAULT_EXPIRY_MINUTES("ect.default-expiry-minutes", "ECT_DEFAULT_EXPIRY_MIN", true),
     MAX_ANCESTORS("ect.max-ancestors", "ECT_MAX_ANCESTORS", true),
+    /** V-13: deadline of the whole DAG check in milliseconds (default 2000); past it 503 ledger_unavailable. */
+    DAG_TIMEOUT_MS("ect.dag-timeout-ms", "ECT_DAG_TIMEOUT_MS", true),
     ALLOW_UNRESOLVED("ect.allow-unresolved", "ECT_ALLOW_UNRESOLVED", true),
     LEGACY_CLAIMS("ect.legacy-claims", "ECT_LEGACY_CLAIMS", true);
 

@@ -1,0 +1,122 @@
+package dev.ect.core.dag;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.internal.Uuids;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/** The default ancestor walk of {@link EctStore} and the id matching it shares with {@link DagValidator}. */
+final class DagWalks {
+    private DagWalks() {}
+
+    /**
+     * The G-05 walk as one {@code findByJti} per distinct {@code pred} id: depth first from the
+     * parents, every ECT carrying an id in the node's workflow followed (a cycle through any of them
+     * counts), each id looked up once.
+     */
+    static AncestorWalk depthFirst(EctStore store, List<Ect> parents, String jti, int limit, Duration timeout) {
+        Objects.requireNonNull(parents, "parents");
+        Objects.requireNonNull(jti, "jti");
+        requireArguments(limit, timeout);
+        long start = System.nanoTime();
+        long budget = timeout.toNanos();
+        Set<String> looked = new HashSet<>(); // jtis whose ECTs are queued already (all in the child's workflow)
+        for (Ect p : parents) {
+            looked.add(Uuids.canonical(p.jti()));
+        }
+        Deque<Ect> todo = new ArrayDeque<>(parents);
+        int visited = 0;
+        while (!todo.isEmpty()) {
+            Ect node = todo.pop();
+            if (++visited > limit) {
+                return AncestorWalk.limitExceeded(limit);
+            }
+            for (String p : node.pred()) {
+                if (Uuids.same(p, jti)) {
+                    return AncestorWalk.reachedTarget(visited);
+                }
+                if (!looked.add(Uuids.canonical(p))) {
+                    continue;
+                }
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw deadlineExceeded("after " + visited + " ancestors");
+                }
+                List<Ect> found = exact(store.findByJti(Uuids.canonical(p), Duration.ofNanos(left)), p);
+                for (Ect f : sameWorkflow(found, node.wid())) {
+                    todo.push(f);
+                }
+            }
+        }
+        return AncestorWalk.complete(visited);
+    }
+
+    static void requireArguments(int limit, Duration timeout) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0");
+        }
+    }
+
+    /** 503 {@code ledger_unavailable}: the DAG check ran out of time; the store is too slow, not the token bad. */
+    static EctUnavailableException deadlineExceeded(String where) {
+        return new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                "the DAG check exceeded its deadline (dagTimeout, ECT_DAG_TIMEOUT_MS) " + where);
+    }
+
+    /** The ECTs of {@code found} whose jti is {@code jti} (a store that answers loosely: keep the matches only). */
+    static List<Ect> exact(List<Ect> found, String jti) {
+        if (found == null || found.isEmpty()) {
+            return List.of();
+        }
+        for (Ect f : found) {
+            if (f == null || !Uuids.same(f.jti(), jti)) {
+                List<Ect> out = new ArrayList<>(found.size());
+                for (Ect g : found) {
+                    if (g != null && Uuids.same(g.jti(), jti)) {
+                        out.add(g);
+                    }
+                }
+                return out;
+            }
+        }
+        return found;
+    }
+
+    /** The ECTs of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
+    static List<Ect> sameWorkflow(List<Ect> found, String wid) {
+        List<Ect> out = null;
+        for (Ect f : found) {
+            if (!Uuids.same(f.wid(), wid)) {
+                continue;
+            }
+            if (out == null) {
+                out = new ArrayList<>(1);
+            } else if (containsSame(out, f)) {
+                continue;
+            }
+            out.add(f);
+        }
+        return out == null ? List.of() : out;
+    }
+
+    private static boolean containsSame(List<Ect> list, Ect e) {
+        for (Ect x : list) {
+            if (x.sameClaims(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

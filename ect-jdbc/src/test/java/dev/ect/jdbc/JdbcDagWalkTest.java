@@ -1,0 +1,272 @@
+package dev.ect.jdbc;
+
+import static dev.ect.jdbc.Agents.A;
+import static dev.ect.jdbc.Agents.B;
+import static dev.ect.jdbc.Agents.C;
+import static dev.ect.jdbc.Agents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ect.core.Ect;
+import dev.ect.core.EctException;
+import dev.ect.core.EctSigner;
+import dev.ect.core.EctUnavailableException;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
+import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.dag.DagValidator;
+import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.Json;
+import dev.ect.core.keys.EctKeyPair;
+import dev.ect.core.keys.EctKeys;
+import dev.ect.core.keys.StaticKeySource;
+import dev.ect.core.ledger.LedgerEntry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * G-05 and the V-13 deadline against the machine's PostgreSQL: the DAG check's ancestor walk is
+ * one recursive query (statements counted on the wire through a {@link TcpProxy}, with pgjdbc's
+ * {@code prepareThreshold=0} so each execution sends its SQL text), keeps {@code dag_too_deep} and
+ * {@code dag_cycle}, and a slow ledger hits the deadline of the whole check (503) in bounded time.
+ */
+class JdbcDagWalkTest {
+    static final String SCHEMA = TestDb.uniqueSchema(JdbcDagWalkTest.class);
+    static final int CHAIN = 10_001;
+    static final Duration SKEW = Duration.ofSeconds(30);
+    static final String LOOKUP = "WHERE lower(jti) = lower($1) ORDER BY seq";
+    static final String WALK = "WITH RECURSIVE anc(seq, pred)";
+    static final String WID = uuid();
+    static final List<Ect> chain = new ArrayList<>(); // root first: chain.get(i) has i ancestors
+    static JdbcLedger ledger;
+    static TcpProxy proxy;
+    static JdbcLedger counted; // the same ledger through the proxy
+
+    @BeforeAll
+    static void open() throws SQLException {
+        ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build();
+        ledger.size(); // creates the schema
+        bulkChain();
+        proxy = new TcpProxy(5432);
+        counted = JdbcLedger.builder(proxy.jdbcUrl("test", "user=postgres&prepareThreshold=0")).schema(SCHEMA).build();
+        counted.size();
+    }
+
+    @AfterAll
+    static void drop() {
+        counted.close();
+        proxy.close();
+        ledger.close();
+        TestDb.dropSchema(SCHEMA);
+    }
+
+    /** A chain of 10,001 entries in one transaction (the chain trigger checks every link). */
+    static void bulkChain() throws SQLException {
+        Instant now = Instant.now();
+        String prev = LedgerEntry.GENESIS_HASH;
+        String prevJti = null;
+        try (Connection c = TestDb.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + ledger.table()
+                    + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                for (int i = 1; i <= CHAIN; i++) {
+                    Ect e = Ect.builder().iss(A).aud(B).jti(uuid()).wid(WID).execAct("step")
+                            .pred(prevJti == null ? List.of() : List.of(prevJti)).iat(now.minusSeconds(60))
+                            .exp(now.plusSeconds(3600)).build();
+                    String compact = Json.b64(Json.write(e.claims())); // unsigned: cheap, decoded like a signed one
+                    LedgerEntry entry = LedgerEntry.create(i, e, compact, now, prev);
+                    ins.setLong(1, i);
+                    ins.setString(2, entry.jti());
+                    ins.setString(3, WID);
+                    ins.setString(4, entry.iss());
+                    ins.setString(5, entry.execAct());
+                    ins.setArray(6, c.createArrayOf("text", entry.pred().toArray()));
+                    ins.setTimestamp(7, Timestamp.from(entry.recordedAt()));
+                    ins.setString(8, compact);
+                    ins.setString(9, entry.prevHash());
+                    ins.setString(10, entry.hash());
+                    ins.addBatch();
+                    prev = entry.hash();
+                    prevJti = e.jti();
+                    chain.add(e);
+                }
+                ins.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    static Ect child(String jti, String... pred) {
+        Instant now = Instant.now();
+        return Ect.builder().iss(A).aud(B).jti(jti).wid(WID).execAct("child").pred(List.of(pred)).iat(now)
+                .exp(now.plusSeconds(600)).build();
+    }
+
+    static DagValidator validator(EctStore store, int maxAncestors) {
+        return new DagValidator(store, false, SKEW, maxAncestors, List.of());
+    }
+
+    static ReasonCode reason(Runnable r) {
+        try {
+            r.run();
+        } catch (EctException e) {
+            return e.reason();
+        }
+        return null;
+    }
+
+    void countStatements() {
+        proxy.count(LOOKUP);
+        proxy.count(WALK);
+        proxy.count(ledger.table());
+    }
+
+    @Test
+    @DisplayName("G-05 V-13 a 10,000-ancestor chain is checked with one walk query, not one lookup per ancestor")
+    void g05TenThousandAncestorsInOneQuery() {
+        Ect top = chain.get(CHAIN - 2); // 10,000 ancestors: exactly the default bound
+        countStatements();
+        long start = System.nanoTime();
+        assertThat(validator(counted, 10_000).validate(child(uuid(), top.jti()))).isEmpty();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(proxy.seen(WALK)).as("walk queries").isEqualTo(1);
+        assertThat(proxy.seen(LOOKUP)).as("lookups by jti: G-01 and the one pred").isEqualTo(2);
+        assertThat(proxy.seen(ledger.table())).as("statements on the ledger table (the walk names it twice)").isEqualTo(2 + 2);
+        assertThat(took).isLessThan(Duration.ofSeconds(2)); // within the default deadline
+    }
+
+    @Test
+    @DisplayName("G-05 dag_too_deep at maxAncestors + 1 ancestors, still in one query; the store's walk reports the bound")
+    void g05TooDeepAtTheBoundPlusOne() {
+        Ect top = chain.get(CHAIN - 1); // 10,001 ancestors
+        countStatements();
+        assertThat(reason(() -> validator(counted, 10_000).validate(child(uuid(), top.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
+        assertThat(proxy.seen(WALK)).isEqualTo(1);
+        assertThat(proxy.seen(LOOKUP)).isEqualTo(2);
+        assertThat(ledger.walkAncestors(List.of(top), uuid(), 10_000, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.walkAncestors(List.of(top), uuid(), CHAIN, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.complete(CHAIN));
+        assertThat(ledger.walkAncestors(List.of(chain.get(4)), uuid(), 5, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.complete(5));
+        assertThat(ledger.walkAncestors(List.of(chain.get(5)), uuid(), 5, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(5));
+    }
+
+    @Test
+    @DisplayName("L-03 ancestors(jti, limit) walks the 10,000-entry chain in one bounded query, nearest first")
+    void l03AncestorsOfALongChain() {
+        Ect top = chain.get(CHAIN - 1);
+        long start = System.nanoTime();
+        List<LedgerEntry> found = ledger.ancestors(top.jti(), 10_000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // the statement timeout
+        assertThat(found).hasSize(10_000);
+        assertThat(found.get(0).jti()).isEqualTo(chain.get(CHAIN - 2).jti());
+        assertThat(found.get(9_999).jti()).isEqualTo(chain.get(0).jti()); // the root
+    }
+
+    @Test
+    @DisplayName("G-05 a cycle planted in the ledger (an ancestor of another issuer naming the child's jti in upper case) is dag_cycle in one query")
+    void g05PlantedCycleIsDagCycle() {
+        EctSigner signerA = Agents.signer(Clock.systemUTC());
+        EctSigner signerC = Agents.signer(Clock.systemUTC());
+        String childJti = uuid();
+        String shared = uuid();
+        // C records an ECT with the id A will use for the middle task, claiming the child as its predecessor
+        SignedEct planted = signerC.mint(Ect.builder().iss(C).aud(B).wid(WID).jti(shared)
+                .execAct("x").pred(List.of(childJti.toUpperCase(Locale.ROOT))).build());
+        ledger.append(planted.ect(), planted.compact());
+        SignedEct genuine = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(shared).execAct("y").pred(List.of()).build());
+        ledger.append(genuine.ect(), genuine.compact());
+        SignedEct prev = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("z")
+                .pred(List.of(shared.toUpperCase(Locale.ROOT))).build());
+        ledger.append(prev.ect(), prev.compact());
+        for (int i = 0; i < 20; i++) { // the loop closes 20 levels down
+            SignedEct next = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("z").pred(List.of(prev.ect().jti())).build());
+            ledger.append(next.ect(), next.compact());
+            prev = next;
+        }
+        String top = prev.ect().jti();
+        countStatements();
+        assertThat(reason(() -> validator(counted, 10_000).validate(child(childJti, top)))).isEqualTo(ReasonCode.DAG_CYCLE);
+        assertThat(proxy.seen(WALK)).isEqualTo(1);
+        AncestorWalk walk = ledger.walkAncestors(List.of(prev.ect()), childJti, 10_000, Duration.ofSeconds(5));
+        assertThat(walk.outcome()).isEqualTo(AncestorWalk.Outcome.REACHED_TARGET);
+        assertThat(walk.visited()).isBetween(22, 23); // 21 of A's, then the two claimants of the shared id, in either order
+        // the loop beyond the bound is not examined: the bound decides
+        assertThat(ledger.walkAncestors(List.of(prev.ect()), childJti, 21, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(21));
+    }
+
+    @Test
+    @DisplayName("V-13 G-05 a ledger behind a slow link: the per-ancestor walk hits the DAG deadline (503, bounded); the one-query walk passes")
+    void v13SlowLinkHitsTheDeadline() {
+        Ect top = chain.get(2_000);
+        EctStore perAncestor = counted::findByJti; // a store without the one-query walk: the default loop
+        proxy.delayReplies(Duration.ofMillis(5));
+        try {
+            DagValidator v = new DagValidator(perAncestor, false, SKEW, 10_000, List.of(),
+                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(500));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> v.validate(child(uuid(), top.jti()))).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
+                assertThat(e.httpStatus()).isEqualTo(503);
+                assertThat(e.error().detail()).contains("dagTimeout");
+            });
+            // 2,000 round trips of >= 5 ms would be 10 s; the deadline stops it after about 0.5 s
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+
+            DagValidator oneQuery = new DagValidator(counted, false, SKEW, 10_000, List.of(),
+                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(1500));
+            assertThat(oneQuery.validate(child(uuid(), top.jti()))).isEmpty();
+        } finally {
+            proxy.delayReplies(Duration.ZERO);
+        }
+    }
+
+    @Test
+    @DisplayName("V-13 G-05 a ledger that does not answer (its table locked): the verifier answers 503 at dagTimeout, not after the 5 s statement timeout")
+    void v13LockedLedgerIs503AtTheDeadline() throws SQLException {
+        EctKeyPair key = EctKeys.generate("k-" + uuid().substring(0, 8));
+        EctSigner signer = Agents.signer(key, Clock.systemUTC());
+        try (JdbcLedger fresh = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+            EctVerifier verifier = EctVerifier.builder().verifierId(B).keySource(StaticKeySource.builder().key(A, key).build())
+                    .ledger(fresh).dagTimeout(Duration.ofMillis(400)).build();
+            SignedEct token = signer.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("t")
+                    .pred(List.of(chain.get(100).jti())).build());
+            fresh.size(); // schema checked before the lock
+            try (Connection holder = TestDb.connect()) {
+                holder.setAutoCommit(false);
+                try (Statement st = holder.createStatement()) {
+                    st.execute("LOCK TABLE " + ledger.table() + " IN ACCESS EXCLUSIVE MODE");
+                }
+                try {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> verifier.verify(token.compact())).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
+                        assertThat(e.httpStatus()).isEqualTo(503);
+                        assertThat(e.error().detail()).contains("dagTimeout");
+                    });
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+
+                    start = System.nanoTime();
+                    assertThatThrownBy(() -> fresh.walkAncestors(List.of(chain.get(100)), uuid(), 10_000, Duration.ofMillis(300)))
+                            .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.error().detail()).contains("dagTimeout"));
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+                } finally {
+                    holder.rollback();
+                }
+            }
+            assertThat(verifier.verify(token.compact()).ect().jti()).isEqualTo(token.ect().jti()); // and recovers at once
+        }
+    }
+}

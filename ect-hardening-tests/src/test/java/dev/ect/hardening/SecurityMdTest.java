@@ -97,6 +97,7 @@ class SecurityMdTest {
         actual.put("ClaimRules.MAX_EXT_BYTES", (long) ClaimRules.MAX_EXT_BYTES);
         actual.put("ClaimRules.MAX_EXT_DEPTH", (long) ClaimRules.MAX_EXT_DEPTH);
         actual.put("EctSettings.maxAncestors", (long) d.maxAncestors());
+        actual.put("EctSettings.dagTimeout", d.dagTimeout().toSeconds());
         actual.put("EctSettings.replayCacheSize", (long) d.replayCacheSize());
         actual.put("EctSettings.replayTtl", d.replayTtl().toSeconds());
         actual.put("EctSettings.maxAge", d.maxAge().toSeconds());

@@ -110,6 +110,9 @@ public final class MultiInstanceLoadTest {
         } catch (Failure | IllegalArgumentException e) {
             System.err.println("MultiInstanceLoadTest: " + e.getMessage());
             rc = 2;
+        } catch (Exception e) { // e.g. a store that cannot be reached for seeding or checking
+            System.err.println("MultiInstanceLoadTest: the run failed: " + e);
+            rc = 2;
         }
         System.exit(rc);
     }
@@ -299,8 +302,9 @@ public final class MultiInstanceLoadTest {
                 i.checkAlive();
             }
             long accepted = warmCount + r.count() - r.errors();
-            String check = (shared ? checkShared(o, schema, prefix, accepted) : checkLocal(ledgerFiles, accepted))
-                    + f("; ready after %d ms", readyMillis);
+            String check = r.errors() > 0 ? "stores not checked (non-200 answers)"
+                    : shared ? checkShared(o, schema, prefix, accepted) : checkLocal(ledgerFiles, accepted);
+            check += f("; ready after %d ms", readyMillis);
             return new Cell(provider, n, store, round, r, cpu, check);
         } finally {
             for (Instance i : instances) {
@@ -493,16 +497,21 @@ public final class MultiInstanceLoadTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             try {
                 process.getOutputStream().close(); // the instance closes its stores and exits
             } catch (IOException e) {
                 // already gone
             }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                System.err.println("instance " + process.pid() + " did not exit within 10 s of its stdin closing; killing it");
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    System.err.println("instance " + process.pid() + " did not exit within 10 s of its stdin closing; killing it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                SplitLoadTest.kill(process);
             }
-            SplitLoadTest.kill(process);
         }
     }
 

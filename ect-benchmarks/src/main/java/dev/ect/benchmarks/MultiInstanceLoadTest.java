@@ -79,6 +79,9 @@ public final class MultiInstanceLoadTest {
     static final String LOCAL = "local";
     static final String SHARED = "shared";
 
+    /** Shared cells whose schema and keys are not dropped yet (schema → key prefix); a shutdown hook drops them. */
+    private static final Map<String, String> UNDROPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private MultiInstanceLoadTest() {}
 
     /** A run that cannot go on, with a message for the user. */
@@ -219,6 +222,14 @@ public final class MultiInstanceLoadTest {
                 String.join(" ", o.instanceJvmArgs), o.connections, o.warmupSeconds, o.requests, o.seconds, o.rounds, run);
         System.out.printf(Locale.ROOT, "local = CaffeineReplayStore + FileLedger per instance; shared = ECT_REDIS_URL=%s?keyPrefix=ect:mb:%s:<cell>: "
                 + "+ ECT_JDBC_URL=%s&ect.schema=ect_mb_%s_<cell>%n", o.redisUrl, run, o.jdbcUrl, run);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C or SIGTERM in the middle of a cell
+            UNDROPPED.forEach((schema, prefix) -> dropShared(o, schema, prefix));
+            try {
+                deleteTree(dir);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("could not delete " + dir + ": " + e);
+            }
+        }, "drop-shared-stores"));
         List<Cell> cells = new ArrayList<>();
         int cellNo = 0;
         try {
@@ -261,6 +272,9 @@ public final class MultiInstanceLoadTest {
         }
         List<Instance> instances = new ArrayList<>();
         long t0 = System.nanoTime();
+        if (shared) {
+            UNDROPPED.put(schema, prefix);
+        }
         try {
             if (shared) {
                 // the owner's first open creates the schema; the predecessors go in once, for every instance
@@ -312,6 +326,7 @@ public final class MultiInstanceLoadTest {
             }
             if (shared) {
                 dropShared(o, schema, prefix);
+                UNDROPPED.remove(schema);
             }
             for (Path f : ledgerFiles) {
                 Files.deleteIfExists(f);
@@ -417,6 +432,9 @@ public final class MultiInstanceLoadTest {
     private static String f(String format, Object... args) { return String.format(Locale.ROOT, format, args); }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
                 Files.deleteIfExists(p);

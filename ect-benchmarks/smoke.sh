@@ -33,4 +33,13 @@ if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
 else
   echo "== SplitLoadTest skipped: needs taskset and 2 CPUs"
 fi
+# The multi-instance test needs the machine's Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432,
+# db test, user postgres); without them it is skipped, with them any error fails the pass (~20 s:
+# N = 1 and 2, SunEC, local and shared stores, fresh schema and key prefix, dropped afterwards).
+if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  echo "== MultiInstanceLoadTest (N = 1, 2 child-JVM instances, shared Redis + PostgreSQL vs local stores), quick"
+  "$JAVA" -cp "$JAR" dev.ect.benchmarks.MultiInstanceLoadTest --quick
+else
+  echo "== MultiInstanceLoadTest skipped: needs Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432"
+fi
 echo "benchmarks smoke passed in $(( $(date +%s) - start )) s"

@@ -11,6 +11,7 @@ import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.CaffeineReplayStore;
+import dev.ect.core.replay.ReplayStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -85,9 +86,14 @@ public final class Fixtures {
 
     /** The full receiving pipeline: signature, claims, DAG on the ledger, replay store, ledger append. */
     public static EctVerifier pipeline(EctKeyPair key, CryptoProvider crypto, AuditLedger ledger) {
+        return pipeline(key, crypto, ledger, new CaffeineReplayStore(1_000_000, CLOCK));
+    }
+
+    /** The same pipeline with the given replay store (e.g. a shared Redis one). */
+    public static EctVerifier pipeline(EctKeyPair key, CryptoProvider crypto, AuditLedger ledger, ReplayStore replayStore) {
         return EctVerifier.builder().verifierId(VERIFIER).clock(CLOCK)
                 .keySource(StaticKeySource.builder().key(ISSUER, key).build())
-                .replayStore(new CaffeineReplayStore(1_000_000, CLOCK))
+                .replayStore(replayStore)
                 .ledger(ledger)
                 .listener(VerificationListener.logging())
                 .crypto(crypto).build();

@@ -30,6 +30,17 @@ final class LoadDriver {
      * from {@code connections} keep-alive sockets; {@code tokens} null sends no token.
      */
     static Result drive(int port, String path, String[] tokens, int connections, int max, int seconds) throws Exception {
+        return drive(new int[] {port}, path, tokens, connections, max, seconds);
+    }
+
+    /**
+     * The same over several servers: connection {@code c} talks to {@code ports[c % ports.length]},
+     * all connections draw from one token pool and one request budget, and the window is common.
+     */
+    static Result drive(int[] ports, String path, String[] tokens, int connections, int max, int seconds) throws Exception {
+        if (ports.length == 0 || connections < ports.length) {
+            throw new IllegalArgumentException("need at least one connection per server: " + connections + " < " + ports.length);
+        }
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         long[] latencies = new long[max];
@@ -39,6 +50,7 @@ final class LoadDriver {
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
+            int port = ports[c % ports.length];
             Thread t = new Thread(() -> {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     s.setTcpNoDelay(true);

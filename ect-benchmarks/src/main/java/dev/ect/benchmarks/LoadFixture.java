@@ -6,6 +6,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
 import dev.ect.core.keys.EctKeyPair;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.InMemoryLedger;
 import java.util.List;
 
@@ -59,6 +60,16 @@ final class LoadFixture {
             seed.findEntries(j).forEach(e -> ledger.append(e.ect(), e.compact()));
         }
         return Fixtures.pipeline(key, crypto, ledger);
+    }
+
+    /** Appends the predecessors to {@code ledger}, so that the DAG checks against it find them. */
+    void seed(AuditLedger ledger) {
+        if (seed == null) {
+            throw new IllegalStateException("a minting-only fixture has no predecessors to seed");
+        }
+        for (String j : predJtis) {
+            seed.findEntries(j).forEach(e -> ledger.append(e.ect(), e.compact()));
+        }
     }
 
     /** {@code n} unique compact tokens (fresh jti each), signed with the fastest provider here. */

@@ -227,7 +227,7 @@ public final class SplitLoadTest {
     }
 
     /** The running JVM's java binary, its JVM options (minus a debugger agent) and class path. */
-    private static List<String> javaCommand(List<String> extraJvmArgs) {
+    static List<String> javaCommand(List<String> extraJvmArgs) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> c = new ArrayList<>();
@@ -243,12 +243,12 @@ public final class SplitLoadTest {
         return c;
     }
 
-    private static void killOnExit(Process p) {
+    static void killOnExit(Process p) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> kill(p), "kill-" + p.pid()));
     }
 
     /** Kills {@code p} and everything it started (collected first: orphans are no longer descendants). */
-    private static void kill(Process p) {
+    static void kill(Process p) {
         List<ProcessHandle> kids = p.descendants().collect(Collectors.toList());
         p.destroyForcibly();
         kids.forEach(ProcessHandle::destroyForcibly);
@@ -403,7 +403,7 @@ public final class SplitLoadTest {
 
     private static String f(String format, Object... args) { return String.format(Locale.ROOT, format, args); }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -413,7 +413,7 @@ public final class SplitLoadTest {
     }
 
     /** Exits (running shutdown hooks, which kill our child) when our parent's pipe on stdin closes. */
-    private static void exitWhenStdinCloses(String why) {
+    static void exitWhenStdinCloses(String why) {
         Thread t = new Thread(() -> {
             try {
                 InputStream in = System.in;

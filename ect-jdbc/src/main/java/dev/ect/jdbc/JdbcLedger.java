@@ -111,6 +111,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     /** The most appends the writer thread puts into one transaction (append batching). */
     static final int MAX_BATCH = 512;
+    private static final String APPEND_BATCH = "append batch";
 
     /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
     private static final int DECODED_CACHE_SIZE = 4096;
@@ -552,7 +553,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private void write(List<Pending> batch) {
             Object[] out;
             try {
-                out = call("append", retry -> appendBatch(batch, retry));
+                out = call(APPEND_BATCH, retry -> appendBatch(batch, retry));
             } catch (EctUnavailableException e) {
                 if (isEntryFault(e.getCause())) {
                     // one entry's fault (a duplicate the pre-check could not see, data the database
@@ -907,7 +908,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             markUnreachable(e.getCause() != null ? e.getCause() : e);
             throw e;
         } catch (SQLException | RuntimeException e) {
-            if (!markUnreachable(e)) {
+            if (!markUnreachable(e) && !(APPEND_BATCH.equals(what) && isEntryFault(e))) { // a batch's entry fault: retried one by one
                 LOG.warn("ledger {}: {} failed (503 ledger_unavailable): {}", target, what, describe(e));
             }
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,

@@ -367,15 +367,25 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 String[] keys = new String[n];
                 LedgerEntry[] existing = new LedgerEntry[n];
                 String[] existingId = new String[n];
-                try (PreparedStatement q = c.prepareStatement("SELECT b.i, b.lw, b.lj, " + prefixed("t") + ", t.append_id"
+                Head head = null;
+                // one round trip after the lock (a statement of its own, so this one's snapshot sees
+                // every entry committed before the lock was granted): the batch's keys as the unique
+                // index sees them, the rows already holding them, and the chain head
+                try (PreparedStatement q = c.prepareStatement("SELECT b.i, b.lw, b.lj, " + prefixed("t") + ", t.append_id,"
+                        + " h.seq AS head_seq, h.hash AS head_hash"
                         + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
                         + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
-                        + " LEFT JOIN " + table + " t ON t.iss = b.s AND lower(t.wid) = b.lw AND lower(t.jti) = b.lj")) {
+                        + " LEFT JOIN " + table + " t ON t.iss = b.s AND lower(t.wid) = b.lw AND lower(t.jti) = b.lj"
+                        + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
                     q.setArray(1, c.createArrayOf("text", iss));
                     q.setArray(2, c.createArrayOf("text", wid));
                     q.setArray(3, c.createArrayOf("text", jti));
                     try (ResultSet rs = q.executeQuery()) {
                         while (rs.next()) {
+                            if (head == null) {
+                                long headSeq = rs.getLong("head_seq");
+                                head = rs.wasNull() ? new Head(0, LedgerEntry.GENESIS_HASH) : new Head(headSeq, rs.getString("head_hash"));
+                            }
                             int i = (int) rs.getLong(1) - 1;
                             // NUL cannot occur in PostgreSQL text: an unambiguous separator
                             keys[i] = iss[i] + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
@@ -388,7 +398,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 }
                 Object[] out = new Object[n];
                 Set<String> seen = new HashSet<>();
-                Head head = head(c);
+                if (head == null) {
+                    throw new SQLException("the batch pre-check returned no row", "XX000");
+                }
                 long seq = head.seq();
                 String prev = head.hash();
                 int rows = 0;

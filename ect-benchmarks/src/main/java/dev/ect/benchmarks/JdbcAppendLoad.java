@@ -3,6 +3,8 @@ package dev.ect.benchmarks;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.SignedEct;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.jdbc.JdbcLedger;
 import java.io.BufferedReader;
@@ -32,8 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * PostgreSQL ledger appends per second ({@link JdbcLedger}, L-05: each {@code append} returns
  * after its entry committed) with 1, 8 and 32 concurrent appenders per JVM, from 1 and 2 JVMs
- * sharing one ledger table, with append batching (group commit) on and off, back to back for each
- * configuration so the ratio comes from the same minutes of the same machine.
+ * sharing one ledger table, with append batching (group commit) on and off, alternating (AB, BA,
+ * AB, ...) for each configuration so each ratio comes from the same minute of the same machine,
+ * and against the local store each JVM would use alone ({@code file}: a {@link FileLedger} per
+ * JVM on the local disk, forced before {@code append} returns, with its own group commit);
+ * the tables give medians over the rounds (a machine shared with other work is noisy).
  *
  * <p>Every appender JVM is a child process (the parent only coordinates): it pre-mints realistic
  * ECTs (~1 KiB token, free signature, handed over as the verifier hands them), opens its own
@@ -45,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp ect-benchmarks/target/benchmarks.jar dev.ect.benchmarks.JdbcAppendLoad
  *     [--url jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--appenders 1,8,32] [--jvms 1,2]
- *     [--modes batched,unbatched] [--warmup 2] [--seconds 5] [--pool 20000] [--out file.md]
+ *     [--modes batched,unbatched] [--warmup 2] [--seconds 5] [--rounds 3] [--pool 10000] [--out file.md]
  * </pre>
  */
 public final class JdbcAppendLoad {
@@ -59,10 +64,11 @@ public final class JdbcAppendLoad {
         String url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
         List<Integer> appenders = List.of(1, 8, 32);
         List<Integer> jvms = List.of(1, 2);
-        List<String> modes = List.of("batched", "unbatched");
+        List<String> modes = List.of("batched", "unbatched", "file");
         int warmup = 2;
         int seconds = 5;
-        int pool = 20_000;
+        int pool = 10_000;
+        int rounds = 3;
         Path outFile = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
@@ -74,6 +80,7 @@ public final class JdbcAppendLoad {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--seconds" -> seconds = Integer.parseInt(v);
                 case "--pool" -> pool = Integer.parseInt(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--out" -> outFile = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -81,23 +88,39 @@ public final class JdbcAppendLoad {
         StringBuilder md = new StringBuilder();
         md.append("JdbcAppendLoad ").append(Instant.now()).append(", java ").append(System.getProperty("java.version"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, warm-up ").append(warmup)
-                .append(" s, measured ").append(seconds).append(" s per configuration\n\n")
-                .append("| JVMs | appenders per JVM | mode | appends/s | p50 ms | p99 ms | entries per commit | batched / unbatched |\n")
-                .append("|---:|---:|---|---:|---:|---:|---:|---:|\n");
+                .append(" s, measured ").append(seconds).append(" s per run, ").append(rounds)
+                .append(" rounds per configuration (modes alternate: AB, BA, ...); medians over the rounds\n\n")
+                .append("| JVMs | appenders per JVM | mode | appends/s (median) | appends/s per round | p50 ms | p99 ms"
+                        + " | entries per commit | batched / unbatched (median of the rounds' ratios) |\n")
+                .append("|---:|---:|---|---:|---|---:|---:|---:|---:|\n");
         System.out.print(md);
         for (int j : jvms) {
             for (int a : appenders) {
-                double batchedRate = Double.NaN;
-                for (String mode : modes) {
-                    Result r = run(url, j, a, mode, warmup, seconds, pool);
-                    String ratio = "";
-                    if (mode.equals("batched")) {
-                        batchedRate = r.rate;
-                    } else if (!Double.isNaN(batchedRate)) {
-                        ratio = String.format(Locale.ROOT, "%.2f", batchedRate / r.rate);
+                List<List<Result>> byMode = new ArrayList<>();
+                modes.forEach(m -> byMode.add(new ArrayList<>()));
+                for (int r = 0; r < rounds; r++) {
+                    for (int k = 0; k < modes.size(); k++) {
+                        int m = r % 2 == 0 ? k : modes.size() - 1 - k;
+                        byMode.get(m).add(run(url, j, a, modes.get(m), warmup, seconds, pool));
                     }
-                    String row = String.format(Locale.ROOT, "| %d | %d | %s | %,.0f | %.2f | %.2f | %.1f | %s |%n",
-                            j, a, mode, r.rate, r.p50Millis, r.p99Millis, r.entriesPerCommit, ratio);
+                }
+                int batched = modes.indexOf("batched");
+                int unbatched = modes.indexOf("unbatched");
+                int file = modes.indexOf("file");
+                for (int m = 0; m < modes.size(); m++) {
+                    List<Result> rs = byMode.get(m);
+                    String ratio = "";
+                    if ((m == unbatched || m == file) && batched >= 0) {
+                        ratio = ratio(byMode.get(batched), rs) + (m == file ? " (batched / local file)" : "");
+                    }
+                    StringBuilder each = new StringBuilder();
+                    for (Result x : rs) {
+                        each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", x.rate));
+                    }
+                    String row = String.format(Locale.ROOT, "| %d | %d | %s | %,.0f | %s | %.2f | %.2f | %.1f | %s |%n", j, a,
+                            modes.get(m), median(rs.stream().map(Result::rate).toList()), each,
+                            median(rs.stream().map(Result::p50Millis).toList()), median(rs.stream().map(Result::p99Millis).toList()),
+                            median(rs.stream().map(Result::entriesPerCommit).toList()), ratio);
                     System.out.print(row);
                     md.append(row);
                 }
@@ -106,6 +129,21 @@ public final class JdbcAppendLoad {
         if (outFile != null) {
             Files.writeString(outFile, md);
         }
+    }
+
+    /** The median (min..max) of the per-round ratios a / b. */
+    static String ratio(List<Result> a, List<Result> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < a.size(); r++) {
+            ratios.add(a.get(r).rate / b.get(r).rate);
+        }
+        return String.format(Locale.ROOT, "%.2f (%.2f..%.2f)", median(ratios),
+                ratios.stream().mapToDouble(d -> d).min().orElse(0), ratios.stream().mapToDouble(d -> d).max().orElse(0));
+    }
+
+    static double median(List<Double> xs) {
+        double[] v = xs.stream().mapToDouble(d -> d).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     record Result(double rate, double p50Millis, double p99Millis, double entriesPerCommit) {}
@@ -150,8 +188,8 @@ public final class JdbcAppendLoad {
                     throw new IllegalStateException("a worker did not exit");
                 }
             }
-            double perCommit;
-            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+            double perCommit = Double.NaN;
+            if (!mode.equals("file")) try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*)::float8 / greatest(count(DISTINCT xmin::text), 1) FROM "
                          + schema + ".ect_ledger")) {
                 rs.next();
@@ -184,7 +222,7 @@ public final class JdbcAppendLoad {
         String url = args[1];
         String schema = args[2];
         int appenders = Integer.parseInt(args[3]);
-        boolean batched = args[4].equals("batched");
+        String mode = args[4];
         long warmupNanos = TimeUnit.SECONDS.toNanos(Integer.parseInt(args[5]));
         long measureNanos = TimeUnit.SECONDS.toNanos(Integer.parseInt(args[6]));
         int poolSize = Integer.parseInt(args[7]);
@@ -195,10 +233,15 @@ public final class JdbcAppendLoad {
             tokens[i] = fresh(signer);
         }
         AtomicInteger next = new AtomicInteger();
-        try (JdbcLedger ledger = JdbcLedger.builder(url).schema(schema).appendBatching(batched)
-                .maxPoolSize(Math.max(8, appenders + 1)).statementTimeout(Duration.ofSeconds(30)).build();
+        Path dir = Path.of(System.getProperty("ect.bench.dir", "target"));
+        Files.createDirectories(dir);
+        Path file = dir.resolve("jdbc-load-file-" + UUID.randomUUID() + ".jsonl");
+        AuditLedger ledger = mode.equals("file") ? FileLedger.open(file)
+                : JdbcLedger.builder(url).schema(schema).appendBatching(mode.equals("batched"))
+                        .maxPoolSize(Math.max(8, appenders + 1)).statementTimeout(Duration.ofSeconds(30)).build();
+        try (AutoCloseable closing = (AutoCloseable) ledger;
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            ledger.size();
+            ledger.entries(1, 1);
             out.println("ready");
             if (!"go".equals(in.readLine())) {
                 throw new IllegalStateException("expected go");
@@ -261,6 +304,8 @@ public final class JdbcAppendLoad {
             double p50 = total == 0 ? 0 : all[(int) (total * 0.50)] / 1e6;
             double p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))] / 1e6;
             out.println(String.format(Locale.ROOT, "result %d %d %.3f %.3f", total, measureNanos, p50, p99));
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

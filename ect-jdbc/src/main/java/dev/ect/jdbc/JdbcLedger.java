@@ -209,7 +209,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * Besides the driver's own parameters the URL may carry this ledger's options, so that one
      * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
      * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
-     * (milliseconds), {@code ect.maxPoolSize}; they are removed before the URL reaches the driver.
+     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} ({@code true} or
+     * {@code false}); they are removed before the URL reaches the driver.
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *

@@ -240,7 +240,8 @@ class JdbcAppendBatchingTest {
                     .pred(List.of(parent.ect().jti())).build());
             assertThat(atTwo.verify(child.compact()).level()).hasToString("L3");
             // and a replay of the parent at instance two is refused by the shared ledger (G-01)
-            assertThatThrownBy(() -> atTwo.verify(parent.compact())).isInstanceOf(EctRejectedException.class);
+            assertThatThrownBy(() -> atTwo.verify(parent.compact())).isInstanceOfSatisfying(EctRejectedException.class,
+                    e -> assertThat(e.reason()).isIn(ReasonCode.REPLAY, ReasonCode.DAG_DUPLICATE_JTI));
             assertThat(one.verifyChain().ok()).isTrue();
         }
     }

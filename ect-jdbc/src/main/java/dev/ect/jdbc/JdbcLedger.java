@@ -1230,7 +1230,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
          * writer thread, up to 512 per transaction, under one chain-head
          * lock and one commit; each call still returns only after its entry committed (L-05), and a
          * duplicate fails only its own call (L-06). {@code false}: each append is its own
-         * transaction (the lock and a commit per entry, as before 0.1; several times slower with
+         * transaction (the lock and a commit per entry, the path before group commit; several times slower with
          * concurrent appenders, see BENCHMARKS.md). URL option {@code ect.appendBatching}.
          */
         public Builder appendBatching(boolean on) {

@@ -36,7 +36,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.postgresql.jdbc.PgStatement;
 import org.slf4j.Logger;
@@ -49,16 +57,35 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>L-01 append-only</b>, enforced by the database: triggers refuse every {@code UPDATE},
  *       {@code DELETE} and {@code TRUNCATE} of the ledger table, whoever issues it.
- *   <li><b>L-02 one hash chain</b>, also under concurrent appends from many JVMs: each append runs
- *       in one transaction that first takes a transaction-scoped advisory lock
- *       ({@code pg_advisory_xact_lock}) keyed by the ledger table, then reads the head, inserts
- *       {@code seq + 1} with the head's hash as {@code prev_hash}, and commits (which releases the
- *       lock). A trigger also refuses any row that does not continue the chain, so even a writer
- *       that bypasses this class cannot fork it.
- *   <li><b>L-05 durable</b>: an entry is returned only after its transaction committed.
+ *   <li><b>L-02 one hash chain</b>, also under concurrent appends from many JVMs: every write
+ *       transaction first takes a transaction-scoped advisory lock ({@code pg_advisory_xact_lock})
+ *       keyed by the ledger table, then reads the head, inserts {@code seq + 1} (and on) with the
+ *       previous hash as {@code prev_hash}, and commits (which releases the lock). A trigger also
+ *       refuses any row that does not continue the chain, so even a writer that bypasses this class
+ *       cannot fork it.
+ *   <li><b>Group commit</b> ({@link Builder#appendBatching(boolean)}, default on): one writer
+ *       thread per ledger drains the appends waiting in this JVM and writes up to
+ *       512 of them in one such transaction: one lock, one pre-check query (the
+ *       batch's keys against the table, and the head), one round trip of inserts, one commit (one
+ *       WAL flush). Chosen over a sequencer that numbers entries after they are durably queued
+ *       because it needs no second table or protocol: the chain is still written only under the
+ *       lock, so the trigger, {@link #verifyChain()} and old instances (one transaction per append)
+ *       work unchanged, and several JVMs still interleave correctly (each batch continues whatever
+ *       head it finds). The lock and the commit are paid once per batch instead of once per entry,
+ *       which is what serialized replicas; a lone append costs one hand-over to the writer thread.
+ *   <li><b>L-05 durable</b>: an entry is returned only after its transaction committed; with group
+ *       commit, each call waits for the commit of its batch. A call still queued when the queue
+ *       bound (2 &times; statement timeout + connect timeout, default 12 s) passes is removed and fails
+ *       with {@code ledger_unavailable}; it is then certainly not appended. A call already taken
+ *       into a batch waits for that batch's outcome, whose statements are each bounded by the
+ *       statement and socket timeouts. {@link #close()} first appends what is queued.
  *   <li><b>L-06 / G-01</b>: {@code (iss, wid, jti)} is unique, ids compared in canonical lower
  *       case (P-01; an absent {@code wid} is stored as {@code ''}); a second append is
- *       {@code dag_duplicate_jti}. The same ({@code wid}, {@code jti}) from two issuers is recorded
+ *       {@code dag_duplicate_jti}. In a batch, a duplicate (of a row, or of an earlier call in the
+ *       same batch, compared with PostgreSQL's own {@code lower()}, exactly as the unique index
+ *       compares) fails only its own call; if the database still refuses one entry of a batch (a
+ *       unique violation, or data it cannot store), the batch is rolled back and appended one call
+ *       per transaction, so only that call fails. The same ({@code wid}, {@code jti}) from two issuers is recorded
  *       twice, and {@link #findByJti} returns both (G-07 is the DAG check's job).
  *   <li><b>L-11</b>: a schema already at this version is opened without DDL, so verifiers can run
  *       as a runtime role that may only {@code SELECT} and {@code INSERT} (see the README); a WARN
@@ -108,6 +135,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
 
+    /** The most appends the writer thread puts into one transaction (append batching). */
+    static final int MAX_BATCH = 512;
+    private static final String APPEND_BATCH = "append batch";
+
     /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
     private static final int DECODED_CACHE_SIZE = 4096;
 
@@ -127,6 +158,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final long statementTimeoutMillis;
     /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
     private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
+    /** The group-commit writer; null when append batching is off. */
+    private final Writer writer;
 
     private JdbcLedger(Builder b) {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
@@ -154,6 +187,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.driverUrl = b.url;
         this.statementTimeoutMillis = b.statementTimeout.toMillis();
         this.pool = new HikariDataSource(hc);
+        long socketMillis = TimeUnit.SECONDS.toMillis(b.statementTimeout.toSeconds() + 5);
+        // queued: at most one batch ahead of it (lock wait and statements, each bounded by statement_timeout);
+        // taken: the safety net over the batch's statements (each bounded by the socket timeout) and one retry
+        this.writer = b.appendBatching ? new Writer(2 * b.statementTimeout.toMillis() + b.connectTimeout.toMillis(),
+                2 * (b.connectTimeout.toMillis() + 4 * socketMillis)) : null;
         if (!b.verifiedTls && !JdbcUrls.loopbackHost(b.url)) {
             LOG.warn("ledger {}: the connection is not verified TLS; set sslmode=verify-full (K-06) unless the network is"
                     + " trusted for plain text", target);
@@ -178,7 +216,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * Besides the driver's own parameters the URL may carry this ledger's options, so that one
      * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
      * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
-     * (milliseconds), {@code ect.maxPoolSize}; they are removed before the URL reaches the driver.
+     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} ({@code true} or
+     * {@code false}); they are removed before the URL reaches the driver.
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
@@ -204,12 +243,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     // ---------------------------------------------------------------- append (V-15, L-01, L-02, L-05, L-06)
 
     /**
-     * Appends the ECT as the next entry, in one transaction holding the chain-head lock (L-01,
-     * L-02), and returns after the commit (L-05).
+     * Appends the ECT as the next entry and returns after the commit (L-05). With append batching
+     * (the default) the entry is handed to this ledger's writer thread, which appends it together
+     * with every other append waiting in this JVM in one transaction holding the chain-head lock
+     * (L-01, L-02) and completes each waiting call once that transaction committed; a duplicate in
+     * the batch fails only its own call. Without batching the call runs its own transaction.
      *
      * @throws EctRejectedException {@code dag_duplicate_jti} when ({@code iss}, {@code wid},
-     *     {@code jti}) is already present (L-06), in any letter case (P-01)
-     * @throws EctUnavailableException {@code ledger_unavailable} when the database failed; the
+     *     {@code jti}) is already present (L-06), in any letter case (P-01), or is appended in the
+     *     same batch by an earlier call
+     * @throws EctUnavailableException {@code ledger_unavailable} when the database failed, or the
+     *     append waited longer than the bound on the writer's queue (see the class comment); the
      *     entry is then not in the ledger
      * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
      */
@@ -220,6 +264,14 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         requireMatches(ect, compact); // the token's fault: before touching the database
         // names this call's row, so that a retry recognizes its own first attempt and nothing else (L-06)
         String appendId = UUID.randomUUID().toString();
+        if (writer != null) {
+            return writer.append(ect, compact, appendId);
+        }
+        return appendAlone(ect, compact, appendId);
+    }
+
+    /** One append in its own transaction (batching off, and the fall-back of a batch that hit a unique violation). */
+    private LedgerEntry appendAlone(Ect ect, String compact, String appendId) {
         return call("append", retry -> {
             try (Connection c = connection()) {
                 c.setAutoCommit(false);
@@ -235,12 +287,45 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
-    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry, String appendId) throws SQLException {
+    /** Takes the chain-head lock of this ledger (released by commit, rollback or a dead connection). */
+    private void lockHead(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
             lock.setInt(1, Schema.APPEND_LOCK_CLASS);
             lock.setString(2, table);
             lock.execute();
         }
+    }
+
+    /** The head's {@code seq} and {@code hash}; {@code 0} and the genesis hash for an empty ledger. Call under the lock. */
+    private Head head(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1")) {
+            return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, LedgerEntry.GENESIS_HASH);
+        }
+    }
+
+    private record Head(long seq, String hash) {}
+
+    private PreparedStatement prepareInsert(Connection c) throws SQLException {
+        return c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ", append_id) VALUES (?,?,?,?,?,?,?,?,?,?,?::uuid)");
+    }
+
+    private static void bindInsert(Connection c, PreparedStatement ins, LedgerEntry entry, String appendId) throws SQLException {
+        ins.setLong(1, entry.seq());
+        ins.setString(2, entry.jti());
+        ins.setString(3, entry.wid() == null ? "" : entry.wid());
+        ins.setString(4, entry.iss());
+        ins.setString(5, entry.execAct());
+        ins.setArray(6, c.createArrayOf("text", entry.pred().toArray()));
+        ins.setTimestamp(7, Timestamp.from(entry.recordedAt()));
+        ins.setString(8, entry.compact());
+        ins.setString(9, entry.prevHash());
+        ins.setString(10, entry.hash());
+        ins.setString(11, appendId);
+    }
+
+    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry, String appendId) throws SQLException {
+        lockHead(c);
         String wid = ect.wid() == null ? "" : ect.wid();
         try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + table
                 + " WHERE iss = ? AND lower(wid) = lower(?) AND lower(jti) = lower(?)")) {
@@ -259,33 +344,302 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 }
             }
         }
-        long seq = 1;
-        String prev = LedgerEntry.GENESIS_HASH;
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1")) {
-            if (rs.next()) {
-                seq = rs.getLong(1) + 1;
-                prev = rs.getString(2);
-            }
-        }
+        Head head = head(c);
         // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
-        LedgerEntry entry = LedgerEntry.create(seq, ect, compact, clock.instant(), prev);
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ", append_id)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?::uuid)")) {
-            ins.setLong(1, entry.seq());
-            ins.setString(2, entry.jti());
-            ins.setString(3, wid);
-            ins.setString(4, entry.iss());
-            ins.setString(5, entry.execAct());
-            ins.setArray(6, c.createArrayOf("text", entry.pred().toArray()));
-            ins.setTimestamp(7, Timestamp.from(entry.recordedAt()));
-            ins.setString(8, entry.compact());
-            ins.setString(9, entry.prevHash());
-            ins.setString(10, entry.hash());
-            ins.setString(11, appendId);
+        LedgerEntry entry = LedgerEntry.create(head.seq() + 1, ect, compact, clock.instant(), head.hash());
+        try (PreparedStatement ins = prepareInsert(c)) {
+            bindInsert(c, ins, entry, appendId);
             ins.executeUpdate();
         }
         return entry;
+    }
+
+    // ---------------------------------------------------------------- group commit (append batching)
+
+    /** True for SQL errors that one entry can cause (a unique violation, bad data): its batch is then appended one by one. */
+    static boolean isEntryFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException s = t instanceof SQLException x ? x : null; s != null; s = s.getNextException()) {
+                String state = s.getSQLState();
+                if (state != null && (state.equals("23505") || state.startsWith("22"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Appends a batch in one transaction under the chain-head lock: one query finds every entry of
+     * the batch already in the table (by the unique key, lowered by PostgreSQL itself, so the
+     * in-batch check below compares exactly what the unique index compares), duplicates fail only
+     * their own call, the others are chained in order, inserted in one round trip and committed
+     * together. Returns, per call, its {@link LedgerEntry} or its {@link EctRejectedException}.
+     */
+    private Object[] appendBatch(List<Pending> batch, boolean retry) throws SQLException {
+        int n = batch.size();
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                lockHead(c);
+                String[] iss = new String[n];
+                String[] wid = new String[n];
+                String[] jti = new String[n];
+                for (int i = 0; i < n; i++) {
+                    Ect ect = batch.get(i).ect;
+                    iss[i] = ect.iss();
+                    wid[i] = ect.wid() == null ? "" : ect.wid();
+                    jti[i] = ect.jti();
+                }
+                String[] keys = new String[n];
+                LedgerEntry[] existing = new LedgerEntry[n];
+                String[] existingId = new String[n];
+                Head head = null;
+                // one round trip after the lock (a statement of its own, so this one's snapshot sees
+                // every entry committed before the lock was granted): the batch's keys as the unique
+                // index sees them, the rows already holding them, and the chain head
+                try (PreparedStatement q = c.prepareStatement("SELECT b.i, b.lw, b.lj, " + prefixed("t") + ", t.append_id,"
+                        + " h.seq AS head_seq, h.hash AS head_hash"
+                        + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
+                        + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
+                        + " LEFT JOIN " + table + " t ON t.iss = b.s AND lower(t.wid) = b.lw AND lower(t.jti) = b.lj"
+                        + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
+                    q.setArray(1, c.createArrayOf("text", iss));
+                    q.setArray(2, c.createArrayOf("text", wid));
+                    q.setArray(3, c.createArrayOf("text", jti));
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            if (head == null) {
+                                long headSeq = rs.getLong("head_seq");
+                                head = rs.wasNull() ? new Head(0, LedgerEntry.GENESIS_HASH) : new Head(headSeq, rs.getString("head_hash"));
+                            }
+                            int i = (int) rs.getLong(1) - 1;
+                            // NUL cannot occur in PostgreSQL text: an unambiguous separator
+                            keys[i] = iss[i] + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
+                            if (rs.getObject("seq") != null) {
+                                existing[i] = entry(rs);
+                                existingId[i] = rs.getString("append_id");
+                            }
+                        }
+                    }
+                }
+                Object[] out = new Object[n];
+                Set<String> seen = new HashSet<>();
+                if (head == null) {
+                    throw new SQLException("the batch pre-check returned no row", "XX000");
+                }
+                long seq = head.seq();
+                String prev = head.hash();
+                int rows = 0;
+                try (PreparedStatement ins = prepareInsert(c)) {
+                    for (int i = 0; i < n; i++) {
+                        Pending p = batch.get(i);
+                        if (existing[i] != null) {
+                            // only this call's own first attempt is "ours" (see appendIn)
+                            out[i] = retry && p.appendId.equals(existingId[i]) ? existing[i] : duplicate(p.ect);
+                        } else if (!seen.add(keys[i])) {
+                            out[i] = duplicate(p.ect); // an earlier call of this batch has the same (iss, wid, jti)
+                        } else {
+                            LedgerEntry e = LedgerEntry.create(++seq, p.ect, p.compact, clock.instant(), prev);
+                            prev = e.hash();
+                            bindInsert(c, ins, e, p.appendId);
+                            ins.addBatch();
+                            rows++;
+                            out[i] = e;
+                        }
+                    }
+                    if (rows > 0) {
+                        ins.executeBatch();
+                    }
+                }
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        }
+    }
+
+    /** One waiting {@link #append} call. */
+    private static final class Pending {
+        static final int QUEUED = 0;
+        static final int TAKEN = 1;
+        static final int CANCELLED = 2;
+
+        final Ect ect;
+        final String compact;
+        final String appendId;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        final CompletableFuture<LedgerEntry> result = new CompletableFuture<>();
+
+        Pending(Ect ect, String compact, String appendId) {
+            this.ect = ect;
+            this.compact = compact;
+            this.appendId = appendId;
+        }
+    }
+
+    /**
+     * The ledger's writer thread (group commit): drains the appends waiting in this JVM and
+     * appends up to {@link #MAX_BATCH} of them in one transaction; started by the first append.
+     */
+    private final class Writer implements Runnable {
+        private final Pending stop = new Pending(null, null, null);
+        private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final long queueWaitNanos;
+        private final long batchWaitNanos;
+        private volatile boolean closed;
+
+        Writer(long queueWaitMillis, long batchWaitMillis) {
+            this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(queueWaitMillis);
+            this.batchWaitNanos = TimeUnit.MILLISECONDS.toNanos(batchWaitMillis);
+            this.thread = new Thread(this, "ect-ledger-writer-" + table);
+            thread.setDaemon(true);
+        }
+
+        int queued() { return queue.size(); }
+
+        LedgerEntry append(Ect ect, String compact, String appendId) {
+            if (closed) {
+                throw closedException();
+            }
+            if (!started.get() && started.compareAndSet(false, true)) {
+                thread.start();
+            }
+            Pending p = new Pending(ect, compact, appendId);
+            queue.add(p);
+            if (closed && p.state.compareAndSet(Pending.QUEUED, Pending.CANCELLED)) {
+                throw closedException(); // close() raced with this call: the writer may be gone
+            }
+            return await(p);
+        }
+
+        /**
+         * Waits for the commit. While the call is still queued it gives up after the queue bound
+         * (then it is certainly not appended); once the writer took it, it waits for the batch's
+         * outcome, whose statements are each bounded by the statement and socket timeouts.
+         */
+        private LedgerEntry await(Pending p) {
+            boolean interrupted = false;
+            boolean taken = false;
+            long deadline = System.nanoTime() + queueWaitNanos;
+            try {
+                while (true) {
+                    try {
+                        return p.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        if (p.state.compareAndSet(Pending.QUEUED, Pending.CANCELLED)) {
+                            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                                    "ledger " + target + ": append interrupted before it was written", e);
+                        }
+                    } catch (TimeoutException e) {
+                        if (!taken) {
+                            if (p.state.compareAndSet(Pending.QUEUED, Pending.CANCELLED)) {
+                                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                                        + ": append waited more than " + TimeUnit.NANOSECONDS.toMillis(queueWaitNanos)
+                                        + " ms for the writer; not appended", e);
+                            }
+                            taken = true; // in a batch in flight: wait for its outcome (its statements are bounded)
+                            deadline = System.nanoTime() + batchWaitNanos;
+                            continue;
+                        }
+                        LOG.error("ledger {}: the batch holding jti {} did not finish within {} ms", target, p.ect.jti(),
+                                TimeUnit.NANOSECONDS.toMillis(batchWaitNanos));
+                        throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
+                                "ledger " + target + ": append did not finish in time", e);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof EctRejectedException r) {
+                            throw new EctRejectedException(r.error(), r);
+                        }
+                        throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            List<Pending> batch = new ArrayList<>(MAX_BATCH);
+            while (true) {
+                Pending first;
+                try {
+                    first = queue.take();
+                } catch (InterruptedException e) {
+                    continue; // only close() ends the writer
+                }
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                boolean last = batch.remove(stop);
+                batch.removeIf(p -> !p.state.compareAndSet(Pending.QUEUED, Pending.TAKEN));
+                if (!batch.isEmpty()) {
+                    write(List.copyOf(batch));
+                }
+                if (last) {
+                    return;
+                }
+            }
+        }
+
+        private void write(List<Pending> batch) {
+            Object[] out;
+            try {
+                out = call(APPEND_BATCH, retry -> appendBatch(batch, retry));
+            } catch (EctUnavailableException e) {
+                if (isEntryFault(e.getCause())) {
+                    // one entry's fault (a duplicate the pre-check could not see, data the database
+                    // refuses): append each on its own, so it fails alone and the others go in
+                    LOG.debug("ledger {}: a batch of {} failed on one entry ({}); appending one by one", target, batch.size(),
+                            describe(e.getCause()));
+                    for (Pending p : batch) {
+                        try {
+                            p.result.complete(appendAlone(p.ect, p.compact, p.appendId));
+                        } catch (RuntimeException x) {
+                            p.result.completeExceptionally(x);
+                        }
+                    }
+                    return;
+                }
+                batch.forEach(p -> p.result.completeExceptionally(e));
+                return;
+            } catch (RuntimeException | Error e) {
+                batch.forEach(p -> p.result.completeExceptionally(e));
+                return;
+            }
+            for (int i = 0; i < out.length; i++) {
+                Pending p = batch.get(i);
+                if (out[i] instanceof LedgerEntry e) {
+                    p.result.complete(e);
+                } else {
+                    p.result.completeExceptionally((Throwable) out[i]);
+                }
+            }
+        }
+
+        /** Appends what is queued, then stops the thread (bounded: each batch is bounded by the timeouts). */
+        void close() {
+            closed = true;
+            queue.add(stop);
+            if (started.get()) {
+                try {
+                    thread.join(TimeUnit.NANOSECONDS.toMillis(queueWaitNanos + batchWaitNanos));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private EctUnavailableException closedException() {
+            return new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + " is closed");
+        }
     }
 
     /** The compact token must decode to the ECT's claims, so the entry, the token and the decoded ECT agree. */
@@ -380,39 +734,79 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * {@code pred} within the same workflow, nearest first (by the length of the shortest path,
      * then by {@code seq}), each once; predecessors not in the ledger are skipped. One recursive
      * query; it never looks deeper than {@code limit} levels, so it is bounded even on a damaged
-     * graph, and returns at most {@code limit} entries (the nearest ones).
+     * graph, and returns at most {@code limit} entries (the nearest ones). Ids are compared in
+     * canonical lower case (P-01), the start {@code jti} as well as every {@code pred} element.
+     * Bounded in time by the statement timeout; see {@link #ancestors(String, int, Duration)}.
      *
      * @throws IllegalArgumentException when {@code limit < 0}
      */
     @Override
-    public List<LedgerEntry> ancestors(String jti, int limit) {
+    public List<LedgerEntry> ancestors(String jti, int limit) { return ancestors(jti, limit, null); }
+
+    /**
+     * {@link #ancestors(String, int)} bounded by a deadline of its own: the one recursive query runs
+     * with {@code statement_timeout} = {@code timeout} (for example what is left of a
+     * verification's time budget), so a walk over a huge or damaged graph ends as
+     * {@code ledger_unavailable} (503) instead of holding the request. Never cut silently: within
+     * the deadline the answer is complete up to {@code limit}.
+     *
+     * @param timeout at least 1 ms; {@code null} means the ledger's statement timeout (default 5 s)
+     * @throws EctUnavailableException {@code ledger_unavailable} when the deadline passed or the
+     *     database failed
+     * @throws IllegalArgumentException when {@code limit < 0} or {@code timeout} is under 1 ms
+     */
+    public List<LedgerEntry> ancestors(String jti, int limit, Duration timeout) {
         Objects.requireNonNull(jti, "jti");
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0");
+        }
+        if (timeout != null && timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("timeout must be at least 1 ms");
         }
         if (limit == 0) {
             return List.of();
         }
         // (seq, depth) pairs are distinct under UNION, and depth stops at limit: at most
-        // entries x limit rows, never one per path (a DAG of diamonds has exponentially many paths)
+        // entries x limit rows, never one per path (a DAG of diamonds has exponentially many paths).
+        // Each pred element is looked up through the lower(jti) index: the LATERAL subquery with
+        // OFFSET 0 is a fence the planner cannot flatten or push the wid test into, so every level
+        // costs one index probe per element whatever the statistics say. (Joining on wid and
+        // "lower(jti) = ANY(lower(pred::text)::text[])" let the planner hash the whole workflow
+        // and scan it once per level: 38 s for a 3,000-entry chain instead of ~25 ms.)
+        String step = " CROSS JOIN LATERAL unnest(%1$s.pred) AS x(j)"
+                + " CROSS JOIN LATERAL (SELECT q.seq, q.wid, q.pred FROM " + table + " q WHERE lower(q.jti) = lower(x.j) OFFSET 0) p";
         String sql = "WITH RECURSIVE anc(seq, wid, pred, depth) AS ("
-                + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s JOIN " + table + " p"
-                + "   ON lower(p.wid) = lower(s.wid) AND lower(p.jti) = ANY(lower(s.pred::text)::text[]) WHERE lower(s.jti) = lower(?)"
+                + " SELECT p.seq, p.wid, p.pred, 1 FROM " + table + " s" + String.format(step, "s")
+                + "   WHERE lower(s.jti) = lower(?) AND lower(p.wid) = lower(s.wid)"
                 + " UNION"
-                // each step an index lookup on lower(jti), wid filtered after it (OFFSET 0): see walkAncestors
-                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a CROSS JOIN LATERAL (SELECT seq, wid, pred FROM " + table
-                + "   WHERE lower(jti) = ANY(lower(a.pred::text)::text[]) OFFSET 0) p WHERE lower(p.wid) = lower(a.wid) AND a.depth < ?"
+                + " SELECT p.seq, p.wid, p.pred, a.depth + 1 FROM anc a" + String.format(step, "a")
+                + "   WHERE a.depth < ? AND lower(p.wid) = lower(a.wid)"
                 + "), nearest AS (SELECT seq, min(depth) AS depth FROM anc GROUP BY seq ORDER BY 2, 1 LIMIT ?)"
                 + " SELECT " + prefixed("t") + " FROM " + table + " t JOIN nearest n ON n.seq = t.seq"
                 + " WHERE lower(t.jti) <> lower(?) ORDER BY n.depth, t.seq";
         return call("ancestors", retry -> {
-            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
-                q.setString(1, jti);
-                q.setInt(2, limit);
-                q.setInt(3, limit + 1); // one spare: a damaged graph may lead back to the start
-                q.setString(4, jti);
-                List<LedgerEntry> found = list(q);
-                return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+            try (Connection c = connection()) {
+                if (timeout != null) {
+                    c.setAutoCommit(false); // SET LOCAL: this transaction only, the pooled connection keeps its timeout
+                }
+                try (PreparedStatement q = c.prepareStatement(sql)) {
+                    if (timeout != null) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+                        }
+                    }
+                    q.setString(1, jti);
+                    q.setInt(2, limit);
+                    q.setInt(3, limit + 1); // one spare: a damaged graph may lead back to the start
+                    q.setString(4, jti);
+                    List<LedgerEntry> found = list(q);
+                    return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+                } finally {
+                    if (timeout != null) {
+                        rollbackQuietly(c, null);
+                        c.setAutoCommit(true);
+                    }
+                }
             }
         });
     }
@@ -651,9 +1045,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         return c;
     }
 
-    /** Closes the connection pool. */
+    /** Appends what is already queued (append batching), then closes the connection pool. Later appends are 503. */
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
+        pool.close();
+    }
+
+    /** Appends waiting for the writer thread (tests). */
+    int queuedAppends() { return writer == null ? 0 : writer.queued(); }
 
     @Override
     public String toString() { return "JdbcLedger{" + target + "}"; }
@@ -693,7 +1095,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             markUnreachable(e.getCause() != null ? e.getCause() : e);
             throw e;
         } catch (SQLException | RuntimeException e) {
-            if (!markUnreachable(e)) {
+            if (!markUnreachable(e) && !(APPEND_BATCH.equals(what) && isEntryFault(e))) { // a batch's entry fault: retried one by one
                 LOG.warn("ledger {}: {} failed (503 ledger_unavailable): {}", target, what, describe(e));
             }
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
@@ -835,6 +1237,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+        private boolean appendBatching = true;
+        private boolean batchingSet;
         private boolean prefixSet;
         private boolean clockSet;
         private boolean connectSet;
@@ -863,8 +1267,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                             throw new IllegalArgumentException("maxPoolSize must be >= 1");
                         }
                     }
+                    case "appendBatching" -> {
+                        if (!value.equals("true") && !value.equals("false")) {
+                            throw new IllegalArgumentException("the JDBC URL option ect.appendBatching must be true or false");
+                        }
+                        appendBatching = Boolean.parseBoolean(value);
+                    }
                     default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
-                            + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize)");
+                            + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize,"
+                            + " ect.appendBatching)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
@@ -925,6 +1336,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             }
             poolSet = once(poolSet, "maxPoolSize");
             maxPoolSize = n;
+            return this;
+        }
+
+        /**
+         * Group commit (default {@code true}): the appends waiting in this JVM are appended by one
+         * writer thread, up to 512 per transaction, under one chain-head
+         * lock and one commit; each call still returns only after its entry committed (L-05), and a
+         * duplicate fails only its own call (L-06). {@code false}: each append is its own
+         * transaction (the lock and a commit per entry, the path before group commit; several times slower with
+         * concurrent appenders, see BENCHMARKS.md). URL option {@code ect.appendBatching}.
+         */
+        public Builder appendBatching(boolean on) {
+            batchingSet = once(batchingSet, "appendBatching");
+            appendBatching = on;
             return this;
         }
 

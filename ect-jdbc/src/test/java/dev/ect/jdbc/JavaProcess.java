@@ -122,6 +122,32 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL ({@code kill -9}: no shutdown hook, no finally block runs), then waits (bounded) for the exit. */
+    void kill(int seconds) {
+        process.destroyForcibly();
+        waitFor(seconds);
+    }
+
+    /** Every stdout line up to the end of the stream (after the process ended), waiting at most {@code seconds}. */
+    List<String> readToEnd(int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("child stdout did not end within " + seconds + " s");
+                }
+                if (line.equals(EOF)) {
+                    return linesRead();
+                }
+                all.add(line);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -35,8 +35,11 @@ class JdbcLedgerContractTest extends AuditLedgerContract {
     @Override
     protected AuditLedger newLedger() {
         return JdbcLedger.builder(TestDb.URL + "&ect.statementTimeout=60000&ect.connectTimeout=30000")
-                .schema(SCHEMA).tablePrefix(prefix).clock(TestEcts.CLOCK).build();
+                .schema(SCHEMA).tablePrefix(prefix).clock(TestEcts.CLOCK).appendBatching(batching()).build();
     }
+
+    /** Group commit on (the default); {@link JdbcLedgerUnbatchedContractTest} runs the contract with it off. */
+    protected boolean batching() { return true; }
 
     /** L-05: a new ledger (and pool) on the same tables sees every committed entry. */
     @Override

@@ -1,10 +1,13 @@
 package dev.ect.cli;
 
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctUnavailableException;
 import dev.ect.core.LogSafe;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.LedgerReader;
+import dev.ect.core.spi.EctStores;
 import dev.ect.core.tlog.Checkpoint;
 import dev.ect.core.tlog.CheckpointSigner;
 import dev.ect.core.tlog.CheckpointVerifier;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -31,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ect ledger}: audit ledger tools. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger."},
+        description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger; "
+            + "verify and checkpoint also read a PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL)."},
         subcommands = {LedgerCommand.Verify.class, LedgerCommand.CheckpointCmd.class, LedgerCommand.Prove.class,
             LedgerCommand.VerifyProof.class})
 final class LedgerCommand implements Runnable {
@@ -48,6 +53,47 @@ final class LedgerCommand implements Runnable {
         if (!Files.isRegularFile(file)) {
             throw new CliException("ledger file " + file + " does not exist");
         }
+    }
+
+    static final String JDBC_URL_HELP = "a PostgreSQL ledger instead of LEDGER_FILE: jdbc:postgresql://HOST/DB?... with the "
+            + "ect.schema / ect.tablePrefix options of ECT_JDBC_URL; without LEDGER_FILE and --jdbc-url, ECT_JDBC_URL is "
+            + "used when set (prefer it for a URL holding a password: arguments are visible to other users)";
+
+    /**
+     * The PostgreSQL ledger URL a ledger command reads, or null for the LEDGER_FILE: {@code --jdbc-url},
+     * else {@code ECT_JDBC_URL} when no file is given (as {@code --ledger} wins over it for verify and serve).
+     */
+    static String jdbcUrl(Path file, String jdbcUrl, Map<String, String> env) {
+        if (file != null && jdbcUrl != null) {
+            throw new CliException("give either LEDGER_FILE or --jdbc-url, not both");
+        }
+        if (file != null) {
+            return null;
+        }
+        String url = jdbcUrl != null ? jdbcUrl : env.get(EctStores.JDBC_URL_ENV);
+        if (url == null || url.isBlank()) {
+            throw new CliException("a LEDGER_FILE, or a PostgreSQL ledger by --jdbc-url or " + EctStores.JDBC_URL_ENV + ", is required");
+        }
+        return url;
+    }
+
+    /** Opens the PostgreSQL ledger of {@code url}; close the result. Messages never show credentials. */
+    static EctStores openJdbc(String url) {
+        try {
+            EctStores s = EctStores.of(null, url, Clock.systemUTC());
+            if (s.ledger().isEmpty()) {
+                s.close();
+                throw new CliException("no ledger at the --jdbc-url");
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    /** A database that cannot be read is an I/O error (exit 2), never a verdict on the ledger. */
+    static CliException unavailable(AuditLedger ledger, EctUnavailableException e) {
+        return new CliException("cannot read ledger " + ledger + ": " + e.getMessage(), e);
     }
 
     /**
@@ -114,20 +160,45 @@ final class LedgerCommand implements Runnable {
         Path checkpointKey;
 
         @Option(names = "--tree", paramLabel = "FILE",
-                description = "the tree file written with the checkpoint (default LEDGER.tree when it exists); read only")
+                description = "the tree file written with the checkpoint (default LEDGER.tree when it exists; none for "
+                    + "a PostgreSQL ledger); read only")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
+
+        /** What the output names: the file, or the database ledger (without credentials). */
+        private String name;
 
         @Override
         public Integer call() {
-            requireLedger(file);
+            String url = jdbcUrl(file, jdbcUrl, env());
             if ((checkpoint == null) != (checkpointKey == null)) {
                 throw new CliException("--checkpoint and --checkpoint-key go together");
             }
+            if (url == null) {
+                requireLedger(file);
+                name = file.toString();
+                return check(null);
+            }
+            try (EctStores stores = openJdbc(url)) {
+                AuditLedger ledger = stores.ledger().orElseThrow();
+                name = ledger.toString();
+                try {
+                    return check(ledger);
+                } catch (EctUnavailableException e) {
+                    throw unavailable(ledger, e);
+                }
+            }
+        }
+
+        /** Checks the file ({@code ledger} null) or the database ledger. */
+        private int check(AuditLedger ledger) {
             if (trust.isEmpty() && checkpoint == null) {
-                return chainOnly();
+                return chainOnly(ledger);
             }
             LedgerAudit.Builder b = LedgerAudit.builder();
             if (!trust.isEmpty()) {
@@ -144,8 +215,8 @@ final class LedgerCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     early.add("checkpoint " + checkpoint + " does not verify: " + e.getMessage());
                 }
-                Path t = tree != null ? tree : LedgerTree.defaultTreeFile(file);
-                if (Files.isRegularFile(t)) {
+                Path t = tree != null ? tree : ledger == null ? LedgerTree.defaultTreeFile(file) : null;
+                if (t != null && Files.isRegularFile(t)) {
                     b.treeFile(t);
                 } else if (tree != null) {
                     throw new CliException("tree file " + tree + " does not exist");
@@ -156,9 +227,10 @@ final class LedgerCommand implements Runnable {
             }
             LedgerAuditResult r;
             try {
-                r = b.build().audit(file);
+                r = ledger == null ? b.build().audit(file) : b.build().audit(ledger);
             } catch (IOException | UncheckedIOException e) {
-                throw new CliException("cannot read ledger file " + file + ": " + e.getMessage(), e);
+                throw new CliException("cannot read ledger " + name + (ledger == null ? "" : " or tree file " + tree) + ": "
+                        + e.getMessage(), e);
             }
             return report(r, List.of());
         }
@@ -168,7 +240,7 @@ final class LedgerCommand implements Runnable {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", ok);
-                m.put("file", file.toString());
+                m.put(file != null ? "file" : "ledger", name);
                 List<Object> findings = new ArrayList<>();
                 for (String e : early) {
                     findings.add(Map.of("kind", "CHECKPOINT", "problem", e));
@@ -192,12 +264,12 @@ final class LedgerCommand implements Runnable {
                 m.put("findings", findings);
                 out().println(JsonText.compact(m));
             } else if (ok) {
-                out().println(file + ": " + r.entries() + (r.entries() == 1 ? " entry" : " entries")
+                out().println(name + ": " + r.entries() + (r.entries() == 1 ? " entry" : " entries")
                         + ", hash chain intact (last hash " + r.chain().lastHash() + ")"
                         + (r.signaturesVerified() > 0 || !trust.isEmpty() ? ", " + r.signaturesVerified() + " token signatures verified" : "")
                         + r.checkpoint().map(c -> ", extends the checkpoint of " + c.size() + " entries of " + c.origin()).orElse(""));
             } else {
-                StringBuilder sb = new StringBuilder(file + ": NOT INTACT");
+                StringBuilder sb = new StringBuilder(name + ": NOT INTACT");
                 early.forEach(e -> sb.append("\n  ").append(e));
                 if (r != null) {
                     r.findings().forEach(f -> sb.append("\n  ").append(f));
@@ -210,17 +282,17 @@ final class LedgerCommand implements Runnable {
             return ok ? EctCli.OK : EctCli.REJECTED;
         }
 
-        private int chainOnly() {
+        private int chainOnly(AuditLedger ledger) {
             ChainVerification v;
             try {
-                v = ChainVerification.ofFile(file);
+                v = ledger == null ? ChainVerification.ofFile(file) : ledger.verifyChain();
             } catch (IOException e) {
                 throw new CliException("cannot read ledger file " + file + ": " + e.getMessage(), e);
             }
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", v.ok());
-                m.put("file", file.toString());
+                m.put(file != null ? "file" : "ledger", name);
                 m.put("entries_intact", v.entriesChecked());
                 v.brokenSeq().ifPresent(s -> m.put("broken_seq", s));
                 v.brokenLine().ifPresent(l -> m.put("broken_line", l));
@@ -228,12 +300,12 @@ final class LedgerCommand implements Runnable {
                 m.put("last_hash", v.lastHash());
                 out().println(JsonText.compact(m));
             } else if (v.ok()) {
-                out().println(file + ": " + v.entriesChecked() + (v.entriesChecked() == 1 ? " entry" : " entries")
+                out().println(name + ": " + v.entriesChecked() + (v.entriesChecked() == 1 ? " entry" : " entries")
                         + ", hash chain intact (last hash " + v.lastHash() + ")");
             } else {
                 long intact = v.entriesChecked();
-                out().println(file + ": BROKEN at entry " + v.brokenSeq().orElse(-1) + " (line " + v.brokenLine().orElse(-1)
-                        + "): " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
+                out().println(name + ": BROKEN at entry " + v.brokenSeq().orElse(-1)
+                        + v.brokenLine().stream().mapToObj(l -> " (line " + l + ")").findFirst().orElse("") + ": " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
                         + (intact == 1 ? " entry" : " entries") + " before it " + (intact == 1 ? "is" : "are") + " intact"));
             }
             return v.ok() ? EctCli.OK : EctCli.REJECTED;
@@ -246,7 +318,10 @@ final class LedgerCommand implements Runnable {
                 "A C2SP tlog-checkpoint (origin, size, base64 RFC 9162 root hash) signed as a C2SP signed note with the "
                     + "ledger's Ed25519 key. Writes or extends the tree file (default LEDGER.tree), which is checked "
                     + "against the ledger first: exit 1 when the ledger no longer fits it (rewritten, reordered or "
-                    + "truncated) or its chain is broken."})
+                    + "truncated) or its chain is broken.",
+                "A PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL) needs --tree: the tree file is the auditor's (or "
+                    + "publisher's) evidence, kept apart from the database and its writers; it grows by about 64 bytes "
+                    + "per entry."})
     static final class CheckpointCmd extends BaseCommand {
         @Option(names = "--key", required = true, paramLabel = "LEDGER_PRIVATE.jwk",
                 description = "the ledger's Ed25519 private JWK (ect keygen --alg EdDSA)")
@@ -256,19 +331,30 @@ final class LedgerCommand implements Runnable {
                 description = "the log's identity and key name, e.g. ledger.example.com/agent-b (no spaces, no '+')")
         String origin;
 
-        @Option(names = "--tree", paramLabel = "FILE", description = "the tree file (default LEDGER.tree)")
+        @Option(names = "--tree", paramLabel = "FILE",
+                description = "the tree file (default LEDGER.tree; required for a PostgreSQL ledger)")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
 
         @Override
         public Integer call() {
+            String url = jdbcUrl(file, jdbcUrl, env());
+            if (url != null && tree == null) {
+                throw new CliException("a PostgreSQL ledger needs --tree FILE: the tree file the checkpoint's signer keeps");
+            }
             CheckpointSigner signer;
             try {
                 signer = CheckpointSigner.fromPrivateJwk(origin, readFile(key, "key file"));
             } catch (IllegalArgumentException e) {
                 throw new CliException("--key " + key + " / --origin: " + e.getMessage(), e);
+            }
+            if (url != null) {
+                return jdbcCheckpoint(url, signer);
             }
             try (LedgerTree t = openTree(file, tree, null)) {
                 out().print(t.signedCheckpoint(signer));
@@ -277,6 +363,33 @@ final class LedgerCommand implements Runnable {
             } catch (LedgerTreeException e) {
                 err().println("ect ledger checkpoint: " + e.getMessage());
                 return EctCli.REJECTED;
+            }
+        }
+
+        /** The chain is checked first (L-04), then the tree file is checked against the ledger and extended. */
+        private int jdbcCheckpoint(String url, CheckpointSigner signer) {
+            try (EctStores stores = openJdbc(url)) {
+                AuditLedger ledger = stores.ledger().orElseThrow();
+                try {
+                    ChainVerification v = ledger.verifyChain();
+                    if (!v.ok()) {
+                        err().println("ect ledger checkpoint: ledger " + ledger + ": " + LogSafe.escape(v.toString(), Integer.MAX_VALUE)
+                                + " (see: ect ledger verify)");
+                        return EctCli.REJECTED;
+                    }
+                    try (LedgerTree t = LedgerTree.open(ledger, tree)) {
+                        out().print(t.signedCheckpoint(signer));
+                        out().flush();
+                        return EctCli.OK;
+                    }
+                } catch (LedgerTreeException e) {
+                    err().println("ect ledger checkpoint: ledger " + ledger + " does not fit tree file " + tree + ": " + e.getMessage());
+                    return EctCli.REJECTED;
+                } catch (EctUnavailableException e) {
+                    throw unavailable(ledger, e);
+                } catch (IOException | UncheckedIOException e) {
+                    throw new CliException("cannot open the tree file " + tree + ": " + e.getMessage(), e);
+                }
             }
         }
     }

@@ -383,7 +383,7 @@ final class LedgerCommand implements Runnable {
                         return EctCli.OK;
                     }
                 } catch (LedgerTreeException e) {
-                    err().println("ect ledger checkpoint: ledger " + ledger + " does not fit tree file " + tree + ": " + e.getMessage());
+                    err().println("ect ledger checkpoint: the ledger does not fit tree file " + tree + ": " + e.getMessage());
                     return EctCli.REJECTED;
                 } catch (EctUnavailableException e) {
                     throw unavailable(ledger, e);

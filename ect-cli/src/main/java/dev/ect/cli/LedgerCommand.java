@@ -91,6 +91,26 @@ final class LedgerCommand implements Runnable {
         }
     }
 
+    /**
+     * The tree of a PostgreSQL ledger after its chain check (L-04), as {@link LedgerTree#openFile}
+     * checks a file's: a broken chain or a ledger that does not fit the tree file is a
+     * {@link LedgerTreeException}.
+     *
+     * @param tree the tree file, or null to keep the tree in memory
+     */
+    static LedgerTree openJdbcTree(AuditLedger ledger, Path tree) {
+        ChainVerification v = ledger.verifyChain();
+        if (!v.ok()) {
+            throw new LedgerTreeException("ledger " + ledger + ": " + LogSafe.escape(v.toString(), Integer.MAX_VALUE)
+                    + " (see: ect ledger verify)", v.brokenSeq().orElse(-1));
+        }
+        try {
+            return LedgerTree.open(ledger, tree);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException("cannot open the tree file " + tree + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A database that cannot be read is an I/O error (exit 2), never a verdict on the ledger. */
     static CliException unavailable(AuditLedger ledger, EctUnavailableException e) {
         return new CliException("cannot read ledger " + ledger + ": " + e.getMessage(), e);
@@ -370,25 +390,15 @@ final class LedgerCommand implements Runnable {
         private int jdbcCheckpoint(String url, CheckpointSigner signer) {
             try (EctStores stores = openJdbc(url)) {
                 AuditLedger ledger = stores.ledger().orElseThrow();
-                try {
-                    ChainVerification v = ledger.verifyChain();
-                    if (!v.ok()) {
-                        err().println("ect ledger checkpoint: ledger " + ledger + ": " + LogSafe.escape(v.toString(), Integer.MAX_VALUE)
-                                + " (see: ect ledger verify)");
-                        return EctCli.REJECTED;
-                    }
-                    try (LedgerTree t = LedgerTree.open(ledger, tree)) {
-                        out().print(t.signedCheckpoint(signer));
-                        out().flush();
-                        return EctCli.OK;
-                    }
+                try (LedgerTree t = openJdbcTree(ledger, tree)) {
+                    out().print(t.signedCheckpoint(signer));
+                    out().flush();
+                    return EctCli.OK;
                 } catch (LedgerTreeException e) {
-                    err().println("ect ledger checkpoint: the ledger does not fit tree file " + tree + ": " + e.getMessage());
+                    err().println("ect ledger checkpoint: " + e.getMessage() + " (tree file " + tree + ")");
                     return EctCli.REJECTED;
                 } catch (EctUnavailableException e) {
                     throw unavailable(ledger, e);
-                } catch (IOException | UncheckedIOException e) {
-                    throw new CliException("cannot open the tree file " + tree + ": " + e.getMessage(), e);
                 }
             }
         }
@@ -400,7 +410,8 @@ final class LedgerCommand implements Runnable {
                 "--jti or --seq: inclusion proof {\"leaf_index\":i,\"tree_size\":n,\"leaf_hash\":\"...\",\"hashes\":[...]}; "
                     + "--consistency OLD_SIZE: consistency proof {\"old_size\":m,\"tree_size\":n,\"hashes\":[...]}. "
                     + "Hashes in standard base64; n is the ledger's size unless --tree-size says otherwise. Uses and "
-                    + "extends the tree file (default LEDGER.tree); exit 1 when the ledger no longer fits it."})
+                    + "extends the tree file (default LEDGER.tree); exit 1 when the ledger no longer fits it.",
+                "A PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL): the tree file of --tree, or the tree in memory without it."})
     static final class Prove extends BaseCommand {
         @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
         What what;
@@ -419,51 +430,77 @@ final class LedgerCommand implements Runnable {
         @Option(names = "--tree-size", paramLabel = "N", description = "prove against the tree of the first N entries (default: all)")
         Long treeSize;
 
-        @Option(names = "--tree", paramLabel = "FILE", description = "the tree file (default LEDGER.tree)")
+        @Option(names = "--tree", paramLabel = "FILE",
+                description = "the tree file (default LEDGER.tree; for a PostgreSQL ledger none: the tree is kept in memory)")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
 
         @Override
         public Integer call() {
+            String url = jdbcUrl(file, jdbcUrl, env());
+            if (url != null) {
+                try (EctStores stores = openJdbc(url)) {
+                    AuditLedger ledger = stores.ledger().orElseThrow();
+                    try (LedgerTree t = openJdbcTree(ledger, tree)) {
+                        List<Long> matches = new ArrayList<>();
+                        if (what.jti != null) {
+                            ledger.findEntries(what.jti).stream().limit(10).forEach(e -> matches.add(e.seq()));
+                        }
+                        return prove(t, matches, ledger.toString());
+                    } catch (LedgerTreeException e) {
+                        err().println("ect ledger prove: " + e.getMessage());
+                        return EctCli.REJECTED;
+                    } catch (EctUnavailableException e) {
+                        throw unavailable(ledger, e);
+                    }
+                }
+            }
             List<Long> matches = new ArrayList<>();
             try (LedgerTree t = openTree(file, tree, e -> {
                 if (what.jti != null && e.jti().equals(what.jti) && matches.size() < 10) {
                     matches.add(e.seq());
                 }
             })) {
-                long n = treeSize == null ? t.size() : treeSize;
-                if (n < 0 || n > t.size()) {
-                    throw new CliException("--tree-size " + n + ": the ledger has " + t.size() + " entries");
-                }
-                if (what.oldSize != null) {
-                    if (what.oldSize < 0 || what.oldSize > n) {
-                        throw new CliException("--consistency " + what.oldSize + ": must be between 0 and " + n);
-                    }
-                    out().println(t.consistencyProof(what.oldSize, n).toJson());
-                    return EctCli.OK;
-                }
-                long seq;
-                if (what.seq != null) {
-                    seq = what.seq;
-                } else if (matches.isEmpty()) {
-                    err().println("ect ledger prove: no entry with jti " + what.jti + " in " + file);
-                    return EctCli.REJECTED;
-                } else if (matches.size() > 1) {
-                    throw new CliException("jti " + what.jti + " is in entries " + matches + "; choose one with --seq");
-                } else {
-                    seq = matches.get(0);
-                }
-                if (seq < 1 || seq > n) {
-                    throw new CliException("entry " + seq + " is not in a tree of " + n + " entries");
-                }
-                out().println(t.inclusionProof(seq - 1, n).toJson());
-                return EctCli.OK;
+                return prove(t, matches, file.toString());
             } catch (LedgerTreeException e) {
                 err().println("ect ledger prove: " + e.getMessage());
                 return EctCli.REJECTED;
             }
+        }
+
+        private int prove(LedgerTree t, List<Long> matches, String where) {
+            long n = treeSize == null ? t.size() : treeSize;
+            if (n < 0 || n > t.size()) {
+                throw new CliException("--tree-size " + n + ": the ledger has " + t.size() + " entries");
+            }
+            if (what.oldSize != null) {
+                if (what.oldSize < 0 || what.oldSize > n) {
+                    throw new CliException("--consistency " + what.oldSize + ": must be between 0 and " + n);
+                }
+                out().println(t.consistencyProof(what.oldSize, n).toJson());
+                return EctCli.OK;
+            }
+            long seq;
+            if (what.seq != null) {
+                seq = what.seq;
+            } else if (matches.isEmpty()) {
+                err().println("ect ledger prove: no entry with jti " + what.jti + " in " + where);
+                return EctCli.REJECTED;
+            } else if (matches.size() > 1) {
+                throw new CliException("jti " + what.jti + " is in entries " + matches + "; choose one with --seq");
+            } else {
+                seq = matches.get(0);
+            }
+            if (seq < 1 || seq > n) {
+                throw new CliException("entry " + seq + " is not in a tree of " + n + " entries");
+            }
+            out().println(t.inclusionProof(seq - 1, n).toJson());
+            return EctCli.OK;
         }
     }
 

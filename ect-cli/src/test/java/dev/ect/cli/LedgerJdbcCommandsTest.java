@@ -139,7 +139,7 @@ class LedgerJdbcCommandsTest {
     }
 
     @Test
-    @DisplayName("L-07 L-09 ledger checkpoint/verify --jdbc-url: an honest PostgreSQL ledger that grew since the checkpoint exits 0")
+    @DisplayName("L-07 L-08 L-09 ledger checkpoint/verify/prove --jdbc-url: an honest PostgreSQL ledger that grew since the checkpoint exits 0")
     void honestGrownLedgerPasses() throws Exception {
         accept(3);
         checkpoint("cp.txt");
@@ -158,6 +158,19 @@ class LedgerJdbcCommandsTest {
         // a later checkpoint extends the same tree file
         checkpoint("cp2.txt");
         assertThat(Files.readString(dir.resolve("cp2.txt"))).startsWith(ORIGIN + "\n5\n");
+        // L-08: proofs from the PostgreSQL ledger's tree file, checked against the signed checkpoints
+        CliRun inc = run("ledger", "prove", "--jti", jtis.get(1), "--tree-size", "3", "--tree", p("pg.tree"), "--jdbc-url", url);
+        assertThat(inc.code()).as(inc.toString()).isZero();
+        assertThat(inc.json()).containsEntry("leaf_index", 1L).containsEntry("tree_size", 3L);
+        Files.writeString(dir.resolve("inc.json"), inc.out());
+        CliRun vi = run("ledger", "verify-proof", "--checkpoint", p("cp.txt"), "--checkpoint-key", p("ledger.jwks"), p("inc.json"));
+        assertThat(vi.code()).as(vi.toString()).isZero();
+        CliRun con = run(Map.of("ECT_JDBC_URL", url), "", "ledger", "prove", "--consistency", "3");
+        assertThat(con.code()).as("in memory without --tree: " + con).isZero();
+        Files.writeString(dir.resolve("con.json"), con.out());
+        CliRun vc = run("ledger", "verify-proof", "--old-checkpoint", p("cp.txt"), "--checkpoint", p("cp2.txt"),
+                "--checkpoint-key", p("ledger.jwks"), p("con.json"));
+        assertThat(vc.code()).as(vc.toString()).isZero();
     }
 
     @Test
@@ -176,6 +189,8 @@ class LedgerJdbcCommandsTest {
         assertThat(c.code()).as("no checkpoint is signed over a rewritten ledger: " + c).isEqualTo(1);
         assertThat(c.out()).isEmpty();
         assertThat(c.err()).contains("entry 2");
+        CliRun prove = run("ledger", "prove", "--seq", "1", "--tree", p("pg.tree"), "--jdbc-url", url);
+        assertThat(prove.code()).as("no proof from a tree file the table no longer fits: " + prove).isEqualTo(1);
     }
 
     @Test

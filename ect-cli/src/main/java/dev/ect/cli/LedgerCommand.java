@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ect ledger}: audit ledger tools. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
         description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger; "
-            + "verify and checkpoint also read a PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL)."},
+            + "verify, checkpoint and prove also read a PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL)."},
         subcommands = {LedgerCommand.Verify.class, LedgerCommand.CheckpointCmd.class, LedgerCommand.Prove.class,
             LedgerCommand.VerifyProof.class})
 final class LedgerCommand implements Runnable {
@@ -77,7 +77,11 @@ final class LedgerCommand implements Runnable {
         return url;
     }
 
-    /** Opens the PostgreSQL ledger of {@code url}; close the result. Messages never show credentials. */
+    /**
+     * Opens the PostgreSQL ledger of {@code url}; close the result. Messages never show credentials.
+     * Note: {@code JdbcLedger} creates its schema when it is absent and the role may, so a mistyped
+     * schema reads as an empty ledger; a checkpoint catches that (its entries are missing).
+     */
     static EctStores openJdbc(String url) {
         try {
             EctStores s = EctStores.of(null, url, Clock.systemUTC());

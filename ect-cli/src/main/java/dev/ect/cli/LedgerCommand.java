@@ -1,10 +1,13 @@
 package dev.ect.cli;
 
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctUnavailableException;
 import dev.ect.core.LogSafe;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.LedgerReader;
+import dev.ect.core.spi.EctStores;
 import dev.ect.core.tlog.Checkpoint;
 import dev.ect.core.tlog.CheckpointSigner;
 import dev.ect.core.tlog.CheckpointVerifier;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -31,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ect ledger}: audit ledger tools. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger."},
+        description = {"Audit ledger tools.", "For the hash-chained file ledger of ect verify --ledger and ect serve --ledger; "
+            + "verify, checkpoint and prove also read a PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL)."},
         subcommands = {LedgerCommand.Verify.class, LedgerCommand.CheckpointCmd.class, LedgerCommand.Prove.class,
             LedgerCommand.VerifyProof.class})
 final class LedgerCommand implements Runnable {
@@ -48,6 +53,71 @@ final class LedgerCommand implements Runnable {
         if (!Files.isRegularFile(file)) {
             throw new CliException("ledger file " + file + " does not exist");
         }
+    }
+
+    static final String JDBC_URL_HELP = "a PostgreSQL ledger instead of LEDGER_FILE: jdbc:postgresql://HOST/DB?... with the "
+            + "ect.schema / ect.tablePrefix options of ECT_JDBC_URL; without LEDGER_FILE and --jdbc-url, ECT_JDBC_URL is "
+            + "used when set (prefer it for a URL holding a password: arguments are visible to other users)";
+
+    /**
+     * The PostgreSQL ledger URL a ledger command reads, or null for the LEDGER_FILE: {@code --jdbc-url},
+     * else {@code ECT_JDBC_URL} when no file is given (as {@code --ledger} wins over it for verify and serve).
+     */
+    static String jdbcUrl(Path file, String jdbcUrl, Map<String, String> env) {
+        if (file != null && jdbcUrl != null) {
+            throw new CliException("give either LEDGER_FILE or --jdbc-url, not both");
+        }
+        if (file != null) {
+            return null;
+        }
+        String url = jdbcUrl != null ? jdbcUrl : env.get(EctStores.JDBC_URL_ENV);
+        if (url == null || url.isBlank()) {
+            throw new CliException("a LEDGER_FILE, or a PostgreSQL ledger by --jdbc-url or " + EctStores.JDBC_URL_ENV + ", is required");
+        }
+        return url;
+    }
+
+    /**
+     * Opens the PostgreSQL ledger of {@code url}; close the result. Messages never show credentials.
+     * Note: {@code JdbcLedger} creates its schema when it is absent and the role may, so a mistyped
+     * schema reads as an empty ledger; a checkpoint catches that (its entries are missing).
+     */
+    static EctStores openJdbc(String url) {
+        try {
+            EctStores s = EctStores.of(null, url, Clock.systemUTC());
+            if (s.ledger().isEmpty()) {
+                s.close();
+                throw new CliException("no ledger at the --jdbc-url");
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The tree of a PostgreSQL ledger after its chain check (L-04), as {@link LedgerTree#openFile}
+     * checks a file's: a broken chain or a ledger that does not fit the tree file is a
+     * {@link LedgerTreeException}.
+     *
+     * @param tree the tree file, or null to keep the tree in memory
+     */
+    static LedgerTree openJdbcTree(AuditLedger ledger, Path tree) {
+        ChainVerification v = ledger.verifyChain();
+        if (!v.ok()) {
+            throw new LedgerTreeException("ledger " + ledger + ": " + LogSafe.escape(v.toString(), Integer.MAX_VALUE)
+                    + " (see: ect ledger verify)", v.brokenSeq().orElse(-1));
+        }
+        try {
+            return LedgerTree.open(ledger, tree);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException("cannot open the tree file " + tree + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A database that cannot be read is an I/O error (exit 2), never a verdict on the ledger. */
+    static CliException unavailable(AuditLedger ledger, EctUnavailableException e) {
+        return new CliException("cannot read ledger " + ledger + ": " + e.getMessage(), e);
     }
 
     /**
@@ -114,20 +184,45 @@ final class LedgerCommand implements Runnable {
         Path checkpointKey;
 
         @Option(names = "--tree", paramLabel = "FILE",
-                description = "the tree file written with the checkpoint (default LEDGER.tree when it exists); read only")
+                description = "the tree file written with the checkpoint (default LEDGER.tree when it exists; none for "
+                    + "a PostgreSQL ledger); read only")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
+
+        /** What the output names: the file, or the database ledger (without credentials). */
+        private String name;
 
         @Override
         public Integer call() {
-            requireLedger(file);
+            String url = jdbcUrl(file, jdbcUrl, env());
             if ((checkpoint == null) != (checkpointKey == null)) {
                 throw new CliException("--checkpoint and --checkpoint-key go together");
             }
+            if (url == null) {
+                requireLedger(file);
+                name = file.toString();
+                return check(null);
+            }
+            try (EctStores stores = openJdbc(url)) {
+                AuditLedger ledger = stores.ledger().orElseThrow();
+                name = ledger.toString();
+                try {
+                    return check(ledger);
+                } catch (EctUnavailableException e) {
+                    throw unavailable(ledger, e);
+                }
+            }
+        }
+
+        /** Checks the file ({@code ledger} null) or the database ledger. */
+        private int check(AuditLedger ledger) {
             if (trust.isEmpty() && checkpoint == null) {
-                return chainOnly();
+                return chainOnly(ledger);
             }
             LedgerAudit.Builder b = LedgerAudit.builder();
             if (!trust.isEmpty()) {
@@ -144,8 +239,8 @@ final class LedgerCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     early.add("checkpoint " + checkpoint + " does not verify: " + e.getMessage());
                 }
-                Path t = tree != null ? tree : LedgerTree.defaultTreeFile(file);
-                if (Files.isRegularFile(t)) {
+                Path t = tree != null ? tree : ledger == null ? LedgerTree.defaultTreeFile(file) : null;
+                if (t != null && Files.isRegularFile(t)) {
                     b.treeFile(t);
                 } else if (tree != null) {
                     throw new CliException("tree file " + tree + " does not exist");
@@ -156,9 +251,10 @@ final class LedgerCommand implements Runnable {
             }
             LedgerAuditResult r;
             try {
-                r = b.build().audit(file);
+                r = ledger == null ? b.build().audit(file) : b.build().audit(ledger);
             } catch (IOException | UncheckedIOException e) {
-                throw new CliException("cannot read ledger file " + file + ": " + e.getMessage(), e);
+                throw new CliException("cannot read ledger " + name + (ledger == null ? "" : " or tree file " + tree) + ": "
+                        + e.getMessage(), e);
             }
             return report(r, List.of());
         }
@@ -168,7 +264,7 @@ final class LedgerCommand implements Runnable {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", ok);
-                m.put("file", file.toString());
+                m.put(file != null ? "file" : "ledger", name);
                 List<Object> findings = new ArrayList<>();
                 for (String e : early) {
                     findings.add(Map.of("kind", "CHECKPOINT", "problem", e));
@@ -192,12 +288,12 @@ final class LedgerCommand implements Runnable {
                 m.put("findings", findings);
                 out().println(JsonText.compact(m));
             } else if (ok) {
-                out().println(file + ": " + r.entries() + (r.entries() == 1 ? " entry" : " entries")
+                out().println(name + ": " + r.entries() + (r.entries() == 1 ? " entry" : " entries")
                         + ", hash chain intact (last hash " + r.chain().lastHash() + ")"
                         + (r.signaturesVerified() > 0 || !trust.isEmpty() ? ", " + r.signaturesVerified() + " token signatures verified" : "")
                         + r.checkpoint().map(c -> ", extends the checkpoint of " + c.size() + " entries of " + c.origin()).orElse(""));
             } else {
-                StringBuilder sb = new StringBuilder(file + ": NOT INTACT");
+                StringBuilder sb = new StringBuilder(name + ": NOT INTACT");
                 early.forEach(e -> sb.append("\n  ").append(e));
                 if (r != null) {
                     r.findings().forEach(f -> sb.append("\n  ").append(f));
@@ -210,17 +306,17 @@ final class LedgerCommand implements Runnable {
             return ok ? EctCli.OK : EctCli.REJECTED;
         }
 
-        private int chainOnly() {
+        private int chainOnly(AuditLedger ledger) {
             ChainVerification v;
             try {
-                v = ChainVerification.ofFile(file);
+                v = ledger == null ? ChainVerification.ofFile(file) : ledger.verifyChain();
             } catch (IOException e) {
                 throw new CliException("cannot read ledger file " + file + ": " + e.getMessage(), e);
             }
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", v.ok());
-                m.put("file", file.toString());
+                m.put(file != null ? "file" : "ledger", name);
                 m.put("entries_intact", v.entriesChecked());
                 v.brokenSeq().ifPresent(s -> m.put("broken_seq", s));
                 v.brokenLine().ifPresent(l -> m.put("broken_line", l));
@@ -228,12 +324,12 @@ final class LedgerCommand implements Runnable {
                 m.put("last_hash", v.lastHash());
                 out().println(JsonText.compact(m));
             } else if (v.ok()) {
-                out().println(file + ": " + v.entriesChecked() + (v.entriesChecked() == 1 ? " entry" : " entries")
+                out().println(name + ": " + v.entriesChecked() + (v.entriesChecked() == 1 ? " entry" : " entries")
                         + ", hash chain intact (last hash " + v.lastHash() + ")");
             } else {
                 long intact = v.entriesChecked();
-                out().println(file + ": BROKEN at entry " + v.brokenSeq().orElse(-1) + " (line " + v.brokenLine().orElse(-1)
-                        + "): " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
+                out().println(name + ": BROKEN at entry " + v.brokenSeq().orElse(-1)
+                        + v.brokenLine().stream().mapToObj(l -> " (line " + l + ")").findFirst().orElse("") + ": " + LogSafe.escape(v.problem().orElse("?"), Integer.MAX_VALUE) + (intact == 0 ? "" : "; the " + intact
                         + (intact == 1 ? " entry" : " entries") + " before it " + (intact == 1 ? "is" : "are") + " intact"));
             }
             return v.ok() ? EctCli.OK : EctCli.REJECTED;
@@ -246,7 +342,10 @@ final class LedgerCommand implements Runnable {
                 "A C2SP tlog-checkpoint (origin, size, base64 RFC 9162 root hash) signed as a C2SP signed note with the "
                     + "ledger's Ed25519 key. Writes or extends the tree file (default LEDGER.tree), which is checked "
                     + "against the ledger first: exit 1 when the ledger no longer fits it (rewritten, reordered or "
-                    + "truncated) or its chain is broken."})
+                    + "truncated) or its chain is broken.",
+                "A PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL) needs --tree: the tree file is the auditor's (or "
+                    + "publisher's) evidence, kept apart from the database and its writers; it grows by about 64 bytes "
+                    + "per entry."})
     static final class CheckpointCmd extends BaseCommand {
         @Option(names = "--key", required = true, paramLabel = "LEDGER_PRIVATE.jwk",
                 description = "the ledger's Ed25519 private JWK (ect keygen --alg EdDSA)")
@@ -256,19 +355,30 @@ final class LedgerCommand implements Runnable {
                 description = "the log's identity and key name, e.g. ledger.example.com/agent-b (no spaces, no '+')")
         String origin;
 
-        @Option(names = "--tree", paramLabel = "FILE", description = "the tree file (default LEDGER.tree)")
+        @Option(names = "--tree", paramLabel = "FILE",
+                description = "the tree file (default LEDGER.tree; required for a PostgreSQL ledger)")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
 
         @Override
         public Integer call() {
+            String url = jdbcUrl(file, jdbcUrl, env());
+            if (url != null && tree == null) {
+                throw new CliException("a PostgreSQL ledger needs --tree FILE: the tree file the checkpoint's signer keeps");
+            }
             CheckpointSigner signer;
             try {
                 signer = CheckpointSigner.fromPrivateJwk(origin, readFile(key, "key file"));
             } catch (IllegalArgumentException e) {
                 throw new CliException("--key " + key + " / --origin: " + e.getMessage(), e);
+            }
+            if (url != null) {
+                return jdbcCheckpoint(url, signer);
             }
             try (LedgerTree t = openTree(file, tree, null)) {
                 out().print(t.signedCheckpoint(signer));
@@ -279,6 +389,23 @@ final class LedgerCommand implements Runnable {
                 return EctCli.REJECTED;
             }
         }
+
+        /** The chain is checked first (L-04), then the tree file is checked against the ledger and extended. */
+        private int jdbcCheckpoint(String url, CheckpointSigner signer) {
+            try (EctStores stores = openJdbc(url)) {
+                AuditLedger ledger = stores.ledger().orElseThrow();
+                try (LedgerTree t = openJdbcTree(ledger, tree)) {
+                    out().print(t.signedCheckpoint(signer));
+                    out().flush();
+                    return EctCli.OK;
+                } catch (LedgerTreeException e) {
+                    err().println("ect ledger checkpoint: " + e.getMessage() + " (tree file " + tree + ")");
+                    return EctCli.REJECTED;
+                } catch (EctUnavailableException e) {
+                    throw unavailable(ledger, e);
+                }
+            }
+        }
     }
 
     /** {@code ect ledger prove}: inclusion and consistency proofs (L-08). */
@@ -287,7 +414,8 @@ final class LedgerCommand implements Runnable {
                 "--jti or --seq: inclusion proof {\"leaf_index\":i,\"tree_size\":n,\"leaf_hash\":\"...\",\"hashes\":[...]}; "
                     + "--consistency OLD_SIZE: consistency proof {\"old_size\":m,\"tree_size\":n,\"hashes\":[...]}. "
                     + "Hashes in standard base64; n is the ledger's size unless --tree-size says otherwise. Uses and "
-                    + "extends the tree file (default LEDGER.tree); exit 1 when the ledger no longer fits it."})
+                    + "extends the tree file (default LEDGER.tree); exit 1 when the ledger no longer fits it.",
+                "A PostgreSQL ledger (--jdbc-url or ECT_JDBC_URL): the tree file of --tree, or the tree in memory without it."})
     static final class Prove extends BaseCommand {
         @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
         What what;
@@ -306,51 +434,77 @@ final class LedgerCommand implements Runnable {
         @Option(names = "--tree-size", paramLabel = "N", description = "prove against the tree of the first N entries (default: all)")
         Long treeSize;
 
-        @Option(names = "--tree", paramLabel = "FILE", description = "the tree file (default LEDGER.tree)")
+        @Option(names = "--tree", paramLabel = "FILE",
+                description = "the tree file (default LEDGER.tree; for a PostgreSQL ledger none: the tree is kept in memory)")
         Path tree;
 
-        @Parameters(index = "0", paramLabel = "LEDGER_FILE", description = "the ledger file")
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = JDBC_URL_HELP)
+        String jdbcUrl;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "LEDGER_FILE", description = "the ledger file")
         Path file;
 
         @Override
         public Integer call() {
+            String url = jdbcUrl(file, jdbcUrl, env());
+            if (url != null) {
+                try (EctStores stores = openJdbc(url)) {
+                    AuditLedger ledger = stores.ledger().orElseThrow();
+                    try (LedgerTree t = openJdbcTree(ledger, tree)) {
+                        List<Long> matches = new ArrayList<>();
+                        if (what.jti != null) {
+                            ledger.findEntries(what.jti).stream().limit(10).forEach(e -> matches.add(e.seq()));
+                        }
+                        return prove(t, matches, ledger.toString());
+                    } catch (LedgerTreeException e) {
+                        err().println("ect ledger prove: " + e.getMessage());
+                        return EctCli.REJECTED;
+                    } catch (EctUnavailableException e) {
+                        throw unavailable(ledger, e);
+                    }
+                }
+            }
             List<Long> matches = new ArrayList<>();
             try (LedgerTree t = openTree(file, tree, e -> {
                 if (what.jti != null && e.jti().equals(what.jti) && matches.size() < 10) {
                     matches.add(e.seq());
                 }
             })) {
-                long n = treeSize == null ? t.size() : treeSize;
-                if (n < 0 || n > t.size()) {
-                    throw new CliException("--tree-size " + n + ": the ledger has " + t.size() + " entries");
-                }
-                if (what.oldSize != null) {
-                    if (what.oldSize < 0 || what.oldSize > n) {
-                        throw new CliException("--consistency " + what.oldSize + ": must be between 0 and " + n);
-                    }
-                    out().println(t.consistencyProof(what.oldSize, n).toJson());
-                    return EctCli.OK;
-                }
-                long seq;
-                if (what.seq != null) {
-                    seq = what.seq;
-                } else if (matches.isEmpty()) {
-                    err().println("ect ledger prove: no entry with jti " + what.jti + " in " + file);
-                    return EctCli.REJECTED;
-                } else if (matches.size() > 1) {
-                    throw new CliException("jti " + what.jti + " is in entries " + matches + "; choose one with --seq");
-                } else {
-                    seq = matches.get(0);
-                }
-                if (seq < 1 || seq > n) {
-                    throw new CliException("entry " + seq + " is not in a tree of " + n + " entries");
-                }
-                out().println(t.inclusionProof(seq - 1, n).toJson());
-                return EctCli.OK;
+                return prove(t, matches, file.toString());
             } catch (LedgerTreeException e) {
                 err().println("ect ledger prove: " + e.getMessage());
                 return EctCli.REJECTED;
             }
+        }
+
+        private int prove(LedgerTree t, List<Long> matches, String where) {
+            long n = treeSize == null ? t.size() : treeSize;
+            if (n < 0 || n > t.size()) {
+                throw new CliException("--tree-size " + n + ": the ledger has " + t.size() + " entries");
+            }
+            if (what.oldSize != null) {
+                if (what.oldSize < 0 || what.oldSize > n) {
+                    throw new CliException("--consistency " + what.oldSize + ": must be between 0 and " + n);
+                }
+                out().println(t.consistencyProof(what.oldSize, n).toJson());
+                return EctCli.OK;
+            }
+            long seq;
+            if (what.seq != null) {
+                seq = what.seq;
+            } else if (matches.isEmpty()) {
+                err().println("ect ledger prove: no entry with jti " + what.jti + " in " + where);
+                return EctCli.REJECTED;
+            } else if (matches.size() > 1) {
+                throw new CliException("jti " + what.jti + " is in entries " + matches + "; choose one with --seq");
+            } else {
+                seq = matches.get(0);
+            }
+            if (seq < 1 || seq > n) {
+                throw new CliException("entry " + seq + " is not in a tree of " + n + " entries");
+            }
+            out().println(t.inclusionProof(seq - 1, n).toJson());
+            return EctCli.OK;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.ect.core.EctUnavailableException;
 import dev.ect.core.internal.Json;
 import dev.ect.core.internal.JwsCrypto;
 import dev.ect.core.keys.KeySource;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.LedgerReader;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A ledger check that a rewritten file cannot pass (profile L-09): besides the hash chain (L-04),
@@ -44,7 +46,10 @@ import java.util.Set;
  *       authenticates. Without that file the finding says the prefix differs, without an entry.
  * </ul>
  *
- * The file is read once, entry by entry; memory stays O(log n). Immutable, thread-safe.
+ * A ledger file ({@link #audit(Path)}) or any {@link AuditLedger}, e.g. PostgreSQL
+ * ({@link #audit(AuditLedger)}), is read once, entry by entry or page by page, with the same checks
+ * and findings; besides the chain check's set of keys (L-06), memory stays O(log n). Immutable,
+ * thread-safe.
  *
  * <pre>{@code
  * LedgerAuditResult r = LedgerAudit.builder()
@@ -129,57 +134,102 @@ public final class LedgerAudit {
     }
 
     /**
-     * Audits a ledger file.
+     * Audits a ledger file, read once, entry by entry.
      *
      * @throws IOException when the ledger (or the tree file) cannot be read
      */
     public LedgerAuditResult audit(Path ledgerFile) throws IOException {
         Objects.requireNonNull(ledgerFile, "ledgerFile cannot be null");
-        List<LedgerAuditResult.Finding> findings = new ArrayList<>();
-        long[] omitted = {0};
-        long[] verified = {0};
-        RootStack stack = new RootStack();
-        long m = checkpoint == null ? -1 : checkpoint.size();
-        HashTree old = null;
-        boolean oldUsable = false;
-        if (checkpoint != null && treeFile != null && Files.isRegularFile(treeFile)) {
-            old = HashTree.file(treeFile, true);
-            oldUsable = old.size() >= m && MessageDigest.isEqual(old.root(m), checkpoint.rootHash());
+        try (Pass pass = new Pass()) {
+            return pass.result(LedgerReader.read(ledgerFile, pass));
         }
-        try {
-            HashTree reference = oldUsable ? old : null;
-            byte[][] rootAtM = {m == 0 ? Merkle.emptyRoot() : null};
-            long[] firstDiff = {0};
-            ChainVerification chain = LedgerReader.read(ledgerFile, e -> {
-                byte[] leaf = Merkle.leafHash(e);
-                long i = stack.size();
-                if (reference != null && i < m && firstDiff[0] == 0 && !MessageDigest.isEqual(reference.leaf(i), leaf)) {
-                    firstDiff[0] = e.seq();
+    }
+
+    /**
+     * Audits any ledger, e.g. a PostgreSQL {@code JdbcLedger}, with the same checks and findings as
+     * a file: its entries are read once, page by page ({@link LedgerReader#read(AuditLedger,
+     * java.util.function.Consumer)}), so memory stays bounded (one page, the O(log n) tree stack and
+     * the chain check's set of (iss, wid, jti) keys), never the whole ledger. The tree file of
+     * {@link Builder#treeFile(Path)} is the one the checkpoint's publisher kept (for a database
+     * ledger there is no default location: the auditor names it).
+     *
+     * @throws IOException when the tree file cannot be read
+     * @throws dev.ect.core.EctUnavailableException when the ledger cannot be read
+     */
+    public LedgerAuditResult audit(AuditLedger ledger) throws IOException {
+        Objects.requireNonNull(ledger, "ledger cannot be null");
+        try (Pass pass = new Pass()) {
+            return pass.result(LedgerReader.read(ledger, pass));
+        }
+    }
+
+    /**
+     * One audit: sees every intact entry in order (the chain reader stops at the first broken one)
+     * and checks it against the checkpoint's tree and the trust set. Shared by both audits.
+     */
+    private final class Pass implements Consumer<LedgerEntry>, AutoCloseable {
+        private final List<LedgerAuditResult.Finding> findings = new ArrayList<>();
+        private final long[] omitted = {0};
+        private long verified;
+        private final RootStack stack = new RootStack();
+        private final long m = checkpoint == null ? -1 : checkpoint.size();
+        private final HashTree old;
+        private final boolean oldUsable;
+        private byte[] rootAtM = m == 0 ? Merkle.emptyRoot() : null;
+        private long firstDiff;
+
+        Pass() throws IOException {
+            HashTree t = null;
+            boolean usable = false;
+            if (checkpoint != null && treeFile != null && Files.isRegularFile(treeFile)) {
+                t = HashTree.file(treeFile, true);
+                try {
+                    usable = t.size() >= m && MessageDigest.isEqual(t.root(m), checkpoint.rootHash());
+                } catch (RuntimeException e) {
+                    t.close();
+                    throw e;
                 }
-                stack.push(leaf);
-                if (stack.size() == m) {
-                    rootAtM[0] = stack.root();
+            }
+            this.old = t;
+            this.oldUsable = usable;
+        }
+
+        @Override
+        public void accept(LedgerEntry e) {
+            byte[] leaf = Merkle.leafHash(e);
+            long i = stack.size();
+            if (oldUsable && i < m && firstDiff == 0 && !MessageDigest.isEqual(old.leaf(i), leaf)) {
+                firstDiff = e.seq();
+            }
+            stack.push(leaf);
+            if (stack.size() == m) {
+                rootAtM = stack.root();
+            }
+            if (keys != null) {
+                String why = signatureProblem(e);
+                if (why == null) {
+                    verified++;
+                } else {
+                    add(findings, omitted, new LedgerAuditResult.Finding(LedgerAuditResult.Kind.SIGNATURE, e.seq(), why));
                 }
-                if (keys != null) {
-                    String why = signatureProblem(e);
-                    if (why == null) {
-                        verified[0]++;
-                    } else {
-                        add(findings, omitted, new LedgerAuditResult.Finding(LedgerAuditResult.Kind.SIGNATURE, e.seq(), why));
-                    }
-                }
-            });
+            }
+        }
+
+        LedgerAuditResult result(ChainVerification chain) {
             if (!chain.ok()) {
                 add(findings, omitted, new LedgerAuditResult.Finding(LedgerAuditResult.Kind.CHAIN,
                         chain.brokenSeq().orElse(0), chain.problem().orElse("broken")
                                 + chain.brokenLine().stream().mapToObj(l -> " (line " + l + ")").findFirst().orElse("")));
             }
             if (checkpoint != null) {
-                checkCheckpoint(findings, omitted, stack.size(), rootAtM[0], firstDiff[0], old != null, oldUsable);
+                checkCheckpoint(findings, omitted, stack.size(), rootAtM, firstDiff, old != null, oldUsable);
             }
             findings.sort(Comparator.comparingLong((LedgerAuditResult.Finding f) -> f.seq() == 0 ? Long.MAX_VALUE : f.seq()));
-            return new LedgerAuditResult(chain, stack.size(), verified[0], Optional.ofNullable(checkpoint), findings, omitted[0]);
-        } finally {
+            return new LedgerAuditResult(chain, stack.size(), verified, Optional.ofNullable(checkpoint), findings, omitted[0]);
+        }
+
+        @Override
+        public void close() {
             if (old != null) {
                 old.close();
             }

@@ -11,6 +11,8 @@ import dev.ect.core.keys.KeySource;
 import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.FileLedger;
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.ledger.LedgerReader;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.LedgerTampering;
 import dev.ect.core.ledger.TestEcts;
@@ -212,5 +214,52 @@ class LedgerAuditTest {
         LedgerTampering.rewrite(file, e -> new ArrayList<>(e.subList(0, 2)));
         assertThatThrownBy(() -> LedgerTree.openFile(file, tree, null)).isInstanceOf(LedgerTreeException.class)
                 .hasMessageContaining("truncated");
+    }
+
+    @Test
+    @DisplayName("L-09 audit(AuditLedger) pages through a ledger of more than one page: an honest grown ledger passes")
+    void auditOfALedgerPagesThroughIt() throws Exception {
+        InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
+        int m = LedgerReader.PAGE_SIZE + 7;
+        String note;
+        try (LedgerTree t = LedgerTree.open(l, tree)) {
+            for (int i = 0; i < m; i++) {
+                SignedEct s = TestEcts.mint(wid, "task_" + i, List.of());
+                l.append(s.ect(), s.compact());
+            }
+            note = t.signedCheckpoint(SIGNER);
+        }
+        for (int i = 0; i < LedgerReader.PAGE_SIZE; i++) {
+            SignedEct s = TestEcts.mint(wid, "more_" + i, List.of());
+            l.append(s.ect(), s.compact());
+        }
+        LedgerAuditResult r = LedgerAudit.builder().checkpoint(note, SIGNER.verifier()).treeFile(tree).trust(TRUST).build()
+                .audit(l);
+        assertThat(r.ok()).as(r.toString()).isTrue();
+        assertThat(r.entries()).isEqualTo(m + LedgerReader.PAGE_SIZE);
+        assertThat(r.signaturesVerified()).isEqualTo(m + LedgerReader.PAGE_SIZE);
+        assertThat(r.chain().lastHash()).isEqualTo(l.verifyChain().lastHash());
+    }
+
+    @Test
+    @DisplayName("L-09 audit(AuditLedger) reports what audit(file) reports for the same tampered ledger")
+    void auditOfALedgerFindsWhatTheFileAuditFinds() throws Exception {
+        String note = ledgerWithCheckpoint(6);
+        LedgerTampering.rewrite(file, e -> {
+            Collections.swap(e, 1, 2);
+            e.set(4, LedgerTampering.withCompact(e.get(4), LedgerTampering.forgedSignature(e.get(4).compact())));
+            return e;
+        });
+        LedgerAudit audit = LedgerAudit.builder().checkpoint(note, SIGNER.verifier()).treeFile(tree).trust(TRUST).build();
+        LedgerAuditResult fromFile = audit.audit(file);
+        LedgerAuditResult fromLedger;
+        try (FileLedger l = FileLedger.open(file, FileLedger.Recovery.STRICT, TestEcts.CLOCK)) {
+            fromLedger = audit.audit(l);
+        }
+        assertFirst(fromLedger, Kind.CHECKPOINT, 2);
+        assertThat(fromLedger.findings()).extracting(Finding::kind, Finding::seq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.CHECKPOINT, 2L), org.assertj.core.groups.Tuple.tuple(Kind.SIGNATURE, 5L));
+        assertThat(fromLedger.findings()).isEqualTo(fromFile.findings());
+        assertThat(fromLedger.entries()).isEqualTo(fromFile.entries());
     }
 }

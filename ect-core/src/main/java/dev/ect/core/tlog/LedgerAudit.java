@@ -58,7 +58,7 @@ import java.util.function.Consumer;
  *         .treeFile(LedgerTree.defaultTreeFile(ledgerFile))
  *         .build()
  *         .audit(ledgerFile);
- * if (!r.ok()) System.out.println(r);   // SIGNATURE at entry 7: the signature does not verify ...
+ * if (!r.ok()) log.warn("ledger audit: {}", r);   // SIGNATURE at entry 7: the signature does not verify ...
  * }</pre>
  */
 public final class LedgerAudit {

@@ -282,6 +282,33 @@ class ResponseEctTest {
     }
 
     @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti with pred [] fails the call and consumes nothing")
+    void f03AResponseEctReusingTheRequestsJtiIsRefused() throws Exception {
+        // the attack: R.jti = O.jti and pred [], in another workflow. G-01's own lookup of R.jti finds O
+        // among the minted tokens; if that lookup counted as "R descends from O", the call would succeed
+        // and O's id would re-enter the frontier in place of the server's task
+        AtomicInteger recorded = new AtomicInteger();
+        ReplayStore counting = (iss, wid, jti, keepUntil) -> {
+            recorded.incrementAndGet();
+            return true;
+        };
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of())
+                .wid(UUID.randomUUID().toString()).build())));
+        EctVerifier v = responseVerifier().ectStore(EctHttp.mintedEctStore()).replayStore(counting).build();
+        assertRejected(client(v), ReasonCode.INVALID_CLAIM);
+        assertThat(recorded).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("F-03 a response ECT reusing the request's jti in the same workflow fails the call")
+    void f03AResponseEctReusingTheRequestsJtiInTheSameWorkflowIsRefused() throws Exception {
+        // the same attack in the request's workflow: G-01 is per issuer (iss, wid, jti), so B's reuse of
+        // A's task id passes G-01 and only the F-03 check refuses it
+        peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(in.jti()).pred(List.of()).build())));
+        assertRejected(client(), ReasonCode.INVALID_CLAIM);
+    }
+
+    @Test
     @DisplayName("F-03, F-04: a response ECT descending from the request through the server's own calls is accepted")
     void aResponseEctThatDescendsFromTheRequestThroughTheServersOwnCallsIsAccepted() throws Exception {
         Map<String, Ect> shared = new java.util.concurrent.ConcurrentHashMap<>();

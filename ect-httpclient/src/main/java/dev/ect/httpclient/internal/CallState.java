@@ -74,6 +74,14 @@ final class CallState {
         return Optional.empty();
     }
 
+    /**
+     * F-03: true when {@code jti} is a task id this client minted: one of this exchange's hops, or
+     * an ECT the task context recorded as minted.
+     */
+    boolean mintedTaskId(String jti) {
+        return minted(jti).isPresent() || (context != null && context.minted(jti).isPresent());
+    }
+
     void recordAnswer(Ect sent, String responseJti, int status) { lastAnswer.set(new Answer(sent, responseJti, status)); }
 
     /**

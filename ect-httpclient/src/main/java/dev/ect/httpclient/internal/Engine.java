@@ -4,6 +4,7 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctText;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
@@ -295,18 +296,27 @@ public final class Engine {
             throw new EctResponseRejectedException("the response to " + describe(hop.request) + " (ECT jti " + sent.jti()
                     + ") has more than one Execution-Context value: multiple_ects", ReasonCode.MULTIPLE_ECTS, "T-02", null);
         }
-        String token = values.get(0).trim();
+        // the filter's rule (SP/HTAB only). The JDK's HTTP/1.1 parser already strips control characters
+        // around a header value before we see it (seen with a trailing U+0001), so here this only keeps
+        // one rule in the code; a control character inside the value stays malformed either way
+        String token = EctText.trimOws(values.get(0));
         try {
             return MintedEcts.with(st, active -> {
                 // pure checks first, then the link to our request, and only then the side effects
                 // (replay record, ledger append) of verify(): an unlinked ECT consumes nothing
-                VerifiedEct checked = verifier.check(token);
+                Ect answer = verifier.check(token).ect();
+                // F-03: R's own jti differs from every task id this client minted (this exchange's
+                // hops, and whatever the context recorded): else R would stand in for O
+                if (st.mintedTaskId(answer.jti())) {
+                    throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "F-03",
+                            "the response ECT reuses the task id " + answer.jti() + " that this client minted"));
+                }
                 // T-08/F-03: R's pred names O; or, when the server made calls of its own before
-                // answering (F-04: its frontier then holds those answers), O is an ancestor of R,
-                // which the DAG check proved by resolving O from this exchange's tokens
-                if (!checked.ect().pred().contains(sent.jti()) && !active.served(sent.jti())) {
+                // answering (F-04: its frontier then holds those answers), O is an ancestor of R
+                // through pred links that the DAG check resolved
+                if (!active.descends(answer, sent.jti())) {
                     throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "T-08",
-                            "the response ECT " + checked.ect().jti() + " neither names the request's task " + sent.jti()
+                            "the response ECT " + answer.jti() + " neither names the request's task " + sent.jti()
                                     + " in pred nor descends from it"));
                 }
                 return verifier.verify(token).ect().jti();

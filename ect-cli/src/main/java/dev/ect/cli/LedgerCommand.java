@@ -228,7 +228,7 @@ final class LedgerCommand implements Runnable {
             if (!trust.isEmpty()) {
                 TrustOptions t = new TrustOptions();
                 t.trust = trust;
-                b.trust(t.build(EnumSet.allOf(EctAlgorithm.class), false, System.getenv()).keySource());
+                b.trust(t.build(EnumSet.allOf(EctAlgorithm.class), false, env()).keySource());
             }
             List<String> early = new ArrayList<>();
             if (checkpoint != null) {

@@ -4,6 +4,7 @@ import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.httpclient.internal.EctConfig;
 import dev.ect.httpclient.internal.Engine;
 import dev.ect.httpclient.internal.MintedEcts;
@@ -188,7 +189,7 @@ public final class EctHttp {
         /** Required. Maps each hop's target to the receiver's workload id(s) for {@code aud} (M-06). */
         public Builder audience(AudienceResolver resolver) {
             Objects.requireNonNull(resolver, "audience resolver cannot be null");
-            once(audience, "audience");
+            SetOnce.check(audience != null, "audience");
             audience = resolver;
             return this;
         }
@@ -196,7 +197,7 @@ public final class EctHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            once(execAct, "execAct");
+            SetOnce.check(execAct != null, "execAct");
             execAct = resolver;
             return this;
         }
@@ -213,7 +214,7 @@ public final class EctHttp {
          */
         public Builder responseVerifier(EctVerifier verifier) {
             Objects.requireNonNull(verifier, "responseVerifier cannot be null");
-            once(responseVerifier, "responseVerifier");
+            SetOnce.check(responseVerifier != null, "responseVerifier");
             if (!selfId.equals(verifier.verifierId())) {
                 throw new IllegalArgumentException("responseVerifier's verifierId must be this agent's id " + selfId
                         + " (response ECTs are addressed to it), not " + verifier.verifierId());
@@ -227,7 +228,7 @@ public final class EctHttp {
             if (bytes < 64) {
                 throw new IllegalArgumentException("maxTokenBytes must be >= 64");
             }
-            once(maxTokenBytes, "maxTokenBytes");
+            SetOnce.check(maxTokenBytes != null, "maxTokenBytes");
             maxTokenBytes = bytes;
             return this;
         }
@@ -241,7 +242,7 @@ public final class EctHttp {
             if (max < 0) {
                 throw new IllegalArgumentException("maxRedirects must be >= 0");
             }
-            once(maxRedirects, "maxRedirects");
+            SetOnce.check(maxRedirects != null, "maxRedirects");
             maxRedirects = max;
             return this;
         }
@@ -249,7 +250,7 @@ public final class EctHttp {
         /** Default {@link ExistingHeader#PASS_THROUGH}. */
         public Builder existingHeader(ExistingHeader policy) {
             Objects.requireNonNull(policy, "existingHeader cannot be null");
-            once(existingHeader, "existingHeader");
+            SetOnce.check(existingHeader != null, "existingHeader");
             existingHeader = policy;
             return this;
         }
@@ -257,7 +258,7 @@ public final class EctHttp {
         /** Default {@link MissingContext#ROOT_TASK}. */
         public Builder missingContext(MissingContext policy) {
             Objects.requireNonNull(policy, "missingContext cannot be null");
-            once(missingContext, "missingContext");
+            SetOnce.check(missingContext != null, "missingContext");
             missingContext = policy;
             return this;
         }
@@ -265,7 +266,7 @@ public final class EctHttp {
         /** Default {@link UnknownAudience#FAIL}. */
         public Builder unknownAudience(UnknownAudience policy) {
             Objects.requireNonNull(policy, "unknownAudience cannot be null");
-            once(unknownAudience, "unknownAudience");
+            SetOnce.check(unknownAudience != null, "unknownAudience");
             unknownAudience = policy;
             return this;
         }
@@ -289,10 +290,5 @@ public final class EctHttp {
                     unknownAudience != null ? unknownAudience : UnknownAudience.FAIL));
         }
 
-        private static void once(Object current, String name) {
-            if (current != null) {
-                throw new IllegalStateException(name + " was already set");
-            }
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.ect.core.client;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
-import java.util.Objects;
 
 /**
  * The options every HTTP client integration's builder shares, written once: the builders of
@@ -67,7 +66,4 @@ public abstract class EctClientBuilder<B extends EctClientBuilder<B>> {
             throw new IllegalStateException(name + " was already set");
         }
     }
-
-    /** Null check with the option's name in the message. */
-    protected static <T> T required(T value, String name) { return Objects.requireNonNull(value, name + " cannot be null"); }
 }

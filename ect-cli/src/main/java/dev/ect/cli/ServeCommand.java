@@ -7,7 +7,7 @@ import dev.ect.core.config.EctConfigSource;
 import dev.ect.core.config.EctOption;
 import dev.ect.core.config.EctRuntime;
 import dev.ect.core.LogSafe;
-import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.tlog.CheckpointSigner;
@@ -49,8 +49,6 @@ import picocli.CommandLine.Option;
                 + "outcome, reason; never the token). Stops cleanly on SIGTERM or Ctrl-C."})
 final class ServeCommand extends BaseCommand {
     private static final Logger LOG = LoggerFactory.getLogger("ect.serve");
-    /** The verifier's event of this request thread: the jti and iss of a rejected token for the log line. */
-    private static final ThreadLocal<VerificationEvent> LAST = new ThreadLocal<>();
 
     @Option(names = "--port", required = true, paramLabel = "N", description = "TCP port (0 = any free port, printed at start-up)")
     int port;
@@ -143,7 +141,9 @@ final class ServeCommand extends BaseCommand {
                 new java.util.AbstractMap.SimpleEntry<>("--response-key", responseKey == null ? null : responseKey.toString())));
         CryptoProvider provider = cryptoProvider(config);
         CheckpointSigner checkpointSigner = checkpointSigner(config);
-        EctRuntime built = VerifierOptions.open(config, LAST::set);
+        // the filter's event carries the jti/iss (of a refused token too: from the rejection itself), so the
+        // verifier's own listener adds nothing to the one line per request
+        EctRuntime built = VerifierOptions.open(config, VerificationListener.noop());
         LedgerTree tree = null;
         try {
             EctFilterConfig.Builder cfg = EctFilterConfig.builder().runtime(built).environment(env)
@@ -271,13 +271,11 @@ final class ServeCommand extends BaseCommand {
 
     /** The one log line per request: method, path, outcome, reason, jti, iss; never the token. */
     private static void log(EctFilterEvent e) {
-        VerificationEvent ve = LAST.get();
-        LAST.remove();
         if (e.dispatcherType() != DispatcherType.REQUEST) {
             return;
         }
-        String jti = e.jti() != null ? e.jti() : ve == null ? null : ve.jti();
-        String iss = e.iss() != null ? e.iss() : ve == null ? null : ve.iss();
+        String jti = e.jti(); // of a refused token: unverified, as it states it (EctException.unverifiedJti)
+        String iss = e.iss();
         String outcome = e.outcome().name().toLowerCase(java.util.Locale.ROOT);
         LOG.info("{} {} outcome={} reason={} status={} jti={} iss={}", safe(e.method()), safe(e.path()), outcome,
                 e.errorCode() == null ? "-" : e.errorCode(), e.status() == 0 ? 200 : e.status(), safe(jti), safe(iss));

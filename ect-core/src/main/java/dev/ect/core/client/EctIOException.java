@@ -1,15 +1,14 @@
-package dev.ect.httpclient;
+package dev.ect.core.client;
 
 import dev.ect.core.ReasonCode;
 import java.io.IOException;
 
 /**
- * Base of the failures the JDK HttpClient integration reports. They are {@link IOException}s, so a
- * failed ECT step fails the exchange like a network error: {@code send} throws it, the future of
- * {@code sendAsync} completes exceptionally with it (a {@code join()} wraps it in a
- * {@link java.util.concurrent.CompletionException}, a {@code get()} in an
- * {@link java.util.concurrent.ExecutionException}). Messages name the cause and never contain a
- * token.
+ * Base of the failures the HTTP client integrations report (OkHttp, the JDK {@code HttpClient},
+ * ...). They are {@link IOException}s, so a failed ECT step fails the call like a network error:
+ * a blocking call throws it, an asynchronous one delivers it (OkHttp's {@code Callback.onFailure},
+ * the exceptional completion of a {@code sendAsync} future). Messages name the cause and never
+ * contain a token; text from a response ECT in a message is escaped ({@code LogSafe}, T-11).
  */
 public abstract sealed class EctIOException extends IOException
         permits EctMintingException, EctResponseRejectedException {

@@ -1,4 +1,4 @@
-package dev.ect.httpclient;
+package dev.ect.core.client;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -9,19 +9,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Maps the URI a request is actually sent to (the first request and each redirect hop the
- * integration follows) to the workload id(s) that will verify its ECT: the {@code aud} claim
- * (profile M-06, C-02). Called once per hop. Implementations must be thread-safe and fast (no
- * I/O on the call path).
+ * Maps the URI a request is actually sent to (each attempt, each redirect hop) to the workload
+ * id(s) that will verify its ECT: the {@code aud} claim (profile M-06, C-02). Called once per
+ * attempt or hop, by every HTTP client integration (the JDK {@code HttpClient} one takes it as it
+ * is; OkHttp's adapts its own {@code HttpUrl} form). Implementations must be thread-safe and fast
+ * (no I/O on the call path).
  *
  * <pre>{@code
  * AudienceResolver aud = AudienceResolver.byHost(Map.of(
  *     "b.internal:8443", "spiffe://example.com/agent/b",
  *     "c.internal",      "spiffe://example.com/agent/c"));   // any port
  * }</pre>
- *
- * <p>The same contract as {@code dev.ect.okhttp.AudienceResolver}, over {@link URI} instead of
- * OkHttp's {@code HttpUrl} (this module does not depend on OkHttp).
  */
 @FunctionalInterface
 public interface AudienceResolver {
@@ -29,7 +27,7 @@ public interface AudienceResolver {
      * The audience for a request to {@code uri}.
      *
      * @return the workload ids, in order; an empty list when the target is unknown (the call then
-     *     fails, or is sent without an ECT, per {@link EctHttp.UnknownAudience})
+     *     fails, or is sent without an ECT, per {@link UnknownAudience})
      */
     List<String> resolve(URI uri);
 

@@ -1,7 +1,8 @@
-package dev.ect.okhttp;
+package dev.ect.core.client;
 
 import dev.ect.core.EctHashes;
 import dev.ect.core.internal.SetOnce;
+import dev.ect.core.EctText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,30 +12,33 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Per-request control of the ECT minted for one request, attached as a typed request tag:
+ * Per-request control of the ECT minted for one call, for every HTTP client integration: OkHttp
+ * takes it as a typed request tag, the JDK {@code HttpClient} integration as an argument of its
+ * {@code send}/{@code sendAsync} overloads.
  *
  * <pre>{@code
- * Request r = new Request.Builder().url(url).post(body)
- *     .tag(EctRequestOptions.class, EctRequestOptions.builder()
- *         .execAct("summarize")
- *         .inpHash(BodyHashes.sha256(body))
- *         .build())
+ * EctRequestOptions opts = EctRequestOptions.builder()
+ *     .execAct("summarize")
+ *     .inpHash(EctHashes.sha256(bodyBytes))
  *     .build();
- * // or: send this request without an ECT
- * Request plain = request.newBuilder().tag(EctRequestOptions.class, EctRequestOptions.none()).build();
+ * Request r = new Request.Builder().url(url).post(body).tag(EctRequestOptions.class, opts).build(); // OkHttp
+ * client.send(request, BodyHandlers.ofString(), opts);                                            // java.net.http
+ * // or: this call without an ECT
+ * EctRequestOptions.none();
  * }</pre>
  *
- * <p>Every option left unset keeps the integration's default: {@code exec_act} from the
- * {@link ExecActResolver}, {@code pred} and {@code wid} from the task context captured when the
- * call was created (M-04, M-05, F-02), {@code aud} from the {@link AudienceResolver} of the host
- * actually called (M-06). The options apply to every network attempt of the call (retries and
- * redirect hops); each attempt still gets its own {@code jti} (M-01). An explicit {@code aud} is
- * used for every hop, including redirects to other hosts.
+ * <p>Every option left unset keeps the integration's default: {@code exec_act} from its
+ * exec_act resolver, {@code pred} and {@code wid} from the task context captured when the call
+ * was created (M-04, M-05, F-02), {@code aud} from the {@link AudienceResolver} of the host
+ * actually called (M-06). The options apply to every attempt of the call (retries and redirect
+ * hops); each attempt still gets its own {@code jti} (M-01). An explicit {@code aud} is used for
+ * every hop, including redirects to other hosts.
  *
  * <p>Immutable and thread-safe.
  */
 public final class EctRequestOptions {
     private static final EctRequestOptions NONE = new EctRequestOptions(new Builder(), true);
+    private static final EctRequestOptions DEFAULTS = new EctRequestOptions(new Builder(), false);
 
     private final boolean disabled;
     private final String execAct;
@@ -61,6 +65,9 @@ public final class EctRequestOptions {
     /** Send this request without an ECT (an existing {@code Execution-Context} header is left as it is). */
     public static EctRequestOptions none() { return NONE; }
 
+    /** No override: every option is the integration's default. */
+    public static EctRequestOptions defaults() { return DEFAULTS; }
+
     /** A builder; every option left unset keeps the integration's default. */
     public static Builder builder() { return new Builder(); }
 
@@ -76,7 +83,7 @@ public final class EctRequestOptions {
     public List<String> aud() { return aud; }
     /** The explicit {@code inp_hash}, or null. */
     public String inpHash() { return inpHash; }
-    /** True when {@code inp_hash} is computed from the request body at each attempt. */
+    /** True when {@code inp_hash} is computed from the request body at each attempt (not every integration can). */
     public boolean inpHashFromBody() { return inpHashFromBody; }
     /** The {@code out_hash}, or null. */
     public String outHash() { return outHash; }
@@ -110,8 +117,8 @@ public final class EctRequestOptions {
         public Builder execAct(String execAct) {
             Objects.requireNonNull(execAct, "execAct cannot be null");
             // C-07 counts characters (code points), as the verifier does: 256 emoji fit
-            if (execAct.isEmpty() || execAct.codePointCount(0, execAct.length()) > ExecActResolver.MAX_LENGTH) {
-                throw new IllegalArgumentException("execAct must have 1.." + ExecActResolver.MAX_LENGTH + " characters");
+            if (execAct.isEmpty() || execAct.codePointCount(0, execAct.length()) > EctText.MAX_EXEC_ACT) {
+                throw new IllegalArgumentException("execAct must have 1.." + EctText.MAX_EXEC_ACT + " characters");
             }
             SetOnce.check(this.execAct != null, "execAct");
             this.execAct = execAct;
@@ -155,7 +162,7 @@ public final class EctRequestOptions {
             return this;
         }
 
-        /** The {@code inp_hash} in C-09 form (see {@link BodyHashes}). */
+        /** The {@code inp_hash} in C-09 form ({@link EctHashes#sha256(byte[])} of the body you send). */
         public Builder inpHash(String hash) {
             SetOnce.check(this.inpHash != null, "inpHash");
             if (inpHashFromBody) {
@@ -166,8 +173,11 @@ public final class EctRequestOptions {
         }
 
         /**
-         * Computes {@code inp_hash} from the request body at each attempt ({@link BodyHashes#sha256(okhttp3.RequestBody)}).
-         * A request without a body gets the hash of zero bytes; a one-shot or duplex body fails the call.
+         * Computes {@code inp_hash} from the request body at each attempt, where the integration can
+         * read the body before sending it (OkHttp: a body that is not one-shot or duplex; a request
+         * without a body gets the hash of zero bytes). Where it cannot (the JDK client's
+         * {@code BodyPublisher}), the call fails with an {@link EctMintingException}: hash the bytes
+         * yourself and use {@link #inpHash(String)}.
          */
         public Builder inpHashFromBody() {
             if (inpHash != null) {

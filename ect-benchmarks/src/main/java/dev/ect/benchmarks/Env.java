@@ -71,12 +71,8 @@ public class Env {
         signer = EctSigner.builder(key).clock(Fixtures.CLOCK).crypto(crypto).build();
         EctSigner fast = EctSigner.builder(key).clock(Fixtures.CLOCK).crypto(Fixtures.fastest()).build();
         String wid = Fixtures.newWid();
-        InMemoryLedger scratch = new InMemoryLedger();
-        List<String> predJtis = Fixtures.predecessors(fast, scratch, wid, 3);
-        preds = new ArrayList<>();
-        for (String j : predJtis) {
-            scratch.findEntries(j).forEach(e -> preds.add(new SignedEct(e.ect(), e.compact())));
-        }
+        preds = Fixtures.predecessors(fast, wid, 3);
+        List<String> predJtis = Fixtures.jtis(preds);
         draft = Fixtures.draft(wid, predJtis);
         tokens = new String[POOL];
         for (int i = 0; i < POOL; i++) {
@@ -106,7 +102,7 @@ public class Env {
     private InMemoryLedger ledgerWithPreds() {
         InMemoryLedger l = new InMemoryLedger();
         for (SignedEct p : preds) {
-            l.append(p.ect(), p.compact());
+            l.append(p);
         }
         return l;
     }

@@ -36,28 +36,8 @@ public final class Ect {
     private final String inpHash;
     private final String outHash;
     private final Map<String, Object> ext;
-    /**
-     * The compact token whose claims this ECT was decoded from by this library (the verifier, a
-     * ledger), else null. Not a value: ignored by equals, hashCode and toString, not copied by
-     * {@link #toBuilder()}. It lets a ledger skip decoding the token again to check that it carries
-     * this ECT's claims ({@link dev.ect.core.ledger.LedgerEntry#requireCarries}).
-     */
-    private final String decodedFrom;
 
-    static {
-        dev.ect.core.internal.EctInternals.register(new dev.ect.core.internal.EctInternals.Access() {
-            @Override
-            public Ect build(Builder b, String decodedFrom) { return new Ect(b, decodedFrom); }
-
-            @Override
-            public String decodedFrom(Ect e) { return e.decodedFrom; }
-        });
-    }
-
-    private Ect(Builder b) { this(b, null); }
-
-    private Ect(Builder b, String decodedFrom) {
-        this.decodedFrom = decodedFrom;
+    private Ect(Builder b) {
         this.typ = b.typ;
         this.alg = b.alg;
         this.kid = b.kid;
@@ -71,7 +51,7 @@ public final class Ect {
         this.pred = List.copyOf(b.pred);
         this.inpHash = b.inpHash;
         this.outHash = b.outHash;
-        this.ext = b.ext == null ? null : deepFreeze(b.ext);
+        this.ext = b.ext == null ? null : b.extFrozen ? b.ext : deepFreeze(b.ext); // frozen: another Ect's
     }
 
     public static Builder builder() { return new Builder(); }
@@ -227,6 +207,8 @@ public final class Ect {
         private String inpHash;
         private String outHash;
         private Map<String, Object> ext;
+        /** {@link #ext} is another Ect's deep-frozen map, shared as it is. */
+        private boolean extFrozen;
 
         private Builder() {}
 
@@ -245,6 +227,7 @@ public final class Ect {
             inpHash = e.inpHash;
             outHash = e.outHash;
             ext = e.ext;
+            extFrozen = true;
         }
 
         public Builder typ(String typ) { this.typ = typ; return this; }
@@ -289,6 +272,7 @@ public final class Ect {
         /** The {@code ect_ext} object (C-10), deep-copied into a read-only map; null removes it. */
         public Builder ext(Map<String, ?> ext) {
             this.ext = ext == null ? null : new LinkedHashMap<>(ext);
+            this.extFrozen = false;
             return this;
         }
 

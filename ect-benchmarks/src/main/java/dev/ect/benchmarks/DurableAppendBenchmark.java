@@ -1,17 +1,14 @@
 package dev.ect.benchmarks;
 
-import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.FileLedger;
-import dev.ect.core.ledger.LedgerEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package dev.ect.benchmarks;
 
-import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;

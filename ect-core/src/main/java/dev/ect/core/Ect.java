@@ -51,7 +51,7 @@ public final class Ect {
         this.pred = List.copyOf(b.pred);
         this.inpHash = b.inpHash;
         this.outHash = b.outHash;
-        this.ext = b.ext == null ? null : b.extFrozen ? b.ext : deepFreeze(b.ext); // frozen: another Ect's
+        this.ext = b.ext; // deep-frozen by the builder, or another Ect's
     }
 
     public static Builder builder() { return new Builder(); }
@@ -206,9 +206,7 @@ public final class Ect {
         private List<String> pred = List.of();
         private String inpHash;
         private String outHash;
-        private Map<String, Object> ext;
-        /** {@link #ext} is another Ect's deep-frozen map, shared as it is. */
-        private boolean extFrozen;
+        private Map<String, Object> ext; // deep-frozen: shared by every Ect built
 
         private Builder() {}
 
@@ -227,7 +225,6 @@ public final class Ect {
             inpHash = e.inpHash;
             outHash = e.outHash;
             ext = e.ext;
-            extFrozen = true;
         }
 
         public Builder typ(String typ) { this.typ = typ; return this; }
@@ -269,10 +266,15 @@ public final class Ect {
         public Builder inpHash(String inpHash) { this.inpHash = inpHash; return this; }
         public Builder outHash(String outHash) { this.outHash = outHash; return this; }
 
-        /** The {@code ect_ext} object (C-10), deep-copied into a read-only map; null removes it. */
+        /**
+         * The {@code ect_ext} object (C-10), deep-copied into a read-only map now; null removes it.
+         *
+         * @throws IllegalArgumentException when a value is not JSON-like (map, list, string, number,
+         *     boolean, null)
+         */
+        @SuppressWarnings("unchecked")
         public Builder ext(Map<String, ?> ext) {
-            this.ext = ext == null ? null : new LinkedHashMap<>(ext);
-            this.extFrozen = false;
+            this.ext = ext == null ? null : deepFreeze((Map<String, Object>) ext); // one copy, shared by build()
             return this;
         }
 

@@ -6,7 +6,6 @@ import static dev.ect.redis.RedisSentinelTest.assertUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;

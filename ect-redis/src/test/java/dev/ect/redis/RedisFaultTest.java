@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;

@@ -25,7 +25,7 @@ public final class ClaimRules {
     /** C-10: deepest ect_ext (the object itself is depth 1). */
     public static final int MAX_EXT_DEPTH = 5;
     /** Largest NumericDate accepted (9999-12-31T23:59:59Z), for iat, exp and nbf. */
-    static final long MAX_NUMERIC_DATE = 253402300799L;
+    static final long MAX_NUMERIC_DATE = ClaimValues.MAX_NUMERIC_DATE;
     /** C-07: longest exec_act, in characters. */
     public static final int MAX_EXEC_ACT = dev.ect.core.EctText.MAX_EXEC_ACT;
 
@@ -91,6 +91,19 @@ public final class ClaimRules {
         Ect e = Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
                 .iat(Instant.ofEpochSecond(iat)).exp(Instant.ofEpochSecond(exp)).jti(jti).wid(wid)
                 .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext).build();
+        check(e, s);
+        return e;
+    }
+
+    /**
+     * As {@link #toEct(Map, String, String, String, EctSettings)} for claims read straight into
+     * typed values ({@link ClaimValues}: their presence and JSON types are already those the map
+     * path requires, so only the format rules are left).
+     */
+    static Ect toEct(ClaimValues c, String typ, String alg, String kid, EctSettings s) {
+        Ect e = Ect.builder().typ(typ).alg(alg).kid(kid).iss(c.iss).aud(c.aud)
+                .iat(Instant.ofEpochSecond(c.iat)).exp(Instant.ofEpochSecond(c.exp)).jti(c.jti).wid(c.wid)
+                .execAct(c.execAct).pred(c.pred).inpHash(c.inpHash).outHash(c.outHash).ext(c.ext).build();
         check(e, s);
         return e;
     }

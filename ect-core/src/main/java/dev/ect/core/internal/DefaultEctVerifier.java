@@ -206,7 +206,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (ect.iat().isBefore(now.minus(settings.maxAge()))) {
             throw reject(ReasonCode.IAT_TOO_OLD, "V-11", "iat " + ect.iat() + " is older than " + settings.maxAge().toMinutes() + " min");
         }
-        Long nbf = ClaimRules.nbf(p.claims()); // C-12
+        Long nbf = p.nbf(); // C-12
         if (nbf != null && Instant.ofEpochSecond(nbf).isAfter(now.plus(skew))) {
             throw reject(ReasonCode.INVALID_CLAIM, "C-12", "nbf is in the future");
         }

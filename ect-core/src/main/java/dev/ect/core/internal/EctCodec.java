@@ -29,15 +29,61 @@ public final class EctCodec {
 
     /**
      * A token split and decoded (V-02): its format (L1: base64url JSON claims; L2: a compact JWS),
-     * JOSE header (empty for L1), claims object, signature bytes (null for L1) and the compact text.
+     * JOSE header (empty for L1), claims, signature bytes (null for L1) and the compact text. The
+     * claims are held as typed values when they have the common form ({@link ClaimValues}), else as
+     * the parsed JSON object; {@link #claims()} gives the object either way.
      */
-    public record Parts(EctLevel format, Map<String, Object> header, Map<String, Object> claims, byte[] signature,
-            String compact, int signatureDot) {
+    public static final class Parts {
+        private final EctLevel format;
+        private final Map<String, Object> header;
+        private final byte[] claimsJson;
+        private final ClaimValues typed;
+        private Map<String, Object> claims;
+        private final byte[] signature;
+        private final String compact;
+        private final int signatureDot;
+
+        Parts(EctLevel format, Map<String, Object> header, byte[] claimsJson, ClaimValues typed, Map<String, Object> claims,
+                byte[] signature, String compact, int signatureDot) {
+            this.format = format;
+            this.header = header;
+            this.claimsJson = claimsJson;
+            this.typed = typed;
+            this.claims = claims;
+            this.signature = signature;
+            this.compact = compact;
+            this.signatureDot = signatureDot;
+        }
+
+        public EctLevel format() { return format; }
+
+        /** The JOSE header (empty for L1), read-only. */
+        public Map<String, Object> header() { return header; }
+
+        /** The claims object as parsed JSON (strings, numbers, lists, maps). */
+        public Map<String, Object> claims() {
+            Map<String, Object> m = claims;
+            if (m == null) {
+                m = Json.parseObject(claimsJson); // valid: the typed read accepted it
+                claims = m;
+            }
+            return m;
+        }
+
+        /** The signature bytes; null for L1. */
+        public byte[] signature() { return signature; }
+
+        /** The token as given. */
+        public String compact() { return compact; }
+
         /** The {@code jti} claim when it is a string, else null (unverified: for log lines). */
-        public String jti() { return claims.get("jti") instanceof String s ? s : null; }
+        public String jti() { return typed != null ? typed.jti : claims().get("jti") instanceof String s ? s : null; }
 
         /** The {@code iss} claim when it is a string, else null (unverified: for log lines). */
-        public String iss() { return claims.get("iss") instanceof String s ? s : null; }
+        public String iss() { return typed != null ? typed.iss : claims().get("iss") instanceof String s ? s : null; }
+
+        /** C-12: the {@code nbf} claim as epoch seconds, or null when absent (checked by the claim rules). */
+        Long nbf() { return typed != null ? typed.nbf : ClaimRules.nbf(claims()); }
 
         /** A header member when it is a string, else null. */
         public String headerString(String name) { return header.get(name) instanceof String s ? s : null; }
@@ -48,6 +94,11 @@ public final class EctCodec {
             byte[] b = new byte[signatureDot];
             compact.getBytes(0, signatureDot, b, 0);
             return b;
+        }
+
+        /** The ECT of these claims under the claim rules (V-09, V-10) and {@code s}, with the given header values. */
+        Ect toEct(String typ, String alg, String kid, EctSettings s) {
+            return typed != null ? ClaimRules.toEct(typed, typ, alg, kid, s) : ClaimRules.toEct(claims(), typ, alg, kid, s);
         }
     }
 
@@ -66,11 +117,12 @@ public final class EctCodec {
             // L1: a base64url JSON claims object. Recognized always; whether it is accepted is the
             // verifier's V-03 (minLevel L1), so a signature-stripped token is a downgrade attempt
             byte[] raw = Json.b64decode(token, 0, token.length());
-            Map<String, Object> claims = raw == null ? null : Json.parseObject(raw);
-            if (claims != null) {
-                return new Parts(EctLevel.L1, Map.of(), claims, null, token, -1);
+            ClaimValues typed = raw == null ? null : Json.claimValues(raw);
+            Map<String, Object> map = raw == null || typed != null ? null : Json.parseObject(raw);
+            if (typed == null && map == null) {
+                throw malformed("not a compact JWS (expected three base64url parts)");
             }
-            throw malformed("not a compact JWS (expected three base64url parts)");
+            return new Parts(EctLevel.L1, Map.of(), raw, typed, map, null, token, -1);
         }
         int d2 = token.indexOf('.', d1 + 1);
         if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
@@ -81,8 +133,12 @@ public final class EctCodec {
             throw malformed("the JOSE header is not a base64url JSON object");
         }
         byte[] c = Json.b64decode(token, d1 + 1, d2);
-        Map<String, Object> claims = c == null ? null : Json.parseObject(c);
-        if (claims == null) {
+        if (c == null) {
+            throw malformed("the payload is not a base64url JSON object");
+        }
+        ClaimValues typed = Json.claimValues(c); // the common form straight into typed values
+        Map<String, Object> map = typed != null ? null : Json.parseObject(c);
+        if (typed == null && map == null) {
             throw malformed("the payload is not a base64url JSON object");
         }
         // An empty signature part is still base64url (of zero bytes): an unsecured "alg":"none"
@@ -91,7 +147,7 @@ public final class EctCodec {
         if (sig == null) {
             throw malformed("the signature is not base64url");
         }
-        return new Parts(EctLevel.L2, header, claims, sig, token, d2);
+        return new Parts(EctLevel.L2, header, c, typed, map, sig, token, d2);
     }
 
     /**
@@ -99,7 +155,7 @@ public final class EctCodec {
      * the given header values. Only the verifier calls it, after the header and signature checks.
      */
     static SignedEct signed(Parts p, String typ, String alg, String kid, EctSettings settings) {
-        return EctFactory.signed(ClaimRules.toEct(p.claims(), typ, alg, kid, settings), p.compact());
+        return EctFactory.signed(p.toEct(typ, alg, kid, settings), p.compact());
     }
 
     /**
@@ -117,7 +173,7 @@ public final class EctCodec {
             throw new IllegalArgumentException("the compact token is malformed: " + e.error().detail(), e);
         }
         try {
-            return ClaimRules.toEct(p.claims(), p.headerString("typ"), p.headerString("alg"), p.headerString("kid"), STORED);
+            return p.toEct(p.headerString("typ"), p.headerString("alg"), p.headerString("kid"), STORED);
         } catch (EctRejectedException e) {
             throw new IllegalArgumentException("the compact token's claims are invalid: " + e.getMessage(), e);
         }

@@ -68,6 +68,17 @@ public final class Json {
     }
 
     /**
+     * The claims object read straight into typed values (see {@link ClaimValues} for the form it
+     * takes); null when the bytes are not in that form, valid JSON or not: the caller then parses
+     * them with {@link #parseObject} and applies the claim rules to the map.
+     */
+    static ClaimValues claimValues(byte[] utf8) {
+        Parser p = new Parser(utf8);
+        ClaimValues c = p.claims();
+        return c != null && p.i == p.n ? c : null;
+    }
+
+    /**
      * The JOSE header and claim names, so parsing them allocates no String (each is compared byte
      * by byte before use; a name that loses a slot collision is simply not cached).
      */
@@ -113,6 +124,212 @@ public final class Json {
                 }
                 i++;
             }
+        }
+
+        /** See {@link Json#claimValues}: the top-level claims object, or null. */
+        ClaimValues claims() {
+            ws();
+            if (i >= n || b[i] != '{') {
+                return null;
+            }
+            i++;
+            ws();
+            ClaimValues c = new ClaimValues();
+            int seen = 0;
+            while (true) {
+                if (i >= n || b[i] != '"') {
+                    return null; // also the empty object: required claims are missing
+                }
+                Object key = string();
+                if (key == FAIL) {
+                    return null;
+                }
+                ws();
+                if (i >= n || b[i] != ':') {
+                    return null;
+                }
+                i++;
+                ws();
+                int bit;
+                switch ((String) key) {
+                    case "iss" -> {
+                        bit = 1;
+                        c.iss = nonEmptyString();
+                        if (c.iss == null) {
+                            return null;
+                        }
+                    }
+                    case "aud" -> {
+                        bit = 2;
+                        if (i < n && b[i] == '[') {
+                            c.aud = strings(true);
+                            if (c.aud == null || c.aud.isEmpty()) {
+                                return null;
+                            }
+                        } else {
+                            String a = nonEmptyString();
+                            if (a == null) {
+                                return null;
+                            }
+                            c.aud = List.of(a);
+                        }
+                    }
+                    case "iat" -> {
+                        bit = 4;
+                        c.iat = date();
+                        if (c.iat < 0) {
+                            return null;
+                        }
+                    }
+                    case "exp" -> {
+                        bit = 8;
+                        c.exp = date();
+                        if (c.exp < 0) {
+                            return null;
+                        }
+                    }
+                    case "nbf" -> {
+                        bit = 16;
+                        long v = date();
+                        if (v < 0) {
+                            return null;
+                        }
+                        c.nbf = v;
+                    }
+                    case "jti" -> {
+                        bit = 32;
+                        c.jti = nonEmptyString();
+                        if (c.jti == null) {
+                            return null;
+                        }
+                    }
+                    case "wid" -> {
+                        bit = 64;
+                        c.wid = anyString();
+                        if (c.wid == null) {
+                            return null;
+                        }
+                    }
+                    case "exec_act" -> {
+                        bit = 128;
+                        c.execAct = nonEmptyString();
+                        if (c.execAct == null) {
+                            return null;
+                        }
+                    }
+                    case "pred" -> {
+                        bit = 256;
+                        if (i >= n || b[i] != '[') {
+                            return null;
+                        }
+                        c.pred = strings(false);
+                        if (c.pred == null) {
+                            return null;
+                        }
+                    }
+                    case "inp_hash" -> {
+                        bit = 512;
+                        c.inpHash = anyString();
+                        if (c.inpHash == null) {
+                            return null;
+                        }
+                    }
+                    case "out_hash" -> {
+                        bit = 1024;
+                        c.outHash = anyString();
+                        if (c.outHash == null) {
+                            return null;
+                        }
+                    }
+                    case "ect_ext" -> {
+                        bit = 2048;
+                        if (i >= n || b[i] != '{') {
+                            return null;
+                        }
+                        Object o = object(2); // a member of the claims object (depth 1), as parseObject nests it
+                        if (o == FAIL) {
+                            return null;
+                        }
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) o;
+                        c.ext = m;
+                    }
+                    default -> {
+                        return null; // another member (sub, a -00 name, an extension): the generic path
+                    }
+                }
+                if ((seen & bit) != 0) {
+                    return null; // a duplicate member: the generic parser refuses it
+                }
+                seen |= bit;
+                ws();
+                if (i >= n) {
+                    return null;
+                }
+                byte x = b[i++];
+                if (x == '}') {
+                    ws();
+                    int required = 1 | 2 | 4 | 8 | 32 | 128 | 256;
+                    return (seen & required) == required ? c : null;
+                }
+                if (x != ',') {
+                    return null;
+                }
+                ws();
+            }
+        }
+
+        /** A JSON string value at {@code i}, or null (not a string, or invalid). */
+        private String anyString() {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            Object s = string();
+            return s == FAIL ? null : (String) s;
+        }
+
+        private String nonEmptyString() {
+            String s = anyString();
+            return s == null || s.isEmpty() ? null : s;
+        }
+
+        /** An array of strings (non-empty ones when asked), or null. */
+        private List<String> strings(boolean nonEmpty) {
+            i++; // '['
+            ws();
+            List<String> l = new ArrayList<>(4);
+            if (i < n && b[i] == ']') {
+                i++;
+                return l;
+            }
+            while (true) {
+                String s = nonEmpty ? nonEmptyString() : anyString();
+                if (s == null) {
+                    return null;
+                }
+                l.add(s);
+                ws();
+                if (i >= n) {
+                    return null;
+                }
+                byte x = b[i++];
+                if (x == ']') {
+                    return l;
+                }
+                if (x != ',') {
+                    return null;
+                }
+                ws();
+            }
+        }
+
+        /** An integer NumericDate in [0, 9999-12-31] at {@code i}, or -1. */
+        private long date() {
+            if (i >= n || b[i] < '0' || b[i] > '9') {
+                return -1; // also a negative number: the generic path reports it
+            }
+            Object v = number();
+            return v instanceof Long l && l <= ClaimValues.MAX_NUMERIC_DATE ? l : -1;
         }
 
         /** A value starting at {@code i} (whitespace skipped) inside a container at {@code depth}. */

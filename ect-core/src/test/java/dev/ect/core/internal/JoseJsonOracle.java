@@ -1,8 +1,6 @@
 package dev.ect.core.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;

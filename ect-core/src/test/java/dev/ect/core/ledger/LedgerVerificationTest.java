@@ -3,7 +3,6 @@ package dev.ect.core.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;

@@ -3,7 +3,6 @@ package dev.ect.core.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.keys.StaticKeySource;

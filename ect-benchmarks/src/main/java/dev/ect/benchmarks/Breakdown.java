@@ -61,11 +61,13 @@ public final class Breakdown {
         // minting: raw sign vs mint, and mint's own parts measured alone
         stages.put("raw sign (" + provider + ")", env::rawSign);
         stages.put("mint (complete, claim rules, JSON, base64url, sign)", env::mint);
-        java.util.Map<String, Object> mintedClaims = new java.util.LinkedHashMap<>(env.mint().ect().claims());
+        dev.ect.core.Ect minted = env.mint().ect();
         dev.ect.core.EctSettings defaults = dev.ect.core.EctSettings.defaults();
-        stages.put("mint part: claim rules (M-07) on the completed claims", () ->
-                dev.ect.core.internal.ClaimRules.toEct(mintedClaims, "exec+jwt", "ES256", "k", defaults));
-        stages.put("mint part: claims to JSON (UTF-8 bytes)", () -> Json.writeUtf8(mintedClaims));
+        stages.put("mint part: claim rules (M-07) on the completed ECT", () -> {
+            dev.ect.core.internal.ClaimRules.check(minted, defaults);
+            return minted;
+        });
+        stages.put("mint part: the ECT's claims to JSON (UTF-8 bytes)", () -> dev.ect.core.internal.EctCodec.claimsUtf8(minted));
         stages.put("mint part: UUID.randomUUID (jti, M-01)", () -> java.util.UUID.randomUUID().toString());
 
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

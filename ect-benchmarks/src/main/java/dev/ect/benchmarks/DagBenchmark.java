@@ -46,7 +46,7 @@ public class DagBenchmark {
 
     static String add(InMemoryLedger ledger, List<String> pred) {
         SignedEct s = mint(pred);
-        ledger.append(s.ect(), s.compact());
+        ledger.append(s);
         return s.ect().jti();
     }
 

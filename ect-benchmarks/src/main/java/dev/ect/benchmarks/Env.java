@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -71,12 +70,8 @@ public class Env {
         signer = EctSigner.builder(key).clock(Fixtures.CLOCK).crypto(crypto).build();
         EctSigner fast = EctSigner.builder(key).clock(Fixtures.CLOCK).crypto(Fixtures.fastest()).build();
         String wid = Fixtures.newWid();
-        InMemoryLedger scratch = new InMemoryLedger();
-        List<String> predJtis = Fixtures.predecessors(fast, scratch, wid, 3);
-        preds = new ArrayList<>();
-        for (String j : predJtis) {
-            scratch.findEntries(j).forEach(e -> preds.add(new SignedEct(e.ect(), e.compact())));
-        }
+        preds = Fixtures.predecessors(fast, wid, 3);
+        List<String> predJtis = Fixtures.jtis(preds);
         draft = Fixtures.draft(wid, predJtis);
         tokens = new String[POOL];
         for (int i = 0; i < POOL; i++) {
@@ -106,7 +101,7 @@ public class Env {
     private InMemoryLedger ledgerWithPreds() {
         InMemoryLedger l = new InMemoryLedger();
         for (SignedEct p : preds) {
-            l.append(p.ect(), p.compact());
+            l.append(p);
         }
         return l;
     }

@@ -5,6 +5,7 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.SignedEct;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
@@ -73,15 +74,18 @@ public final class Fixtures {
                 .build();
     }
 
-    /** {@code n} fresh predecessor ECTs of one workflow, appended to the ledger. */
-    public static List<String> predecessors(EctSigner signer, AuditLedger ledger, String wid, int n) {
-        List<String> jtis = new ArrayList<>();
+    /** {@code n} fresh predecessor ECTs of one workflow (root tasks), to append to the ledgers that need them. */
+    public static List<SignedEct> predecessors(EctSigner signer, String wid, int n) {
+        List<SignedEct> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            var s = signer.mint(Ect.builder().iss(ISSUER).aud(VERIFIER).wid(wid).execAct("fetch_input").build());
-            ledger.append(s.ect(), s.compact());
-            jtis.add(s.ect().jti());
+            out.add(signer.mint(Ect.builder().iss(ISSUER).aud(VERIFIER).wid(wid).execAct("fetch_input").build()));
         }
-        return jtis;
+        return out;
+    }
+
+    /** The task ids of {@code tokens}. */
+    public static List<String> jtis(List<SignedEct> tokens) {
+        return tokens.stream().map(t -> t.ect().jti()).toList();
     }
 
     /** The full receiving pipeline: signature, claims, DAG on the ledger, replay store, ledger append. */

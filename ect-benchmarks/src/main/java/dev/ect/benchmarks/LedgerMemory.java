@@ -95,7 +95,7 @@ public final class LedgerMemory {
                     lastJti = null;
                 }
                 SignedEct s = signer.mint(Fixtures.draft(wid, lastJti == null ? List.of() : List.of(lastJti)));
-                LedgerEntry e = LedgerEntry.create(i + 1L, s.ect(), s.compact(), at.plusMillis(i), prev);
+                LedgerEntry e = LedgerEntry.create(i + 1L, s, at.plusMillis(i), prev);
                 w.write(LedgerReader.line(e));
                 prev = e.hash();
                 lastJti = s.ect().jti();

@@ -23,10 +23,10 @@ final class LoadFixture {
     final List<String> predJtis;
     private final EctSigner signer;
     private final Ect draft;
-    /** The predecessors' ledger entries; null on a minting-only fixture. */
-    private final InMemoryLedger seed;
+    /** The predecessors' tokens; null on a minting-only fixture. */
+    private final List<SignedEct> seed;
 
-    private LoadFixture(EctKeyPair key, String wid, List<String> predJtis, InMemoryLedger seed) {
+    private LoadFixture(EctKeyPair key, String wid, List<String> predJtis, List<SignedEct> seed) {
         this.key = key;
         this.wid = wid;
         this.predJtis = List.copyOf(predJtis);
@@ -40,9 +40,8 @@ final class LoadFixture {
         EctKeyPair key = Fixtures.key();
         EctSigner s = EctSigner.builder(key).clock(Fixtures.CLOCK).crypto(Fixtures.fastest()).build();
         String wid = Fixtures.newWid();
-        InMemoryLedger seed = new InMemoryLedger();
-        List<String> preds = Fixtures.predecessors(s, seed, wid, 3);
-        return new LoadFixture(key, wid, preds, seed);
+        List<SignedEct> seed = Fixtures.predecessors(s, wid, 3);
+        return new LoadFixture(key, wid, Fixtures.jtis(seed), seed);
     }
 
     /** The client side of a fixture created elsewhere: mints the same kind of tokens, verifies nothing. */
@@ -56,9 +55,7 @@ final class LoadFixture {
             throw new IllegalStateException("a minting-only fixture has no ledger to verify against");
         }
         InMemoryLedger ledger = new InMemoryLedger();
-        for (String j : predJtis) {
-            seed.findEntries(j).forEach(e -> ledger.append(e.ect(), e.compact()));
-        }
+        seed.forEach(ledger::append);
         return Fixtures.pipeline(key, crypto, ledger);
     }
 
@@ -67,9 +64,7 @@ final class LoadFixture {
         if (seed == null) {
             throw new IllegalStateException("a minting-only fixture has no predecessors to seed");
         }
-        for (String j : predJtis) {
-            seed.findEntries(j).forEach(e -> ledger.append(e.ect(), e.compact()));
-        }
+        seed.forEach(ledger::append);
     }
 
     /** {@code n} unique compact tokens (fresh jti each), signed with the fastest provider here. */

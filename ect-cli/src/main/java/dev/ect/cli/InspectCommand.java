@@ -1,9 +1,10 @@
 package dev.ect.cli;
 
+import dev.ect.core.EctLevel;
+import dev.ect.core.EctRejectedException;
 import dev.ect.core.LogSafe;
-import java.nio.charset.StandardCharsets;
+import dev.ect.core.internal.EctCodec;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -14,8 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Decode an ECT's header and claims WITHOUT verifying anything.",
             "No signature, key, time, audience or DAG check: the output is marked \"verified\": false. "
-                + "Use ect verify to check a token. Works on tokens of any implementation; a value that "
-                + "cannot be decoded exits 1 with ect_error malformed_token."})
+                + "Use ect verify to check a token. Decodes as the verifier does (strict base64url and JSON) "
+                + "but applies no claim rule; a value that cannot be decoded exits 1 with ect_error malformed_token."})
 final class InspectCommand extends BaseCommand {
     @Option(names = "--compact", description = "print the JSON on one line instead of indented")
     boolean compact;
@@ -37,23 +38,15 @@ final class InspectCommand extends BaseCommand {
         Map<String, Object> header;
         Map<String, Object> claims;
         String format;
-        String[] parts = token.split("\\.", -1);
         try {
-            if (parts.length == 3) {
-                header = decodeObject(parts[0], "header");
-                claims = decodeObject(parts[1], "payload");
-                format = "JWS (L2/L3): signature not checked";
-            } else if (parts.length == 1) {
-                header = Map.of();
-                claims = decodeObject(parts[0], "value");
-                format = "unsigned claims (L1)";
-            } else {
-                throw new IllegalArgumentException("a compact JWS has 3 dot-separated parts, this value has " + parts.length);
-            }
-        } catch (IllegalArgumentException e) {
+            EctCodec.Parts parts = EctCodec.parse(token, null); // the verifier's decoder (V-02), no other check
+            header = parts.header();
+            claims = parts.claims();
+            format = parts.format() == EctLevel.L1 ? "unsigned claims (L1)" : "JWS (L2/L3): signature not checked";
+        } catch (EctRejectedException e) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("ect_error", "malformed_token");
-            m.put("detail", e.getMessage());
+            m.put("detail", e.error().detail());
             out().println(JsonText.compact(m));
             return EctCli.REJECTED;
         }
@@ -90,20 +83,6 @@ final class InspectCommand extends BaseCommand {
     private static void time(Map<String, Object> out, String name, Object v) {
         if (v instanceof Number n) {
             out.put(name, Instant.ofEpochSecond(n.longValue()).toString());
-        }
-    }
-
-    private static Map<String, Object> decodeObject(String part, String what) {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(part);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the " + what + " is not base64url", e);
-        }
-        try {
-            return JsonText.parseObject(new String(raw, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the " + what + " is not a JSON object", e);
         }
     }
 }

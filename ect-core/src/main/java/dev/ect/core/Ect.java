@@ -36,28 +36,8 @@ public final class Ect {
     private final String inpHash;
     private final String outHash;
     private final Map<String, Object> ext;
-    /**
-     * The compact token whose claims this ECT was decoded from by this library (the verifier, a
-     * ledger), else null. Not a value: ignored by equals, hashCode and toString, not copied by
-     * {@link #toBuilder()}. It lets a ledger skip decoding the token again to check that it carries
-     * this ECT's claims ({@link dev.ect.core.ledger.LedgerEntry#requireCarries}).
-     */
-    private final String decodedFrom;
 
-    static {
-        dev.ect.core.internal.EctInternals.register(new dev.ect.core.internal.EctInternals.Access() {
-            @Override
-            public Ect build(Builder b, String decodedFrom) { return new Ect(b, decodedFrom); }
-
-            @Override
-            public String decodedFrom(Ect e) { return e.decodedFrom; }
-        });
-    }
-
-    private Ect(Builder b) { this(b, null); }
-
-    private Ect(Builder b, String decodedFrom) {
-        this.decodedFrom = decodedFrom;
+    private Ect(Builder b) {
         this.typ = b.typ;
         this.alg = b.alg;
         this.kid = b.kid;
@@ -71,7 +51,7 @@ public final class Ect {
         this.pred = List.copyOf(b.pred);
         this.inpHash = b.inpHash;
         this.outHash = b.outHash;
-        this.ext = b.ext == null ? null : deepFreeze(b.ext);
+        this.ext = b.ext; // deep-frozen by the builder, or another Ect's
     }
 
     public static Builder builder() { return new Builder(); }
@@ -226,7 +206,7 @@ public final class Ect {
         private List<String> pred = List.of();
         private String inpHash;
         private String outHash;
-        private Map<String, Object> ext;
+        private Map<String, Object> ext; // deep-frozen: shared by every Ect built
 
         private Builder() {}
 
@@ -286,9 +266,15 @@ public final class Ect {
         public Builder inpHash(String inpHash) { this.inpHash = inpHash; return this; }
         public Builder outHash(String outHash) { this.outHash = outHash; return this; }
 
-        /** The {@code ect_ext} object (C-10), deep-copied into a read-only map; null removes it. */
+        /**
+         * The {@code ect_ext} object (C-10), deep-copied into a read-only map now; null removes it.
+         *
+         * @throws IllegalArgumentException when a value is not JSON-like (map, list, string, number,
+         *     boolean, null)
+         */
+        @SuppressWarnings("unchecked")
         public Builder ext(Map<String, ?> ext) {
-            this.ext = ext == null ? null : new LinkedHashMap<>(ext);
+            this.ext = ext == null ? null : deepFreeze((Map<String, Object>) ext); // one copy, shared by build()
             return this;
         }
 

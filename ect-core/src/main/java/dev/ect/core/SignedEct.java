@@ -1,16 +1,42 @@
 package dev.ect.core;
 
-import java.util.Objects;
-
 /**
- * A freshly minted token: the completed {@link Ect} (with the jti, iat, exp and header the signer
- * filled in) and its compact serialization. {@link #toString()} omits the compact form.
+ * A token the library made or checked: an {@link Ect} and the compact serialization that carries
+ * exactly its claims and header values. Only the library creates one: {@link EctSigner#mint(Ect)}
+ * (a freshly minted token) and the verifier ({@link VerifiedEct#signed()}, after every check of
+ * the signature and the claim rules). So code that receives a {@code SignedEct}, such as
+ * {@link dev.ect.core.ledger.AuditLedger#append(SignedEct)}, can rely on {@link #ect()} being
+ * what {@link #compact()} says without decoding the token again.
+ *
+ * <p>Immutable. Equal when both the ECT and the compact form are. {@link #toString()} omits the
+ * compact form (never log a token).
  */
-public record SignedEct(Ect ect, String compact) {
-    public SignedEct {
-        Objects.requireNonNull(ect, "ect");
-        Objects.requireNonNull(compact, "compact");
+public final class SignedEct {
+    private final Ect ect;
+    private final String compact;
+
+    /** Reached only through the library's internal factory (the signer and the verifier). */
+    private SignedEct(Ect ect, String compact) {
+        if (ect == null || compact == null) {
+            throw new NullPointerException(ect == null ? "ect" : "compact");
+        }
+        this.ect = ect;
+        this.compact = compact;
     }
+
+    /** The token's header values and claims. */
+    public Ect ect() { return ect; }
+
+    /** The compact serialization (the {@code Execution-Context} header value; never log it). */
+    public String compact() { return compact; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SignedEct s && compact.equals(s.compact) && ect.equals(s.ect);
+    }
+
+    @Override
+    public int hashCode() { return compact.hashCode(); }
 
     @Override
     public String toString() { return "SignedEct{" + ect + "}"; }

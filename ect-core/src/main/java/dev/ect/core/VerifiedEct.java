@@ -5,51 +5,37 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The result of a successful verification.
+ * The result of a successful verification: the verified {@link SignedEct}, the level reached and
+ * the predecessors accepted unresolved. Only the library's verifier makes one.
  *
  * <p>Besides the verified values it remembers which stores its side effects went to: the replay
  * store that recorded the token (V-14) and the ledger it was appended to (V-15), compared by
  * identity ({@link #recordedIn(Object)}). {@link EctVerifier#verifyAgain(String, VerifiedEct)} reads
  * that, so a second verifier of the same request (T-09: several filters) does not record the same
- * token twice in a store the two share. Only the library's verifier adds stores; a
- * {@code VerifiedEct} built with the public constructor has none.
+ * token twice in a store the two share.
  */
 public final class VerifiedEct {
-    static {
-        dev.ect.core.internal.EctInternals.registerVerified((v, store) -> v.withRecorded(store));
-    }
-
-    private final Ect ect;
-    private final String compact;
+    private final SignedEct signed;
     private final EctLevel level;
     private final List<String> unresolvedPredecessors;
     private final List<Object> recordedIn;
 
-    /**
-     * @param ect the verified token
-     * @param compact the compact serialization that was verified (kept for the ledger; never log it)
-     * @param level the level that was verified: L3 when it was appended to a ledger (V-15)
-     * @param unresolvedPredecessors pred entries that did not resolve, accepted under the
-     *     {@code ALLOW} policy of G-02 (a partial DAG); empty otherwise
-     */
-    public VerifiedEct(Ect ect, String compact, EctLevel level, List<String> unresolvedPredecessors) {
-        this(ect, compact, level, unresolvedPredecessors, List.of());
-    }
-
-    private VerifiedEct(Ect ect, String compact, EctLevel level, List<String> unresolvedPredecessors,
-            List<Object> recordedIn) {
-        this.ect = Objects.requireNonNull(ect, "ect");
-        this.compact = Objects.requireNonNull(compact, "compact");
+    /** Reached only through the library's internal factory (the verifier). */
+    private VerifiedEct(SignedEct signed, EctLevel level, List<String> unresolvedPredecessors, List<Object> recordedIn) {
+        this.signed = Objects.requireNonNull(signed, "signed");
         this.level = Objects.requireNonNull(level, "level");
         this.unresolvedPredecessors = List.copyOf(unresolvedPredecessors);
         this.recordedIn = recordedIn;
     }
 
+    /** The verified token and its compact form, as a ledger takes it (V-15). */
+    public SignedEct signed() { return signed; }
+
     /** The verified token. */
-    public Ect ect() { return ect; }
+    public Ect ect() { return signed.ect(); }
 
     /** The compact serialization that was verified (kept for the ledger; never log it). */
-    public String compact() { return compact; }
+    public String compact() { return signed.compact(); }
 
     /** The level that was verified: L3 when it was appended to a ledger (V-15). */
     public EctLevel level() { return level; }
@@ -59,7 +45,7 @@ public final class VerifiedEct {
 
     /** The same result at another level (the stores it was recorded in are kept). */
     public VerifiedEct withLevel(EctLevel newLevel) {
-        return new VerifiedEct(ect, compact, newLevel, unresolvedPredecessors, recordedIn);
+        return new VerifiedEct(signed, newLevel, unresolvedPredecessors, recordedIn);
     }
 
     /**
@@ -77,7 +63,7 @@ public final class VerifiedEct {
         return false;
     }
 
-    /** This result, also recorded in {@code store}; a {@code VerifiedEct} adds all of its stores. */
+    /** This result, also recorded in {@code store}; a {@code VerifiedEct} adds all of its stores (the verifier calls it). */
     private VerifiedEct withRecorded(Object store) {
         List<Object> add = store instanceof VerifiedEct other ? other.recordedIn : store == null ? List.of() : List.of(store);
         List<Object> more = new ArrayList<>(recordedIn);
@@ -87,21 +73,21 @@ public final class VerifiedEct {
             }
         }
         return more.size() == recordedIn.size() ? this
-                : new VerifiedEct(ect, compact, level, unresolvedPredecessors, List.copyOf(more));
+                : new VerifiedEct(signed, level, unresolvedPredecessors, List.copyOf(more));
     }
 
-    /** Equal when the ECT, compact form, level and unresolved predecessors are (the stores are not compared). */
+    /** Equal when the token, level and unresolved predecessors are (the stores are not compared). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof VerifiedEct v && ect.equals(v.ect) && compact.equals(v.compact) && level == v.level
+        return o instanceof VerifiedEct v && signed.equals(v.signed) && level == v.level
                 && unresolvedPredecessors.equals(v.unresolvedPredecessors);
     }
 
     @Override
-    public int hashCode() { return Objects.hash(ect, compact, level, unresolvedPredecessors); }
+    public int hashCode() { return Objects.hash(signed, level, unresolvedPredecessors); }
 
     @Override
     public String toString() {
-        return "VerifiedEct{level=" + level + ", " + ect + ", unresolved=" + unresolvedPredecessors + "}";
+        return "VerifiedEct{level=" + level + ", " + signed.ect() + ", unresolved=" + unresolvedPredecessors + "}";
     }
 }

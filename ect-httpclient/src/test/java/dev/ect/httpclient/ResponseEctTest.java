@@ -355,7 +355,7 @@ class ResponseEctTest {
     void anUnavailableLedgerFailsTheCallWithA503Reason() throws Exception {
         AuditLedger down = new AuditLedger() {
             @Override
-            public LedgerEntry append(Ect ect, String compact) {
+            public LedgerEntry append(SignedEct token) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "disk full");
             }
 

@@ -9,6 +9,7 @@ import dev.ect.core.EctError;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.internal.SetOnce;
 import dev.ect.core.ledger.AuditLedger;
@@ -256,28 +257,25 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * @throws EctUnavailableException {@code ledger_unavailable} when the database failed, or the
      *     append waited longer than the bound on the writer's queue (see the class comment); the
      *     entry is then not in the ledger
-     * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
      */
     @Override
-    public LedgerEntry append(Ect ect, String compact) {
-        Objects.requireNonNull(ect, "ect cannot be null");
-        Objects.requireNonNull(compact, "compact cannot be null");
-        requireMatches(ect, compact); // the token's fault: before touching the database
+    public LedgerEntry append(SignedEct token) {
+        Objects.requireNonNull(token, "token cannot be null");
         // names this call's row, so that a retry recognizes its own first attempt and nothing else (L-06)
         String appendId = UUID.randomUUID().toString();
         if (writer != null) {
-            return writer.append(ect, compact, appendId);
+            return writer.append(token, appendId);
         }
-        return appendAlone(ect, compact, appendId);
+        return appendAlone(token, appendId);
     }
 
     /** One append in its own transaction (batching off, and the fall-back of a batch that hit a unique violation). */
-    private LedgerEntry appendAlone(Ect ect, String compact, String appendId) {
+    private LedgerEntry appendAlone(SignedEct token, String appendId) {
         return call("append", retry -> {
             try (Connection c = connection()) {
                 c.setAutoCommit(false);
                 try {
-                    LedgerEntry e = appendIn(c, ect, compact, retry, appendId);
+                    LedgerEntry e = appendIn(c, token, retry, appendId);
                     c.commit();
                     return e;
                 } catch (SQLException | RuntimeException e) {
@@ -325,7 +323,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         ins.setString(11, appendId);
     }
 
-    private LedgerEntry appendIn(Connection c, Ect ect, String compact, boolean retry, String appendId) throws SQLException {
+    private LedgerEntry appendIn(Connection c, SignedEct token, boolean retry, String appendId) throws SQLException {
+        Ect ect = token.ect();
         lockHead(c);
         String wid = ect.wid() == null ? "" : ect.wid();
         try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + table
@@ -347,7 +346,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         }
         Head head = head(c);
         // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
-        LedgerEntry entry = LedgerEntry.create(head.seq() + 1, ect, compact, clock.instant(), head.hash());
+        LedgerEntry entry = LedgerEntry.create(head.seq() + 1, token, clock.instant(), head.hash());
         try (PreparedStatement ins = prepareInsert(c)) {
             bindInsert(c, ins, entry, appendId);
             ins.executeUpdate();
@@ -441,7 +440,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         } else if (!seen.add(keys[i])) {
                             out[i] = duplicate(p.ect); // an earlier call of this batch has the same (iss, wid, jti)
                         } else {
-                            LedgerEntry e = LedgerEntry.create(++seq, p.ect, p.compact, clock.instant(), prev);
+                            LedgerEntry e = LedgerEntry.create(++seq, p.token, clock.instant(), prev);
                             prev = e.hash();
                             bindInsert(c, ins, e, p.appendId);
                             ins.addBatch();
@@ -468,15 +467,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         static final int TAKEN = 1;
         static final int CANCELLED = 2;
 
+        final SignedEct token;
         final Ect ect;
-        final String compact;
         final String appendId;
         final AtomicInteger state = new AtomicInteger(QUEUED);
         final CompletableFuture<LedgerEntry> result = new CompletableFuture<>();
 
-        Pending(Ect ect, String compact, String appendId) {
-            this.ect = ect;
-            this.compact = compact;
+        Pending(SignedEct token, String appendId) {
+            this.token = token;
+            this.ect = token == null ? null : token.ect();
             this.appendId = appendId;
         }
     }
@@ -486,7 +485,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * appends up to {@link #MAX_BATCH} of them in one transaction; started by the first append.
      */
     private final class Writer implements Runnable {
-        private final Pending stop = new Pending(null, null, null);
+        private final Pending stop = new Pending(null, null);
         private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
         private final AtomicBoolean started = new AtomicBoolean();
@@ -503,14 +502,14 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
         int queued() { return queue.size(); }
 
-        LedgerEntry append(Ect ect, String compact, String appendId) {
+        LedgerEntry append(SignedEct token, String appendId) {
             if (closed) {
                 throw closedException();
             }
             if (!started.get() && started.compareAndSet(false, true)) {
                 thread.start();
             }
-            Pending p = new Pending(ect, compact, appendId);
+            Pending p = new Pending(token, appendId);
             queue.add(p);
             if (closed && p.state.compareAndSet(Pending.QUEUED, Pending.CANCELLED)) {
                 throw closedException(); // close() raced with this call: the writer may be gone
@@ -602,7 +601,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                             describe(e.getCause()));
                     for (Pending p : batch) {
                         try {
-                            p.result.complete(appendAlone(p.ect, p.compact, p.appendId));
+                            p.result.complete(appendAlone(p.token, p.appendId));
                         } catch (RuntimeException x) {
                             p.result.completeExceptionally(x);
                         }
@@ -641,11 +640,6 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private EctUnavailableException closedException() {
             return new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + " is closed");
         }
-    }
-
-    /** The compact token must decode to the ECT's claims, so the entry, the token and the decoded ECT agree. */
-    private static void requireMatches(Ect ect, String compact) {
-        LedgerEntry.requireCarries(ect, compact);
     }
 
     private static EctRejectedException duplicate(Ect ect) {

@@ -36,7 +36,7 @@ public final class AppendMain {
             }
             StringBuilder out = new StringBuilder();
             for (SignedEct t : tokens) {
-                LedgerEntry e = ledger.append(t.ect(), t.compact());
+                LedgerEntry e = ledger.append(t);
                 out.append("appended ").append(e.jti()).append(' ').append(e.seq()).append('\n');
             }
             System.out.print(out);

@@ -40,7 +40,7 @@ public final class BatchAppendMain {
             Thread th = new Thread(() -> {
                 while (true) {
                     SignedEct s = Agents.mint(signer, Agents.A, Agents.B, Agents.uuid(), List.of());
-                    LedgerEntry e = ledger.append(s.ect(), s.compact());
+                    LedgerEntry e = ledger.append(s);
                     out.println("acked " + e.jti() + " " + e.seq()); // synchronized and flushed: one whole line
                 }
             }, "appender-" + t);

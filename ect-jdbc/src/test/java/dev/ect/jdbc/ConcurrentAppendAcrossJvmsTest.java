@@ -106,7 +106,7 @@ class ConcurrentAppendAcrossJvmsTest {
                     fs.add(pool.submit(() -> {
                         go.await();
                         for (SignedEct s : mine) {
-                            l.append(s.ect(), s.compact());
+                            l.append(s);
                         }
                         return null;
                     }));

@@ -113,11 +113,11 @@ class JdbcAppendBatchingTest {
     List<Future<LedgerEntry>> oneBatch(JdbcLedger ledger, SignedEct first, List<SignedEct> rest) throws Exception {
         List<Future<LedgerEntry>> out = new ArrayList<>();
         try (Connection holder = holdHeadLock(ledger); Connection observer = TestDb.connect()) {
-            out.add(threads.submit(() -> ledger.append(first.ect(), first.compact())));
+            out.add(threads.submit(() -> ledger.append(first)));
             await("the writer waits for the chain-head lock", 20, () -> someoneWaitsForTheLock(observer, ledger));
             for (SignedEct s : rest) {
                 int before = ledger.queuedAppends();
-                out.add(threads.submit(() -> ledger.append(s.ect(), s.compact())));
+                out.add(threads.submit(() -> ledger.append(s)));
                 await("the append is queued", 20, () -> ledger.queuedAppends() == before + 1); // keeps the order
             }
             holder.rollback();
@@ -151,7 +151,7 @@ class JdbcAppendBatchingTest {
         try (JdbcLedger ledger = ledger("dup_")) {
             String wid = uuid();
             SignedEct x = mint(wid, uuid(), "x");
-            LedgerEntry ex = ledger.append(x.ect(), x.compact());
+            LedgerEntry ex = ledger.append(x);
             String zJti = uuid();
             SignedEct first = mint(wid, uuid(), "first");
             SignedEct y1 = mint(wid, uuid(), "y1");
@@ -218,7 +218,7 @@ class JdbcAppendBatchingTest {
                     String wid = uuid();
                     for (int i = 0; i < each; i++) {
                         SignedEct s = mint(wid, uuid(), "t");
-                        one.append(s.ect(), s.compact());
+                        one.append(s);
                         if (two.findByJti(s.ect().jti()).isEmpty()) {
                             missed.add(s.ect().jti());
                         }
@@ -235,7 +235,7 @@ class JdbcAppendBatchingTest {
             // the DAG check at instance two resolves a predecessor instance one just acknowledged
             String wid = uuid();
             SignedEct parent = mint(wid, uuid(), "parent");
-            one.append(parent.ect(), parent.compact());
+            one.append(parent);
             SignedEct child = signer.mint(Ect.builder().iss(A).aud(B).wid(wid).execAct("child")
                     .pred(List.of(parent.ect().jti())).build());
             assertThat(atTwo.verify(child.compact()).level()).hasToString("L3");
@@ -262,7 +262,7 @@ class JdbcAppendBatchingTest {
                 List<SignedEct> mine = all.subList(t * each, (t + 1) * each);
                 fs.add(threads.submit(() -> {
                     for (SignedEct s : mine) {
-                        l.append(s.ect(), s.compact());
+                        l.append(s);
                     }
                     return null;
                 }));
@@ -291,7 +291,7 @@ class JdbcAppendBatchingTest {
                 fs.add(threads.submit(() -> {
                     for (int i = 0; i < 5; i++) {
                         SignedEct s = mint(uuid(), uuid(), "t");
-                        l.append(s.ect(), s.compact());
+                        l.append(s);
                         jtis.add(s.ect().jti());
                     }
                     return null;
@@ -308,8 +308,8 @@ class JdbcAppendBatchingTest {
             // same (iss, wid, jti) refused by the per-append path too
             LedgerEntry e = off.findEntries(jtis.get(0)).get(0);
             SignedEct again = mint(e.wid(), e.jti(), "again");
-            assertThatThrownBy(() -> off.append(again.ect(), again.compact())).isInstanceOf(EctRejectedException.class);
-            assertThat(off.append(dup.ect(), dup.compact()).seq()).isEqualTo(41); // another wid: not a duplicate
+            assertThatThrownBy(() -> off.append(again)).isInstanceOf(EctRejectedException.class);
+            assertThat(off.append(dup).seq()).isEqualTo(41); // another wid: not a duplicate
         }
         assertThatThrownBy(() -> JdbcLedger.builder(TestDb.URL + "&ect.appendBatching=maybe"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ect.appendBatching");
@@ -327,7 +327,7 @@ class JdbcAppendBatchingTest {
         assertThat(get(f.get(0)).seq()).isEqualTo(1);
         assertThat(get(f.get(1)).seq()).isEqualTo(2);
         SignedEct late = mint(uuid(), uuid(), "late");
-        assertThatThrownBy(() -> ledger.append(late.ect(), late.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+        assertThatThrownBy(() -> ledger.append(late)).isInstanceOfSatisfying(EctUnavailableException.class,
                 e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
         try (JdbcLedger again = ledger("close_")) {
             assertThat(again.size()).isEqualTo(2);
@@ -338,9 +338,9 @@ class JdbcAppendBatchingTest {
         List<Future<LedgerEntry>> out = new ArrayList<>();
         Future<?> closing;
         try (Connection holder = holdHeadLock(ledger); Connection observer = TestDb.connect()) {
-            out.add(threads.submit(() -> ledger.append(first.ect(), first.compact())));
+            out.add(threads.submit(() -> ledger.append(first)));
             await("the writer waits for the chain-head lock", 20, () -> someoneWaitsForTheLock(observer, ledger));
-            out.add(threads.submit(() -> ledger.append(queued.ect(), queued.compact())));
+            out.add(threads.submit(() -> ledger.append(queued)));
             await("the append is queued", 20, () -> ledger.queuedAppends() == 1);
             closing = threads.submit(ledger::close);
             await("close() has signalled the writer", 20, () -> ledger.queuedAppends() == 2);

@@ -19,7 +19,7 @@ import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.dag.DagValidator;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.Json;
+import dev.ect.core.internal.TestTokens;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.StaticKeySource;
@@ -89,8 +89,9 @@ class JdbcDagWalkTest {
                     Ect e = Ect.builder().iss(A).aud(B).jti(uuid()).wid(WID).execAct("step")
                             .pred(prevJti == null ? List.of() : List.of(prevJti)).iat(now.minusSeconds(60))
                             .exp(now.plusSeconds(3600)).build();
-                    String compact = Json.b64(Json.write(e.claims())); // unsigned: cheap, decoded like a signed one
-                    LedgerEntry entry = LedgerEntry.create(i, e, compact, now, prev);
+                    SignedEct s = TestTokens.unsigned(e); // unsigned: cheap, decoded like a signed one
+                    String compact = s.compact();
+                    LedgerEntry entry = LedgerEntry.create(i, s, now, prev);
                     ins.setLong(1, i);
                     ins.setString(2, entry.jti());
                     ins.setString(3, WID);
@@ -188,15 +189,15 @@ class JdbcDagWalkTest {
         // C records an ECT with the id A will use for the middle task, claiming the child as its predecessor
         SignedEct planted = signerC.mint(Ect.builder().iss(C).aud(B).wid(WID).jti(shared)
                 .execAct("x").pred(List.of(childJti.toUpperCase(Locale.ROOT))).build());
-        ledger.append(planted.ect(), planted.compact());
+        ledger.append(planted);
         SignedEct genuine = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(shared).execAct("y").pred(List.of()).build());
-        ledger.append(genuine.ect(), genuine.compact());
+        ledger.append(genuine);
         SignedEct prev = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("z")
                 .pred(List.of(shared.toUpperCase(Locale.ROOT))).build());
-        ledger.append(prev.ect(), prev.compact());
+        ledger.append(prev);
         for (int i = 0; i < 20; i++) { // the loop closes 20 levels down
             SignedEct next = signerA.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("z").pred(List.of(prev.ect().jti())).build());
-            ledger.append(next.ect(), next.compact());
+            ledger.append(next);
             prev = next;
         }
         String top = prev.ect().jti();

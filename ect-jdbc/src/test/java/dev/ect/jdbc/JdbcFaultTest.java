@@ -68,7 +68,7 @@ class JdbcFaultTest {
             EctVerifier v = verifierL3(ledger, events);
             SignedEct t = mint(signer, A, B, uuid(), List.of());
             assertLedgerUnavailable(() -> v.verify(t.compact())); // the DAG lookup (G-01) fails first
-            assertLedgerUnavailable(() -> ledger.append(t.ect(), t.compact()));
+            assertLedgerUnavailable(() -> ledger.append(t));
             assertLedgerUnavailable(() -> ledger.findByJti(t.ect().jti()));
             assertLedgerUnavailable(() -> ledger.entriesOfWorkflow(t.ect().wid()));
             assertLedgerUnavailable(() -> ledger.ancestors(t.ect().jti(), 5));
@@ -111,9 +111,9 @@ class JdbcFaultTest {
             try (JdbcLedger ledger = JdbcLedger.builder(proxy.jdbcUrl("test", "user=postgres")).schema(SCHEMA)
                     .tablePrefix("late_").connectTimeout(Duration.ofMillis(300)).build()) {
                 SignedEct t = mint(signer, A, B, uuid(), List.of());
-                assertLedgerUnavailable(() -> ledger.append(t.ect(), t.compact()));
+                assertLedgerUnavailable(() -> ledger.append(t));
                 proxy.start();
-                assertThat(ledger.append(t.ect(), t.compact()).seq()).isEqualTo(1);
+                assertThat(ledger.append(t).seq()).isEqualTo(1);
             }
         }
     }
@@ -124,7 +124,7 @@ class JdbcFaultTest {
                 .statementTimeout(Duration.ofMillis(300)).build();
              Connection holder = TestDb.connect()) {
             SignedEct first = mint(signer, A, B, uuid(), List.of());
-            ledger.append(first.ect(), first.compact());
+            ledger.append(first);
             holder.setAutoCommit(false);
             try (PreparedStatement lock = holder.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
                 lock.setInt(1, 0x4543544C);
@@ -132,11 +132,11 @@ class JdbcFaultTest {
                 lock.execute(); // another "JVM" is in the middle of an append
             }
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertLedgerUnavailable(() -> ledger.append(t.ect(), t.compact())));
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertLedgerUnavailable(() -> ledger.append(t)));
             // reads do not take the lock
             assertThat(ledger.findByJti(first.ect().jti())).hasSize(1);
             holder.rollback(); // releases the lock
-            assertThat(ledger.append(t.ect(), t.compact()).seq()).isEqualTo(2);
+            assertThat(ledger.append(t).seq()).isEqualTo(2);
         }
     }
 
@@ -171,7 +171,7 @@ class JdbcFaultTest {
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("tamper_").build()) {
             for (int i = 0; i < 4; i++) {
                 SignedEct t = mint(signer, A, B, uuid(), List.of());
-                ledger.append(t.ect(), t.compact());
+                ledger.append(t);
             }
             assertThat(ledger.verifyChain().ok()).isTrue();
             try (Connection c = TestDb.connect(); Statement st = c.createStatement()) {
@@ -192,7 +192,7 @@ class JdbcFaultTest {
     void aRowThatDoesNotContinueTheChainIsRefusedByTheDatabase() throws Exception { // L-02
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("fork_").build()) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            ledger.append(t.ect(), t.compact());
+            ledger.append(t);
             try (Connection c = TestDb.connect(); Statement st = c.createStatement()) {
                 String insert = "INSERT INTO " + ledger.table() + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash)"
                         + " VALUES (%d, '%s', '', 'i', 'x', '{}', now(), 'c', '%s', '%s')";
@@ -216,7 +216,7 @@ class JdbcFaultTest {
         }
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(schema).build()) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThatThrownBy(() -> ledger.append(t.ect(), t.compact())).isInstanceOf(EctUnavailableException.class)
+            assertThatThrownBy(() -> ledger.append(t)).isInstanceOf(EctUnavailableException.class)
                     .hasMessageContaining("schema version 99");
         } finally {
             TestDb.dropSchema(schema);
@@ -227,8 +227,8 @@ class JdbcFaultTest {
     void duplicateIsStill403NotA503() { // L-06: the token's fault, not the database's
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("dup_").build()) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            ledger.append(t.ect(), t.compact());
-            assertThatThrownBy(() -> ledger.append(t.ect(), t.compact())).isInstanceOfSatisfying(EctRejectedException.class,
+            ledger.append(t);
+            assertThatThrownBy(() -> ledger.append(t)).isInstanceOfSatisfying(EctRejectedException.class,
                     e -> assertThat(e.httpStatus()).isEqualTo(403));
         }
     }

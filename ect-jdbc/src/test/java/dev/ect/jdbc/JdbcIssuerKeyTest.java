@@ -60,8 +60,8 @@ class JdbcIssuerKeyTest {
         String jti = uuid();
         SignedEct squat = mint(signerC, C, wid, jti); // issuer C records A's task id first
         SignedEct genuine = mint(signerA, A, wid, jti);
-        LedgerEntry first = ledger.append(squat.ect(), squat.compact());
-        LedgerEntry second = ledger.append(genuine.ect(), genuine.compact());
+        LedgerEntry first = ledger.append(squat);
+        LedgerEntry second = ledger.append(genuine);
         assertThat(second.seq()).isEqualTo(first.seq() + 1);
         assertThat(ledger.findByJti(jti)).containsExactly(squat.ect(), genuine.ect());
         assertThat(ledger.findEntries(jti)).extracting(LedgerEntry::iss).containsExactly(C, A);
@@ -74,12 +74,12 @@ class JdbcIssuerKeyTest {
         String wid = uuid();
         String jti = uuid();
         SignedEct t = mint(signerA, A, wid, jti);
-        ledger.append(t.ect(), t.compact());
-        assertDuplicate(() -> ledger.append(t.ect(), t.compact()));
+        ledger.append(t);
+        assertDuplicate(() -> ledger.append(t));
         SignedEct upper = mint(signerA, A, wid.toUpperCase(Locale.ROOT), jti.toUpperCase(Locale.ROOT));
-        assertDuplicate(() -> ledger.append(upper.ect(), upper.compact()));
+        assertDuplicate(() -> ledger.append(upper));
         SignedEct upperJti = mint(signerA, A, wid, jti.toUpperCase(Locale.ROOT));
-        assertDuplicate(() -> ledger.append(upperJti.ect(), upperJti.compact()));
+        assertDuplicate(() -> ledger.append(upperJti));
         // lookups canonicalize too
         assertThat(ledger.findByJti(jti.toUpperCase(Locale.ROOT))).containsExactly(t.ect());
         assertThat(ledger.entriesOfWorkflow(wid.toUpperCase(Locale.ROOT))).hasSize(1);
@@ -92,9 +92,9 @@ class JdbcIssuerKeyTest {
         String jti = uuid();
         SignedEct a = mint(signerA, A, null, jti);
         SignedEct c = mint(signerC, C, null, jti);
-        ledger.append(a.ect(), a.compact());
-        assertDuplicate(() -> ledger.append(a.ect(), a.compact()));
-        ledger.append(c.ect(), c.compact());
+        ledger.append(a);
+        assertDuplicate(() -> ledger.append(a));
+        ledger.append(c);
         assertThat(ledger.findByJti(jti)).hasSize(2);
     }
 
@@ -105,8 +105,8 @@ class JdbcIssuerKeyTest {
         SignedEct root = mint(signerA, A, wid, uuid());
         SignedEct child = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).execAct("task")
                 .pred(List.of(root.ect().jti().toUpperCase(Locale.ROOT))).build());
-        LedgerEntry er = ledger.append(root.ect(), root.compact());
-        ledger.append(child.ect(), child.compact());
+        LedgerEntry er = ledger.append(root);
+        ledger.append(child);
         assertThat(ledger.ancestors(child.ect().jti().toUpperCase(Locale.ROOT), 10)).containsExactly(er);
     }
 
@@ -114,7 +114,7 @@ class JdbcIssuerKeyTest {
     @DisplayName("G-05 DAG lookups decode each stored token once: findByJti returns the same ECT instances again")
     void g05FindByJtiDecodesEachEntryOnce() {
         SignedEct t = mint(signerA, A, uuid(), uuid());
-        ledger.append(t.ect(), t.compact());
+        ledger.append(t);
         Ect first = ledger.findByJti(t.ect().jti()).get(0);
         assertThat(first).isEqualTo(t.ect());
         assertThat(ledger.findByJti(t.ect().jti()).get(0)).isSameAs(first);
@@ -128,10 +128,10 @@ class JdbcIssuerKeyTest {
             instanceB.size(); // schema in place, a pooled connection open
             SignedEct t = mint(signerA, A, uuid(), uuid());
             // instance A (its own pool, no shared replay store) accepts the token and appends it
-            ledger.append(t.ect(), t.compact());
+            ledger.append(t);
             // instance B gets the same token; its first attempt loses the connection at the chain-head lock
             proxy.cutOnceWhenClientSends("pg_advisory_xact_lock");
-            assertDuplicate(() -> instanceB.append(t.ect(), t.compact()));
+            assertDuplicate(() -> instanceB.append(t));
             assertThat(proxy.cutDone()).as("the first attempt was cut").isTrue();
             assertThat(ledger.findByJti(t.ect().jti())).hasSize(1);
         }
@@ -145,7 +145,7 @@ class JdbcIssuerKeyTest {
             instance.size();
             SignedEct t = mint(signerA, A, uuid(), uuid());
             proxy.cutOnceWhenClientSends("COMMIT");
-            LedgerEntry e = instance.append(t.ect(), t.compact());
+            LedgerEntry e = instance.append(t);
             assertThat(ledger.findEntries(t.ect().jti())).containsExactly(e);
         }
     }

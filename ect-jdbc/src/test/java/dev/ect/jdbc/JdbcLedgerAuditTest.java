@@ -76,7 +76,7 @@ class JdbcLedgerAuditTest {
     void append(int n) {
         for (int i = 0; i < n; i++) {
             SignedEct s = TestEcts.mint(wid, "task_" + jtis.size(), jtis.isEmpty() ? List.of() : List.of(jtis.get(jtis.size() - 1)));
-            ledger.append(s.ect(), s.compact());
+            ledger.append(s);
             jtis.add(s.ect().jti());
         }
     }

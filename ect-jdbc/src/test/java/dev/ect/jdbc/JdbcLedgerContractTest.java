@@ -63,8 +63,8 @@ class JdbcLedgerContractTest extends AuditLedgerContract {
         SignedEct b = mint(w1, "b", List.of(a.ect().jti()));
         SignedEct c = mint(null, "c\u00e9\"\\", List.of());
         for (SignedEct s : List.of(a, b, c)) {
-            LedgerEntry db = ledger().append(s.ect(), s.compact());
-            LedgerEntry mem = memory.append(s.ect(), s.compact());
+            LedgerEntry db = ledger().append(s);
+            LedgerEntry mem = memory.append(s);
             assertThat(db).isEqualTo(mem);
         }
         assertThat(ledger().entries()).isEqualTo(memory.entries());
@@ -80,8 +80,8 @@ class JdbcLedgerContractTest extends AuditLedgerContract {
         SignedEct d = mint(w1, "merge", List.of(b.ect().jti(), c.ect().jti()));
         SignedEct other = mint(w2, "other", List.of());
         for (SignedEct s : List.of(a, b, other, c, d)) {
-            ledger().append(s.ect(), s.compact());
-            memory.append(s.ect(), s.compact());
+            ledger().append(s);
+            memory.append(s);
         }
         WorkflowDag fromDb = WorkflowDag.of(ledger(), w1);
         WorkflowDag fromMemory = WorkflowDag.of(memory, w1);

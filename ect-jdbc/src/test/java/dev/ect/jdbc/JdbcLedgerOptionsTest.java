@@ -38,7 +38,7 @@ class JdbcLedgerOptionsTest {
             assertThat(l).isInstanceOf(JdbcLedger.class);
             assertThat(((JdbcLedger) l).table()).isEqualTo(SCHEMA + ".ect_ledger");
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            l.append(t.ect(), t.compact());
+            l.append(t);
             assertThat(l.findByJti(t.ect().jti())).containsExactly(t.ect());
         }
         try (Connection c = TestDb.connect(); Statement st = c.createStatement();
@@ -58,8 +58,8 @@ class JdbcLedgerOptionsTest {
         try (JdbcLedger x = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("x_").build();
              JdbcLedger y = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("").build()) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThat(x.append(t.ect(), t.compact()).seq()).isEqualTo(1);
-            assertThat(y.append(t.ect(), t.compact()).seq()).as("another ledger: not a duplicate").isEqualTo(1);
+            assertThat(x.append(t).seq()).isEqualTo(1);
+            assertThat(y.append(t).seq()).as("another ledger: not a duplicate").isEqualTo(1);
             assertThat(x.table()).isEqualTo(SCHEMA + ".x_ledger");
             assertThat(y.table()).isEqualTo(SCHEMA + ".ledger");
         }
@@ -76,7 +76,7 @@ class JdbcLedgerOptionsTest {
             // the same jti as root in another workflow must not be walked into
             SignedEct decoy = signer.mint(root.ect().toBuilder().wid(uuid()).build());
             for (SignedEct s : List.of(root, decoy, left, right, join)) {
-                l.append(s.ect(), s.compact());
+                l.append(s);
             }
             assertThat(l.ancestors(join.ect().jti(), 3)).extracting(LedgerEntry::jti)
                     .containsExactly(left.ect().jti(), right.ect().jti(), root.ect().jti());
@@ -139,7 +139,7 @@ class JdbcLedgerOptionsTest {
         try (JdbcLedger l = JdbcLedger.fromUrl(url)) {
             assertThat(l.table()).isEqualTo(SCHEMA + ".urlopt_ledger");
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThat(l.append(t.ect(), t.compact()).seq()).isEqualTo(1);
+            assertThat(l.append(t).seq()).isEqualTo(1);
         }
         try (JdbcLedger l = JdbcLedger.builder(TestDb.URL + "&ect.schema=nope&currentSchema=nope2").schema(SCHEMA).build()) {
             assertThat(l.table()).as("a setter overrides the URL").isEqualTo(SCHEMA + ".ect_ledger");

@@ -46,8 +46,8 @@ class JdbcLedgerTest {
         SignedEct a = mint(signer, A, B, wid, List.of());
         SignedEct b = mint(signer, A, B, wid, List.of(a.ect().jti()));
         long before = ledger.size();
-        LedgerEntry ea = ledger.append(a.ect(), a.compact());
-        LedgerEntry eb = ledger.append(b.ect(), b.compact());
+        LedgerEntry ea = ledger.append(a);
+        LedgerEntry eb = ledger.append(b);
         assertThat(ea.seq()).isEqualTo(before + 1);
         assertThat(eb.seq()).isEqualTo(before + 2);
         assertThat(eb.prevHash()).isEqualTo(ea.hash());
@@ -64,30 +64,30 @@ class JdbcLedgerTest {
     void duplicateJtiPerWorkflowIsRefused() { // L-06
         String wid = uuid();
         SignedEct a = mint(signer, A, B, wid, List.of());
-        ledger.append(a.ect(), a.compact());
-        assertThatThrownBy(() -> ledger.append(a.ect(), a.compact()))
+        ledger.append(a);
+        assertThatThrownBy(() -> ledger.append(a))
                 .isInstanceOfSatisfying(EctRejectedException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI));
         // the same jti in another workflow is another task
         SignedEct other = signer.mint(a.ect().toBuilder().wid(uuid()).build());
-        assertThat(ledger.append(other.ect(), other.compact()).jti()).isEqualTo(a.ect().jti());
+        assertThat(ledger.append(other).jti()).isEqualTo(a.ect().jti());
         assertThat(ledger.findByJti(a.ect().jti())).hasSize(2);
     }
 
     @Test
     void absentWidIsOneGlobalNamespace() { // L-06
         SignedEct a = mint(signer, A, B, null, List.of());
-        LedgerEntry e = ledger.append(a.ect(), a.compact());
+        LedgerEntry e = ledger.append(a);
         assertThat(e.wid()).isNull();
         assertThat(ledger.entriesOfWorkflow(null)).contains(e);
         SignedEct again = signer.mint(a.ect().toBuilder().execAct("other").build());
-        assertThatThrownBy(() -> ledger.append(again.ect(), again.compact()))
+        assertThatThrownBy(() -> ledger.append(again))
                 .isInstanceOfSatisfying(EctRejectedException.class, x -> assertThat(x.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI));
     }
 
     @Test
     void databaseRefusesUpdateDeleteAndTruncate() throws SQLException { // L-01
         SignedEct a = mint(signer, A, B, uuid(), List.of());
-        ledger.append(a.ect(), a.compact());
+        ledger.append(a);
         try (Connection c = TestDb.connect(); Statement st = c.createStatement()) {
             for (String sql : List.of("UPDATE " + ledger.table() + " SET iss = 'x'",
                     "DELETE FROM " + ledger.table(), "TRUNCATE " + ledger.table())) {

@@ -42,7 +42,7 @@ class JdbcMigrationTest {
 
     /** Appends as the version-1 code did: the ten columns, nothing else. */
     static LedgerEntry appendV1(Connection c, String table, long seq, String prev, SignedEct t) throws Exception {
-        LedgerEntry e = LedgerEntry.create(seq, t.ect(), t.compact(), Instant.now(), prev);
+        LedgerEntry e = LedgerEntry.create(seq, t, Instant.now(), prev);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
                 + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
             ins.setLong(1, e.seq());
@@ -91,11 +91,11 @@ class JdbcMigrationTest {
                 assertThat(rs.getInt(1)).isEqualTo(Schema.LATEST).isEqualTo(2);
             }
             SignedEct genuineElsewhere = mint(signerC, C, wid, old.get(0).ect().jti());
-            LedgerEntry e = ledger.append(genuineElsewhere.ect(), genuineElsewhere.compact());
+            LedgerEntry e = ledger.append(genuineElsewhere);
             assertThat(e.seq()).isEqualTo(4);
             assertThat(ledger.findByJti(old.get(0).ect().jti())).containsExactly(old.get(0).ect(), genuineElsewhere.ect());
             // the same issuer's (wid, jti) is still refused
-            assertThatThrownBy(() -> ledger.append(old.get(1).ect(), old.get(1).compact()))
+            assertThatThrownBy(() -> ledger.append(old.get(1)))
                     .isInstanceOfSatisfying(EctRejectedException.class, x -> assertThat(x.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI));
         }
         // opening again does not migrate again

@@ -92,8 +92,8 @@ class JdbcRolesTest {
             String wid = uuid();
             SignedEct root = mint(signer, A, B, wid, List.of());
             SignedEct child = mint(signer, A, B, wid, List.of(root.ect().jti()));
-            asRuntime.append(root.ect(), root.compact());
-            asRuntime.append(child.ect(), child.compact());
+            asRuntime.append(root);
+            asRuntime.append(child);
             assertThat(asRuntime.findByJti(child.ect().jti())).containsExactly(child.ect());
             assertThat(asRuntime.ancestors(child.ect().jti(), 10)).hasSize(1);
             assertThat(asRuntime.verifyChain().ok()).isTrue();
@@ -107,7 +107,7 @@ class JdbcRolesTest {
         String table = schema + ".ect_ledger";
         try (JdbcLedger asRuntime = JdbcLedger.fromUrl(url(runtime))) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            asRuntime.append(t.ect(), t.compact());
+            asRuntime.append(t);
         }
         try (Connection c = DriverManager.getConnection(url(runtime).replace("&ect.schema=" + schema, ""));
              Statement st = c.createStatement()) {
@@ -132,7 +132,7 @@ class JdbcRolesTest {
         runAsAdmin("GRANT USAGE ON SCHEMA " + schema + " TO " + runtime); // no tables yet: nothing else to grant
         try (JdbcLedger asRuntime = JdbcLedger.fromUrl(url(runtime))) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThatThrownBy(() -> asRuntime.append(t.ect(), t.compact())).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+            assertThatThrownBy(() -> asRuntime.append(t)).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
                 assertThat(e.getMessage()).contains("permission denied");
             });
@@ -140,7 +140,7 @@ class JdbcRolesTest {
                 asOwner.size();
             }
             runAsAdmin(readmeSql("l11-grants"));
-            assertThat(asRuntime.append(t.ect(), t.compact()).seq()).isEqualTo(1); // the same instance recovers
+            assertThat(asRuntime.append(t).seq()).isEqualTo(1); // the same instance recovers
         }
     }
 }

@@ -65,7 +65,7 @@ class JdbcTlsTest {
             try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL + "&" + tls).schema(SCHEMA)
                     .connectTimeout(Duration.ofMillis(500)).build()) {
                 SignedEct t = mint(signer, A, B, uuid(), List.of());
-                assertThatThrownBy(() -> ledger.append(t.ect(), t.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+                assertThatThrownBy(() -> ledger.append(t)).isInstanceOfSatisfying(EctUnavailableException.class,
                         e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
                 assertThat(ledger.isAvailable()).isFalse();
             }
@@ -77,7 +77,7 @@ class JdbcTlsTest {
     void k06DisableIsPlainText() {
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL + "&sslmode=disable").schema(SCHEMA).build()) {
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThat(ledger.append(t.ect(), t.compact()).seq()).isPositive();
+            assertThat(ledger.append(t).seq()).isPositive();
         }
     }
 

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctSettings;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
@@ -442,7 +443,7 @@ class ResponseEctTest {
     void anUnavailableLedgerInTheResponseVerifierFailsTheCallWithA503Reason() {
         AuditLedger down = new AuditLedger() {
             @Override
-            public LedgerEntry append(Ect ect, String compact) {
+            public LedgerEntry append(SignedEct token) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "disk full");
             }
 

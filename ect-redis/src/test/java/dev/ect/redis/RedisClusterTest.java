@@ -6,7 +6,7 @@ import static dev.ect.redis.RedisSentinelTest.assertUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
@@ -147,11 +147,11 @@ class RedisClusterTest {
         AtomicBoolean ledgerDown = new AtomicBoolean(true);
         InMemoryLedger memory = new InMemoryLedger();
         AuditLedger flaky = new AuditLedger() {
-            @Override public LedgerEntry append(Ect ect, String compact) {
+            @Override public LedgerEntry append(SignedEct token) {
                 if (ledgerDown.getAndSet(false)) {
                     throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger down");
                 }
-                return memory.append(ect, compact);
+                return memory.append(token);
             }
 
             @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return memory.entries(fromSeq, limit); }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
@@ -134,11 +134,11 @@ class RedisFaultTest {
         AtomicBoolean ledgerDown = new AtomicBoolean(true);
         // a ledger that is down for the first append (as a database would be), then works
         AuditLedger flaky = new AuditLedger() {
-            @Override public LedgerEntry append(Ect ect, String compact) {
+            @Override public LedgerEntry append(SignedEct token) {
                 if (ledgerDown.getAndSet(false)) {
                     throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger down");
                 }
-                return memory.append(ect, compact);
+                return memory.append(token);
             }
 
             @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return memory.entries(fromSeq, limit); }

@@ -1,6 +1,7 @@
 package dev.ect.servlet;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
@@ -18,11 +19,11 @@ final class TestLedger implements AuditLedger {
     static TestLedger failing() { return new TestLedger(e -> true); }
 
     @Override
-    public LedgerEntry append(Ect ect, String compact) {
-        if (refuse.test(ect)) {
+    public LedgerEntry append(SignedEct token) {
+        if (refuse.test(token.ect())) {
             throw new IllegalStateException("disk on fire");
         }
-        return delegate.append(ect, compact);
+        return delegate.append(token);
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class ClaimRules {
     /** C-10: deepest ect_ext (the object itself is depth 1). */
     public static final int MAX_EXT_DEPTH = 5;
     /** Largest NumericDate accepted (9999-12-31T23:59:59Z), for iat, exp and nbf. */
-    static final long MAX_NUMERIC_DATE = 253402300799L;
+    static final long MAX_NUMERIC_DATE = ClaimValues.MAX_NUMERIC_DATE;
     /** C-07: longest exec_act, in characters. */
     public static final int MAX_EXEC_ACT = dev.ect.core.EctText.MAX_EXEC_ACT;
 
@@ -37,25 +37,20 @@ public final class ClaimRules {
     private static final String[] LEGACY = {"par", "ext", "pol", "pol_decision"};
     private static final String[] LEGACY_REPLACEMENT = {"pred", "ect_ext", "ect_ext.pol", "ect_ext.pol_decision"};
 
+    /** Stands for a {@code pred} entry that is not a JSON string: never a task id. */
+    private static final String NOT_A_STRING = "";
+
     private ClaimRules() {}
 
     /**
-     * Validates the claims and builds the {@link Ect} (with the given header values).
+     * Reads the claims object of a token into an {@link Ect} (with the given header values) and
+     * checks the claim rules: each claim's presence and JSON type here, in the order of section
+     * 2.2, then every format rule on the typed values ({@link #check}).
      *
      * @throws EctRejectedException {@code missing_claim}, {@code invalid_claim}, {@code invalid_ext},
      *     {@code pred_limit_exceeded} or {@code legacy_claim}
      */
     public static Ect toEct(Map<String, Object> claims, String typ, String alg, String kid, EctSettings s) {
-        return toEct(claims, typ, alg, kid, s, null);
-    }
-
-    /**
-     * As {@link #toEct(Map, String, String, String, EctSettings)}, for claims just decoded from the
-     * compact token {@code decodedFrom} (the resulting ECT remembers it, see
-     * {@link EctInternals#isDecodedFrom}); null when the claims come from elsewhere.
-     */
-    public static Ect toEct(Map<String, Object> claims, String typ, String alg, String kid, EctSettings s,
-            String decodedFrom) {
         Map<String, Object> c = legacy(claims, s.legacyClaims()); // C-11 first: names the -01 replacement
         String iss = requiredString(c, "iss", "C-01");
         List<String> aud = audience(c.get("aud"));
@@ -86,6 +81,57 @@ public final class ClaimRules {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-12", "nbf is out of range");
             }
         }
+        List<String> pred = new ArrayList<>(predList.size());
+        for (Object p : predList) {
+            // a non-string entry fails check()'s task-id format test at its place in the order
+            pred.add(p instanceof String ps ? ps : NOT_A_STRING);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ext = (Map<String, Object>) extRaw;
+        Ect e = Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
+                .iat(Instant.ofEpochSecond(iat)).exp(Instant.ofEpochSecond(exp)).jti(jti).wid(wid)
+                .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext).build();
+        check(e, s);
+        return e;
+    }
+
+    /**
+     * As {@link #toEct(Map, String, String, String, EctSettings)} for claims read straight into
+     * typed values ({@link ClaimValues}: their presence and JSON types are already those the map
+     * path requires, so only the format rules are left).
+     */
+    static Ect toEct(ClaimValues c, String typ, String alg, String kid, EctSettings s) {
+        Ect e = Ect.builder().typ(typ).alg(alg).kid(kid).iss(c.iss).aud(c.aud)
+                .iat(Instant.ofEpochSecond(c.iat)).exp(Instant.ofEpochSecond(c.exp)).jti(c.jti).wid(c.wid)
+                .execAct(c.execAct).pred(c.pred).inpHash(c.inpHash).outHash(c.outHash).ext(c.ext).build();
+        check(e, s);
+        return e;
+    }
+
+    /**
+     * The claim rules on an ECT's typed values (C-01..C-10; M-07 for a completed draft): each
+     * required claim present and non-empty, then the formats (V-10). The first rule broken decides
+     * the reason code, in the order {@link #toEct} checks them.
+     *
+     * @throws EctRejectedException {@code missing_claim}, {@code invalid_claim}, {@code invalid_ext}
+     *     or {@code pred_limit_exceeded}
+     */
+    public static void check(Ect e, EctSettings s) {
+        required(e.iss(), "iss", "C-01");
+        List<String> aud = e.aud();
+        if (aud.isEmpty()) {
+            throw fail(ReasonCode.MISSING_CLAIM, "C-02", "aud is required");
+        }
+        for (String a : aud) {
+            if (a.isEmpty()) {
+                throw fail(ReasonCode.INVALID_CLAIM, "C-02", aud.size() == 1 ? "aud must not be empty"
+                        : "aud entries must be non-empty strings");
+            }
+        }
+        long iat = date(e.iat(), "iat", "C-03");
+        long exp = date(e.exp(), "exp", "C-04");
+        String jti = required(e.jti(), "jti", "C-05");
+        String execAct = required(e.execAct(), "exec_act", "C-07");
         // V-10: formats
         if (exp <= iat) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-04", "exp must be after iat");
@@ -93,6 +139,7 @@ public final class ClaimRules {
         if (!Uuids.isCanonical(jti)) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-05", "jti must be a UUID in 8-4-4-4-12 form");
         }
+        String wid = e.wid();
         if (wid != null && !Uuids.isCanonical(wid)) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-06", "wid must be a UUID in 8-4-4-4-12 form");
         }
@@ -100,15 +147,15 @@ public final class ClaimRules {
         if (actLen == 0 || actLen > MAX_EXEC_ACT) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-07", "exec_act must have 1 to " + MAX_EXEC_ACT + " characters");
         }
-        if (predList.size() > s.maxPred()) {
-            throw fail(ReasonCode.PRED_LIMIT_EXCEEDED, "C-08",
-                    "pred has " + predList.size() + " entries, more than " + s.maxPred());
+        List<String> pred = e.pred();
+        if (pred.size() > s.maxPred()) {
+            throw fail(ReasonCode.PRED_LIMIT_EXCEEDED, "C-08", "pred has " + pred.size() + " entries, more than " + s.maxPred());
         }
-        List<String> pred = new ArrayList<>(predList.size());
         // duplicates, ignoring case: pairwise for the usual few entries, a set beyond that
-        Set<String> seen = predList.size() > 16 ? new HashSet<>() : null;
-        for (Object p : predList) {
-            if (!(p instanceof String ps) || !Uuids.isCanonical(ps)) {
+        Set<String> seen = pred.size() > 16 ? new HashSet<>() : null;
+        for (int k = 0; k < pred.size(); k++) {
+            String ps = pred.get(k);
+            if (!Uuids.isCanonical(ps)) {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-08", "each pred entry must be a task id (UUID string)");
             }
             if (ps.equalsIgnoreCase(jti)) {
@@ -119,23 +166,21 @@ public final class ClaimRules {
                 duplicate = !seen.add(ps.toLowerCase(java.util.Locale.ROOT));
             } else {
                 duplicate = false;
-                for (int i = 0; i < pred.size() && !duplicate; i++) {
+                for (int i = 0; i < k && !duplicate; i++) {
                     duplicate = pred.get(i).equalsIgnoreCase(ps);
                 }
             }
             if (duplicate) {
                 throw fail(ReasonCode.INVALID_CLAIM, "C-08", "pred contains " + ps + " twice");
             }
-            pred.add(ps);
         }
-        if (inpHash != null && !EctHashes.isValid(inpHash)) {
+        if (e.inpHash() != null && !EctHashes.isValid(e.inpHash())) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-09", "inp_hash must be 43 base64url characters of a SHA-256 digest");
         }
-        if (outHash != null && !EctHashes.isValid(outHash)) {
+        if (e.outHash() != null && !EctHashes.isValid(e.outHash())) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-09", "out_hash must be 43 base64url characters of a SHA-256 digest");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> ext = (Map<String, Object>) extRaw;
+        Map<String, Object> ext = e.ext();
         if (ext != null) {
             int depth = Json.depthOf(ext);
             if (depth > MAX_EXT_DEPTH) {
@@ -146,10 +191,27 @@ public final class ClaimRules {
                 throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
             }
         }
-        Ect.Builder b = Ect.builder().typ(typ).alg(alg).kid(kid).iss(iss).aud(aud)
-                .iat(Instant.ofEpochSecond(iat)).exp(Instant.ofEpochSecond(exp)).jti(jti).wid(wid)
-                .execAct(execAct).pred(pred).inpHash(inpHash).outHash(outHash).ext(ext);
-        return decodedFrom == null ? b.build() : EctInternals.buildDecoded(b, decodedFrom);
+    }
+
+    private static String required(String v, String name, String rule) {
+        if (v == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, rule, name + " is required");
+        }
+        if (v.isEmpty()) {
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " must not be empty");
+        }
+        return v;
+    }
+
+    private static long date(Instant t, String name, String rule) {
+        if (t == null) {
+            throw fail(ReasonCode.MISSING_CLAIM, rule, name + " is required");
+        }
+        long n = t.getEpochSecond();
+        if (n < 0 || n > MAX_NUMERIC_DATE) { // up to 9999-12-31: keeps Instant arithmetic safe
+            throw fail(ReasonCode.INVALID_CLAIM, rule, name + " is out of range");
+        }
+        return n;
     }
 
     /** C-12: the nbf claim as epoch seconds, or null when absent. */

@@ -13,6 +13,7 @@ import dev.ect.core.EctValidator;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.ValidationResult;
+import dev.ect.core.SignedEct;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.VerificationScope;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +51,8 @@ public final class DefaultEctVerifier implements EctVerifier {
     private final VerificationListener listener;
     private final JwsCrypto crypto;
     private final EctValidator validator; // null: none configured
+    /** This verifier's parsed JOSE headers (an issuer's header is the same on every token). */
+    private final HeaderCache headers = new HeaderCache();
 
     public DefaultEctVerifier(String verifierId, KeySource keySource, EctSettings settings, Clock clock,
             ReplayStore replayStore, EctStore store, AuditLedger ledger, List<DagRule> dagRules,
@@ -108,7 +110,7 @@ public final class DefaultEctVerifier implements EctVerifier {
 
     private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
         long start = System.nanoTime();
-        Parsed p = null;
+        EctCodec.Parts p = null;
         try {
             p = parse(token);
             VerifiedEct v = verifyParsed(p, sideEffects, prior, scope);
@@ -133,68 +135,22 @@ public final class DefaultEctVerifier implements EctVerifier {
         }
     }
 
-    /** A token split and decoded (V-01, V-02). */
-    private record Parsed(EctLevel format, Map<String, Object> header, Map<String, Object> claims,
-            byte[] signingInput, byte[] signature, String compact) {
-        String jti() { return claims.get("jti") instanceof String s ? s : null; }
-        String iss() { return claims.get("iss") instanceof String s ? s : null; }
-    }
-
-    private Parsed parse(String token) {
-        if (token == null || token.isEmpty()) {
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "empty token");
-        }
-        // V-01: before any parsing. chars <= UTF-8 bytes; non-ASCII is malformed below anyway.
-        if (token.length() > settings.maxTokenBytes()) {
+    /** V-01, then the codec's split and decode (V-02). */
+    private EctCodec.Parts parse(String token) {
+        if (token != null && token.length() > settings.maxTokenBytes()) {
+            // V-01: before any parsing. chars <= UTF-8 bytes; non-ASCII is malformed below anyway.
             throw reject(ReasonCode.TOKEN_TOO_LARGE, "V-01",
                     "token is " + token.length() + " bytes, more than " + settings.maxTokenBytes());
         }
-        int d1 = token.indexOf('.');
-        if (d1 < 0) {
-            // V-02/V-03: an L1 ECT (base64url JSON claims object) is always *recognized*; whether it
-            // is *accepted* is the minLevel L1 opt-in, checked by V-03. Reading of the profile: this
-            // implementation has no "L1 enabled" switch apart from minLevel, and recognizing L1 is
-            // what makes V-03 reachable at all, so a signature-stripped (downgraded) token is
-            // reported as level_below_minimum, an alertable downgrade attempt, not as malformed.
-            byte[] raw = Json.b64decode(token, 0, token.length());
-            Map<String, Object> claims = raw == null ? null : Json.parseObject(raw);
-            if (claims != null) {
-                return new Parsed(EctLevel.L1, Map.of(), claims, null, null, token);
-            }
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "not a compact JWS (expected three base64url parts)");
-        }
-        int d2 = token.indexOf('.', d1 + 1);
-        if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "a compact JWS has exactly three parts");
-        }
-        Map<String, Object> header = Json.parseHeader(token, 0, d1);
-        if (header == null) {
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the JOSE header is not a base64url JSON object");
-        }
-        byte[] c = Json.b64decode(token, d1 + 1, d2);
-        Map<String, Object> claims = c == null ? null : Json.parseObject(c);
-        if (claims == null) {
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the payload is not a base64url JSON object");
-        }
-        // An empty signature part is still base64url (of zero bytes): an unsecured "alg":"none"
-        // token thus reaches V-05 and is refused as unsupported_alg, and any other alg fails V-08.
-        byte[] sig = Json.b64decode(token, d2 + 1, token.length());
-        if (sig == null) {
-            throw reject(ReasonCode.MALFORMED_TOKEN, "V-02", "the signature is not base64url");
-        }
-        byte[] input = asciiBytes(token, d2);
-        return new Parsed(EctLevel.L2, header, claims, input, sig, token);
+        // V-02/V-03: an L1 ECT (base64url JSON claims object) is always *recognized*; whether it is
+        // *accepted* is the minLevel L1 opt-in, checked by V-03. Reading of the profile: this
+        // implementation has no "L1 enabled" switch apart from minLevel, and recognizing L1 is what
+        // makes V-03 reachable at all, so a signature-stripped (downgraded) token is reported as
+        // level_below_minimum, an alertable downgrade attempt, not as malformed.
+        return EctCodec.parse(token, headers);
     }
 
-    /** The first {@code end} chars of a token already checked to be base64url and dots (ASCII), as bytes. */
-    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low bytes: exact for ASCII
-    private static byte[] asciiBytes(String token, int end) {
-        byte[] b = new byte[end];
-        token.getBytes(0, end, b, 0);
-        return b;
-    }
-
-    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
+    private VerifiedEct verifyParsed(EctCodec.Parts p, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
         // V-03
         // (L2 against a minimum of L3 is no shortfall: L3 is reached by the ledger append, V-15,
         // and the builder refuses minLevel L3 without a ledger.)
@@ -254,7 +210,8 @@ public final class DefaultEctVerifier implements EctVerifier {
             }
         }
         // V-09, V-10
-        Ect ect = ClaimRules.toEct(p.claims(), typ, alg, kid, settings, p.compact());
+        SignedEct signed = EctCodec.signed(p, typ, alg, kid, settings);
+        Ect ect = signed.ect();
         // V-11
         Instant now = clock.instant();
         Duration skew = settings.clockSkew();
@@ -267,7 +224,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (ect.iat().isBefore(now.minus(settings.maxAge()))) {
             throw reject(ReasonCode.IAT_TOO_OLD, "V-11", "iat " + ect.iat() + " is older than " + settings.maxAge().toMinutes() + " min");
         }
-        Long nbf = ClaimRules.nbf(p.claims()); // C-12
+        Long nbf = p.nbf(); // C-12
         if (nbf != null && Instant.ofEpochSecond(nbf).isAfter(now.plus(skew))) {
             throw reject(ReasonCode.INVALID_CLAIM, "C-12", "nbf is in the future");
         }
@@ -290,12 +247,12 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (scope != null) {
             validate(scope.validator(), ect, dagView);
         }
-        VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), dagView.unresolvedPredecessors());
+        VerifiedEct verified = EctFactory.verified(signed, p.format(), dagView.unresolvedPredecessors());
         if (!sideEffects) {
             return verified;
         }
         if (prior != null) {
-            verified = EctInternals.recordedAsIn(verified, prior); // the result notes the stores of both
+            verified = EctFactory.recorded(verified, prior); // the result notes the stores of both
         }
         // T-09: a store the earlier verification of this request already wrote is not written again
         boolean recordReplay = prior == null || !prior.recordedIn(replayStore);
@@ -315,7 +272,7 @@ public final class DefaultEctVerifier implements EctVerifier {
             if (!fresh) {
                 throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
             }
-            verified = EctInternals.recorded(verified, replayStore);
+            verified = EctFactory.recorded(verified, replayStore);
         }
         // V-15: accepted only once the append succeeded
         if (ledger != null && !append) {
@@ -324,7 +281,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         }
         if (ledger != null) {
             try {
-                ledger.append(ect, p.compact());
+                ledger.append(signed);
             } catch (EctRejectedException e) {
                 throw e; // L-06: the (iss, wid, jti) is taken, so its replay record stays
             } catch (EctUnavailableException e) {
@@ -340,7 +297,7 @@ public final class DefaultEctVerifier implements EctVerifier {
                 }
                 throw u;
             }
-            verified = EctInternals.recorded(verified, ledger);
+            verified = EctFactory.recorded(verified, ledger);
             // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
             return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
         }

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,15 +56,24 @@ public final class JoseEctSigner implements EctSigner {
     @Override
     public SignedEct mint(Ect draft) {
         // M-01, M-02: fill in jti, iat and exp; the header values are this signer's (M-03)
-        String jti = draft.jti() != null ? draft.jti() : UUID.randomUUID().toString();
-        Instant iat = draft.iat() != null ? draft.iat() : clock.instant();
-        Instant exp = draft.exp() != null ? draft.exp() : iat.plus(settings.defaultExpiry());
-        Map<String, Object> claims = claims(draft, jti, iat.getEpochSecond(), exp.getEpochSecond());
-        // M-07: the same claim rules (and reason codes) as verification
-        Ect checked = ClaimRules.toEct(claims, Ect.TYP, key.algorithm().jwaName(), key.kid(), settings);
+        Ect.Builder b = draft.toBuilder().typ(Ect.TYP).alg(key.algorithm().jwaName()).kid(key.kid());
+        if (draft.jti() == null) {
+            b.jti(UUID.randomUUID().toString());
+        }
+        Instant iat = draft.iat();
+        if (iat == null) {
+            iat = clock.instant();
+            b.iat(iat);
+        }
+        if (draft.exp() == null) {
+            b.exp(iat.plus(settings.defaultExpiry()));
+        }
+        Ect ect = b.build();
+        // M-07: the same claim rules (and reason codes) as verification, on the typed values
+        ClaimRules.check(ect, settings);
         // header '.' payload '.' signature, base64url-encoded straight into one byte array (ASCII),
         // sized for the signature too when its length is fixed
-        byte[] json = Json.writeUtf8(claims);
+        byte[] json = EctCodec.claimsUtf8(ect);
         int headerLength = encodedHeader.length;
         int inputLength = headerLength + 1 + Base64Url.encodedLength(json.length);
         int sigLength = key.algorithm().signatureLength();
@@ -83,37 +91,8 @@ public final class JoseEctSigner implements EctSigner {
         String compact = new String(all, 0, total, StandardCharsets.ISO_8859_1);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
-                    checked.jti(), compact.length(), settings.maxTokenBytes());
+                    ect.jti(), compact.length(), settings.maxTokenBytes());
         }
-        return new SignedEct(checked, compact);
-    }
-
-    /**
-     * The claims of the completed draft, in the order and form of {@link Ect#claims()} (without
-     * building the completed ECT first: the claim rules build the one that is returned).
-     */
-    private static Map<String, Object> claims(Ect d, String jti, long iat, long exp) {
-        Map<String, Object> m = new LinkedHashMap<>(16);
-        putIf(m, "iss", d.iss());
-        List<String> aud = d.aud();
-        if (!aud.isEmpty()) {
-            m.put("aud", aud.size() == 1 ? aud.get(0) : aud);
-        }
-        m.put("iat", iat);
-        m.put("exp", exp);
-        m.put("jti", jti);
-        putIf(m, "wid", d.wid());
-        putIf(m, "exec_act", d.execAct());
-        m.put("pred", d.pred());
-        putIf(m, "inp_hash", d.inpHash());
-        putIf(m, "out_hash", d.outHash());
-        putIf(m, "ect_ext", d.ext());
-        return m;
-    }
-
-    private static void putIf(Map<String, Object> m, String k, Object v) {
-        if (v != null) {
-            m.put(k, v);
-        }
+        return EctFactory.signed(ect, compact);
     }
 }

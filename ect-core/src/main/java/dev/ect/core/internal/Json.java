@@ -2,18 +2,13 @@ package dev.ect.core.internal;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.json.internal.json_simple.JSONArray;
-import org.jose4j.json.internal.json_simple.JSONAware;
-import org.jose4j.json.internal.json_simple.JSONObject;
-import org.jose4j.json.internal.json_simple.JSONStreamAware;
-import org.jose4j.json.internal.json_simple.JSONValue;
 
 /** Strict base64url and JSON helpers shared by minting and verification. Not public API. */
 public final class Json {
@@ -21,50 +16,8 @@ public final class Json {
     public static final int MAX_PARSE_DEPTH = 32;
 
 
-    /**
-     * Parsed JOSE headers by their exact base64url text. An issuer's header is the same on every
-     * token (M-03), so this saves a decode and a parse per verification. Bounded: cleared when full.
-     */
-    private static final Map<String, Map<String, Object>> HEADERS = new java.util.concurrent.ConcurrentHashMap<>();
-    static final int MAX_CACHED_HEADERS = 256;
 
     private Json() {}
-
-    /**
-     * {@link #b64decode} then {@link #parseObject} of {@code token[from, to)}, remembering the
-     * (unmodifiable) result for the same text.
-     *
-     * @return the header object, or null when the text is not base64url of a JSON object
-     */
-    public static Map<String, Object> parseHeader(String token, int from, int to) {
-        HeaderEntry last = lastHeader; // the usual case: the same issuer's header as last time, no substring
-        if (last != null && last.text.length() == to - from && token.regionMatches(from, last.text, 0, to - from)) {
-            return last.header;
-        }
-        String text = token.substring(from, to);
-        Map<String, Object> m = HEADERS.get(text);
-        if (m != null) {
-            lastHeader = new HeaderEntry(text, m);
-            return m;
-        }
-        byte[] h = b64decode(text, 0, text.length());
-        m = h == null ? null : parseObject(h);
-        if (m != null) {
-            m = java.util.Collections.unmodifiableMap(m);
-            if (HEADERS.size() >= MAX_CACHED_HEADERS) {
-                HEADERS.clear();
-            }
-            HEADERS.put(text, m);
-            lastHeader = new HeaderEntry(text, m);
-        }
-        return m;
-    }
-
-    /** A cached header and its exact base64url text. */
-    private record HeaderEntry(String text, Map<String, Object> header) {}
-
-    /** The header returned last (any thread; a stale or racing value is just a cache miss). */
-    private static volatile HeaderEntry lastHeader;
 
     public static String b64(byte[] b) {
         byte[] out = new byte[Base64Url.encodedLength(b.length)];
@@ -92,7 +45,7 @@ public final class Json {
      *
      * <p>One pass over the bytes. The values are those jose4j's parser gave (it was used before):
      * objects are mutable insertion-ordered maps that refuse a second put of a member name, arrays
-     * are jose4j {@code JSONArray}s, integers are {@code Long} ({@code BigInteger} beyond its
+     * are {@link ArrayList}s, integers are {@code Long} ({@code BigInteger} beyond its
      * range), numbers with a fraction or exponent are {@code Double} (possibly infinite), strings
      * have their escapes decoded (<code>&#92;uXXXX</code> to that UTF-16 unit, lone surrogates included).
      *
@@ -112,6 +65,17 @@ public final class Json {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = p.i == p.n ? (Map<String, Object>) o : null;
         return m;
+    }
+
+    /**
+     * The claims object read straight into typed values (see {@link ClaimValues} for the form it
+     * takes); null when the bytes are not in that form, valid JSON or not: the caller then parses
+     * them with {@link #parseObject} and applies the claim rules to the map.
+     */
+    static ClaimValues claimValues(byte[] utf8) {
+        Parser p = new Parser(utf8);
+        ClaimValues c = p.claims();
+        return c != null && p.i == p.n ? c : null;
     }
 
     /**
@@ -160,6 +124,212 @@ public final class Json {
                 }
                 i++;
             }
+        }
+
+        /** See {@link Json#claimValues}: the top-level claims object, or null. */
+        ClaimValues claims() {
+            ws();
+            if (i >= n || b[i] != '{') {
+                return null;
+            }
+            i++;
+            ws();
+            ClaimValues c = new ClaimValues();
+            int seen = 0;
+            while (true) {
+                if (i >= n || b[i] != '"') {
+                    return null; // also the empty object: required claims are missing
+                }
+                Object key = string();
+                if (key == FAIL) {
+                    return null;
+                }
+                ws();
+                if (i >= n || b[i] != ':') {
+                    return null;
+                }
+                i++;
+                ws();
+                int bit;
+                switch ((String) key) {
+                    case "iss" -> {
+                        bit = 1;
+                        c.iss = nonEmptyString();
+                        if (c.iss == null) {
+                            return null;
+                        }
+                    }
+                    case "aud" -> {
+                        bit = 2;
+                        if (i < n && b[i] == '[') {
+                            c.aud = strings(true);
+                            if (c.aud == null || c.aud.isEmpty()) {
+                                return null;
+                            }
+                        } else {
+                            String a = nonEmptyString();
+                            if (a == null) {
+                                return null;
+                            }
+                            c.aud = List.of(a);
+                        }
+                    }
+                    case "iat" -> {
+                        bit = 4;
+                        c.iat = date();
+                        if (c.iat < 0) {
+                            return null;
+                        }
+                    }
+                    case "exp" -> {
+                        bit = 8;
+                        c.exp = date();
+                        if (c.exp < 0) {
+                            return null;
+                        }
+                    }
+                    case "nbf" -> {
+                        bit = 16;
+                        long v = date();
+                        if (v < 0) {
+                            return null;
+                        }
+                        c.nbf = v;
+                    }
+                    case "jti" -> {
+                        bit = 32;
+                        c.jti = nonEmptyString();
+                        if (c.jti == null) {
+                            return null;
+                        }
+                    }
+                    case "wid" -> {
+                        bit = 64;
+                        c.wid = anyString();
+                        if (c.wid == null) {
+                            return null;
+                        }
+                    }
+                    case "exec_act" -> {
+                        bit = 128;
+                        c.execAct = nonEmptyString();
+                        if (c.execAct == null) {
+                            return null;
+                        }
+                    }
+                    case "pred" -> {
+                        bit = 256;
+                        if (i >= n || b[i] != '[') {
+                            return null;
+                        }
+                        c.pred = strings(false);
+                        if (c.pred == null) {
+                            return null;
+                        }
+                    }
+                    case "inp_hash" -> {
+                        bit = 512;
+                        c.inpHash = anyString();
+                        if (c.inpHash == null) {
+                            return null;
+                        }
+                    }
+                    case "out_hash" -> {
+                        bit = 1024;
+                        c.outHash = anyString();
+                        if (c.outHash == null) {
+                            return null;
+                        }
+                    }
+                    case "ect_ext" -> {
+                        bit = 2048;
+                        if (i >= n || b[i] != '{') {
+                            return null;
+                        }
+                        Object o = object(2); // a member of the claims object (depth 1), as parseObject nests it
+                        if (o == FAIL) {
+                            return null;
+                        }
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) o;
+                        c.ext = m;
+                    }
+                    default -> {
+                        return null; // another member (sub, a -00 name, an extension): the generic path
+                    }
+                }
+                if ((seen & bit) != 0) {
+                    return null; // a duplicate member: the generic parser refuses it
+                }
+                seen |= bit;
+                ws();
+                if (i >= n) {
+                    return null;
+                }
+                byte x = b[i++];
+                if (x == '}') {
+                    ws();
+                    int required = 1 | 2 | 4 | 8 | 32 | 128 | 256;
+                    return (seen & required) == required ? c : null;
+                }
+                if (x != ',') {
+                    return null;
+                }
+                ws();
+            }
+        }
+
+        /** A JSON string value at {@code i}, or null (not a string, or invalid). */
+        private String anyString() {
+            if (i >= n || b[i] != '"') {
+                return null;
+            }
+            Object s = string();
+            return s == FAIL ? null : (String) s;
+        }
+
+        private String nonEmptyString() {
+            String s = anyString();
+            return s == null || s.isEmpty() ? null : s;
+        }
+
+        /** An array of strings (non-empty ones when asked), or null. */
+        private List<String> strings(boolean nonEmpty) {
+            i++; // '['
+            ws();
+            List<String> l = new ArrayList<>(4);
+            if (i < n && b[i] == ']') {
+                i++;
+                return l;
+            }
+            while (true) {
+                String s = nonEmpty ? nonEmptyString() : anyString();
+                if (s == null) {
+                    return null;
+                }
+                l.add(s);
+                ws();
+                if (i >= n) {
+                    return null;
+                }
+                byte x = b[i++];
+                if (x == ']') {
+                    return l;
+                }
+                if (x != ',') {
+                    return null;
+                }
+                ws();
+            }
+        }
+
+        /** An integer NumericDate in [0, 9999-12-31] at {@code i}, or -1. */
+        private long date() {
+            if (i >= n || b[i] < '0' || b[i] > '9') {
+                return -1; // also a negative number: the generic path reports it
+            }
+            Object v = number();
+            return v instanceof Long l && l <= ClaimValues.MAX_NUMERIC_DATE ? l : -1;
         }
 
         /** A value starting at {@code i} (whitespace skipped) inside a container at {@code depth}. */
@@ -230,7 +400,7 @@ public final class Json {
         private Object array(int depth) {
             i++;
             ws();
-            JSONArray l = new JSONArray(); // the list type jose4j's parser returned
+            List<Object> l = new ArrayList<>();
             if (i < n && b[i] == ']') {
                 i++;
                 return l;
@@ -547,26 +717,26 @@ public final class Json {
     }
 
     /**
-     * Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null) exactly as jose4j's
+     * Serializes a JSON-like map (maps, lists, strings, numbers, booleans, null) as jose4j's
      * {@code JsonUtil.toJson} did (used before): no whitespace; {@code "} and <code>&#92;</code>
      * escaped, the short escapes for control characters, <code>&#92;uXXXX</code> (upper-case hex)
-     * for the other C0 and C1 controls, DEL and U+2000..U+20FF; {@code /} and all else as is. A non-finite Double or
-     * Float is {@code null}; another value type is written by jose4j.
+     * for the other C0 and C1 controls, DEL, U+2000..U+20FF and lone surrogates (jose4j kept a lone
+     * surrogate, which UTF-8 cannot carry: the bytes held {@code ?}); {@code /} and all else as is.
+     * A non-finite Double or Float is {@code null}.
+     *
+     * @throws IllegalArgumentException for a value that is none of those types
      */
     public static String write(Map<String, ?> m) {
         Writer w = new Writer(1024);
         w.value(m);
-        if (w.replacedSurrogate) { // a lone surrogate: the UTF-8 bytes hold '?' instead, not the String
-            return JsonUtil.toJson(m);
-        }
         return new String(w.buf, 0, w.len, StandardCharsets.UTF_8);
     }
 
-    /** The UTF-8 bytes of {@link #write}{@code (m)} (as {@code String.getBytes}: a lone surrogate is '?'). */
+    /** The UTF-8 bytes of {@link #write}{@code (m)}. */
     public static byte[] writeUtf8(Map<String, ?> m) {
         Writer w = new Writer(1024);
         w.value(m);
-        return Arrays.copyOf(w.buf, w.len);
+        return w.toByteArray();
     }
 
     /** The number of UTF-8 bytes of {@link #write}{@code (m)}, without building the text. */
@@ -576,8 +746,8 @@ public final class Json {
         return w.len;
     }
 
-    /** JSON text as UTF-8 into a growing byte array, following jose4j's JSONValue.writeJSONString. */
-    private static final class Writer {
+    /** JSON text as UTF-8 into a growing byte array, escaped as jose4j's JSONValue.escape. */
+    static final class Writer {
         private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
         byte[] buf;
@@ -585,8 +755,6 @@ public final class Json {
         /** @param capacity the initial buffer (1 KiB holds an ECT's claims: no growing when minting) */
         Writer(int capacity) { buf = new byte[capacity]; }
         int len;
-        /** A lone surrogate was written as '?' (as String.getBytes does). */
-        boolean replacedSurrogate;
 
         private void ensure(int more) {
             if (buf.length - len < more) {
@@ -601,7 +769,18 @@ public final class Json {
             len += n;
         }
 
-        private void ascii(String s) {
+        byte[] toByteArray() { return Arrays.copyOf(buf, len); }
+
+        /** One ASCII character. */
+        void raw(char c) {
+            ensure(1);
+            buf[len++] = (byte) c;
+        }
+
+        /** A long in decimal. */
+        void number(long n) { ascii(Long.toString(n)); }
+
+        void ascii(String s) {
             int l = s.length();
             ensure(l);
             for (int k = 0; k < l; k++) {
@@ -621,17 +800,17 @@ public final class Json {
             } else if (v instanceof Float f) {
                 ascii(f.isInfinite() || f.isNaN() ? "null" : f.toString());
             } else if (v instanceof Number || v instanceof Boolean) {
-                text(v.toString());
-            } else if (v instanceof Map<?, ?> m && (!(v instanceof JSONStreamAware || v instanceof JSONAware) || v.getClass() == JSONObject.class)) {
+                ascii(v.toString()); // BigInteger, BigDecimal, Short, Byte, true, false: ASCII
+            } else if (v instanceof Map<?, ?> m) {
                 object(m);
-            } else if (v instanceof Collection<?> c && (!(v instanceof JSONStreamAware || v instanceof JSONAware) || v.getClass() == JSONArray.class)) {
+            } else if (v instanceof Collection<?> c) {
                 array(c);
-            } else { // JSONAware, arrays, other objects (as a string of toString()): rare, so jose4j writes them
-                text(JSONValue.toJSONString(v));
+            } else {
+                throw new IllegalArgumentException("not a JSON value: " + v.getClass().getName());
             }
         }
 
-        private void object(Map<?, ?> m) {
+        void object(Map<?, ?> m) {
             ensure(1);
             buf[len++] = '{';
             boolean first = true;
@@ -650,7 +829,7 @@ public final class Json {
             buf[len++] = '}';
         }
 
-        private void array(Collection<?> c) {
+        void array(Collection<?> c) {
             ensure(1);
             buf[len++] = '[';
             boolean first = true;
@@ -667,7 +846,7 @@ public final class Json {
         }
 
         /** A JSON string: quoted and escaped as jose4j's JSONValue.escape, UTF-8 encoded. */
-        private void string(String s) {
+        void string(String s) {
             int l = s.length();
             int k = 0;
             while (k < l) { // the usual case, ids and names: printable ASCII without '"' or '\\'
@@ -741,7 +920,7 @@ public final class Json {
             buf[len++] = HEX[c & 0xF];
         }
 
-        /** The surrogate {@code c} at {@code k - 1}, paired or lone; returns the next index. */
+        /** The surrogate {@code c} at {@code k - 1}, paired or lone (escaped); returns the next index. */
         private int surrogate(String s, int k, char c) {
             char d;
             if (Character.isHighSurrogate(c) && k < s.length() && Character.isLowSurrogate(d = s.charAt(k))) {
@@ -752,30 +931,8 @@ public final class Json {
                 buf[len++] = (byte) (0x80 | cp & 0x3F);
                 return k + 1;
             }
-            buf[len++] = '?';
-            replacedSurrogate = true;
+            unicodeEscape(c); // UTF-8 has no lone surrogate: the escape keeps the value
             return k;
-        }
-
-        /** Already-JSON text, UTF-8 encoded as String.getBytes does (a lone surrogate becomes '?'). */
-        private void text(String t) {
-            int l = t.length();
-            ensure(l * 3);
-            for (int k = 0; k < l; k++) {
-                char c = t.charAt(k);
-                if (c < 0x80) {
-                    buf[len++] = (byte) c;
-                } else if (c < 0x800) {
-                    buf[len++] = (byte) (0xC0 | c >> 6);
-                    buf[len++] = (byte) (0x80 | c & 0x3F);
-                } else if (Character.isSurrogate(c)) {
-                    k = surrogate(t, k + 1, c) - 1;
-                } else {
-                    buf[len++] = (byte) (0xE0 | c >> 12);
-                    buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    buf[len++] = (byte) (0x80 | c & 0x3F);
-                }
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.internal.Uuids;
 import java.util.ArrayDeque;
@@ -22,7 +23,7 @@ import java.util.Set;
  * {@link FileLedger} (an append-only file, forced to disk before each append returns). A database
  * ledger implements the four abstract methods with plain SQL: {@code append} as one transaction
  * that reads the last entry's hash, inserts the row built by
- * {@link LedgerEntry#create(long, Ect, String, java.time.Instant, String)} under a unique
+ * {@link LedgerEntry#create(long, SignedEct, java.time.Instant, String)} under a unique
  * constraint on ({@code iss}, {@code wid}, {@code jti}) and a unique {@code seq}, and commits before returning;
  * the lookups as {@code SELECT ... ORDER BY seq}.
  *
@@ -37,16 +38,16 @@ public interface AuditLedger extends EctStore {
     /**
      * Appends a verified ECT and returns only once the entry is durable (L-05).
      *
-     * @param ect the verified ECT
-     * @param compact its compact serialization (its claims must be the ECT's)
+     * @param token the verified token ({@link dev.ect.core.VerifiedEct#signed()}), or one this
+     *     process minted ({@link dev.ect.core.EctSigner#mint}); its ECT is the one its compact form
+     *     carries, so the ledger indexes it without decoding the token again
      * @return the new entry, chained onto the previous one (L-02)
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the append failed
      *     (the entry is then not in the ledger and the ECT must not be accepted, V-15)
      * @throws dev.ect.core.EctRejectedException {@code dag_duplicate_jti} when the
      *     ({@code iss}, {@code wid}, {@code jti}) is already present (L-06)
-     * @throws IllegalArgumentException when {@code compact} does not carry the ECT's claims
      */
-    LedgerEntry append(Ect ect, String compact);
+    LedgerEntry append(SignedEct token);
 
     /**
      * Entries in sequence order, starting at {@code fromSeq} (L-03, for paging through the chain).

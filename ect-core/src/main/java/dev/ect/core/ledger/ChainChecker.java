@@ -1,6 +1,8 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.internal.EctCodec;
+import dev.ect.core.internal.HeaderCache;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ final class ChainChecker {
     private final Map<String, Long> keys = new HashMap<>();
     private String problem;
     private Ect lastEct;
+    private final HeaderCache headers = new HeaderCache();
 
     /**
      * Checks the next entry.
@@ -50,7 +53,7 @@ final class ChainChecker {
         }
         Ect ect;
         try {
-            ect = e.ect();
+            ect = EctCodec.decodeStored(e.compact(), headers); // as LedgerEntry.ect(), one header decode per issuer
         } catch (IllegalArgumentException ex) {
             return "the compact token cannot be decoded: " + ex.getMessage();
         }

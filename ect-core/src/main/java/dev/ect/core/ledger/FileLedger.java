@@ -5,6 +5,7 @@ import dev.ect.core.EctError;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -147,14 +148,12 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
     private record Head(long size, long entries, String lastHash) {}
 
     private static final class Pending {
-        final Ect ect;
-        final String compact;
+        final SignedEct token;
         final String key;
         final CompletableFuture<LedgerEntry> result = new CompletableFuture<>();
 
-        Pending(Ect ect, String compact, String key) {
-            this.ect = ect;
-            this.compact = compact;
+        Pending(SignedEct token, String key) {
+            this.token = token;
             this.key = key;
         }
     }
@@ -306,12 +305,11 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
      * append that was queued is always reported.
      */
     @Override
-    public LedgerEntry append(Ect ect, String compact) {
-        Objects.requireNonNull(ect, "ect cannot be null");
-        Objects.requireNonNull(compact, "compact cannot be null");
-        Compacts.requireMatches(ect, compact);
+    public LedgerEntry append(SignedEct token) {
+        Ect ect = Objects.requireNonNull(token, "token cannot be null").ect();
+        Objects.requireNonNull(ect.jti(), "jti");
         String key = LedgerIndex.key(ect.iss(), ect.wid(), ect.jti());
-        Pending p = new Pending(ect, compact, key);
+        Pending p = new Pending(token, key);
         synchronized (lock) {
             if (closed) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + path + " is closed");
@@ -391,7 +389,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         List<LedgerEntry> entries = new ArrayList<>(batch.size());
         ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 1024);
         for (Pending p : batch) {
-            LedgerEntry e = LedgerEntry.create(seq++, p.ect, p.compact, now, prev);
+            LedgerEntry e = LedgerEntry.create(seq++, p.token, now, prev);
             prev = e.hash();
             out.writeBytes(LedgerFile.line(e));
             entries.add(e);
@@ -426,7 +424,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         lastHash = prev;
         forces.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
-            index.add(entries.get(i), batch.get(i).ect);
+            index.add(entries.get(i), batch.get(i).token.ect());
         }
         head = new Head(size, seq - 1, prev);
         synchronized (lock) {

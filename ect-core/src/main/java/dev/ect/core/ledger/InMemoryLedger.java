@@ -1,6 +1,7 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -35,16 +36,15 @@ public final class InMemoryLedger implements AuditLedger {
      *     {@code wid}, {@code jti}) is already present (L-06; ids compared in lower case, P-01)
      */
     @Override
-    public LedgerEntry append(Ect ect, String compact) {
-        Objects.requireNonNull(ect, "ect cannot be null");
-        Objects.requireNonNull(compact, "compact cannot be null");
-        Compacts.requireMatches(ect, compact);
+    public LedgerEntry append(SignedEct token) {
+        Ect ect = Objects.requireNonNull(token, "token cannot be null").ect();
+        Objects.requireNonNull(ect.jti(), "jti");
         synchronized (this) {
             if (index.contains(LedgerIndex.key(ect.iss(), ect.wid(), ect.jti()))) {
                 throw FileLedger.duplicate(ect);
             }
             LedgerEntry last = index.last();
-            LedgerEntry e = LedgerEntry.create(last == null ? 1 : last.seq() + 1, ect, compact, clock.instant(),
+            LedgerEntry e = LedgerEntry.create(last == null ? 1 : last.seq() + 1, token, clock.instant(),
                     last == null ? LedgerEntry.GENESIS_HASH : last.hash());
             index.add(e, ect);
             return e;

@@ -1,6 +1,8 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
+import dev.ect.core.internal.EctCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -85,40 +87,26 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
     }
 
     /**
-     * Makes the entry for an ECT, computing its hash (L-02).
+     * Makes the entry for a token, computing its hash (L-02).
      *
      * @param seq the sequence number (the previous entry's + 1, or 1)
-     * @param ect the verified ECT; {@code jti}, {@code wid}, {@code iss}, {@code exec_act} and
-     *     {@code pred} are taken from it
-     * @param compact its compact serialization
+     * @param token the verified token; {@code jti}, {@code wid}, {@code iss}, {@code exec_act} and
+     *     {@code pred} are taken from its ECT, {@code compact} is its compact form
      * @param recordedAt the time recorded (truncated to milliseconds)
      * @param prevHash the previous entry's {@link #hash()}, or {@link #GENESIS_HASH}
      */
-    public static LedgerEntry create(long seq, Ect ect, String compact, Instant recordedAt, String prevHash) {
-        Objects.requireNonNull(ect, "ect");
+    public static LedgerEntry create(long seq, SignedEct token, Instant recordedAt, String prevHash) {
+        Objects.requireNonNull(token, "token");
         if (seq < 1) {
             throw new IllegalArgumentException("seq must be >= 1");
         }
-        Objects.requireNonNull(compact, "compact");
+        Ect ect = token.ect();
+        String compact = token.compact();
         Objects.requireNonNull(ect.jti(), "jti");
         Objects.requireNonNull(prevHash, "prevHash");
         Instant at = Objects.requireNonNull(recordedAt, "recordedAt").truncatedTo(ChronoUnit.MILLIS);
         String hash = computeHash(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash);
         return new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash, hash);
-    }
-
-    /**
-     * Checks that {@code compact} carries the claims of {@code ect}, as every ledger does before it
-     * appends (so an entry's fields, its token and the ECT decoded from it after a restart agree).
-     * Cheap when {@code ect} came out of an {@link dev.ect.core.EctVerifier} for this very token (it
-     * remembers what it was decoded from); otherwise the token's claims are decoded and compared.
-     * The signature is not checked.
-     *
-     * @throws IllegalArgumentException when the token does not carry those claims, cannot be
-     *     decoded, or the ECT has no {@code jti}
-     */
-    public static void requireCarries(Ect ect, String compact) {
-        Compacts.requireMatches(Objects.requireNonNull(ect, "ect"), Objects.requireNonNull(compact, "compact"));
     }
 
     /** The canonical bytes hashed by L-02 (see the class comment for the exact form). */
@@ -182,7 +170,7 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
      *
      * @throws IllegalArgumentException when the compact token cannot be decoded
      */
-    public Ect ect() { return Compacts.decode(compact); }
+    public Ect ect() { return EctCodec.decodeStored(compact, null); }
 
     LedgerEntry withHash(String h) {
         return new LedgerEntry(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, h);

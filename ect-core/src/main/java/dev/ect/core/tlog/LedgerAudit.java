@@ -2,8 +2,11 @@ package dev.ect.core.tlog;
 
 import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctLevel;
+import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
-import dev.ect.core.internal.Json;
+import dev.ect.core.internal.EctCodec;
+import dev.ect.core.internal.HeaderCache;
 import dev.ect.core.internal.JwsCrypto;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
@@ -13,7 +16,6 @@ import dev.ect.core.ledger.LedgerReader;
 import dev.ect.core.tlog.internal.HashTree;
 import dev.ect.core.tlog.internal.RootStack;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -68,6 +70,8 @@ public final class LedgerAudit {
     private final KeySource keys;
     private final Set<EctAlgorithm> algorithms;
     private final JwsCrypto crypto;
+    /** Parsed JOSE headers of this audit's tokens. */
+    private final HeaderCache headers = new HeaderCache();
     private final Checkpoint checkpoint;
     private final Path treeFile;
 
@@ -270,19 +274,16 @@ public final class LedgerAudit {
 
     /** Why the entry's token signature does not verify, or null when it does. */
     private String signatureProblem(LedgerEntry e) {
-        String c = e.compact();
-        int d1 = c.indexOf('.');
-        if (d1 < 0) {
+        EctCodec.Parts p;
+        try {
+            p = EctCodec.parse(e.compact(), headers); // the verifier's decoder
+        } catch (EctRejectedException ex) {
+            return "the token cannot be decoded: " + ex.error().detail();
+        }
+        if (p.format() != EctLevel.L2) {
             return "an unsigned (L1) token: there is no signature to verify";
         }
-        int d2 = c.indexOf('.', d1 + 1);
-        if (d2 < 0 || c.indexOf('.', d2 + 1) >= 0) {
-            return "the token is not a compact JWS";
-        }
-        Map<String, Object> header = Json.parseHeader(c, 0, d1);
-        if (header == null) {
-            return "the token's JOSE header cannot be decoded";
-        }
+        Map<String, Object> header = p.header();
         EctAlgorithm alg = header.get("alg") instanceof String a ? EctAlgorithm.fromJwaName(a) : null;
         if (alg == null || !algorithms.contains(alg)) {
             return "the token's alg is not allowed (allowed: " + algorithms + ")";
@@ -302,12 +303,7 @@ public final class LedgerAudit {
         if (key.isEmpty()) {
             return "no trusted key for iss " + e.iss() + " and kid " + kid;
         }
-        byte[] sig = Json.b64decode(c, d2 + 1, c.length());
-        if (sig == null) {
-            return "the signature is not base64url";
-        }
-        byte[] input = c.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
-        if (!crypto.verify(alg, key.get(), input, sig)) {
+        if (!crypto.verify(alg, key.get(), p.signingInput(), p.signature())) {
             return "the signature does not verify (iss " + e.iss() + ", kid " + kid + ", jti " + e.jti() + ")";
         }
         return null;

@@ -36,9 +36,9 @@ class AncestorWalkTest {
     Ect append(String jti, String iss, List<String> pred) {
         Ect e = Ect.builder().iss(iss).aud(TestEcts.AUD).jti(jti).wid(wid).execAct("task").pred(pred)
                 .iat(TestEcts.NOW.minusSeconds(60)).exp(TestEcts.NOW.plusSeconds(600)).build();
-        SignedEct s = new SignedEct(e, dev.ect.core.internal.Json.b64(dev.ect.core.internal.Json.write(e.claims())));
-        ledger.append(s.ect(), s.compact());
-        return e;
+        SignedEct s = dev.ect.core.internal.TestTokens.unsigned(e);
+        ledger.append(s);
+        return s.ect();
     }
 
     Ect append(List<String> pred) { return append(UUID.randomUUID().toString(), TestEcts.ISS, pred); }

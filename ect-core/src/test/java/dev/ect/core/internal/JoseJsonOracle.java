@@ -1,33 +1,16 @@
 package dev.ect.core.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.json.internal.json_simple.parser.ContainerFactory;
-import org.jose4j.json.internal.json_simple.parser.JSONParser;
-import org.jose4j.json.internal.json_simple.parser.ParseException;
+import org.jose4j.lang.JoseException;
 
 /**
  * The former {@link Json} implementation, kept as the oracle of the differential tests: UTF-8
  * decoding with a reporting CharsetDecoder, an RFC 8259 syntax pre-pass ({@code StrictSyntax}),
- * then jose4j's json-simple parser; and jose4j's {@code JsonUtil.toJson} for writing.
+ * then jose4j's parser ({@code JsonUtil.parseJson}); and jose4j's {@code JsonUtil.toJson} for writing.
  */
 final class JoseJsonOracle {
-    private static final ContainerFactory CONTAINERS = new ContainerFactory() {
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Map createObjectContainer() { return new NoDuplicatesMap(); }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public List creatArrayContainer() { return null; } // the parser's default list (JSONArray)
-    };
-
-    /** Reused per thread as the old code did (a new parser allocates a 32 KiB buffer). */
-    private static final ThreadLocal<JSONParser> PARSER = ThreadLocal.withInitial(JSONParser::new);
-
     private JoseJsonOracle() {}
 
     /** The old {@code Json.parseObject}: the object, or null when the bytes are not a strict JSON object. */
@@ -40,30 +23,14 @@ final class JoseJsonOracle {
             return null;
         }
         try {
-            Object o = PARSER.get().parse(text, CONTAINERS);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = o instanceof Map ? (Map<String, Object>) o : null;
-            return m;
-        } catch (ParseException | RuntimeException e) {
-            PARSER.remove();
+            return JsonUtil.parseJson(text); // jose4j's public parser: duplicate member names refused
+        } catch (JoseException | RuntimeException e) {
             return null;
         }
     }
 
     /** The old {@code Json.write}. */
     static String write(Map<String, ?> m) { return JsonUtil.toJson(m); }
-
-    private static final class NoDuplicatesMap extends LinkedHashMap<String, Object> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Object put(String key, Object value) {
-            if (containsKey(key)) {
-                throw new IllegalArgumentException("duplicate member name");
-            }
-            return super.put(key, value);
-        }
-    }
 
     private static String utf8ToString(byte[] b) {
         try {

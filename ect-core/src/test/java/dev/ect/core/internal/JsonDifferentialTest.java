@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.jose4j.json.internal.json_simple.JSONArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,8 +51,8 @@ class JsonDifferentialTest {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof Map<?, ?> m) {
-            // the oracle's map class is its own copy of Json's private NoDuplicatesMap
-            sb.append(v.getClass().getSimpleName()).append('{');
+            // container classes are not compared (jose4j's are its own); parsedContainersAreMutable... checks ours
+            sb.append("Map{");
             m.forEach((k, x) -> {
                 describe(k, sb);
                 sb.append(':');
@@ -62,7 +61,7 @@ class JsonDifferentialTest {
             });
             sb.append('}');
         } else if (v instanceof List<?> l) {
-            sb.append(v.getClass().getName()).append('[');
+            sb.append("List[");
             l.forEach(x -> {
                 describe(x, sb);
                 sb.append(',');
@@ -411,7 +410,7 @@ class JsonDifferentialTest {
     }
 
     @Test
-    void parsedContainersAreMutableAndTheSameTypesAsBefore() {
+    void parsedContainersAreMutableJdkTypes() {
         Map<String, Object> m = Json.parseObject("{\"a\":[1,\"x\"],\"o\":{\"k\":null}}".getBytes(StandardCharsets.US_ASCII));
         assertThat(m).isInstanceOf(java.util.LinkedHashMap.class);
         m.put("b", 2L);
@@ -420,10 +419,9 @@ class JsonDifferentialTest {
         assertThatThrownBy(() -> m.put("b", 3L)).isInstanceOf(IllegalArgumentException.class); // as jose4j's map
         @SuppressWarnings("unchecked")
         List<Object> l = (List<Object>) Json.parseObject("{\"a\":[1]}".getBytes(StandardCharsets.US_ASCII)).get("a");
-        assertThat(l).isInstanceOf(JSONArray.class);
+        assertThat(l).isInstanceOf(java.util.ArrayList.class); // Json's own types, no jose4j class
         l.add("y");
         assertThat(l).containsExactly(1L, "y");
-        assertThat(l.toString()).isEqualTo("[1,\"y\"]"); // JSONArray prints JSON, as before
         assertThat(Json.parseObject("{\"n\":9223372036854775808}".getBytes(StandardCharsets.US_ASCII)))
                 .containsEntry("n", new BigInteger("9223372036854775808"));
     }

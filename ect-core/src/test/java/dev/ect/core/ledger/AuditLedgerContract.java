@@ -3,7 +3,6 @@ package dev.ect.core.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
@@ -52,7 +51,7 @@ public abstract class AuditLedgerContract {
 
     protected SignedEct append(String wid, String act, String... pred) throws Exception {
         SignedEct s = TestEcts.mint(wid, act, List.of(pred));
-        ledger().append(s.ect(), s.compact());
+        ledger().append(s);
         return s;
     }
 
@@ -175,20 +174,20 @@ public abstract class AuditLedgerContract {
     @Test
     public void l06RefusesTheSameWidAndJtiTwice() throws Exception {
         SignedEct a = append(w1, "a");
-        assertThatThrownBy(() -> ledger().append(a.ect(), a.compact())).isInstanceOfSatisfying(EctRejectedException.class, e -> {
+        assertThatThrownBy(() -> ledger().append(a)).isInstanceOfSatisfying(EctRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);
             assertThat(e.error().ruleId()).isEqualTo("L-06");
             assertThat(e.httpStatus()).isEqualTo(403);
         });
         // another token with the same jti in the same workflow
         SignedEct again = TestEcts.mint(a.ect().jti(), w1, "different", List.of(), -30);
-        assertThatThrownBy(() -> ledger().append(again.ect(), again.compact())).isInstanceOf(EctRejectedException.class);
+        assertThatThrownBy(() -> ledger().append(again)).isInstanceOf(EctRejectedException.class);
         // the same jti in another workflow, or without a wid, is another key
         SignedEct otherWid = TestEcts.mint(a.ect().jti(), w2, "a", List.of(), -30);
         SignedEct noWid = TestEcts.mint(a.ect().jti(), null, "a", List.of(), -30);
-        ledger().append(otherWid.ect(), otherWid.compact());
-        ledger().append(noWid.ect(), noWid.compact());
-        assertThatThrownBy(() -> ledger().append(noWid.ect(), noWid.compact())).isInstanceOf(EctRejectedException.class);
+        ledger().append(otherWid);
+        ledger().append(noWid);
+        assertThatThrownBy(() -> ledger().append(noWid)).isInstanceOf(EctRejectedException.class);
         assertThat(ledger().entries()).hasSize(3);
         assertThat(ledger().findEntries(a.ect().jti())).hasSize(3);
         assertThat(ledger().verifyChain().ok()).isTrue();
@@ -210,7 +209,7 @@ public abstract class AuditLedgerContract {
                 fs.add(pool.submit(() -> {
                     start.await();
                     try {
-                        l.append(a.ect(), a.compact());
+                        l.append(a);
                         won.incrementAndGet();
                     } catch (EctRejectedException e) {
                         refused.incrementAndGet();
@@ -250,7 +249,7 @@ public abstract class AuditLedgerContract {
                 fs.add(pool.submit(() -> {
                     start.await();
                     for (SignedEct s : mine) {
-                        LedgerEntry e = l.append(s.ect(), s.compact());
+                        LedgerEntry e = l.append(s);
                         assertThat(e.jti()).isEqualTo(s.ect().jti());
                         returned.add(e);
                     }
@@ -282,17 +281,16 @@ public abstract class AuditLedgerContract {
     protected int appendsPerThread() { return 125; }
 
     @Test
-    public void refusesACompactThatDoesNotCarryTheEct() throws Exception {
-        SignedEct a = TestEcts.mint(w1, "a", List.of());
-        SignedEct b = TestEcts.mint(w1, "b", List.of());
-        assertThatThrownBy(() -> ledger().append(a.ect(), b.compact())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ledger().append(a.ect(), "not-a-token")).isInstanceOf(IllegalArgumentException.class);
-        Ect noJti = Ect.builder().iss("i").aud("a").execAct("x").build();
-        assertThatThrownBy(() -> ledger().append(noJti, a.compact())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ledger().append(null, a.compact())).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> ledger().append(a.ect(), null)).isInstanceOf(NullPointerException.class);
+    public void takesTheSignedTokenAsItIs() throws Exception {
+        assertThatThrownBy(() -> ledger().append(null)).isInstanceOf(NullPointerException.class);
         assertThat(ledger().entries()).isEmpty();
-        ledger().append(a.ect(), a.compact());
-        assertThat(ledger().entries()).hasSize(1);
+        SignedEct a = TestEcts.mint(w1, "a", List.of(TestEcts.uuid("p")));
+        LedgerEntry e = ledger().append(a);
+        assertThat(e.compact()).isEqualTo(a.compact());
+        assertThat(List.of(e.jti(), e.wid(), e.iss(), e.execAct())).containsExactly(a.ect().jti(), a.ect().wid(),
+                a.ect().iss(), a.ect().execAct());
+        assertThat(e.pred()).isEqualTo(a.ect().pred());
+        assertThat(e.ect()).isEqualTo(a.ect()); // the stored token decodes to the ECT it was appended with
+        assertThat(ledger().findByJti(a.ect().jti())).containsExactly(a.ect());
     }
 }

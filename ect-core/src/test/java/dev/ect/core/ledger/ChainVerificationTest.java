@@ -26,7 +26,7 @@ class ChainVerificationTest {
         InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
         for (int i = 0; i < 5; i++) {
             SignedEct s = TestEcts.unsigned(wid, "t" + i, List.of());
-            l.append(s.ect(), s.compact());
+            l.append(s);
         }
         chain = new ArrayList<>(l.entries());
     }

@@ -26,7 +26,7 @@ class FileLedgerLiveCheckTest {
         List<String> jtis = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SignedEct s = TestEcts.mint(wid, "task_" + i, i == 0 ? List.of() : List.of(jtis.get(i - 1)));
-            l.append(s.ect(), s.compact());
+            l.append(s);
             jtis.add(s.ect().jti());
         }
         return l;
@@ -92,7 +92,7 @@ class FileLedgerLiveCheckTest {
         try (FileLedger l = ledgerWith(3)) {
             assertThat(l.verifyChain().ok()).isTrue();
             SignedEct s = TestEcts.mint(UUID.randomUUID().toString(), "more", List.of());
-            l.append(s.ect(), s.compact());
+            l.append(s);
             ChainVerification v = l.verifyChain();
             assertThat(v.ok()).as(v.toString()).isTrue();
             assertThat(v.entriesChecked()).isEqualTo(4);

@@ -54,7 +54,7 @@ class FileLedgerTest extends AuditLedgerContract {
         List<SignedEct> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SignedEct s = TestEcts.mint(w1, "task_" + i, i == 0 ? List.of() : List.of(out.get(i - 1).ect().jti()));
-            l.append(s.ect(), s.compact());
+            l.append(s);
             out.add(s);
         }
         return out;
@@ -158,7 +158,7 @@ class FileLedgerTest extends AuditLedgerContract {
         FileLedger l = fileLedger();
         for (int i = 0; i < 4; i++) { // unsigned tokens: shorter lines, same format
             SignedEct s = TestEcts.unsigned(w1, "t\u00e9" + i, List.of(TestEcts.uuid("p" + i)));
-            l.append(s.ect(), s.compact());
+            l.append(s);
         }
         l.close();
         byte[] content = Files.readAllBytes(file());
@@ -216,7 +216,7 @@ class FileLedgerTest extends AuditLedgerContract {
             assertThat(repaired.entries()).extracting(LedgerEntry::jti)
                     .containsExactlyElementsOf(acked.stream().map(s -> s.ect().jti()).toList());
             SignedEct next = TestEcts.mint(w1, "after_repair", List.of());
-            assertThat(repaired.append(next.ect(), next.compact()).seq()).isEqualTo(4);
+            assertThat(repaired.append(next).seq()).isEqualTo(4);
         }
         assertThat(ChainVerification.ofFile(file()).entriesChecked()).isEqualTo(4);
     }
@@ -291,7 +291,7 @@ class FileLedgerTest extends AuditLedgerContract {
         Clock clock = Clock.fixed(Instant.parse("2026-04-01T08:00:00.5Z"), ZoneOffset.UTC);
         try (FileLedger l = FileLedger.open(file(), FileLedger.Recovery.STRICT, clock)) {
             SignedEct s = TestEcts.mint(w1, "a", List.of());
-            assertThat(l.append(s.ect(), s.compact()).recordedAt()).isEqualTo(Instant.parse("2026-04-01T08:00:00.500Z"));
+            assertThat(l.append(s).recordedAt()).isEqualTo(Instant.parse("2026-04-01T08:00:00.500Z"));
         }
         assertThat(Files.readString(file())).contains("\"recorded_at\":\"2026-04-01T08:00:00.500Z\"");
     }
@@ -302,7 +302,7 @@ class FileLedgerTest extends AuditLedgerContract {
         FileLedger l = fileLedger();
         l.close();
         SignedEct s = TestEcts.mint(w1, "a", List.of());
-        assertThatThrownBy(() -> l.append(s.ect(), s.compact())).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+        assertThatThrownBy(() -> l.append(s)).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
             assertThat(e.httpStatus()).isEqualTo(503);
         });
@@ -327,18 +327,18 @@ class FileLedgerTest extends AuditLedgerContract {
             acked = appendSome(l, 2);
             long size = Files.size(file());
             faulty.failNextWriteHalfway = true;
-            assertThatThrownBy(() -> l.append(lost.ect(), lost.compact())).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+            assertThatThrownBy(() -> l.append(lost)).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
                 assertThat(e.getMessage()).contains("No space left");
             });
             assertThat(Files.size(file())).isEqualTo(size);
             assertThat(l.findByJti(lost.ect().jti())).isEmpty();
             assertThat(l.size()).isEqualTo(2);
-            LedgerEntry e3 = l.append(next.ect(), next.compact());
+            LedgerEntry e3 = l.append(next);
             assertThat(e3.seq()).isEqualTo(3);
             assertThat(e3.prevHash()).isEqualTo(l.entries().get(1).hash());
             // the lost ECT was never recorded, so it may be appended now
-            assertThat(l.append(lost.ect(), lost.compact()).seq()).isEqualTo(4);
+            assertThat(l.append(lost).seq()).isEqualTo(4);
             assertThat(l.verifyChain().entriesChecked()).isEqualTo(4);
         }
         assertThat(ChainVerification.ofFile(file()).entriesChecked()).isEqualTo(4);
@@ -356,17 +356,17 @@ class FileLedgerTest extends AuditLedgerContract {
         try (FileLedger l = openFaulty()) {
             appendSome(l, 1);
             faulty.failForce = true;
-            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> l.append(a)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
             faulty.failForce = false;
-            assertThatThrownBy(() -> l.append(b.ect(), b.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> l.append(b)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.getMessage()).contains("open it again"));
             assertThat(l.size()).isEqualTo(1);
             assertThat(l.findByJti(a.ect().jti())).isEmpty();
         }
         try (FileLedger reopened = FileLedger.open(file())) {
             assertThat(reopened.size()).isEqualTo(1); // the unacknowledged entry was rolled back
-            assertThat(reopened.append(a.ect(), a.compact()).seq()).isEqualTo(2);
+            assertThat(reopened.append(a).seq()).isEqualTo(2);
         }
     }
 
@@ -381,7 +381,7 @@ class FileLedgerTest extends AuditLedgerContract {
             List<Future<LedgerEntry>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 SignedEct s = TestEcts.unsigned(w1, "t" + i, List.of());
-                fs.add(pool.submit(() -> l.append(s.ect(), s.compact())));
+                fs.add(pool.submit(() -> l.append(s)));
                 if (i == 0) {
                     awaitTrue(() -> faulty.forcesStarted.get() == 1, "the first force started");
                 }
@@ -408,14 +408,14 @@ class FileLedgerTest extends AuditLedgerContract {
         try (FileLedger l = openFaulty()) {
             appendSome(l, 1);
             faulty.errorOnWrite = new AssertionError("simulated VM error");
-            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> l.append(a)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.getCause()).hasMessage("simulated VM error"));
-            assertThatThrownBy(() -> l.append(b.ect(), b.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> l.append(b)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.getMessage()).contains("writer failed", "open it again"));
             assertThat(l.size()).isEqualTo(1);
         }
         try (FileLedger reopened = FileLedger.open(file())) {
-            assertThat(reopened.append(a.ect(), a.compact()).seq()).isEqualTo(2);
+            assertThat(reopened.append(a).seq()).isEqualTo(2);
         }
     }
 
@@ -425,8 +425,8 @@ class FileLedgerTest extends AuditLedgerContract {
         try (FileLedger l = openFaulty()) {
             faulty.failNextWriteHalfway = true;
             faulty.failTruncate = true;
-            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).isInstanceOf(EctUnavailableException.class);
-            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).hasMessageContaining("failed rollback");
+            assertThatThrownBy(() -> l.append(a)).isInstanceOf(EctUnavailableException.class);
+            assertThatThrownBy(() -> l.append(a)).hasMessageContaining("failed rollback");
         }
         // the half line is a torn tail: reported, and removable on request
         assertThatThrownBy(() -> FileLedger.open(file())).isInstanceOf(LedgerCorruptedException.class);
@@ -443,9 +443,9 @@ class FileLedgerTest extends AuditLedgerContract {
         try (FileLedger l = openFaulty()) {
             appendSome(l, 1);
             faulty.d.close();
-            assertThatThrownBy(() -> l.append(a.ect(), a.compact())).isInstanceOfSatisfying(EctUnavailableException.class,
+            assertThatThrownBy(() -> l.append(a)).isInstanceOfSatisfying(EctUnavailableException.class,
                     e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
-            assertThatThrownBy(() -> l.append(b.ect(), b.compact())).isInstanceOf(EctUnavailableException.class);
+            assertThatThrownBy(() -> l.append(b)).isInstanceOf(EctUnavailableException.class);
             assertThatThrownBy(l::verifyChain).isInstanceOf(EctUnavailableException.class);
             assertThat(l.size()).isEqualTo(1);
         }
@@ -463,11 +463,11 @@ class FileLedgerTest extends AuditLedgerContract {
             CountDownLatch gate = new CountDownLatch(1);
             faulty.forceGate = gate;
             List<Future<LedgerEntry>> fs = new ArrayList<>();
-            fs.add(pool.submit(() -> l.append(tokens.get(0).ect(), tokens.get(0).compact())));
+            fs.add(pool.submit(() -> l.append(tokens.get(0))));
             awaitTrue(() -> faulty.forcesStarted.get() == 1, "the first force started");
             for (int i = 1; i < 8; i++) {
                 SignedEct s = tokens.get(i);
-                fs.add(pool.submit(() -> l.append(s.ect(), s.compact())));
+                fs.add(pool.submit(() -> l.append(s)));
             }
             awaitTrue(() -> l.queued() == 7, "seven appends are queued behind the force");
             gate.countDown();

@@ -22,7 +22,7 @@ class InMemoryLedgerTest extends AuditLedgerContract {
         Clock clock = Clock.fixed(Instant.parse("2026-03-01T10:00:00.123456Z"), ZoneOffset.UTC);
         InMemoryLedger l = new InMemoryLedger(clock);
         SignedEct s = TestEcts.mint(w1, "a", List.of());
-        LedgerEntry e = l.append(s.ect(), s.compact());
+        LedgerEntry e = l.append(s);
         assertThat(e.recordedAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00.123Z"));
         assertThat(l.size()).isEqualTo(1);
         assertThat(l.toString()).contains("entries=1");
@@ -36,11 +36,11 @@ class InMemoryLedgerTest extends AuditLedgerContract {
         InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
         for (int i = 0; i < 2100; i++) {
             SignedEct s = TestEcts.unsigned(null, "t", List.of());
-            l.append(s.ect(), s.compact());
+            l.append(s);
         }
         AuditLedger viaDefaults = new AuditLedger() {
             @Override
-            public LedgerEntry append(dev.ect.core.Ect ect, String compact) { throw new UnsupportedOperationException(); }
+            public LedgerEntry append(SignedEct token) { throw new UnsupportedOperationException(); }
 
             @Override
             public List<LedgerEntry> entries(long fromSeq, int limit) { return l.entries(fromSeq, limit); }
@@ -65,7 +65,7 @@ class InMemoryLedgerTest extends AuditLedgerContract {
                 e.recordedAt(), e.prevHash(), e.hash()));
         AuditLedger broken = new AuditLedger() {
             @Override
-            public LedgerEntry append(dev.ect.core.Ect ect, String compact) { throw new UnsupportedOperationException(); }
+            public LedgerEntry append(SignedEct token) { throw new UnsupportedOperationException(); }
 
             @Override
             public List<LedgerEntry> entries(long fromSeq, int limit) {

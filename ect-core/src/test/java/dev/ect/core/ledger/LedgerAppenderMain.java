@@ -24,7 +24,7 @@ public final class LedgerAppenderMain {
             Thread th = new Thread(() -> {
                 while (true) {
                     SignedEct s = TestEcts.unsigned(wid, "crash_test", List.of());
-                    LedgerEntry e = ledger.append(s.ect(), s.compact());
+                    LedgerEntry e = ledger.append(s);
                     synchronized (out) {
                         out.println(e.seq() + " " + e.jti());
                         out.flush();

@@ -71,7 +71,7 @@ class LedgerEntryTest {
     @Test
     void l02EveryFieldChangesTheHash() {
         SignedEct s = TestEcts.mint(TestEcts.uuid("W1"), "review", List.of(TestEcts.uuid("P")));
-        LedgerEntry e = LedgerEntry.create(3, s.ect(), s.compact(), TestEcts.NOW, "cd".repeat(32));
+        LedgerEntry e = LedgerEntry.create(3, s, TestEcts.NOW, "cd".repeat(32));
         assertThat(e.hashMatches()).isTrue();
         List<LedgerEntry> variants = List.of(
                 new LedgerEntry(4, e.compact(), e.jti(), e.wid(), e.iss(), e.execAct(), e.pred(), e.recordedAt(), e.prevHash(), e.hash()),
@@ -91,14 +91,14 @@ class LedgerEntryTest {
     @Test
     void createTakesTheFieldsFromTheEctAndDecodesItBack() {
         SignedEct s = TestEcts.mint(null, "plan", List.of());
-        LedgerEntry e = LedgerEntry.create(1, s.ect(), s.compact(), TestEcts.NOW, LedgerEntry.GENESIS_HASH);
+        LedgerEntry e = LedgerEntry.create(1, s, TestEcts.NOW, LedgerEntry.GENESIS_HASH);
         assertThat(e.jti()).isEqualTo(s.ect().jti());
         assertThat(e.wid()).isNull();
         assertThat(e.iss()).isEqualTo(TestEcts.ISS);
         assertThat(e.execAct()).isEqualTo("plan");
         assertThat(e.ect()).isEqualTo(s.ect());
         assertThat(e.toString()).contains(e.jti()).doesNotContain(s.compact());
-        assertThatThrownBy(() -> LedgerEntry.create(0, s.ect(), s.compact(), TestEcts.NOW, LedgerEntry.GENESIS_HASH))
+        assertThatThrownBy(() -> LedgerEntry.create(0, s, TestEcts.NOW, LedgerEntry.GENESIS_HASH))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LedgerEntry(1, "x", "j", null, null, null, List.of(), TestEcts.NOW, null, ""))
                 .hasMessageContaining("prevHash");

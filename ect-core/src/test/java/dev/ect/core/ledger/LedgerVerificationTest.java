@@ -3,7 +3,6 @@ package dev.ect.core.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctSettings;
@@ -44,12 +43,12 @@ class LedgerVerificationTest {
         final AtomicInteger appends = new AtomicInteger();
 
         @Override
-        public LedgerEntry append(Ect ect, String compact) {
+        public LedgerEntry append(SignedEct token) {
             appends.incrementAndGet();
             if (down.get()) {
                 throw failure;
             }
-            return delegate.append(ect, compact);
+            return delegate.append(token);
         }
 
         @Override
@@ -166,7 +165,7 @@ class LedgerVerificationTest {
     void v15DuplicateInTheLedgerIsRejectedAndStaysRecorded() {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
         SignedEct s = TestEcts.mint(wid, "plan", List.of());
-        ledger.append(s.ect(), s.compact()); // recorded by another instance; this verifier's DAG store is separate
+        ledger.append(s); // recorded by another instance; this verifier's DAG store is separate
         EctVerifier v = TestEcts.verifier().ledger(ledger).ectStore(EctStore.empty()).build();
         assertThatThrownBy(() -> v.verify(s.compact())).isInstanceOfSatisfying(EctRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);

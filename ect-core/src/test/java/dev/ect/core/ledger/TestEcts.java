@@ -54,7 +54,7 @@ public final class TestEcts {
         Instant iat = NOW.minusSeconds(60);
         Ect e = Ect.builder().iss(ISS).aud(AUD).jti(UUID.randomUUID().toString()).wid(wid).execAct(execAct).pred(pred)
                 .iat(iat).exp(iat.plusSeconds(600)).build();
-        return new SignedEct(e, Json.b64(Json.write(e.claims())));
+        return dev.ect.core.internal.TestTokens.unsigned(e);
     }
 
     /** Signs a draft's claims as they are, skipping the claim rules minting applies (M-07). */

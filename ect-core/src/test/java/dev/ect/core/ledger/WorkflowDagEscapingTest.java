@@ -24,7 +24,7 @@ class WorkflowDagEscapingTest {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
         String wid = TestEcts.uuid("escaping");
         SignedEct s = TestEcts.mint(wid, EVIL + " \ud83d\ude00", List.of());
-        ledger.append(s.ect(), s.compact());
+        ledger.append(s);
         WorkflowDag dag = WorkflowDag.of(ledger, wid);
         String text = dag.toText();
         assertNoRaw(text);

@@ -48,7 +48,7 @@ class WorkflowDagTest {
 
     SignedEct add(String w, String act, List<String> pred) {
         SignedEct s = TestEcts.mint(w, act, pred);
-        ledger.append(s.ect(), s.compact());
+        ledger.append(s);
         return s;
     }
 
@@ -300,14 +300,14 @@ class WorkflowDagTest {
         InMemoryLedger l = new InMemoryLedger(TestEcts.CLOCK);
         String w = TestEcts.uuid("squatted-workflow");
         SignedEct genuine = TestEcts.mint(w, "plan", List.of());
-        l.append(genuine.ect(), genuine.compact());
+        l.append(genuine);
         dev.ect.core.EctSigner squatter = dev.ect.core.EctSigner.builder(dev.ect.core.keys.EctKeys.generate("b-1"))
                 .clock(TestEcts.CLOCK).build();
         SignedEct squat = squatter.mint(genuine.ect().toBuilder().iss("spiffe://example.com/agent/squatter")
                 .kid("b-1").execAct("squat").build());
-        l.append(squat.ect(), squat.compact()); // L-06 is per issuer: both are recorded
+        l.append(squat); // L-06 is per issuer: both are recorded
         SignedEct child = TestEcts.mint(w, "review", List.of(genuine.ect().jti()));
-        l.append(child.ect(), child.compact()); // e.g. accepted before the squat arrived
+        l.append(child); // e.g. accepted before the squat arrived
 
         WorkflowDag dag = WorkflowDag.of(l, w);
 

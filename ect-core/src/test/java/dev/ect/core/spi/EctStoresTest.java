@@ -3,7 +3,7 @@ package dev.ect.core.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.ledger.AuditLedger;
@@ -40,7 +40,7 @@ class EctStoresTest {
 
         TestLedger(String url) { this.url = url; }
 
-        @Override public LedgerEntry append(Ect ect, String compact) { throw new UnsupportedOperationException(); }
+        @Override public LedgerEntry append(SignedEct token) { throw new UnsupportedOperationException(); }
 
         @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return List.of(); }
 

@@ -1,6 +1,7 @@
 package dev.ect.core.support;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.LedgerEntry;
 import java.time.Instant;
@@ -18,10 +19,12 @@ public final class TestLedger implements AuditLedger {
     public volatile boolean failing;
 
     @Override
-    public synchronized LedgerEntry append(Ect ect, String compact) {
+    public synchronized LedgerEntry append(SignedEct token) {
         if (failing) {
             throw new IllegalStateException("disk full");
         }
+        Ect ect = token.ect();
+        String compact = token.compact();
         appended.add(ect);
         LedgerEntry e = new LedgerEntry(appended.size(), compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(),
                 ect.pred(), Instant.EPOCH, LedgerEntry.GENESIS_HASH, LedgerEntry.GENESIS_HASH);

@@ -64,7 +64,7 @@ class LedgerAuditTest {
     void append(FileLedger l, int n) {
         for (int i = 0; i < n; i++) {
             SignedEct s = TestEcts.mint(wid, "task_" + jtis.size(), jtis.isEmpty() ? List.of() : List.of(jtis.get(jtis.size() - 1)));
-            l.append(s.ect(), s.compact());
+            l.append(s);
             jtis.add(s.ect().jti());
         }
     }
@@ -169,7 +169,7 @@ class LedgerAuditTest {
         try (FileLedger l = FileLedger.open(file, FileLedger.Recovery.STRICT, TestEcts.CLOCK)) {
             append(l, 1);
             SignedEct u = TestEcts.unsigned(wid, "unsigned", List.of());
-            l.append(u.ect(), u.compact());
+            l.append(u);
         }
         LedgerAuditResult r = LedgerAudit.builder().trust(StaticKeySource.builder()
                 .key("spiffe://example.com/other", TestEcts.KEY).build()).build().audit(file);
@@ -225,13 +225,13 @@ class LedgerAuditTest {
         try (LedgerTree t = LedgerTree.open(l, tree)) {
             for (int i = 0; i < m; i++) {
                 SignedEct s = TestEcts.mint(wid, "task_" + i, List.of());
-                l.append(s.ect(), s.compact());
+                l.append(s);
             }
             note = t.signedCheckpoint(SIGNER);
         }
         for (int i = 0; i < LedgerReader.PAGE_SIZE; i++) {
             SignedEct s = TestEcts.mint(wid, "more_" + i, List.of());
-            l.append(s.ect(), s.compact());
+            l.append(s);
         }
         LedgerAuditResult r = LedgerAudit.builder().checkpoint(note, SIGNER.verifier()).treeFile(tree).trust(TRUST).build()
                 .audit(l);

@@ -39,7 +39,7 @@ class LedgerTreeTest {
             String oldNote = null;
             for (int i = 0; i < 9; i++) {
                 SignedEct s = mint(i);
-                LedgerEntry e = l.append(s.ect(), s.compact());
+                LedgerEntry e = l.append(s);
                 leaves.add(MerkleReferenceTest.sha256(new byte[] {0}, e.canonicalBytes()));
                 if (i == 3) {
                     oldNote = t.signedCheckpoint(signer);
@@ -82,7 +82,7 @@ class LedgerTreeTest {
             assertThat(t.rootHash(0)).isEqualTo(MerkleReferenceTest.sha256());
             for (int i = 0; i < 5; i++) {
                 SignedEct s = mint(i);
-                l.append(s.ect(), s.compact());
+                l.append(s);
             }
             List<byte[]> data = new ArrayList<>();
             for (LedgerEntry e : l.entries()) {
@@ -101,7 +101,7 @@ class LedgerTreeTest {
                 LedgerTree t = LedgerTree.open(l, treeFile)) {
             for (int i = 0; i < 4; i++) {
                 SignedEct s = mint(i);
-                l.append(s.ect(), s.compact());
+                l.append(s);
             }
             t.size();
         }

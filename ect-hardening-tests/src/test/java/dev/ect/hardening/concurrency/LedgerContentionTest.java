@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.InMemoryLedger;
@@ -70,15 +71,15 @@ class LedgerContentionTest {
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
-                List<LedgerFixtures.Entry> mine = new ArrayList<>();
+                List<SignedEct> mine = new ArrayList<>();
                 String wid = UUID.randomUUID().toString();
                 for (int i = 0; i < PER_THREAD; i++) {
                     mine.add(LedgerFixtures.entry(NOW, i % 2 == 0 ? wid : null));
                 }
                 fs.add(pool.submit(() -> {
                     go.await(10, TimeUnit.SECONDS);
-                    for (LedgerFixtures.Entry e : mine) {
-                        LedgerEntry le = ledger.append(e.ect(), e.compact());
+                    for (SignedEct e : mine) {
+                        LedgerEntry le = ledger.append(e);
                         assertThat(le.jti()).isEqualTo(e.ect().jti());
                         acked.add(le.jti());
                     }
@@ -119,7 +120,7 @@ class LedgerContentionTest {
         long before = ledger.entries().size();
         int rounds = 10;
         for (int r = 0; r < rounds; r++) {
-            LedgerFixtures.Entry e = LedgerFixtures.entry(NOW, UUID.randomUUID().toString());
+            SignedEct e = LedgerFixtures.entry(NOW, UUID.randomUUID().toString());
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger dup = new AtomicInteger();
             CountDownLatch go = new CountDownLatch(1);
@@ -130,7 +131,7 @@ class LedgerContentionTest {
                     fs.add(pool.submit(() -> {
                         go.await(10, TimeUnit.SECONDS);
                         try {
-                            ledger.append(e.ect(), e.compact());
+                            ledger.append(e);
                             ok.incrementAndGet();
                         } catch (EctRejectedException ex) {
                             assertThat(ex.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);

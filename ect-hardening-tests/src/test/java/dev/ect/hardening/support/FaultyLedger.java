@@ -1,6 +1,7 @@
 package dev.ect.hardening.support;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
@@ -24,12 +25,12 @@ public final class FaultyLedger implements AuditLedger {
     public InMemoryLedger real() { return real; }
 
     @Override
-    public LedgerEntry append(Ect ect, String compact) {
+    public LedgerEntry append(SignedEct token) {
         Supplier<RuntimeException> f = fault;
         if (f != null) {
             throw f.get();
         }
-        return real.append(ect, compact);
+        return real.append(token);
     }
 
     @Override

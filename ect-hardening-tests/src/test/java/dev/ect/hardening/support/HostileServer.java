@@ -2,6 +2,7 @@ package dev.ect.hardening.support;
 
 import dev.ect.testing.MutableClock;
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctSettings;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.dag.DagRule;
@@ -172,9 +173,9 @@ public final class HostileServer implements AutoCloseable {
      */
     public Ect appendShadow(Map<String, Object> claims) {
         String token = Forge.token(Forge.header(), claims, Forge.es256(Forge.TRUSTED.privateKey()));
-        Ect ect = lax.check(token).ect();
-        ledger.append(ect, token);
-        return ect;
+        SignedEct checked = lax.check(token).signed();
+        ledger.append(checked);
+        return checked.ect();
     }
 
     /** Mints, signs with the trusted key and accepts a root or child task at the clock's now. */

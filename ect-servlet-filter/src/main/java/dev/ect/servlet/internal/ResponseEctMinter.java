@@ -85,7 +85,7 @@ public final class ResponseEctMinter {
         }
         if (ledger != null) {
             try {
-                ledger.append(s.ect(), s.compact());
+                ledger.append(s); // the minted token as it is: not decoded again
             } catch (RuntimeException e) {
                 LOG.warn("response ECT not sent: recording jti={} (answer to jti={}) in the ledger failed: {}",
                         s.ect().jti(), inbound.jti(), e.getMessage());

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.jdbc.PgStatement;
 import org.slf4j.Logger;
@@ -158,6 +159,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final long statementTimeoutMillis;
     /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
     private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
+    /** G-05 walks answered by the probe of indexes and bounds, and by the exact recursive walk. */
+    private final AtomicLong probedWalks = new AtomicLong();
+    private final AtomicLong exactWalks = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
 
@@ -812,17 +816,36 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     }
 
     /**
-     * The G-05 ancestor walk of the DAG check in one recursive query (instead of one lookup per
-     * ancestor): from the entries of the parents' ids in their workflow, through {@code pred}
-     * within that workflow (every entry carrying an id, from any issuer, each entry once, ids in
-     * lower case, P-01), breadth first. The query stops producing rows after {@code limit + 1}
+     * The G-05 ancestor walk of the DAG check, answered in the common case by one probe of indexes
+     * and stored bounds instead of a walk, and otherwise by the exact walk (one recursive query);
+     * the answer is always the one the exact walk gives.
+     *
+     * <p><b>The probe</b> (one statement, one snapshot): (1) does any entry of the child's
+     * workflow name {@code jti} in {@code pred} (a GIN index over the lower-cased {@code pred}
+     * ids)? Only then can a walk reach an entry naming the child, whatever the G-02 policy, so
+     * without one the outcome depends only on how many entries are reachable. (2) The stored
+     * bounds of the start entries (every entry of the parents' ids in the workflow): if the
+     * longest {@code pred} path from one of them ({@code anc_lower}) is longer than {@code limit},
+     * more than {@code limit} are reachable: {@link AncestorWalk.Outcome#LIMIT_EXCEEDED}; if the
+     * sum of their upper bounds ({@code anc_upper}: 1 + the sum over an entry's resolved
+     * predecessors, an over-count on diamonds) is at most {@code limit}, and no entry of the
+     * workflow was recorded after an entry naming it (which would leave the earlier bounds short),
+     * all are within the bound: {@link AncestorWalk.Outcome#COMPLETE}, with {@code visited} 0
+     * (none was examined). The bounds are computed by the database when a row is inserted (schema
+     * version 3); rows older than that have none, and walks through them are exact.
+     *
+     * <p><b>The exact walk</b>, when the probe hits or the bounds do not decide: one recursive
+     * query from the entries of the parents' ids in their workflow, through {@code pred} within
+     * that workflow (every entry carrying an id, from any issuer, each entry once, ids in lower
+     * case, P-01), breadth first. The query stops producing rows after {@code limit + 1}
      * (PostgreSQL evaluates a recursive query only as far as its reader fetches), so it is bounded
      * on any graph, a cycle included. Answers {@link AncestorWalk.Outcome#REACHED_TARGET} when one
      * of the first {@code limit} entries names {@code jti}, {@link AncestorWalk.Outcome#LIMIT_EXCEEDED}
      * when a {@code limit + 1}st exists.
      *
-     * @param timeout the time left of the DAG check's deadline: the statement's query timeout
-     *     (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}
+     * @param timeout the time left of the DAG check's deadline: the query timeout of the probe and
+     *     then of the walk with what is left (each capped by the statement timeout); beyond it 503
+     *     {@code ledger_unavailable}
      */
     @Override
     public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
@@ -835,11 +858,83 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
+        long begin = System.nanoTime();
         String wid = parents.get(0).wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
         for (int i = 0; i < start.length; i++) {
             start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
         }
+        String widValue = wid == null ? "" : wid;
+        AncestorWalk probed = probeWalk(start, widValue, jti, limit, timeout);
+        if (probed != null) {
+            probedWalks.incrementAndGet();
+            return probed;
+        }
+        long left = timeout.toNanos() - (System.nanoTime() - begin);
+        if (left <= 0) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                    + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
+        }
+        exactWalks.incrementAndGet();
+        return exactWalk(start, widValue, jti, limit, Duration.ofNanos(left));
+    }
+
+    /** Walks answered by the probe and by the exact walk, in this order (tests, measurements). */
+    long[] walkCounts() { return new long[] {probedWalks.get(), exactWalks.get()}; }
+
+    /**
+     * The probe of {@link #walkAncestors}: the outcome when the indexes and stored bounds decide
+     * it, else null. One statement; each subquery reads one index (the OFFSET 0 fences keep the
+     * planner from trading them for the {@code lower(wid)} index, which covers the whole workflow).
+     */
+    private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
+        String sql = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
+                + "(pred) @> ARRAY[lower(?)] OFFSET 0) n WHERE lower(n.wid) = lower(?)) AS named,"
+                + " EXISTS (SELECT 1 FROM " + table + " WHERE late AND lower(wid) = lower(?)) AS late,"
+                + " s.found, s.known, s.upper_sum, s.lower_max"
+                + " FROM (SELECT count(*) AS found, count(p.anc_upper) AS known, least(sum(p.anc_upper), 4294967296) AS upper_sum,"
+                + "       coalesce(max(coalesce(p.anc_lower, 1)), 0) AS lower_max"
+                + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
+                + "       WHERE lower(p.wid) = lower(?)) s";
+        return call("ancestor walk probe", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                q.setString(1, jti);
+                q.setString(2, wid);
+                q.setString(3, wid);
+                q.setArray(4, c.createArrayOf("text", start));
+                q.setString(5, wid);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean("named")) {
+                        return null; // an entry names the child: only the walk tells whether it is reachable
+                    }
+                    if (rs.getLong("lower_max") > limit) {
+                        return AncestorWalk.limitExceeded(limit);
+                    }
+                    if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
+                        return AncestorWalk.complete(0);
+                    }
+                    return null;
+                }
+            } catch (SQLException e) {
+                throw deadlineOr(e, "ancestor walk", timeout);
+            }
+        });
+    }
+
+    /** {@link #walkAncestors} without the probe: always the exact walk (tests compare the two). */
+    AncestorWalk exactWalkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        if (parents.isEmpty()) {
+            return AncestorWalk.complete(0);
+        }
+        String[] start = parents.stream().map(p -> p.jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        String wid = parents.get(0).wid();
+        return exactWalk(start, wid == null ? "" : wid, jti, limit, timeout);
+    }
+
+    /** The exact G-05 walk of {@link #walkAncestors} in one recursive query. */
+    AncestorWalk exactWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
         // Every node is in the start's workflow, so wid is a constant filter. It sits outside an
         // OFFSET 0 subquery so that each step is an index lookup on lower(jti) alone: without table
         // statistics (a young ledger) the planner would otherwise hash-join on wid, which scans
@@ -852,13 +947,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + "), firsts AS (SELECT pred, row_number() OVER () AS n FROM (SELECT pred FROM anc LIMIT ?) l)"
                 + " SELECT count(*), coalesce(min(n) FILTER (WHERE n <= ? AND lower(?) = ANY(lower(pred::text)::text[])), 0)"
                 + " FROM firsts";
-        String widValue = wid == null ? "" : wid;
         return call("ancestor walk", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
                 q.setArray(1, c.createArrayOf("text", start));
-                q.setString(2, widValue);
-                q.setString(3, widValue);
+                q.setString(2, wid);
+                q.setString(3, wid);
                 q.setInt(4, limit + 1);
                 q.setInt(5, limit);
                 q.setString(6, jti);

@@ -49,6 +49,9 @@ class JdbcLedgerOptionsTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.getString(2)).isEqualTo("schema-v2.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("schema-v3.sql");
             assertThat(rs.next()).as("each applied once").isFalse();
         }
     }

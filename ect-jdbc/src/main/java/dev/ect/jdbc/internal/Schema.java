@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
     /** The newest schema version this library knows. */
-    public static final int LATEST = 2;
+    public static final int LATEST = 3;
     /** advisory lock class id of schema migrations ("ECTM"). */
     static final int MIGRATION_LOCK_CLASS = 0x4543544D;
     /** advisory lock class id of the chain head ("ECTL"). */
@@ -49,6 +49,9 @@ public final class Schema {
 
     /** The ledger table, schema-qualified. */
     public String ledgerTable() { return schema + "." + prefix + "ledger"; }
+
+    /** The function giving a {@code pred} array's ids in lower case (schema version 3), schema-qualified. */
+    public String lowerIdsFunction() { return schema + "." + prefix + "ledger_lower_ids"; }
 
     /** The schema version table, schema-qualified. */
     public String versionTable() { return schema + "." + prefix + "schema_version"; }

@@ -75,6 +75,13 @@ class JdbcDagProbeTest {
     static void insert(List<Ect> ects) throws SQLException {
         try (Connection c = TestDb.connect()) {
             c.setAutoCommit(false);
+            try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM " + ledger.table() + " ORDER BY seq DESC LIMIT 1");
+                 ResultSet rs = head.executeQuery()) { // other tests append through the ledger
+                if (rs.next()) {
+                    headSeq = rs.getLong(1);
+                    headHash = rs.getString(2);
+                }
+            }
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + ledger.table()
                     + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash, anc_upper, anc_lower, late)"
                     + " VALUES (?,?,?,?,?,?,?,?,?,?, 1, 1, false)")) { // lies the trigger overwrites
@@ -253,6 +260,26 @@ class JdbcDagProbeTest {
         // a child with that jti elsewhere in the DAG (not above the planted entry) is fine: the walk does not reach it
         DagValidator plain = new DagValidator(ledger, false, Duration.ofSeconds(30), 10_000, List.of());
         assertThat(plain.validate(ect(A, wid, next, List.of(child.ect().jti())))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("V-13 G-02 the DAG check's lookups decode each stored token once, not on every lookup; the ECTs equal the stored tokens'")
+    void v13DagLookupsDecodeOnce() {
+        EctSigner signer = Agents.signer(Clock.systemUTC());
+        String wid = uuid();
+        SignedEct a = Agents.mint(signer, A, B, wid, List.of());
+        SignedEct c = Agents.mint(Agents.signer(Clock.systemUTC()), C, B, wid, List.of());
+        ledger.append(a.ect(), a.compact());
+        ledger.append(c.ect(), c.compact());
+        long before = ledger.decodes();
+        for (int i = 0; i < 5; i++) {
+            assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a.ect());
+            assertThat(ledger.findByJti(c.ect().jti(), T)).containsExactly(c.ect());
+            assertThat(ledger.findByJti(uuid(), T)).isEmpty();
+        }
+        assertThat(ledger.decodes() - before).as("decoded tokens").isEqualTo(2);
+        assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a.ect()); // the other lookup shares the decoded ECTs
+        assertThat(ledger.decodes() - before).isEqualTo(2);
     }
 
     static List<Object> bounds(String jti) {

@@ -151,6 +151,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String table;
     private final String target;
     private final AtomicBoolean migrated = new AtomicBoolean();
+    /** False: never create or migrate the schema ({@link Builder#createSchema(boolean)}). */
+    private final boolean createSchema;
+    /** The schema version found (or made) by {@link #ensureSchema()}; the G-05 probe needs 3. */
+    private volatile int schemaVersion;
     /** False after a connection-level failure: calls then open a direct connection (fail fast, recover at once). */
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
@@ -170,6 +174,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
                 : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
         this.clock = b.clock;
+        this.createSchema = b.createSchema;
         this.table = schema.ledgerTable();
         this.target = JdbcUrls.redact(b.url) + " " + table;
         HikariConfig hc = new HikariConfig();
@@ -204,7 +209,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
-            LOG.warn("ledger {} not reachable at start; will create/migrate the schema on first use: {}", target, e.getMessage());
+            LOG.warn("ledger {} not usable at start; will {} the schema on first use: {}", target,
+                    createSchema ? "create/migrate" : "look for", e.getMessage());
             markUnreachable(e.getCause());
         }
     }
@@ -221,8 +227,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * Besides the driver's own parameters the URL may carry this ledger's options, so that one
      * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
      * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
-     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} ({@code true} or
-     * {@code false}); they are removed before the URL reaches the driver.
+     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} and
+     * {@code ect.createSchema} ({@code true} or {@code false}); they are removed before the URL
+     * reaches the driver.
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
@@ -866,7 +873,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
         }
         String widValue = wid == null ? "" : wid;
-        AncestorWalk probed = probeWalk(start, widValue, jti, limit, timeout);
+        AncestorWalk probed = schemaVersion >= 3 || schemaVersion == 0 ? probeWalk(start, widValue, jti, limit, timeout) : null;
         if (probed != null) {
             probedWalks.incrementAndGet();
             return probed;
@@ -1249,17 +1256,32 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 return;
             }
             try (Connection c = connection()) {
-                int before = schema.migrate(c);
-                if (before < Schema.LATEST) {
-                    LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                if (createSchema) {
+                    int before = schema.migrate(c);
+                    if (before < Schema.LATEST) {
+                        LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                    }
+                    schemaVersion = Schema.LATEST;
+                } else {
+                    schemaVersion = schema.inspect(c); // never any DDL; a missing schema or table is an error
                 }
                 warnWhenOwner(c);
                 migrated.set(true);
+            } catch (IllegalStateException e) {
+                if (createSchema || isConnectionFailure(e)) {
+                    throw schemaFailed(e);
+                }
+                // ect.createSchema=false: the schema is not there (or too new); say so plainly, and no retry will create it
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + ": " + e.getMessage(), e);
             } catch (SQLException | RuntimeException e) {
-                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
-                        "ledger " + target + ": creating the schema failed: " + describe(e), e);
+                throw schemaFailed(e);
             }
         }
+    }
+
+    private EctUnavailableException schemaFailed(Exception e) {
+        return new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + ": "
+                + (createSchema ? "creating the schema failed: " : "reading the schema failed: ") + describe(e), e);
     }
 
     /** L-11: the owner (or a superuser) can switch the append-only triggers off; the verifier should not run as one. */
@@ -1356,6 +1378,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
         private boolean appendBatching = true;
         private boolean batchingSet;
+        private boolean createSchema = true;
+        private boolean createSet;
         private boolean prefixSet;
         private boolean clockSet;
         private boolean connectSet;
@@ -1390,9 +1414,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         }
                         appendBatching = Boolean.parseBoolean(value);
                     }
+                    case "createSchema" -> {
+                        if (!value.equals("true") && !value.equals("false")) {
+                            throw new IllegalArgumentException("the JDBC URL option ect.createSchema must be true or false");
+                        }
+                        createSchema = Boolean.parseBoolean(value);
+                    }
                     default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
                             + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize,"
-                            + " ect.appendBatching)");
+                            + " ect.appendBatching, ect.createSchema)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
@@ -1467,6 +1497,22 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         public Builder appendBatching(boolean on) {
             batchingSet = once(batchingSet, "appendBatching");
             appendBatching = on;
+            return this;
+        }
+
+        /**
+         * Whether the ledger may create and migrate its schema (default {@code true}: a missing
+         * schema and tables are created, an older version migrated, at the first use).
+         * {@code false}: never any DDL; a schema, ledger table or version table that does not
+         * exist (or this role cannot see) is an error, {@code ledger_unavailable} with a message
+         * naming it, on every call; an older schema version is read as it is (with the exact
+         * G-05 walk; appends may fail). For audits ({@code ect ledger verify --jdbc-url} sets it):
+         * otherwise a mistyped schema, opened by a role that may create one, reads as an empty,
+         * intact ledger. URL option {@code ect.createSchema}.
+         */
+        public Builder createSchema(boolean create) {
+            createSet = once(createSet, "createSchema");
+            createSchema = create;
             return this;
         }
 

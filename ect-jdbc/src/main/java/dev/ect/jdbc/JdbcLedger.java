@@ -1007,6 +1007,47 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
+    /**
+     * The DAG check's lookups (G-01's {@code jti} and every {@code pred} entry) in <b>one</b> query
+     * instead of one per id, with the time left of the DAG check's deadline as its query timeout
+     * (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}. Like
+     * {@link #findByJti(String, Duration)}: ids in lower case (P-01), every workflow and issuer,
+     * chain order, only each row's token and hash read, each token decoded once.
+     */
+    @Override
+    public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+        Objects.requireNonNull(jtis, "jtis");
+        Objects.requireNonNull(timeout, "timeout");
+        if (jtis.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = jtis.toArray(String[]::new);
+        // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own)
+        String sql = "SELECT u.i, t.jti, t.hash, t.compact FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
+                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t"
+                + " ORDER BY u.i, t.seq";
+        return call("lookup by jtis", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                q.setArray(1, c.createArrayOf("text", ids));
+                List<List<Ect>> out = new ArrayList<>(ids.length);
+                for (int i = 0; i < ids.length; i++) {
+                    out.add(new ArrayList<>(1));
+                }
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.get((int) rs.getLong(1) - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                List<List<Ect>> result = new ArrayList<>(ids.length);
+                out.forEach(l -> result.add(List.copyOf(l)));
+                return List.copyOf(result);
+            } catch (SQLException e) {
+                throw deadlineOr(e, "lookup by jtis", timeout);
+            }
+        });
+    }
+
     /** The ECT of a stored token, decoded once per entry hash. */
     private Ect decoded(String jti, String hash, String compact) {
         Ect e = decoded.getIfPresent(hash);

@@ -263,7 +263,7 @@ class JdbcDagProbeTest {
     }
 
     @Test
-    @DisplayName("V-13 G-02 the DAG check's lookups decode each stored token once, not on every lookup; the ECTs equal the stored tokens'")
+    @DisplayName("V-13 G-02 the DAG check's lookups (one query for all ids) decode each stored token once, not on every lookup; the ECTs equal the stored tokens'")
     void v13DagLookupsDecodeOnce() {
         EctSigner signer = Agents.signer(Clock.systemUTC());
         String wid = uuid();
@@ -278,6 +278,11 @@ class JdbcDagProbeTest {
             assertThat(ledger.findByJti(uuid(), T)).isEmpty();
         }
         assertThat(ledger.decodes() - before).as("decoded tokens").isEqualTo(2);
+        // the DAG check's lookups in one query: per id, in order, any letter case, every issuer
+        String missing = uuid();
+        assertThat(ledger.findByJtis(List.of(a.ect().jti().toUpperCase(Locale.ROOT), missing, c.ect().jti(), a.ect().jti()), T))
+                .containsExactly(List.of(a.ect()), List.of(), List.of(c.ect()), List.of(a.ect()));
+        assertThat(ledger.findByJtis(List.of(), T)).isEmpty();
         assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a.ect()); // the other lookup shares the decoded ECTs
         assertThat(ledger.decodes() - before).isEqualTo(2);
     }

@@ -93,10 +93,14 @@ import org.slf4j.LoggerFactory;
  *       is logged when the ledger runs as the table's owner or a superuser.
  *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
- *   <li><b>G-05</b>: the DAG check's ancestor walk ({@link #walkAncestors}) is one recursive
- *       query, bounded by {@code maxAncestors} rows and by the time left of the DAG check's
- *       deadline ({@code dagTimeout}, default 2 s) as its query timeout; so is each
- *       {@link #findByJti(String, Duration)} of the check.
+ *   <li><b>G-05 / V-13</b>: the DAG check is two statements: its lookups ({@link #findByJtis},
+ *       one query for the child's {@code jti} and every {@code pred}) and the ancestor walk
+ *       ({@link #walkAncestors}): one probe of a {@code pred} index and of bounds stored per entry
+ *       (schema version 3) when they decide, else one recursive query bounded by
+ *       {@code maxAncestors} rows; each with the time left of the DAG check's deadline
+ *       ({@code dagTimeout}, default 2 s) as its query timeout.
+ *   <li><b>Audits</b>: {@link Builder#createSchema(boolean) createSchema(false)} never issues DDL;
+ *       a missing schema or table is then an error naming it, not an empty ledger.
  * </ul>
  *
  * <p>Entries are made by {@link LedgerEntry#create} and checked by {@link ChainVerification}: the
@@ -209,8 +213,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
-            LOG.warn("ledger {} not usable at start; will {} the schema on first use: {}", target,
-                    createSchema ? "create/migrate" : "look for", e.getMessage());
+            if (!createSchema && e.getCause() instanceof IllegalStateException) {
+                LOG.debug("ledger {}: {}", target, e.getMessage()); // every call says so (createSchema false)
+            } else {
+                LOG.warn("ledger {} not usable at start; will {} the schema on first use: {}", target,
+                        createSchema ? "create/migrate" : "look for", e.getMessage());
+            }
             markUnreachable(e.getCause());
         }
     }

@@ -79,13 +79,14 @@ final class LedgerCommand implements Runnable {
     }
 
     /**
-     * Opens the PostgreSQL ledger of {@code url}; close the result. Messages never show credentials.
-     * Note: {@code JdbcLedger} creates its schema when it is absent and the role may, so a mistyped
-     * schema reads as an empty ledger; a checkpoint catches that (its entries are missing).
+     * Opens the PostgreSQL ledger of {@code url} for reading only; close the result. Messages never
+     * show credentials. The ledger never creates or migrates its schema ({@code ect.createSchema=false},
+     * whatever the URL says): a mistyped schema or table prefix is an error (exit 2) naming what is
+     * missing, never an empty intact ledger, even for a role that could create one.
      */
     static EctStores openJdbc(String url) {
         try {
-            EctStores s = EctStores.of(null, url, Clock.systemUTC());
+            EctStores s = EctStores.of(null, readOnlySchema(url), Clock.systemUTC());
             if (s.ledger().isEmpty()) {
                 s.close();
                 throw new CliException("no ledger at the --jdbc-url");
@@ -94,6 +95,12 @@ final class LedgerCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }
+    }
+
+    /** The URL with {@code ect.createSchema=false} last (the last value of an option wins). */
+    static String readOnlySchema(String url) {
+        String u = url.strip();
+        return u + (u.contains("?") ? "&" : "?") + "ect.createSchema=false";
     }
 
     /**

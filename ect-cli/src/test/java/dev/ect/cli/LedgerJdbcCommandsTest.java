@@ -240,4 +240,47 @@ class LedgerJdbcCommandsTest {
         assertThat(down.code()).as(down.toString()).isEqualTo(2);
         assertThat(down.out() + down.err()).doesNotContain("s3cret");
     }
+
+    @Test
+    @DisplayName("L-09 ledger verify/checkpoint/prove --jdbc-url of a mistyped schema or table prefix exit 2 naming it, and create nothing")
+    void mistypedSchemaIsAnErrorNotAnEmptyLedger() throws Exception {
+        accept(1);
+        String typo = schema + "x";
+        String typoUrl = PG + "&ect.schema=" + typo + "&ect.createSchema=true"; // the audit overrides it
+        try {
+            CliRun v = run("ledger", "verify", "--jdbc-url", typoUrl);
+            assertThat(v.code()).as(v.toString()).isEqualTo(2);
+            assertThat(v.err()).contains("the schema " + typo + " does not exist").doesNotContain("0 entries");
+            CliRun env = run(Map.of("ECT_JDBC_URL", typoUrl), "", "ledger", "verify", "--json");
+            assertThat(env.code()).as(env.toString()).isEqualTo(2);
+            CliRun cp = run("ledger", "checkpoint", "--key", p("ledger.jwk"), "--origin", ORIGIN, "--tree", p("t.tree"),
+                    "--jdbc-url", typoUrl);
+            assertThat(cp.code()).as(cp.toString()).isEqualTo(2);
+            assertThat(cp.err()).contains("does not exist");
+            CliRun pr = run("ledger", "prove", "--consistency", "1", "--jdbc-url", typoUrl);
+            assertThat(pr.code()).as(pr.toString()).isEqualTo(2);
+            CliRun prefix = run("ledger", "verify", "--jdbc-url", url + "&ect.tablePrefix=ect_typo_");
+            assertThat(prefix.code()).as(prefix.toString()).isEqualTo(2);
+            assertThat(prefix.err()).contains("the table " + schema + ".ect_typo_ledger does not exist");
+            try (Connection c = DriverManager.getConnection(PG);
+                 PreparedStatement q = c.prepareStatement("SELECT count(*) FROM pg_namespace WHERE nspname = ?")) {
+                q.setString(1, typo);
+                try (var rs = q.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("schema created by the audit").isZero();
+                }
+                try (var rs = c.createStatement().executeQuery("SELECT to_regclass('" + schema + ".ect_typo_ledger') IS NULL")) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).as("no table created").isTrue();
+                }
+            }
+            // the right schema still verifies
+            CliRun ok = run("ledger", "verify", "--jdbc-url", url);
+            assertThat(ok.code()).as(ok.toString()).isZero();
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + typo + " CASCADE");
+            }
+        }
+    }
 }

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.jdbc.PgStatement;
 import org.slf4j.Logger;
@@ -94,10 +95,14 @@ import org.slf4j.LoggerFactory;
  *       is logged when the ledger runs as the table's owner or a superuser.
  *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
- *   <li><b>G-05</b>: the DAG check's ancestor walk ({@link #walkAncestors}) is one recursive
- *       query, bounded by {@code maxAncestors} rows and by the time left of the DAG check's
- *       deadline ({@code dagTimeout}, default 2 s) as its query timeout; so is each
- *       {@link #findByJti(String, Duration)} of the check.
+ *   <li><b>G-05 / V-13</b>: the DAG check is two statements: its lookups ({@link #findByJtis},
+ *       one query for the child's {@code jti} and every {@code pred}) and the ancestor walk
+ *       ({@link #walkAncestors}): one probe of a {@code pred} index and of bounds stored per entry
+ *       (schema version 3) when they decide, else one recursive query bounded by
+ *       {@code maxAncestors} rows; each with the time left of the DAG check's deadline
+ *       ({@code dagTimeout}, default 2 s) as its query timeout.
+ *   <li><b>Audits</b>: {@link Builder#createSchema(boolean) createSchema(false)} never issues DDL;
+ *       a missing schema or table is then an error naming it, not an empty ledger.
  * </ul>
  *
  * <p>Entries are made by {@link LedgerEntry#create} and checked by {@link ChainVerification}: the
@@ -152,6 +157,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String table;
     private final String target;
     private final AtomicBoolean migrated = new AtomicBoolean();
+    /** False: never create or migrate the schema ({@link Builder#createSchema(boolean)}). */
+    private final boolean createSchema;
+    /** The schema version found (or made) by {@link #ensureSchema()}; the G-05 probe needs 3. */
+    private volatile int schemaVersion;
     /** False after a connection-level failure: calls then open a direct connection (fail fast, recover at once). */
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
@@ -160,6 +169,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final long statementTimeoutMillis;
     /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
     private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
+    /** G-05 walks answered by the probe of indexes and bounds, and by the exact recursive walk. */
+    private final AtomicLong probedWalks = new AtomicLong();
+    private final AtomicLong exactWalks = new AtomicLong();
+    private final AtomicLong decodes = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
 
@@ -167,6 +180,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
                 : JdbcUrls.currentSchema(b.url).orElse(DEFAULT_SCHEMA), b.tablePrefix);
         this.clock = b.clock;
+        this.createSchema = b.createSchema;
         this.table = schema.ledgerTable();
         this.target = JdbcUrls.redact(b.url) + " " + table;
         HikariConfig hc = new HikariConfig();
@@ -201,7 +215,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         try {
             ensureSchema();
         } catch (EctUnavailableException e) {
-            LOG.warn("ledger {} not reachable at start; will create/migrate the schema on first use: {}", target, e.getMessage());
+            if (!createSchema && e.getCause() instanceof IllegalStateException) {
+                LOG.debug("ledger {}: {}", target, e.getMessage()); // every call says so (createSchema false)
+            } else {
+                LOG.warn("ledger {} not usable at start; will {} the schema on first use: {}", target,
+                        createSchema ? "create/migrate" : "look for", e.getMessage());
+            }
             markUnreachable(e.getCause());
         }
     }
@@ -218,8 +237,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * Besides the driver's own parameters the URL may carry this ledger's options, so that one
      * variable ({@code ECT_JDBC_URL}) can configure a deployment: {@code ect.schema},
      * {@code ect.tablePrefix}, {@code ect.connectTimeout} and {@code ect.statementTimeout}
-     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} ({@code true} or
-     * {@code false}); they are removed before the URL reaches the driver.
+     * (milliseconds), {@code ect.maxPoolSize}, {@code ect.appendBatching} and
+     * {@code ect.createSchema} ({@code true} or {@code false}); they are removed before the URL
+     * reaches the driver.
      * An unknown {@code ect.*} option is an error. Builder setters override URL options; the schema
      * defaults to {@code ect.schema}, else the driver's {@code currentSchema}, else {@code public}.
      *
@@ -663,7 +683,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         List<Ect> out = new ArrayList<>(entries.size());
         for (LedgerEntry e : entries) {
             // an entry never changes (L-01) and its hash covers the compact token: decode it once
-            out.add(decoded.get(e.hash(), h -> e.ect()));
+            out.add(decoded(e.jti(), e.hash(), e.compact()));
         }
         return List.copyOf(out);
     }
@@ -807,17 +827,36 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     }
 
     /**
-     * The G-05 ancestor walk of the DAG check in one recursive query (instead of one lookup per
-     * ancestor): from the entries of the parents' ids in their workflow, through {@code pred}
-     * within that workflow (every entry carrying an id, from any issuer, each entry once, ids in
-     * lower case, P-01), breadth first. The query stops producing rows after {@code limit + 1}
+     * The G-05 ancestor walk of the DAG check, answered in the common case by one probe of indexes
+     * and stored bounds instead of a walk, and otherwise by the exact walk (one recursive query);
+     * the answer is always the one the exact walk gives.
+     *
+     * <p><b>The probe</b> (one statement, one snapshot): (1) does any entry of the child's
+     * workflow name {@code jti} in {@code pred} (a GIN index over the lower-cased {@code pred}
+     * ids)? Only then can a walk reach an entry naming the child, whatever the G-02 policy, so
+     * without one the outcome depends only on how many entries are reachable. (2) The stored
+     * bounds of the start entries (every entry of the parents' ids in the workflow): if the
+     * longest {@code pred} path from one of them ({@code anc_lower}) is longer than {@code limit},
+     * more than {@code limit} are reachable: {@link AncestorWalk.Outcome#LIMIT_EXCEEDED}; if the
+     * sum of their upper bounds ({@code anc_upper}: 1 + the sum over an entry's resolved
+     * predecessors, an over-count on diamonds) is at most {@code limit}, and no entry of the
+     * workflow was recorded after an entry naming it (which would leave the earlier bounds short),
+     * all are within the bound: {@link AncestorWalk.Outcome#COMPLETE}, with {@code visited} 0
+     * (none was examined). The bounds are computed by the database when a row is inserted (schema
+     * version 3); rows older than that have none, and walks through them are exact.
+     *
+     * <p><b>The exact walk</b>, when the probe hits or the bounds do not decide: one recursive
+     * query from the entries of the parents' ids in their workflow, through {@code pred} within
+     * that workflow (every entry carrying an id, from any issuer, each entry once, ids in lower
+     * case, P-01), breadth first. The query stops producing rows after {@code limit + 1}
      * (PostgreSQL evaluates a recursive query only as far as its reader fetches), so it is bounded
      * on any graph, a cycle included. Answers {@link AncestorWalk.Outcome#REACHED_TARGET} when one
      * of the first {@code limit} entries names {@code jti}, {@link AncestorWalk.Outcome#LIMIT_EXCEEDED}
      * when a {@code limit + 1}st exists.
      *
-     * @param timeout the time left of the DAG check's deadline: the statement's query timeout
-     *     (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}
+     * @param timeout the time left of the DAG check's deadline: the query timeout of the probe and
+     *     then of the walk with what is left (each capped by the statement timeout); beyond it 503
+     *     {@code ledger_unavailable}
      */
     @Override
     public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
@@ -830,11 +869,83 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
+        long begin = System.nanoTime();
         String wid = parents.get(0).wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
         for (int i = 0; i < start.length; i++) {
             start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
         }
+        String widValue = wid == null ? "" : wid;
+        AncestorWalk probed = schemaVersion >= 3 || schemaVersion == 0 ? probeWalk(start, widValue, jti, limit, timeout) : null;
+        if (probed != null) {
+            probedWalks.incrementAndGet();
+            return probed;
+        }
+        long left = timeout.toNanos() - (System.nanoTime() - begin);
+        if (left <= 0) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                    + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
+        }
+        exactWalks.incrementAndGet();
+        return exactWalk(start, widValue, jti, limit, Duration.ofNanos(left));
+    }
+
+    /** Walks answered by the probe and by the exact walk, in this order (tests, measurements). */
+    long[] walkCounts() { return new long[] {probedWalks.get(), exactWalks.get()}; }
+
+    /**
+     * The probe of {@link #walkAncestors}: the outcome when the indexes and stored bounds decide
+     * it, else null. One statement; each subquery reads one index (the OFFSET 0 fences keep the
+     * planner from trading them for the {@code lower(wid)} index, which covers the whole workflow).
+     */
+    private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
+        String sql = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
+                + "(pred) @> ARRAY[lower(?)] OFFSET 0) n WHERE lower(n.wid) = lower(?)) AS named,"
+                + " EXISTS (SELECT 1 FROM " + table + " WHERE late AND lower(wid) = lower(?)) AS late,"
+                + " s.found, s.known, s.upper_sum, s.lower_max"
+                + " FROM (SELECT count(*) AS found, count(p.anc_upper) AS known, least(sum(p.anc_upper), 4294967296) AS upper_sum,"
+                + "       coalesce(max(coalesce(p.anc_lower, 1)), 0) AS lower_max"
+                + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
+                + "       WHERE lower(p.wid) = lower(?)) s";
+        return call("ancestor walk probe", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                q.setString(1, jti);
+                q.setString(2, wid);
+                q.setString(3, wid);
+                q.setArray(4, c.createArrayOf("text", start));
+                q.setString(5, wid);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean("named")) {
+                        return null; // an entry names the child: only the walk tells whether it is reachable
+                    }
+                    if (rs.getLong("lower_max") > limit) {
+                        return AncestorWalk.limitExceeded(limit);
+                    }
+                    if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
+                        return AncestorWalk.complete(0);
+                    }
+                    return null;
+                }
+            } catch (SQLException e) {
+                throw deadlineOr(e, "ancestor walk", timeout);
+            }
+        });
+    }
+
+    /** {@link #walkAncestors} without the probe: always the exact walk (tests compare the two). */
+    AncestorWalk exactWalkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        if (parents.isEmpty()) {
+            return AncestorWalk.complete(0);
+        }
+        String[] start = parents.stream().map(p -> p.jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        String wid = parents.get(0).wid();
+        return exactWalk(start, wid == null ? "" : wid, jti, limit, timeout);
+    }
+
+    /** The exact G-05 walk of {@link #walkAncestors} in one recursive query. */
+    AncestorWalk exactWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
         // Every node is in the start's workflow, so wid is a constant filter. It sits outside an
         // OFFSET 0 subquery so that each step is an index lookup on lower(jti) alone: without table
         // statistics (a young ledger) the planner would otherwise hash-join on wid, which scans
@@ -847,13 +958,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + "), firsts AS (SELECT pred, row_number() OVER () AS n FROM (SELECT pred FROM anc LIMIT ?) l)"
                 + " SELECT count(*), coalesce(min(n) FILTER (WHERE n <= ? AND lower(?) = ANY(lower(pred::text)::text[])), 0)"
                 + " FROM firsts";
-        String widValue = wid == null ? "" : wid;
         return call("ancestor walk", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
                 q.setArray(1, c.createArrayOf("text", start));
-                q.setString(2, widValue);
-                q.setString(3, widValue);
+                q.setString(2, wid);
+                q.setString(3, wid);
                 q.setInt(4, limit + 1);
                 q.setInt(5, limit);
                 q.setString(6, jti);
@@ -880,18 +990,81 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public List<Ect> findByJti(String jti, Duration timeout) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(timeout, "timeout");
-        List<LedgerEntry> found = call("lookup by jti", retry -> {
-            try (Connection c = connection(); PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
+        // the DAG check needs the ECTs only: each row's token and its hash (the key of the decoded
+        // ECTs), not the other columns; a token is decoded once per ledger (by hash), not on every lookup
+        return call("lookup by jti", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement("SELECT jti, hash, compact FROM " + table
                     + " WHERE lower(jti) = lower(?) ORDER BY seq")) {
                 limitTime(q, timeout);
                 q.setString(1, jti);
-                return list(q);
+                List<Ect> out = new ArrayList<>(1);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(decoded(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+                return List.copyOf(out);
             } catch (SQLException e) {
                 throw deadlineOr(e, "lookup by jti", timeout);
             }
         });
-        return decode(found);
     }
+
+    /**
+     * The DAG check's lookups (G-01's {@code jti} and every {@code pred} entry) in <b>one</b> query
+     * instead of one per id, with the time left of the DAG check's deadline as its query timeout
+     * (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}. Like
+     * {@link #findByJti(String, Duration)}: ids in lower case (P-01), every workflow and issuer,
+     * chain order, only each row's token and hash read, each token decoded once.
+     */
+    @Override
+    public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+        Objects.requireNonNull(jtis, "jtis");
+        Objects.requireNonNull(timeout, "timeout");
+        if (jtis.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = jtis.toArray(String[]::new);
+        // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own)
+        String sql = "SELECT u.i, t.jti, t.hash, t.compact FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
+                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t"
+                + " ORDER BY u.i, t.seq";
+        return call("lookup by jtis", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                q.setArray(1, c.createArrayOf("text", ids));
+                List<List<Ect>> out = new ArrayList<>(ids.length);
+                for (int i = 0; i < ids.length; i++) {
+                    out.add(new ArrayList<>(1));
+                }
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.get((int) rs.getLong(1) - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                List<List<Ect>> result = new ArrayList<>(ids.length);
+                out.forEach(l -> result.add(List.copyOf(l)));
+                return List.copyOf(result);
+            } catch (SQLException e) {
+                throw deadlineOr(e, "lookup by jtis", timeout);
+            }
+        });
+    }
+
+    /** The ECT of a stored token, decoded once per entry hash. */
+    private Ect decoded(String jti, String hash, String compact) {
+        Ect e = decoded.getIfPresent(hash);
+        if (e == null) {
+            decodes.incrementAndGet();
+            // LedgerEntry decodes (Compacts is ect-core's); only the token matters here
+            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).ect();
+            decoded.put(hash, e);
+        }
+        return e;
+    }
+
+    /** Tokens decoded by lookups so far (tests, measurements). */
+    long decodes() { return decodes.get(); }
 
     /** The statement's query timeout: the time left, but never more than the statement timeout. */
     private void limitTime(PreparedStatement q, Duration timeout) throws SQLException {
@@ -1127,17 +1300,32 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 return;
             }
             try (Connection c = connection()) {
-                int before = schema.migrate(c);
-                if (before < Schema.LATEST) {
-                    LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                if (createSchema) {
+                    int before = schema.migrate(c);
+                    if (before < Schema.LATEST) {
+                        LOG.info("ledger {}: schema migrated from version {} to {}", target, before, Schema.LATEST);
+                    }
+                    schemaVersion = Schema.LATEST;
+                } else {
+                    schemaVersion = schema.inspect(c); // never any DDL; a missing schema or table is an error
                 }
                 warnWhenOwner(c);
                 migrated.set(true);
+            } catch (IllegalStateException e) {
+                if (createSchema || isConnectionFailure(e)) {
+                    throw schemaFailed(e);
+                }
+                // ect.createSchema=false: the schema is not there (or too new); say so plainly, and no retry will create it
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + ": " + e.getMessage(), e);
             } catch (SQLException | RuntimeException e) {
-                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE,
-                        "ledger " + target + ": creating the schema failed: " + describe(e), e);
+                throw schemaFailed(e);
             }
         }
+    }
+
+    private EctUnavailableException schemaFailed(Exception e) {
+        return new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target + ": "
+                + (createSchema ? "creating the schema failed: " : "reading the schema failed: ") + describe(e), e);
     }
 
     /** L-11: the owner (or a superuser) can switch the append-only triggers off; the verifier should not run as one. */
@@ -1234,6 +1422,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
         private boolean appendBatching = true;
         private boolean batchingSet;
+        private boolean createSchema = true;
+        private boolean createSet;
         private boolean prefixSet;
         private boolean clockSet;
         private boolean connectSet;
@@ -1268,9 +1458,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         }
                         appendBatching = Boolean.parseBoolean(value);
                     }
+                    case "createSchema" -> {
+                        if (!value.equals("true") && !value.equals("false")) {
+                            throw new IllegalArgumentException("the JDBC URL option ect.createSchema must be true or false");
+                        }
+                        createSchema = Boolean.parseBoolean(value);
+                    }
                     default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
                             + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize,"
-                            + " ect.appendBatching)");
+                            + " ect.appendBatching, ect.createSchema)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
@@ -1346,6 +1542,21 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the ledger may create and migrate its schema (default {@code true}: a missing
+         * schema and tables are created, an older version migrated, at the first use).
+         * {@code false}: never any DDL; a schema, ledger table or version table that does not
+         * exist (or this role cannot see) is an error, {@code ledger_unavailable} with a message
+         * naming it, on every call; an older schema version is read as it is (with the exact
+         * G-05 walk; appends may fail). For audits ({@code ect ledger verify --jdbc-url} sets it):
+         * otherwise a mistyped schema, opened by a role that may create one, reads as an empty,
+         * intact ledger. URL option {@code ect.createSchema}.
+         */
+        public Builder createSchema(boolean create) {
+            createSet = SetOnce.mark(createSet, "createSchema");
+            createSchema = create;
+            return this;
+        }
 
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name + " cannot be null");

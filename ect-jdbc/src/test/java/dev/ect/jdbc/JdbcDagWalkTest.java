@@ -41,8 +41,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * G-05 and the V-13 deadline against the machine's PostgreSQL: the DAG check's ancestor walk is
- * one recursive query (statements counted on the wire through a {@link TcpProxy}, with pgjdbc's
+ * G-05 and the V-13 deadline against the machine's PostgreSQL: the DAG check's lookups are one
+ * query, its ancestor walk one probe of indexes and stored bounds or one recursive query (statements counted on the wire through a {@link TcpProxy}, with pgjdbc's
  * {@code prepareThreshold=0} so each execution sends its SQL text), keeps {@code dag_too_deep} and
  * {@code dag_cycle}, and a slow ledger hits the deadline of the whole check (503) in bounded time.
  */
@@ -52,6 +52,8 @@ class JdbcDagWalkTest {
     static final Duration SKEW = Duration.ofSeconds(30);
     static final String LOOKUP = "WHERE lower(jti) = lower($1) ORDER BY seq";
     static final String WALK = "WITH RECURSIVE anc(seq, pred)";
+    static final String PROBE = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM";
+    static final String LOOKUPS = "FROM unnest($1::text[]) WITH ORDINALITY AS u(j, i)";
     static final String WID = uuid();
     static final List<Ect> chain = new ArrayList<>(); // root first: chain.get(i) has i ancestors
     static JdbcLedger ledger;
@@ -135,35 +137,49 @@ class JdbcDagWalkTest {
     void countStatements() {
         proxy.count(LOOKUP);
         proxy.count(WALK);
+        proxy.count(PROBE);
+        proxy.count(LOOKUPS);
         proxy.count(ledger.table());
     }
 
     @Test
-    @DisplayName("G-05 V-13 a 10,000-ancestor chain is checked with one walk query, not one lookup per ancestor")
+    @DisplayName("G-05 V-13 a 10,000-ancestor chain is checked with one probe of indexes and stored bounds, no walk, no lookup per ancestor")
     void g05TenThousandAncestorsInOneQuery() {
         Ect top = chain.get(CHAIN - 2); // 10,000 ancestors: exactly the default bound
         countStatements();
         long start = System.nanoTime();
         assertThat(validator(counted, 10_000).validate(child(uuid(), top.jti()))).isEmpty();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(proxy.seen(WALK)).as("walk queries").isEqualTo(1);
-        assertThat(proxy.seen(LOOKUP)).as("lookups by jti: G-01 and the one pred").isEqualTo(2);
-        assertThat(proxy.seen(ledger.table())).as("statements on the ledger table (the walk names it twice)").isEqualTo(2 + 2);
+        assertThat(proxy.seen(PROBE)).as("probes").isEqualTo(1);
+        assertThat(proxy.seen(WALK)).as("walk queries: the stored bounds decide").isZero();
+        assertThat(proxy.seen(LOOKUP)).as("single lookups by jti").isZero();
+        assertThat(proxy.seen(LOOKUPS)).as("G-01 and the one pred looked up in one query").isEqualTo(1);
+        assertThat(proxy.seen(ledger.table())).as("the ledger table named by the lookups and the probe (three times, and in its function's name)").isEqualTo(1 + 4);
         assertThat(took).isLessThan(Duration.ofSeconds(2)); // within the default deadline
+        // the exact walk, in one query, agrees
+        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, Duration.ofSeconds(5)))
+                .isEqualTo(AncestorWalk.complete(10_000));
     }
 
     @Test
-    @DisplayName("G-05 dag_too_deep at maxAncestors + 1 ancestors, still in one query; the store's walk reports the bound")
+    @DisplayName("G-05 dag_too_deep at maxAncestors + 1 ancestors, decided by the stored lower bound without a walk; the exact walk agrees")
     void g05TooDeepAtTheBoundPlusOne() {
         Ect top = chain.get(CHAIN - 1); // 10,001 ancestors
         countStatements();
         assertThat(reason(() -> validator(counted, 10_000).validate(child(uuid(), top.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
-        assertThat(proxy.seen(WALK)).isEqualTo(1);
-        assertThat(proxy.seen(LOOKUP)).isEqualTo(2);
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), 10_000, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(10_000));
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), CHAIN, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.complete(CHAIN));
-        assertThat(ledger.walkAncestors(List.of(chain.get(4)), uuid(), 5, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.complete(5));
-        assertThat(ledger.walkAncestors(List.of(chain.get(5)), uuid(), 5, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(proxy.seen(PROBE)).isEqualTo(1);
+        assertThat(proxy.seen(WALK)).isZero();
+        assertThat(proxy.seen(LOOKUPS)).isEqualTo(1);
+        Duration t = Duration.ofSeconds(5);
+        assertThat(ledger.walkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        // COMPLETE from the bounds examines nothing (visited 0); the exact walk counts what it examined
+        assertThat(ledger.walkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(CHAIN));
+        assertThat(ledger.walkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(5));
+        assertThat(ledger.walkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(ledger.exactWalkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctUnavailableException;
 import dev.ect.core.SignedEct;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.KeySource;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -169,6 +171,30 @@ class JdbcLedgerAuditTest {
             assertThat(t.inclusionProof(seventh).verify(now)).isTrue();
         }
         assertThat(Files.size(tree)).as("32 B x (2n - bitCount(n)) for n = 8").isEqualTo(32L * (2 * 8 - 1));
+    }
+
+    @Test
+    @DisplayName("L-09 the auditor opens the ledger with createSchema(false): an existing one is audited, a mistyped one is 503 naming it, never an empty intact ledger")
+    void auditNeverCreatesASchema() throws Exception {
+        String note = ledgerWithCheckpoint(3);
+        String prefix = ledger.table().substring(ledger.table().indexOf('.') + 1).replace("ledger", "");
+        try (JdbcLedger auditor = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix(prefix).createSchema(false).build()) {
+            LedgerAuditResult r = LedgerAudit.builder().trust(TRUST).checkpoint(note, SIGNER.verifier()).treeFile(tree).build()
+                    .audit(auditor);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(r.entries()).isEqualTo(3);
+        }
+        String typo = SCHEMA + "_x";
+        try (JdbcLedger auditor = JdbcLedger.builder(TestDb.URL).schema(typo).createSchema(false).build()) {
+            LedgerAudit chainOnly = LedgerAudit.builder().build();
+            assertThatThrownBy(() -> chainOnly.audit(auditor)).isInstanceOfSatisfying(EctUnavailableException.class,
+                    e -> assertThat(e.getMessage()).contains("the schema " + typo + " does not exist"));
+        }
+        try (Connection c = TestDb.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = '" + typo + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
     }
 
     @Test

@@ -49,6 +49,9 @@ class JdbcLedgerOptionsTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.getString(2)).isEqualTo("schema-v2.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("schema-v3.sql");
             assertThat(rs.next()).as("each applied once").isFalse();
         }
     }
@@ -161,5 +164,44 @@ class JdbcLedgerOptionsTest {
         try (JdbcLedger l = JdbcLedger.fromUrl(TestDb.URL + "&currentSchema=" + SCHEMA)) {
             assertThat(l.table()).isEqualTo(SCHEMA + ".ect_ledger");
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("L-09 createSchema(false) / ect.createSchema=false: a missing schema or table is 503 naming it, on every call, and nothing is created")
+    void neverCreateRefusesAMissingSchemaAndCreatesNothing() throws Exception {
+        String missing = "jdbcdag_missing_" + uuid().substring(0, 8);
+        try (JdbcLedger l = JdbcLedger.builder(TestDb.URL).schema(missing).createSchema(false).build()) {
+            for (int i = 0; i < 2; i++) { // not a start-up hiccup: every call says so
+                assertThatThrownBy(l::size).isInstanceOfSatisfying(dev.ect.core.EctUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(dev.ect.core.ReasonCode.LEDGER_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("the schema " + missing + " does not exist").contains("ect.createSchema=false");
+                });
+            }
+            assertThatThrownBy(l::verifyChain).hasMessageContaining("does not exist");
+            SignedEct t = mint(signer, A, B, uuid(), List.of());
+            assertThatThrownBy(() -> l.append(t.ect(), t.compact())).isInstanceOf(dev.ect.core.EctUnavailableException.class);
+        }
+        try (JdbcLedger l = JdbcLedger.fromUrl(TestDb.URL + "&ect.schema=" + SCHEMA + "&ect.tablePrefix=nope_&ect.createSchema=false")) {
+            assertThatThrownBy(l::entries).hasMessageContaining("the table " + SCHEMA + ".nope_ledger does not exist");
+        }
+        try (Connection c = TestDb.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = '" + missing + "'),"
+                     + " to_regclass('" + SCHEMA + ".nope_ledger') IS NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("schema created").isZero();
+            assertThat(rs.getBoolean(2)).as("no table created").isTrue();
+        }
+        // an existing ledger opens without DDL and works, the probe included
+        try (JdbcLedger owner = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("ro_").build()) {
+            SignedEct root = mint(signer, A, B, uuid(), List.of());
+            owner.append(root.ect(), root.compact());
+        }
+        try (JdbcLedger ro = JdbcLedger.builder(TestDb.URL + "&ect.createSchema=false").schema(SCHEMA).tablePrefix("ro_").build()) {
+            assertThat(ro.size()).isEqualTo(1);
+            assertThat(ro.verifyChain().ok()).isTrue();
+        }
+        assertThatThrownBy(() -> JdbcLedger.builder(TestDb.URL + "&ect.createSchema=no")).hasMessageContaining("true or false");
+        assertThatThrownBy(() -> JdbcLedger.builder(TestDb.URL).createSchema(false).createSchema(true))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** A version-1 ledger (unique per (wid, jti)) is migrated to version 2 (unique per (iss, wid, jti)) in place. */
+/**
+ * A version-1 ledger (unique per (wid, jti)) is migrated to version 2 (unique per (iss, wid, jti))
+ * in place; a version-2 ledger gets version 3's DAG bounds in place (its rows keep none).
+ */
 class JdbcMigrationTest {
     static final String SCHEMA = TestDb.uniqueSchema(JdbcMigrationTest.class);
     final EctSigner signerA = Agents.signer(Clock.systemUTC());
@@ -88,7 +91,7 @@ class JdbcMigrationTest {
             try (Connection c = TestDb.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT max(version) FROM " + schema.versionTable())) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(Schema.LATEST).isEqualTo(2);
+                assertThat(rs.getInt(1)).isEqualTo(Schema.LATEST).isEqualTo(3);
             }
             SignedEct genuineElsewhere = mint(signerC, C, wid, old.get(0).ect().jti());
             LedgerEntry e = ledger.append(genuineElsewhere);
@@ -101,6 +104,51 @@ class JdbcMigrationTest {
         // opening again does not migrate again
         try (JdbcLedger again = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
             assertThat(again.size()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    @DisplayName("G-05 a v2 ledger is migrated to v3 in place: old rows have no bounds, walks through them are exact, new rows get bounds")
+    void g05V2SchemaIsMigratedToV3() throws Exception {
+        String schemaName = SCHEMA + "_v2";
+        Schema schema = new Schema(schemaName, "ect_");
+        String wid = uuid();
+        List<SignedEct> old = new ArrayList<>();
+        try (Connection c = TestDb.connect()) {
+            assertThat(schema.migrate(c, 2)).isZero();
+            String prev = LedgerEntry.GENESIS_HASH;
+            for (int i = 0; i < 3; i++) {
+                SignedEct t = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task")
+                        .pred(i == 0 ? List.of() : List.of(old.get(i - 1).ect().jti())).build());
+                prev = appendV1(c, schema.ledgerTable(), i + 1, prev, t).hash();
+                old.add(t);
+            }
+        }
+        try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(schemaName).build()) {
+            assertThat(ledger.verifyChain().ok()).isTrue();
+            SignedEct child = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task")
+                    .pred(List.of(old.get(2).ect().jti())).build());
+            ledger.append(child.ect(), child.compact());
+            SignedEct root = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task").pred(List.of()).build());
+            ledger.append(root.ect(), root.compact());
+            try (Connection c = TestDb.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT seq, anc_upper, anc_lower, late FROM " + schema.ledgerTable() + " ORDER BY seq")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getLong(1) + ":" + rs.getObject(2) + ":" + rs.getObject(3) + ":" + rs.getObject(4));
+                }
+                // rows 1-3 predate v3; row 4's ancestry runs through them (upper bound unknown, at least 2 entries)
+                assertThat(rows).containsExactly("1:null:null:null", "2:null:null:null", "3:null:null:null", "4:null:2:false",
+                        "5:1:1:false");
+            }
+            java.time.Duration t = java.time.Duration.ofSeconds(5);
+            long[] before = ledger.walkCounts();
+            assertThat(ledger.walkAncestors(List.of(child.ect()), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(4));
+            assertThat(ledger.walkAncestors(List.of(child.ect()), uuid(), 3, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.limitExceeded(3));
+            assertThat(ledger.walkCounts()[1] - before[1]).as("exact walks").isEqualTo(2);
+            assertThat(ledger.walkAncestors(List.of(root.ect()), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(0));
+        } finally {
+            TestDb.dropSchema(schemaName);
         }
     }
 }

@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code pred} that names the child itself (which V-10, C-08, already rejects as
  * {@code invalid_claim} for a token) is a {@code dag_cycle} here, for ECTs validated directly.
  *
- * <p>G-05 runs as one {@link EctStore#walkAncestors} call: a database store answers it with one
+ * <p>The lookups of G-01..G-04 and G-07 (the child's {@code jti} and every {@code pred} entry) are
+ * one {@link EctStore#findByJtis} call when the store overrides it (a database: one query);
+ * otherwise one {@link EctStore#findByJti(String, Duration)} per id, each made when its rule needs
+ * it. G-05 is one {@link EctStore#walkAncestors} call: a database store answers it with one
  * bounded query, other stores with the default walk of one lookup per ancestor.
  *
  * <p><b>Deadline</b> (V-13): the whole check, every store call included, must finish within
@@ -64,6 +67,8 @@ public final class DagValidator {
     private static final Logger LOG = LoggerFactory.getLogger(DagValidator.class);
 
     private final EctStore store;
+    /** The store overrides {@link EctStore#findByJtis}: the check's lookups are one call. */
+    private final boolean batchLookups;
     private final boolean allowUnresolved;
     private final Duration skew;
     private final int maxAncestors;
@@ -120,6 +125,7 @@ public final class DagValidator {
         this.timeout = timeout;
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
+        this.batchLookups = batches(store);
         this.allowUnresolved = allowUnresolved;
         this.skew = Objects.requireNonNull(skew, "skew cannot be null");
         if (maxAncestors < 1) {
@@ -149,8 +155,11 @@ public final class DagValidator {
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(child.jti(), "child jti");
         long start = nanoTicker.getAsLong();
+        // a store that looks several ids up at once: one call for the child's jti (G-01) and every
+        // pred entry (G-02..G-04, G-07); any other store: one call per id, each when its rule needs it
+        List<List<Ect>> lookedUp = batchLookups ? findAll(child, start) : null;
         // G-01: per (iss, wid, jti)
-        for (Ect s : find(child.jti(), start)) {
+        for (Ect s : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
             if (!Objects.equals(s.iss(), child.iss())) {
                 continue; // another issuer's id: never a conflict (G-07 guards its use as a pred)
             }
@@ -171,8 +180,9 @@ public final class DagValidator {
         }
         List<String> unresolved = new ArrayList<>();
         List<Ect> resolved = new ArrayList<>();
-        for (String p : child.pred()) {
-            List<Ect> found = find(p, start);
+        for (int i = 0; i < child.pred().size(); i++) {
+            String p = child.pred().get(i);
+            List<Ect> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
             List<Ect> matches = DagWalks.sameWorkflow(found, child.wid());
             if (matches.isEmpty()) {
                 if (!found.isEmpty()) { // G-03; T-12: the predecessor's own workflow is not named
@@ -325,6 +335,46 @@ public final class DagValidator {
         }
         timeLeft(start);
         return DagWalks.exact(found, jti);
+    }
+
+    /** True when the store overrides {@link EctStore#findByJtis}: it answers several lookups in one call. */
+    private static boolean batches(EctStore store) {
+        try {
+            return store.getClass().getMethod("findByJtis", List.class, Duration.class).getDeclaringClass() != EctStore.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The stored ECTs of the child's {@code jti} (element 0) and of each {@code pred} entry (element
+     * i + 1), each id in canonical form (the store is asked in lower case), in one store call,
+     * within the deadline.
+     */
+    private List<List<Ect>> findAll(Ect child, long start) {
+        List<String> ids = new ArrayList<>(1 + child.pred().size());
+        ids.add(Uuids.canonical(child.jti()));
+        for (String p : child.pred()) {
+            ids.add(Uuids.canonical(p));
+        }
+        List<List<Ect>> found;
+        try {
+            found = store.findByJtis(List.copyOf(ids), timeLeft(start));
+        } catch (EctException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
+        }
+        timeLeft(start);
+        if (found == null || found.size() != ids.size()) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup returned "
+                    + (found == null ? "nothing" : found.size() + " results for " + ids.size() + " ids"));
+        }
+        List<List<Ect>> out = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            out.add(DagWalks.exact(found.get(i), i == 0 ? child.jti() : child.pred().get(i - 1)));
+        }
+        return out;
     }
 
     private static EctRejectedException reject(ReasonCode code, String rule, String detail) {

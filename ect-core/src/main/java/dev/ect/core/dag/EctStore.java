@@ -13,7 +13,8 @@ import java.util.List;
  * <p>Only {@link #findByJti(String)} must be implemented. A store that can walk the graph more
  * cheaply than one lookup per ancestor (a database: one recursive query) overrides
  * {@link #walkAncestors(List, String, int, Duration)}; a store that can bound a single lookup in
- * time overrides {@link #findByJti(String, Duration)}. Both serve the deadline of the whole DAG
+ * time overrides {@link #findByJti(String, Duration)}, and one that can look several ids up in one
+ * round trip {@link #findByJtis(List, Duration)}. Both serve the deadline of the whole DAG
  * check ({@link dev.ect.core.EctSettings#dagTimeout()}, V-13).
  */
 @FunctionalInterface
@@ -41,6 +42,33 @@ public interface EctStore {
      *     be read, or not within {@code timeout}
      */
     default List<Ect> findByJti(String jti, Duration timeout) { return findByJti(jti); }
+
+    /**
+     * {@link #findByJti(String, Duration)} for several ids at once, within {@code timeout} for all
+     * of them: element {@code i} of the result holds the ECTs of {@code jtis.get(i)}. The
+     * {@link DagValidator} asks once per check, for the child's {@code jti} (G-01) and every
+     * {@code pred} entry (G-02..G-04, G-07), each in canonical lower case (P-01). The default asks
+     * {@link #findByJti(String, Duration)} for each id in turn, with the time left; a store that
+     * can answer all in one round trip (a database: one query) should override it.
+     *
+     * @param jtis the ids, in canonical lower case
+     * @param timeout the time left of the DAG check's deadline, &gt; 0
+     * @return one list per id, in the order of {@code jtis}
+     * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
+     *     be read, or not within {@code timeout}
+     */
+    default List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+        long start = System.nanoTime();
+        List<List<Ect>> out = new java.util.ArrayList<>(jtis.size());
+        for (String jti : jtis) {
+            long left = timeout.toNanos() - (System.nanoTime() - start);
+            if (left <= 0) {
+                throw DagWalks.deadlineExceeded("after " + out.size() + " of " + jtis.size() + " lookups");
+            }
+            out.add(findByJti(jti, Duration.ofNanos(left)));
+        }
+        return out;
+    }
 
     /**
      * The bounded ancestor walk of G-05 (see {@link AncestorWalk}): starting with {@code parents}

@@ -349,4 +349,62 @@ class DagValidatorTest {
         assertThatThrownBy(() -> new DagValidator(store, false, Duration.ZERO, 0, List.of())).hasMessageContaining("maxAncestors");
         assertThat(EctStore.empty().findByJti(UUID.randomUUID().toString())).isEmpty();
     }
+
+    /** A store that looks several ids up at once, counting its calls of each kind. */
+    final class BatchingStore implements EctStore {
+        final AtomicInteger batches = new AtomicInteger();
+        final List<List<String>> asked = new ArrayList<>();
+
+        @Override
+        public List<Ect> findByJti(String jti) {
+            lookups.incrementAndGet();
+            return stored.getOrDefault(jti, List.of());
+        }
+
+        @Override
+        public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+            batches.incrementAndGet();
+            asked.add(jtis);
+            List<List<Ect>> out = new ArrayList<>();
+            jtis.forEach(j -> out.add(stored.getOrDefault(j, List.of())));
+            return out;
+        }
+    }
+
+    @Test
+    @DisplayName("V-13 G-01 G-02 a store that overrides findByJtis gets the child's jti and every pred, in canonical case, in one call; the rules decide as before")
+    void v13BatchingStoreIsAskedOnce() {
+        Ect a = put(ect(W1, "a", T));
+        Ect b = put(ect(W1, "b", T));
+        BatchingStore batching = new BatchingStore();
+        DagValidator v = new DagValidator(batching, false, Duration.ofSeconds(30), 10_000, List.of());
+        Ect child = ect(W1, "child", T, a.jti().toUpperCase(java.util.Locale.ROOT), b.jti());
+        assertThat(v.validate(child)).isEmpty();
+        assertThat(batching.batches).hasValue(1);
+        assertThat(batching.asked.get(0)).containsExactly(child.jti(), a.jti(), b.jti());
+        assertThat(lookups).as("single lookups (a and b name no pred: the default walk looks nothing up)").hasValue(0);
+        // the same outcomes as the one-call-per-id path
+        Ect unknown = ect(W1, "child", T, a.jti(), UUID.randomUUID().toString());
+        Ect mismatch = ect(W2, "child", T, b.jti());
+        Ect dup = a.toBuilder().execAct("again").build();
+        for (Ect e : List.of(unknown, mismatch, dup, a)) {
+            assertThat(reason(() -> v.validate(e))).isEqualTo(reason(() -> validator().validate(e)));
+        }
+        // a store answering for the wrong number of ids is unavailable, not a verdict
+        EctStore broken = new EctStore() {
+            @Override
+            public List<Ect> findByJti(String jti) { return List.of(); }
+
+            @Override
+            public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
+        };
+        assertThat(reason(() -> new DagValidator(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
+                .isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
+        // the default findByJtis asks findByJti once per id, within the time given
+        lookups.set(0);
+        assertThat(store.findByJtis(List.of(a.jti(), b.jti(), "x"), Duration.ofSeconds(1))).containsExactly(List.of(a), List.of(b), List.of());
+        assertThat(lookups).hasValue(3);
+        assertThatThrownBy(() -> store.findByJtis(List.of(a.jti(), b.jti()), Duration.ofNanos(1)))
+                .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));
+    }
 }

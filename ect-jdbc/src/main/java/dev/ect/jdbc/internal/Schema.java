@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
     /** The newest schema version this library knows. */
-    public static final int LATEST = 2;
+    public static final int LATEST = 3;
     /** advisory lock class id of schema migrations ("ECTM"). */
     static final int MIGRATION_LOCK_CLASS = 0x4543544D;
     /** advisory lock class id of the chain head ("ECTL"). */
@@ -49,6 +49,9 @@ public final class Schema {
 
     /** The ledger table, schema-qualified. */
     public String ledgerTable() { return schema + "." + prefix + "ledger"; }
+
+    /** The function giving a {@code pred} array's ids in lower case (schema version 3), schema-qualified. */
+    public String lowerIdsFunction() { return schema + "." + prefix + "ledger_lower_ids"; }
 
     /** The schema version table, schema-qualified. */
     public String versionTable() { return schema + "." + prefix + "schema_version"; }
@@ -126,6 +129,41 @@ public final class Schema {
                 // the connection is broken; the pool will drop it
             }
         }
+    }
+
+    /**
+     * The version of an existing ledger, without creating or migrating anything (an audit, or a
+     * deployment that must never issue DDL): no statement but reads.
+     *
+     * @return the installed version (an older one than {@link #LATEST} is returned as it is)
+     * @throws IllegalStateException when the schema, the ledger table or the version table does
+     *     not exist (or cannot be seen by this role), or the version is newer than this library's
+     */
+    public int inspect(Connection c) throws SQLException {
+        if (!schemaExists(c)) {
+            throw new IllegalStateException("the schema " + schema + " does not exist (it is never created here:"
+                    + " ect.createSchema=false); check the schema name (ect.schema or currentSchema)");
+        }
+        for (String t : List.of(ledgerTable(), versionTable())) {
+            try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                q.setString(1, t);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new IllegalStateException("the table " + t + " does not exist, or this role cannot see it (it is"
+                                + " never created here: ect.createSchema=false); check the schema and ect.tablePrefix");
+                    }
+                }
+            }
+        }
+        int found = installedVersion(c);
+        if (found > LATEST) {
+            throw newer(found);
+        }
+        if (found < 1) {
+            throw new IllegalStateException("the ledger " + ledgerTable() + " has no schema version recorded in " + versionTable());
+        }
+        return found;
     }
 
     private IllegalStateException newer(int version) {

@@ -120,15 +120,16 @@ public final class EctMcpClient {
     public static EctStore mintedEctStore() { return new MintedStore(EctStore.empty()); }
 
     /**
-     * Why an MCP call failed for its ECT, if it did: the reason code of a refused response ECT or
-     * minting failure ({@link EctMcpException}), or the one a tool server named when it refused the
-     * request (HTTP 403/503 with the {@value EctMcp#ERROR_HEADER} header, which the SDK reports as
-     * {@code McpHttpClientTransportAuthorizationException}). Walks the causes of {@code failure}.
+     * Why an MCP call failed for its ECT, if it did: the reason code of an {@link EctMcpException}
+     * (a refused response ECT, a minting failure, or the reason a tool server named when it refused
+     * the request), or, for a client without this module, the {@value EctMcp#ERROR_HEADER} header of
+     * the SDK's {@code McpHttpClientTransportAuthorizationException} (HTTP 403). Walks the causes of
+     * {@code failure}.
      */
     public static Optional<String> reasonCode(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof EctMcpException e && e.reason() != null) {
-                return Optional.of(e.reason().code());
+            if (t instanceof EctMcpException e && e.code() != null) {
+                return Optional.of(e.code());
             }
             if (t instanceof McpHttpClientTransportAuthorizationException a && a.getResponseInfo() != null) {
                 Optional<String> r = a.getResponseInfo().headers().firstValue(EctMcp.ERROR_HEADER);

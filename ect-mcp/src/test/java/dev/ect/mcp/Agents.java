@@ -87,15 +87,20 @@ final class Agents implements AutoCloseable {
     /** A tool server {@code name} with one tool per entry of {@code tools} (name -> handler). */
     ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools)
             throws Exception {
+        return server(name, tools, ledger, EctMcpServer.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
+            dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes) throws Exception {
         key(name);
         EctFilterConfig config = EctFilterConfig.builder()
                 .environment(Map.of())
                 .verifierId(id(name))
                 .keySource(trust())
-                .ledger(ledger)
+                .ledger(filterLedger)
                 .responseSigner(signer(name))
                 .build();
-        EctMcpServer ect = EctMcpServer.builder(config).build();
+        EctMcpServer ect = EctMcpServer.builder(config).maxBodyBytes(maxBodyBytes).build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .contextExtractor(ect.contextExtractor())

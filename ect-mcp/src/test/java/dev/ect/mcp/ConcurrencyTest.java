@@ -48,8 +48,11 @@ class ConcurrencyTest {
             List<Future<Integer>> results = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
             List<McpSyncClient> clients = new ArrayList<>();
+            List<EctMcpClient> ects = new ArrayList<>();
             for (int a = 0; a < AGENTS; a++) {
-                clients.add(agents.client("agent-" + a, server));
+                EctMcpClient ect = agents.ectClient("agent-" + a, server);
+                ects.add(ect);
+                clients.add(agents.client(ect, server));
             }
             for (int a = 0; a < AGENTS; a++) {
                 McpSyncClient client = clients.get(a);
@@ -77,6 +80,7 @@ class ConcurrencyTest {
             pool.shutdown();
             assertThat(right).isEqualTo(AGENTS * CALLS);
             assertThat(wrongContext).hasValue(0);
+            assertThat(ects).allMatch(e -> e.pendingRequests() == 0); // every minted request's answer was seen
             List<LedgerEntry> requests = agents.ledger.entries().stream()
                     .filter(e -> e.execAct().equals("mcp.tools.call.echo") && e.iss().startsWith(Agents.PREFIX + "agent-"))
                     .collect(Collectors.toList());

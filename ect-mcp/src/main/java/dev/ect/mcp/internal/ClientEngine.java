@@ -130,6 +130,17 @@ public final class ClientEngine {
      * is then left as it was.
      */
     public void onResponse(Pending p, ResponseInfo info) {
+        if (info.statusCode() >= 400) {
+            String refused = info.headers().firstValue(EctMcp.ERROR_HEADER).orElse(null);
+            if (refused != null) {
+                // the server refused this request's ECT: fail the exchange with the reason it named,
+                // before the SDK turns the status into an exception that does not carry it
+                String code = LogSafeText.of(refused);
+                ReasonCode rc = known(code);
+                throw new EctMcpException("the MCP server refused the ECT of this request (jti " + p.sent().jti() + "): "
+                        + code + " (HTTP " + info.statusCode() + ")", rc, code, null, info.statusCode(), null);
+            }
+        }
         List<String> values = info.headers().allValues(HEADER);
         Ect sent = p.sent();
         TaskContext ctx = p.context();
@@ -169,6 +180,14 @@ public final class ClientEngine {
         }
         ctx.onAnswered(sent, answerJti); // F-03, before the SDK sees the answer
         LOG.debug("response ECT jti={} answers jti={}", answerJti, sent.jti());
+    }
+
+    private static ReasonCode known(String code) {
+        try {
+            return ReasonCode.fromCode(code);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** LogSafe for text from the wire. */

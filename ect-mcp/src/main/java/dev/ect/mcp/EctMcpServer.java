@@ -79,7 +79,9 @@ public final class EctMcpServer {
 
     /**
      * A new filter for the MCP endpoint (map it on the endpoint's path, for REQUEST dispatches at
-     * least, async-supported, in front of the SDK's servlet). Each call builds its own {@link EctFilter}.
+     * least, async-supported, in front of the SDK's servlet). Each call builds its own {@link EctFilter}
+     * over the one configuration; the container's {@code destroy()} of a filter closes what that
+     * configuration opened itself (e.g. its {@code ect.ledger-file}), so use one filter per configuration.
      */
     public Filter filter() { return new McpEctFilter(new EctFilter(config), methods, bindToRequest, maxBodyBytes, mapper); }
 

@@ -80,6 +80,12 @@ class BuildersTest {
         assertThat(client.followRedirects()).isEqualTo(HttpClient.Redirect.NEVER);
         assertThat(client.newWebSocketBuilder()).isNotNull();
         assertThat(client.toString()).contains("EctMcpHttpClient");
+        dev.ect.mcp.internal.EctMcpHttpClient wrapped = (dev.ect.mcp.internal.EctMcpHttpClient) client;
+        wrapped.shutdown();
+        assertThat(wrapped.awaitTermination(Duration.ofSeconds(5)) || Runtime.version().feature() < 21).isTrue();
+        assertThat(wrapped.isTerminated() || Runtime.version().feature() < 21).isTrue();
+        wrapped.shutdownNow();
+        wrapped.close();
         assertThatThrownBy(() -> c.httpClientBuilder(HttpClient.newBuilder()).followRedirects(HttpClient.Redirect.NORMAL).build())
                 .hasMessageContaining("redirect");
         assertThatThrownBy(() -> c.httpClientBuilder(HttpClient.newBuilder()).authenticator(new Authenticator() {}).build())

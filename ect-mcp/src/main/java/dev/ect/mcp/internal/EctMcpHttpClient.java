@@ -100,6 +100,54 @@ public final class EctMcpHttpClient extends HttpClient {
     @Override public Optional<Executor> executor() { return delegate.executor(); }
     @Override public WebSocket.Builder newWebSocketBuilder() { return delegate.newWebSocketBuilder(); }
 
+    // Java 21's lifecycle methods, declared here (this module compiles for Java 17) and delegated at run
+    // time: HttpClient's own defaults would wait for a termination that this wrapper never reports.
+
+    /** Java 21+: the delegate's {@code shutdown()}. */
+    public void shutdown() { lifecycle("shutdown"); }
+
+    /** Java 21+: the delegate's {@code shutdownNow()}. */
+    public void shutdownNow() { lifecycle("shutdownNow"); }
+
+    /** Java 21+: the delegate's {@code close()}. */
+    public void close() { lifecycle("close"); }
+
+    /** Java 21+: the delegate's {@code isTerminated()}; false before Java 21. */
+    public boolean isTerminated() {
+        Object r = invoke("isTerminated", new Class<?>[0]);
+        return r instanceof Boolean b && b;
+    }
+
+    /** Java 21+: the delegate's {@code awaitTermination(duration)}; false before Java 21. */
+    public boolean awaitTermination(Duration duration) throws InterruptedException {
+        try {
+            Object r = HttpClient.class.getMethod("awaitTermination", Duration.class).invoke(delegate, duration);
+            return r instanceof Boolean b && b;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("HttpClient.awaitTermination failed", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
+    private void lifecycle(String name) { invoke(name, new Class<?>[0]); }
+
+    private Object invoke(String name, Class<?>[] types) {
+        try {
+            return HttpClient.class.getMethod(name, types).invoke(delegate);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("HttpClient." + name + " failed", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            return null; // before Java 21: nothing to do
+        }
+    }
+
     @Override
     public String toString() { return "EctMcpHttpClient{" + delegate + "}"; }
 

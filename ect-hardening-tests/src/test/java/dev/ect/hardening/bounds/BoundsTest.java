@@ -15,7 +15,7 @@ import dev.ect.core.keys.EctKeys;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.Json;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.Verifiers;
 import java.time.Instant;
 import java.util.ArrayList;

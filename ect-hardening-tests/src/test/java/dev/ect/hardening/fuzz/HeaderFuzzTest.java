@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ect.core.ReasonCode;
 import dev.ect.hardening.support.Forge;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.ResettableReplayStore;
 import dev.ect.hardening.support.ServletStandIns;
 import dev.ect.hardening.support.Verifiers;

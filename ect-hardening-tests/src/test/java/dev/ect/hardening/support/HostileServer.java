@@ -1,5 +1,6 @@
 package dev.ect.hardening.support;
 
+import dev.ect.testing.MutableClock;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSettings;
 import dev.ect.core.VerifiedEct;

@@ -18,6 +18,13 @@ import java.util.Map;
 public final class JsonRpcErrors {
     private JsonRpcErrors() {}
 
+    /** A refusal for {@code reason}: its status, code and description (as the ECT filter's title). */
+    public static void write(HttpServletResponse res, McpJsonMapper mapper, Object id, dev.ect.core.ReasonCode reason, String detail)
+            throws IOException {
+        String d = reason.description();
+        write(res, mapper, id, reason.httpStatus(), reason.code(), Character.toUpperCase(d.charAt(0)) + d.substring(1), detail);
+    }
+
     public static void write(HttpServletResponse res, McpJsonMapper mapper, Object id, int status, String code, String title,
             String detail) throws IOException {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -94,18 +94,20 @@ public final class McpEctFilter implements Filter {
         if (!present) {
             if (needs) {
                 LOG.info("MCP request refused: method={} reason=missing_ect", LogSafe.escape(info.method()));
-                JsonRpcErrors.write(res, mapper, id, 403, ReasonCode.MISSING_ECT.code(), "The Execution-Context header is missing",
-                        "an ECT is required for MCP method " + info.method());
+                JsonRpcErrors.write(res, mapper, id, ReasonCode.MISSING_ECT, "an ECT is required for MCP method " + info.method());
                 return;
             }
             chain.doFilter(cached, res); // plumbing without an ECT: the SDK's own business
             return;
         }
         if (needs && bindToRequest) {
-            String mismatch = bindingMismatch(req.getHeader(EctFilter.HEADER), info, body);
+            Map<?, ?> claims = unverifiedClaims(req.getHeader(EctFilter.HEADER));
+            String mismatch = claims == null ? null : bindingMismatch(claims, info, body);
             if (mismatch != null) {
-                LOG.info("MCP request refused: method={} reason=invalid_claim ({})", LogSafe.escape(info.method()), mismatch);
-                JsonRpcErrors.write(res, mapper, id, 403, ReasonCode.INVALID_CLAIM.code(), "A claim is invalid", mismatch);
+                LOG.info("MCP request refused: method={} reason=invalid_claim unverified jti={} iss={}: {}",
+                        LogSafe.escape(info.method()), LogSafe.escape(String.valueOf(claims.get("jti"))),
+                        LogSafe.escape(String.valueOf(claims.get("iss"))), mismatch);
+                JsonRpcErrors.write(res, mapper, id, ReasonCode.INVALID_CLAIM, mismatch);
                 return;
             }
         }
@@ -129,20 +131,23 @@ public final class McpEctFilter implements Filter {
         }
     }
 
-    /** Null when the ECT describes this request, else what differs. Reads the token unverified; consumes nothing. */
-    private String bindingMismatch(String header, McpRequestInfo info, byte[] body) {
-        Map<?, ?> claims;
+    /** The token's payload, unverified, or null when it is not a readable JWS (the ECT filter then names why). */
+    private Map<?, ?> unverifiedClaims(String header) {
         try {
             String token = header.trim();
             int a = token.indexOf('.');
             int b = token.indexOf('.', a + 1);
             if (a < 0 || b < 0) {
-                return null; // not a JWS: the ECT filter names it (malformed_token)
+                return null;
             }
-            claims = mapper.readValue(Base64.getUrlDecoder().decode(token.substring(a + 1, b)), Map.class);
+            return mapper.readValue(Base64.getUrlDecoder().decode(token.substring(a + 1, b)), Map.class);
         } catch (IOException | RuntimeException e) {
-            return null; // the ECT filter names it
+            return null;
         }
+    }
+
+    /** Null when the ECT describes this request, else what differs. Compares what the request carries; consumes nothing. */
+    private static String bindingMismatch(Map<?, ?> claims, McpRequestInfo info, byte[] body) {
         String expected = EctMcp.execAct(info.method(), info.name());
         Object act = claims.get("exec_act");
         if (act instanceof String s && !s.equals(expected)) {

@@ -120,12 +120,13 @@ public final class EctMcpServer {
             if (ctx == null) {
                 return handler.apply(exchange, request); // no ECT on this call (not required by the filter's methods)
             }
+            if (ctx.execAct() == null) {
+                // set before the handler runs: a notification it sends first commits the response (T-08)
+                ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
+            }
             McpSchema.CallToolResult result;
             try (TaskContext.Scope s = ctx.makeCurrent()) {
                 result = handler.apply(exchange, request);
-            }
-            if (ctx.execAct() == null) {
-                ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
             }
             if (result != null && ctx.outHash() == null) {
                 ctx.setOutHash(EctMcp.outHash(m, result));

@@ -56,6 +56,18 @@ class McpEndToEndTest {
         search = agents.server("search", Map.of("search", (ex, req) -> {
             remember("search", ex);
             return Agents.text("3 hits for " + req.arguments().get("q"));
+        }, "structured", (ex, req) -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("b", 1);
+            data.put("a", List.of(1.5, "x", true));
+            data.put("nested", Map.of("z", "\u00e4\u2028\uD83D\uDCA5"));
+            data.put("big", 12345678901234L);
+            return McpSchema.CallToolResult.builder().addTextContent("with structure").structuredContent(data)
+                    .addContent(McpSchema.TextContent.builder("second").build()).isError(false).build();
+        }, "chatty", (ex, req) -> {
+            ex.loggingNotification(McpSchema.LoggingMessageNotification.builder()
+                    .level(McpSchema.LoggingLevel.ERROR).logger("chatty").data("working on it").build());
+            return Agents.text("done");
         }, "rank", (ex, req) -> {
             remember("rank", ex);
             return Agents.text("ranked");
@@ -191,6 +203,34 @@ class McpEndToEndTest {
         assertThat(ect.aud()).containsExactly(agents.id("planner"));
         assertThat(ect.outHash()).isEqualTo(EctMcp.outHash(r));
         assertThat(EctMcp.outHash(Agents.text("something else"))).isNotEqualTo(ect.outHash());
+    }
+
+    @Test
+    @DisplayName("T-08, F-03: a tool that notifies before its result still answers with a response ECT, without out_hash (documented limit)")
+    void notificationBeforeResult() {
+        McpSyncClient client = agents.client("planner", search);
+        TaskContext task = TaskContext.root();
+        McpSchema.CallToolResult r;
+        try (TaskContext.Scope s = task.makeCurrent()) {
+            r = client.callTool(new McpSchema.CallToolRequest("chatty", Map.of()));
+        }
+        assertThat(Agents.text(r)).isEqualTo("done");
+        LedgerEntry answer = entry(search.id(), "mcp.tools.call.chatty");
+        assertThat(task.frontier()).containsExactly(answer.jti());
+        assertThat(answer.ect().outHash()).isNull();
+    }
+
+    @Test
+    @DisplayName("T-08, C-09: out_hash also matches for structured content, several content items and non-ASCII text")
+    void outHashMatchesStructuredResults() {
+        McpSyncClient client = agents.client("planner", search);
+        McpSchema.CallToolResult r;
+        try (TaskContext.Scope s = TaskContext.root().makeCurrent()) {
+            r = client.callTool(new McpSchema.CallToolRequest("structured", Map.of()));
+        }
+        assertThat(r.structuredContent()).isNotNull();
+        LedgerEntry answer = entry(search.id(), "mcp.tools.call.structured");
+        assertThat(answer.ect().outHash()).isEqualTo(EctMcp.outHash(r));
     }
 
     /** Records the HTTP requests the SDK sends (after the ECT customizer ran). */

@@ -92,6 +92,12 @@ final class Agents implements AutoCloseable {
 
     ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
             dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes) throws Exception {
+        return server(name, tools, filterLedger, maxBodyBytes, EctMcp.DEFAULT_METHODS, List.of());
+    }
+
+    ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
+            dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes, java.util.Set<String> methods,
+            List<McpServerFeatures.SyncResourceSpecification> resources) throws Exception {
         key(name);
         EctFilterConfig config = EctFilterConfig.builder()
                 .environment(Map.of())
@@ -100,7 +106,7 @@ final class Agents implements AutoCloseable {
                 .ledger(filterLedger)
                 .responseSigner(signer(name))
                 .build();
-        EctMcpServer ect = EctMcpServer.builder(config).maxBodyBytes(maxBodyBytes).build();
+        EctMcpServer ect = EctMcpServer.builder(config).maxBodyBytes(maxBodyBytes).methods(methods).build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .contextExtractor(ect.contextExtractor())
@@ -111,9 +117,10 @@ final class Agents implements AutoCloseable {
                 .callHandler(handler).build()));
         McpSyncServer mcp = McpServer.sync(transport)
                 .serverInfo(name, "1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, false).build())
                 .requestTimeout(Duration.ofSeconds(30))
                 .tools(ect.tools(specs))
+                .resources(resources)
                 .build();
         Server jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler ctx = new ServletContextHandler();

@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -191,6 +193,34 @@ class McpServerEdgesTest {
             out.add(c);
         }
         return out;
+    }
+
+    @Test
+    @DisplayName("M-06, T-08: methods opt-in: resources/read carries an ECT (mcp.resources.read) and is answered with a response ECT")
+    void resourceReadsCanCarryEcts() throws Exception {
+        Set<String> methods = Set.of("tools/call", "resources/read");
+        Agents.ToolServer docs = agents.server("docs", Map.of(), agents.ledger, EctMcpServer.DEFAULT_MAX_BODY_BYTES, methods,
+                List.of(new McpServerFeatures.SyncResourceSpecification(
+                        McpSchema.Resource.builder().uri("doc://spec").name("spec").mimeType("text/plain").build(),
+                        (ex, req) -> new McpSchema.ReadResourceResult(List.of(
+                                new McpSchema.TextResourceContents(req.uri(), "text/plain", "the profile"))))));
+        McpSyncClient client = agents.client(EctMcpClient.builder(agents.signer("caller"), agents.id("caller"))
+                .audience(docs.id()).methods(methods).responseVerifier(agents.responseVerifier("caller")).build(), docs);
+        TaskContext task = TaskContext.root();
+        try (TaskContext.Scope s = task.makeCurrent()) {
+            assertThat(client.readResource(new McpSchema.ReadResourceRequest("doc://spec")).contents()).hasSize(1);
+        }
+        List<LedgerEntry> entries = agents.ledger.entries();
+        assertThat(entries).extracting(LedgerEntry::execAct).containsExactly("mcp.resources.read", "mcp.resources.read");
+        assertThat(entries.get(1).iss()).isEqualTo(docs.id());
+        assertThat(task.frontier()).containsExactly(entries.get(1).jti());
+        // a plain client reading the resource: refused, as tools/call would be
+        McpSyncClient plain = McpClient.sync(HttpClientStreamableHttpTransport.builder(docs.url()).endpoint("/mcp").build())
+                .requestTimeout(Duration.ofSeconds(20)).build();
+        plain.initialize();
+        assertThatThrownBy(() -> plain.readResource(new McpSchema.ReadResourceRequest("doc://spec")))
+                .satisfies(e -> assertThat(EctMcpClient.reasonCode(e)).hasValue("missing_ect"));
+        plain.close();
     }
 
     @Test

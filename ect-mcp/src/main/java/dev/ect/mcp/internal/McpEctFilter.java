@@ -115,7 +115,11 @@ public final class McpEctFilter implements Filter {
         boolean[] reached = {false};
         ectFilter.doFilter(cached, capture, (rq, rs) -> {
             reached[0] = true;
-            if (needs && EctMcp.TOOLS_CALL.equals(info.method())) {
+            if (info != null && info.request()) {
+                // the response ECT names the task even when the response commits before a handler sets it
+                EctFilter.taskContext(rq).filter(c -> c.execAct() == null)
+                        .ifPresent(c -> c.setExecAct(EctMcp.execAct(info.method(), info.name())));
+                // the SSE answer commits before the handler runs: hold it back until the answer is there
                 DeferredCommitResponse deferred = new DeferredCommitResponse((HttpServletResponse) rs);
                 try {
                     chain.doFilter(rq, deferred);

@@ -221,12 +221,13 @@ class McpEndToEndTest {
     }
 
     @Test
-    @DisplayName("T-08, C-09: out_hash also matches for structured content, several content items and non-ASCII text")
+    @DisplayName("T-08, C-09: out_hash matches for structured content, several content items and non-ASCII text; inp_hash for non-ASCII arguments")
     void outHashMatchesStructuredResults() {
         McpSyncClient client = agents.client("planner", search);
         McpSchema.CallToolResult r;
         try (TaskContext.Scope s = TaskContext.root().makeCurrent()) {
-            r = client.callTool(new McpSchema.CallToolRequest("structured", Map.of()));
+            // non-ASCII arguments: inp_hash is over the UTF-8 bytes the SDK sends (the server's check would refuse otherwise)
+            r = client.callTool(new McpSchema.CallToolRequest("structured", Map.of("q", "\u00e4\u2028\uD83D\uDCA5 \"quoted\"")));
         }
         assertThat(r.structuredContent()).isNotNull();
         LedgerEntry answer = entry(search.id(), "mcp.tools.call.structured");

@@ -191,6 +191,27 @@ class McpEndToEndTest {
     }
 
     @Test
+    @DisplayName("F-02, M-04: an async SDK client passes the task through Reactor's context (McpTransportContext.KEY), no thread-local")
+    void asyncClientCarriesTheTaskInReactorsContext() {
+        EctMcpClient ect = agents.ectClient("planner", search);
+        io.modelcontextprotocol.client.McpAsyncClient async = McpClient.async(
+                ect.configure(HttpClientStreamableHttpTransport.builder(search.url()).endpoint("/mcp")).build())
+                .requestTimeout(Duration.ofSeconds(30)).build();
+        try {
+            async.initialize().block();
+            TaskContext task = TaskContext.root();
+            McpSchema.CallToolResult r = async.callTool(new McpSchema.CallToolRequest("search", Map.of("q", "async")))
+                    .contextWrite(c -> c.put(io.modelcontextprotocol.common.McpTransportContext.KEY, EctMcpClient.transportContext(task)))
+                    .block();
+            assertThat(Agents.text(r)).isEqualTo("3 hits for async");
+            assertThat(seenInbound.get("search").wid()).isEqualTo(task.wid());
+            assertThat(task.frontier()).containsExactly(entry(search.id(), "mcp.tools.call.search").jti());
+        } finally {
+            async.closeGracefully().block();
+        }
+    }
+
+    @Test
     @DisplayName("T-08, C-09: the response ECT's out_hash is the SHA-256 of the tool result the client received")
     void responseEctOutHashMatchesResult() {
         McpSyncClient client = agents.client("planner", search);

@@ -272,9 +272,9 @@ public final class McpAgentsDemo {
             Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools) throws Exception {
         EctMcpServer ect = EctMcpServer.builder(EctFilterConfig.builder()
                 .environment(Map.of())
-                .verifierId(self.id())
-                .keySource(trust)
-                .ledger(ledger)                      // L3: every accepted tool call is recorded
+                // L3: every accepted tool call is recorded in the ledger the verifier appends to
+                .verifier(EctVerifier.builder().verifierId(self.id()).keySource(trust).ledger(ledger).build())
+                .ledger(ledger)
                 .responseSigner(self.signer())       // T-08: every answer gets a response ECT
                 .build()).build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()

@@ -86,8 +86,9 @@ class JdbcDagProbeTest {
                     + " (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash, anc_upper, anc_lower, late)"
                     + " VALUES (?,?,?,?,?,?,?,?,?,?, 1, 1, false)")) { // lies the trigger overwrites
                 for (Ect e : ects) {
-                    String compact = Json.b64(Json.write(e.claims()));
-                    LedgerEntry entry = LedgerEntry.create(headSeq + 1, e, compact, Instant.now(), headHash);
+                    SignedEct token = dev.ect.core.internal.TestTokens.unsigned(e);
+                    String compact = token.compact();
+                    LedgerEntry entry = LedgerEntry.create(headSeq + 1, token, Instant.now(), headHash);
                     ins.setLong(1, entry.seq());
                     ins.setString(2, entry.jti());
                     ins.setString(3, e.wid() == null ? "" : e.wid());
@@ -243,7 +244,7 @@ class JdbcDagProbeTest {
         // another issuer's entry (appended directly) names the jti a later child will carry, in upper case
         String next = uuid();
         SignedEct planted = Agents.mint(Agents.signer(Clock.systemUTC()), C, B, wid, List.of(next.toUpperCase(Locale.ROOT)));
-        ledger.append(planted.ect(), planted.compact());
+        ledger.append(planted);
         SignedEct onPlanted = Agents.mint(signer, A, B, wid, List.of(planted.ect().jti()));
         verifier.verify(onPlanted.compact()); // its own jti is named nowhere: the probe answers
         before = ledger.walkCounts();
@@ -269,8 +270,8 @@ class JdbcDagProbeTest {
         String wid = uuid();
         SignedEct a = Agents.mint(signer, A, B, wid, List.of());
         SignedEct c = Agents.mint(Agents.signer(Clock.systemUTC()), C, B, wid, List.of());
-        ledger.append(a.ect(), a.compact());
-        ledger.append(c.ect(), c.compact());
+        ledger.append(a);
+        ledger.append(c);
         long before = ledger.decodes();
         for (int i = 0; i < 5; i++) {
             assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a.ect());

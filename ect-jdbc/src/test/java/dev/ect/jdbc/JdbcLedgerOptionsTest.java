@@ -179,7 +179,7 @@ class JdbcLedgerOptionsTest {
             }
             assertThatThrownBy(l::verifyChain).hasMessageContaining("does not exist");
             SignedEct t = mint(signer, A, B, uuid(), List.of());
-            assertThatThrownBy(() -> l.append(t.ect(), t.compact())).isInstanceOf(dev.ect.core.EctUnavailableException.class);
+            assertThatThrownBy(() -> l.append(t)).isInstanceOf(dev.ect.core.EctUnavailableException.class);
         }
         try (JdbcLedger l = JdbcLedger.fromUrl(TestDb.URL + "&ect.schema=" + SCHEMA + "&ect.tablePrefix=nope_&ect.createSchema=false")) {
             assertThatThrownBy(l::entries).hasMessageContaining("the table " + SCHEMA + ".nope_ledger does not exist");
@@ -194,7 +194,7 @@ class JdbcLedgerOptionsTest {
         // an existing ledger opens without DDL and works, the probe included
         try (JdbcLedger owner = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).tablePrefix("ro_").build()) {
             SignedEct root = mint(signer, A, B, uuid(), List.of());
-            owner.append(root.ect(), root.compact());
+            owner.append(root);
         }
         try (JdbcLedger ro = JdbcLedger.builder(TestDb.URL + "&ect.createSchema=false").schema(SCHEMA).tablePrefix("ro_").build()) {
             assertThat(ro.size()).isEqualTo(1);

@@ -128,9 +128,9 @@ class JdbcMigrationTest {
             assertThat(ledger.verifyChain().ok()).isTrue();
             SignedEct child = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task")
                     .pred(List.of(old.get(2).ect().jti())).build());
-            ledger.append(child.ect(), child.compact());
+            ledger.append(child);
             SignedEct root = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task").pred(List.of()).build());
-            ledger.append(root.ect(), root.compact());
+            ledger.append(root);
             try (Connection c = TestDb.connect(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT seq, anc_upper, anc_lower, late FROM " + schema.ledgerTable() + " ORDER BY seq")) {
                 List<String> rows = new ArrayList<>();

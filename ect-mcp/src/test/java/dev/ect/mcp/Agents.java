@@ -101,8 +101,7 @@ final class Agents implements AutoCloseable {
         key(name);
         EctFilterConfig config = EctFilterConfig.builder()
                 .environment(Map.of())
-                .verifierId(id(name))
-                .keySource(trust())
+                .verifier(EctVerifier.builder().verifierId(id(name)).keySource(trust()).ledger(filterLedger).build())
                 .ledger(filterLedger)
                 .responseSigner(signer(name))
                 .build();

@@ -95,8 +95,8 @@ class BuildersTest {
     @Test
     @DisplayName("the server builder validates its bounds and method set")
     void serverBuilderValidates() {
-        EctFilterConfig config = EctFilterConfig.builder().environment(Map.of()).verifierId("spiffe://t/b")
-                .keySource(StaticKeySource.builder().build()).build();
+        EctFilterConfig config = EctFilterConfig.builder().environment(Map.of()).verifier(EctVerifier.builder().verifierId("spiffe://t/b")
+                .keySource(StaticKeySource.builder().build()).build()).build();
         assertThatThrownBy(() -> EctMcpServer.builder(config).methods(Set.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EctMcpServer.builder(config).maxBodyBytes(10)).isInstanceOf(IllegalArgumentException.class);
         EctMcpServer s = EctMcpServer.builder(config).methods(Set.of("tools/call", "prompts/get")).bindToRequest(false)

@@ -3,13 +3,15 @@ package dev.ect.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ect.core.SignedEct;
+import dev.ect.core.EctVerifier;
 import dev.ect.core.Ect;
 import dev.ect.core.EctHashes;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.httpclient.AudienceResolver;
+import dev.ect.core.client.AudienceResolver;
 import dev.ect.httpclient.EctHttp;
 import dev.ect.httpclient.EctHttpClient;
 import dev.ect.servlet.EctFilter;
@@ -68,11 +70,11 @@ class McpServerEdgesTest {
         final AtomicBoolean down = new AtomicBoolean();
 
         @Override
-        public LedgerEntry append(Ect ect, String compact) {
+        public LedgerEntry append(SignedEct signed) {
             if (down.get()) {
                 throw new IllegalStateException("disk on fire");
             }
-            return inner.append(ect, compact);
+            return inner.append(signed);
         }
 
         @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return inner.entries(fromSeq, limit); }
@@ -245,7 +247,8 @@ class McpServerEdgesTest {
         Server http = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler ctx = new ServletContextHandler();
         FilterHolder f = new FilterHolder(new EctFilter(EctFilterConfig.builder().environment(Map.of())
-                .verifierId(agents.id("store")).keySource(agents.trust()).ledger(agents.ledger).build()));
+                .verifier(EctVerifier.builder().verifierId(agents.id("store")).keySource(agents.trust()).ledger(agents.ledger).build())
+                .ledger(agents.ledger).build()));
         ctx.addFilter(f, "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder(new HttpServlet() {
             @Override

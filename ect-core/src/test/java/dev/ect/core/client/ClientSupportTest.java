@@ -1,5 +1,6 @@
 package dev.ect.core.client;
 
+import dev.ect.core.EctSettings;
 import static dev.ect.core.support.Fixtures.A;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.clock;
@@ -197,7 +198,7 @@ class ClientSupportTest {
         AtomicInteger records = new AtomicInteger();
         ReplayStore counting = (iss, wid, jti, until) -> records.incrementAndGet() > 0;
         EctClientConfig cfg = config().responseVerifier(responses().ectStore(EctClientConfig.mintedEctStore())
-                .allowUnresolvedPredecessors(true).replayStore(counting).build()).build();
+                .settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).replayStore(counting).build()).build();
         ClientCall c = call(cfg);
         Req r = new Req(TO_B);
         Attempt a = c.prepare(r, null);

@@ -1,5 +1,6 @@
 package dev.ect.cli;
 
+import dev.ect.core.config.EctConfig;
 import dev.ect.core.EctSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,7 +32,7 @@ abstract class BaseCommand implements Callable<Integer> {
     /** The ECT_* settings of the environment; an invalid value is a usage error naming the variable. */
     EctSettings envSettings() {
         try {
-            return EctSettings.fromEnvironment(env());
+            return EctConfig.fromEnvironment(env()).settings();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -77,22 +77,6 @@ public final class EctSettings {
     /** The profile defaults. */
     public static EctSettings defaults() { return DEFAULTS; }
 
-    /** Reads the {@code ECT_*} variables of the process environment. */
-    public static EctSettings fromEnvironment() { return fromEnvironment(System.getenv()); }
-
-    /**
-     * The settings of an environment map (e.g. {@link System#getenv()}): {@code
-     * EctConfig.from(EctConfigSource.environment(env)).settings()}, the one parser of every
-     * {@link dev.ect.core.config.EctOption}. Unset or blank variables keep their defaults.
-     *
-     * @throws dev.ect.core.config.EctConfigException (an {@link IllegalArgumentException}) naming
-     *     the variable, for any invalid value of an {@code ECT_*} option (never a silent fallback,
-     *     profile section 9)
-     */
-    public static EctSettings fromEnvironment(Map<String, String> env) {
-        return dev.ect.core.config.EctConfig.from(dev.ect.core.config.EctConfigSource.environment(env)).settings();
-    }
-
     public static Builder builder() { return new Builder(); }
 
     public Builder toBuilder() { return new Builder(this); }

@@ -1,6 +1,5 @@
 package dev.ect.core;
 
-import dev.ect.core.internal.JoseEctSigner;
 import dev.ect.core.keys.EctKeyPair;
 import java.security.Provider;
 import java.time.Clock;
@@ -46,7 +45,7 @@ public interface EctSigner {
 
     static Builder builder(EctKeyPair key) { return new Builder(key); }
 
-    /** Builder for the default (jose4j-backed) signer. */
+    /** Builder for the default signer (the library's own JWS writer over the JCA provider of {@link #crypto(CryptoProvider)}). */
     final class Builder {
         private final EctKeyPair key;
         private Clock clock = Clock.systemUTC();
@@ -75,7 +74,7 @@ public interface EctSigner {
         public Builder provider(Provider p) { return crypto(CryptoProvider.of(Objects.requireNonNull(p, "provider cannot be null"))); }
 
         public EctSigner build() {
-            return new JoseEctSigner(key, clock, settings, crypto != null ? crypto : CryptoProvider.auto());
+            return new DefaultEctSigner(key, clock, settings, crypto != null ? crypto : CryptoProvider.auto());
         }
     }
 }

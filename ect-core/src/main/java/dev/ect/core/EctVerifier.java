@@ -2,7 +2,6 @@ package dev.ect.core;
 
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.DefaultEctVerifier;
 import dev.ect.core.internal.SetOnce;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;

@@ -16,7 +16,7 @@ public final class SignedEct {
     private final String compact;
 
     /** Reached only through the library's internal factory (the signer and the verifier). */
-    private SignedEct(Ect ect, String compact) {
+    SignedEct(Ect ect, String compact) {
         if (ect == null || compact == null) {
             throw new NullPointerException(ect == null ? "ect" : "compact");
         }

@@ -27,7 +27,7 @@ public interface VerificationListener {
     }
 
     /** Logs accepted ECTs at DEBUG and rejections at INFO (503s at WARN) via SLF4J. */
-    static VerificationListener logging() { return dev.ect.core.internal.LoggingListener.INSTANCE; }
+    static VerificationListener logging() { return LoggingListener.INSTANCE; }
 
     /** Does nothing. */
     static VerificationListener noop() { return e -> { }; }

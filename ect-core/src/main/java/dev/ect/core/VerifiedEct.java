@@ -21,7 +21,7 @@ public final class VerifiedEct {
     private final List<Object> recordedIn;
 
     /** Reached only through the library's internal factory (the verifier). */
-    private VerifiedEct(SignedEct signed, EctLevel level, List<String> unresolvedPredecessors, List<Object> recordedIn) {
+    VerifiedEct(SignedEct signed, EctLevel level, List<String> unresolvedPredecessors, List<Object> recordedIn) {
         this.signed = Objects.requireNonNull(signed, "signed");
         this.level = Objects.requireNonNull(level, "level");
         this.unresolvedPredecessors = List.copyOf(unresolvedPredecessors);
@@ -64,7 +64,7 @@ public final class VerifiedEct {
     }
 
     /** This result, also recorded in {@code store}; a {@code VerifiedEct} adds all of its stores (the verifier calls it). */
-    private VerifiedEct withRecorded(Object store) {
+    VerifiedEct withRecorded(Object store) {
         List<Object> add = store instanceof VerifiedEct other ? other.recordedIn : store == null ? List.of() : List.of(store);
         List<Object> more = new ArrayList<>(recordedIn);
         for (Object o : add) {

@@ -1,5 +1,6 @@
 package dev.ect.core;
 
+import dev.ect.core.config.EctConfig;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.claims;
 import static dev.ect.core.support.Fixtures.clock;
@@ -32,12 +33,12 @@ class EnvironmentSettingsTest {
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }
-        return EctSettings.fromEnvironment(m);
+        return EctConfig.fromEnvironment(m).settings();
     }
 
     @Test
     void defaultsAreThoseOfTheProfile() { // section 9 defaults
-        EctSettings s = EctSettings.fromEnvironment(Map.of());
+        EctSettings s = EctConfig.fromEnvironment(Map.of()).settings();
         assertThat(s).isEqualTo(EctSettings.defaults()).hasSameHashCodeAs(EctSettings.defaults());
         assertThat(s.maxAge()).isEqualTo(Duration.ofMinutes(15)); // ECT_IAT_MAX_AGE_MINUTES
         assertThat(s.maxFuture()).isEqualTo(Duration.ofSeconds(30)); // ECT_IAT_MAX_FUTURE_SEC
@@ -124,7 +125,7 @@ class EnvironmentSettingsTest {
     @ParameterizedTest(name = "{0}={1}")
     @MethodSource("invalidValues")
     void invalidValueFailsWithAMessageNamingTheVariable(String variable, String value) { // section 9: no silent fallback
-        assertThatThrownBy(() -> EctSettings.fromEnvironment(Map.of(variable, value)))
+        assertThatThrownBy(() -> EctConfig.fromEnvironment(Map.of(variable, value)).settings())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("environment variable " + variable + "=")
                 .hasMessageContaining("invalid");
@@ -138,7 +139,7 @@ class EnvironmentSettingsTest {
                 ect.put(k, v);
             }
         });
-        assertThat(EctSettings.fromEnvironment()).isEqualTo(EctSettings.fromEnvironment(ect));
+        assertThat(EctConfig.fromEnvironment().settings()).isEqualTo(EctConfig.fromEnvironment(ect).settings());
     }
 
     // ---- the settings drive the verifier

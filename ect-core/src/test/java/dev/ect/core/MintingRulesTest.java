@@ -1,5 +1,6 @@
 package dev.ect.core;
 
+import dev.ect.core.config.EctConfig;
 import static dev.ect.core.support.Fixtures.A;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.NOW;
@@ -77,7 +78,7 @@ class MintingRulesTest {
 
     @Test
     void usesTheConfiguredDefaultExpiry() { // M-02 with ECT_DEFAULT_EXPIRY_MIN=3
-        EctSettings s = EctSettings.fromEnvironment(Map.of("ECT_DEFAULT_EXPIRY_MIN", "3"));
+        EctSettings s = EctConfig.fromEnvironment(Map.of("ECT_DEFAULT_EXPIRY_MIN", "3")).settings();
         SignedEct t = EctSigner.builder(keyA()).clock(clock()).settings(s).build().mint(draft().build());
         assertThat(t.ect().exp()).isEqualTo(NOW.plus(Duration.ofMinutes(3)));
     }

@@ -1,5 +1,6 @@
 package dev.ect.core;
 
+import dev.ect.core.config.EctConfig;
 import static dev.ect.core.support.Fixtures.NOW;
 import static dev.ect.core.support.Fixtures.claims;
 import static dev.ect.core.support.Fixtures.header;
@@ -95,7 +96,7 @@ class TimeRulesTest {
 
     @Test
     void honoursAConfiguredSkewAndMaxAge() { // V-11 with ECT_IAT_MAX_FUTURE_SEC=5, ECT_IAT_MAX_AGE_MINUTES=1
-        EctSettings s = EctSettings.fromEnvironment(Map.of("ECT_IAT_MAX_FUTURE_SEC", "5", "ECT_IAT_MAX_AGE_MINUTES", "1"));
+        EctSettings s = EctConfig.fromEnvironment(Map.of("ECT_IAT_MAX_FUTURE_SEC", "5", "ECT_IAT_MAX_AGE_MINUTES", "1")).settings();
         EctVerifier v = EctVerifier.builder().verifierId(Fixtures.B).keySource(keysOfA()).clock(Fixtures.clock())
                 .listener(VerificationListener.noop()).settings(s).build();
         assertThat(v.verify(token(now() + 5, now() + 60)).ect()).isNotNull();

@@ -4,6 +4,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.client.MissingContext;
 import dev.ect.mcp.internal.ClientEngine;
 import dev.ect.mcp.internal.EctMcpHttpClient;
 import dev.ect.mcp.internal.MintedStore;
@@ -52,16 +53,6 @@ import java.util.function.Supplier;
  */
 public final class EctMcpClient {
     private final ClientEngine engine;
-
-    /** What to do with an MCP request whose caller had no {@link TaskContext} in its transport context. */
-    public enum MissingContext {
-        /** Default: a root task of its own (fresh {@code wid}, {@code pred: []}). */
-        ROOT_TASK,
-        /** Send it without an ECT. */
-        SKIP,
-        /** Fail the call with {@link EctMcpException} (M-04). */
-        FAIL
-    }
 
     private EctMcpClient(Builder b) {
         this.engine = new ClientEngine(b.signer, b.selfId, List.copyOf(b.audience), Set.copyOf(b.methods), b.responseVerifier,

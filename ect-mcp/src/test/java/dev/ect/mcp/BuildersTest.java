@@ -3,6 +3,7 @@ package dev.ect.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ect.core.client.MissingContext;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
@@ -40,7 +41,7 @@ class BuildersTest {
                 .hasMessageContaining("spiffe://t/a");
         EctMcpClient c = EctMcpClient.builder(signer, "spiffe://t/a").audience("spiffe://t/b", "spiffe://t/ledger")
                 .methods(Set.of("tools/call", "resources/read")).jsonMapper(McpJsonDefaults.getMapper())
-                .missingContext(EctMcpClient.MissingContext.SKIP).responseVerifier(null).build();
+                .missingContext(MissingContext.SKIP).responseVerifier(null).build();
         assertThat(c.customizer()).isNotNull();
         assertThat(c.pendingRequests()).isZero();
     }

@@ -3,6 +3,7 @@ package dev.ect.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ect.core.client.MissingContext;
 import dev.ect.core.SignedEct;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.Ect;
@@ -233,7 +234,7 @@ class McpServerEdgesTest {
         McpSyncClient root = agents.client("caller", server);
         assertThat(Agents.text(root.callTool(new McpSchema.CallToolRequest("echo", Map.of())))).isEqualTo("0");
         EctMcpClient failing = EctMcpClient.builder(agents.signer("caller"), agents.id("caller")).audience(server.id())
-                .missingContext(EctMcpClient.MissingContext.FAIL).build();
+                .missingContext(MissingContext.FAIL).build();
         McpSyncClient strict = agents.client(failing, server);
         assertThatThrownBy(() -> strict.callTool(new McpSchema.CallToolRequest("echo", Map.of())))
                 .satisfies(e -> assertThat(causes(e)).anyMatch(c -> c instanceof EctMcpException m && "M-04".equals(m.ruleId())));

@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -140,6 +141,24 @@ public final class EctConfig {
         excludePaths = p.list(EctOption.EXCLUDE_PATHS);
         logLevel = src.get(EctOption.LOG_LEVEL).isPresent()
                 ? p.oneOf(EctOption.LOG_LEVEL, LOG_LEVELS, null) : null;
+    }
+
+    /**
+     * The configuration of the process environment ({@link System#getenv()}):
+     * {@code from(EctConfigSource.environment(System.getenv()))}. {@code EctConfig.fromEnvironment().settings()}
+     * gives the {@link EctSettings} of the {@code ECT_*} variables (unset or blank ones keep their defaults).
+     *
+     * @throws EctConfigException naming the variable, for any invalid value (never a silent fallback, profile section 9)
+     */
+    public static EctConfig fromEnvironment() { return fromEnvironment(System.getenv()); }
+
+    /**
+     * The configuration of an environment map: {@code from(EctConfigSource.environment(env))}.
+     *
+     * @throws EctConfigException naming the variable, for any invalid value
+     */
+    public static EctConfig fromEnvironment(Map<String, String> env) {
+        return from(EctConfigSource.environment(java.util.Objects.requireNonNull(env, "env cannot be null")));
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Strict, single-pass base64url decoding (RFC 4648 section 5, no padding) of a range of a
  * string, as JWS compact serialization uses it. Not public API.
  */
-final class Base64Url {
+public final class Base64Url {
     /** Character to 6-bit value, -1 for anything outside {@code [A-Za-z0-9_-]}. */
     private static final byte[] VALUE = new byte[128];
 
@@ -24,14 +24,14 @@ final class Base64Url {
     private Base64Url() {}
 
     /** The length of the unpadded base64url encoding of {@code n} bytes. */
-    static int encodedLength(int n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); }
+    public static int encodedLength(int n) { return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1); }
 
     /**
      * Encodes {@code src} as unpadded base64url into {@code dst} from {@code at}.
      *
      * @return the index after the last character written
      */
-    static int encode(byte[] src, byte[] dst, int at) {
+    public static int encode(byte[] src, byte[] dst, int at) {
         int n = src.length;
         int full = n - n % 3;
         int o = at;
@@ -62,7 +62,7 @@ final class Base64Url {
      *
      * @return the bytes, or null when the text is not canonical unpadded base64url
      */
-    static byte[] decode(String s, int from, int to) {
+    public static byte[] decode(String s, int from, int to) {
         int len = to - from;
         int rem = len & 3;
         if (rem == 1) {

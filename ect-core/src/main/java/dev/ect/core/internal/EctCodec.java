@@ -83,7 +83,7 @@ public final class EctCodec {
         public String iss() { return typed != null ? typed.iss : claims().get("iss") instanceof String s ? s : null; }
 
         /** C-12: the {@code nbf} claim as epoch seconds, or null when absent (checked by the claim rules). */
-        Long nbf() { return typed != null ? typed.nbf : ClaimRules.nbf(claims()); }
+        public Long nbf() { return typed != null ? typed.nbf : ClaimRules.nbf(claims()); }
 
         /** A header member when it is a string, else null. */
         public String headerString(String name) { return header.get(name) instanceof String s ? s : null; }
@@ -154,7 +154,7 @@ public final class EctCodec {
      * The token, its claims checked by the claim rules (V-09, V-10) under {@code settings}, with
      * the given header values. Only the verifier calls it, after the header and signature checks.
      */
-    static SignedEct signed(Parts p, String typ, String alg, String kid, EctSettings settings) {
+    public static SignedEct signed(Parts p, String typ, String alg, String kid, EctSettings settings) {
         return EctFactory.signed(p.toEct(typ, alg, kid, settings), p.compact());
     }
 

@@ -1,7 +1,6 @@
 package dev.ect.core.spi;
 
 import dev.ect.core.EctVerifier;
-import dev.ect.core.config.EctConfig;
 import dev.ect.core.config.EctConfigSource;
 import dev.ect.core.config.EctOption;
 import dev.ect.core.ledger.AuditLedger;
@@ -69,8 +68,9 @@ public final class EctStores implements AutoCloseable {
     }
 
     /**
-     * Reads {@link EctOption#REDIS_URL} and {@link EctOption#JDBC_URL} from an environment map through
-     * {@link EctConfig} (the one parser of every option); an absent variable leaves that store unset
+     * Reads {@link EctOption#REDIS_URL} and {@link EctOption#JDBC_URL} from an environment map (through
+     * {@link EctConfigSource#environment}, as {@link dev.ect.core.config.EctConfig} reads them); an
+     * absent variable leaves that store unset
      * (the caller keeps its default).
      *
      * @throws IllegalArgumentException naming the variable when a value is invalid or no plug-in on
@@ -79,22 +79,22 @@ public final class EctStores implements AutoCloseable {
     public static EctStores fromEnvironment(Map<String, String> env, Clock clock) {
         Objects.requireNonNull(env, "env cannot be null");
         Objects.requireNonNull(clock, "clock cannot be null");
-        Map<String, String> stores = new java.util.HashMap<>();
+        // the two store URLs are strings the plug-ins parse; the source trims them and names them in errors
+        EctConfigSource source = EctConfigSource.environment(env);
         for (EctOption o : java.util.List.of(EctOption.REDIS_URL, EctOption.JDBC_URL)) {
             if (env.containsKey(o.env())) {
                 // set but empty: fail rather than fall back to the in-process default (class Javadoc)
-                check(EctConfigSource.environment(Map.of()).describe(o), env.get(o.env()));
-                stores.put(o.env(), env.get(o.env()));
+                check(source.describe(o), env.get(o.env()));
             }
         }
-        EctConfig config = EctConfig.from(EctConfigSource.environment(stores));
+        java.util.Optional<String> redisUrl = source.get(EctOption.REDIS_URL);
+        java.util.Optional<String> jdbcUrl = source.get(EctOption.JDBC_URL);
         ReplayStore rs = null;
         try {
-            if (config.redisUrl().isPresent()) {
-                rs = replayStore(config.describe(EctOption.REDIS_URL), config.redisUrl().get(), clock);
+            if (redisUrl.isPresent()) {
+                rs = replayStore(source.describe(EctOption.REDIS_URL), redisUrl.get(), clock);
             }
-            AuditLedger l = config.jdbcUrl().isPresent()
-                    ? ledger(config.describe(EctOption.JDBC_URL), config.jdbcUrl().get(), clock) : null;
+            AuditLedger l = jdbcUrl.isPresent() ? ledger(source.describe(EctOption.JDBC_URL), jdbcUrl.get(), clock) : null;
             return new EctStores(rs, l);
         } catch (RuntimeException e) {
             closeQuietly(rs);

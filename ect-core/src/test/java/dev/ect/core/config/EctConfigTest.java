@@ -1,5 +1,6 @@
 package dev.ect.core.config;
 
+import dev.ect.core.config.EctConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -198,7 +199,7 @@ class EctConfigTest {
         assertThat(c.recordResponseEcts()).isFalse();
         assertThat(c.requiredPaths()).isEmpty();
         assertThat(c.logLevel()).isEmpty();
-        assertThat(EctSettings.fromEnvironment(Map.of())).isEqualTo(EctSettings.defaults());
+        assertThat(EctConfig.fromEnvironment(Map.of()).settings()).isEqualTo(EctSettings.defaults());
     }
 
     @Test

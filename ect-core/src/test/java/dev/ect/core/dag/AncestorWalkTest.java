@@ -1,5 +1,6 @@
 package dev.ect.core.dag;
 
+import dev.ect.core.config.EctConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -187,8 +188,8 @@ class AncestorWalkTest {
     @DisplayName("V-13 dagTimeout: default 2 s, ECT_DAG_TIMEOUT_MS in milliseconds, 0 fails naming the variable")
     void v13DagTimeoutSetting() {
         assertThat(EctSettings.defaults().dagTimeout()).isEqualTo(Duration.ofSeconds(2)).isEqualTo(EctSettings.DEFAULT_DAG_TIMEOUT);
-        assertThat(EctSettings.fromEnvironment(Map.of("ECT_DAG_TIMEOUT_MS", "250")).dagTimeout()).isEqualTo(Duration.ofMillis(250));
-        assertThatThrownBy(() -> EctSettings.fromEnvironment(Map.of("ECT_DAG_TIMEOUT_MS", "0")))
+        assertThat(EctConfig.fromEnvironment(Map.of("ECT_DAG_TIMEOUT_MS", "250")).settings().dagTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> EctConfig.fromEnvironment(Map.of("ECT_DAG_TIMEOUT_MS", "0")).settings())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ECT_DAG_TIMEOUT_MS");
         assertThatThrownBy(() -> EctSettings.builder().dagTimeout(Duration.ZERO)).hasMessage("dagTimeout must be > 0");
         assertThat(EctSettings.builder().dagTimeout(Duration.ofMillis(5)).build()).isNotEqualTo(EctSettings.defaults());

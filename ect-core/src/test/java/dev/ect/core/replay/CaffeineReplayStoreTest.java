@@ -1,5 +1,6 @@
 package dev.ect.core.replay;
 
+import dev.ect.core.config.EctConfig;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.NOW;
 import static dev.ect.core.support.Fixtures.claims;
@@ -130,8 +131,8 @@ class CaffeineReplayStoreTest {
     @Test
     void thereIsNoReplayWindowBetweenStoreExpiryAndTokenExpiry() { // P-01 with V-11
         EctVerifier v = EctVerifier.builder().verifierId(B).keySource(keysOfA()).clock(clock)
-                .listener(VerificationListener.noop()).settings(dev.ect.core.EctSettings.fromEnvironment(
-                        Map.of("ECT_JTI_REPLAY_TTL_MIN", "0")))
+                .listener(VerificationListener.noop()).settings(EctConfig.fromEnvironment(
+                        Map.of("ECT_JTI_REPLAY_TTL_MIN", "0")).settings())
                 .build();
         Map<String, Object> c = claims(); // exp = NOW + 600
         String token = Jws.sign(header(keyA()), c, keyA());

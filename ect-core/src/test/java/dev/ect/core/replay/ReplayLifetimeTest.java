@@ -1,5 +1,6 @@
 package dev.ect.core.replay;
 
+import dev.ect.core.config.EctConfig;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.NOW;
 import static dev.ect.core.support.Fixtures.claims;
@@ -38,7 +39,7 @@ class ReplayLifetimeTest {
 
     private EctVerifier verifier(ReplayStore store, String ttlMinutes) {
         return EctVerifier.builder().verifierId(B).keySource(keysOfA()).clock(clock).listener(VerificationListener.noop())
-                .settings(EctSettings.fromEnvironment(Map.of("ECT_JTI_REPLAY_TTL_MIN", ttlMinutes))).replayStore(store).build();
+                .settings(EctConfig.fromEnvironment(Map.of("ECT_JTI_REPLAY_TTL_MIN", ttlMinutes)).settings()).replayStore(store).build();
     }
 
     private static String farFuture() { return Jws.sign(header(keyA()), farFutureClaims(), keyA()); }

@@ -12,7 +12,7 @@ import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.mcp.EctMcp;
-import dev.ect.mcp.EctMcpClient;
+import dev.ect.core.client.MissingContext;
 import dev.ect.mcp.EctMcpException;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of one {@link EctMcpClient}: mints in the SDK's request customizer (where the
+ * The client side of one {@code dev.ect.mcp.EctMcpClient}: mints in the SDK's request customizer (where the
  * body and the caller's transport context are at hand), remembers which task context each minted
  * token belongs to, and, when the response's headers arrive (before the SDK reads a byte of the
  * body), verifies the response ECT and moves that context's frontier (F-03).
@@ -46,13 +46,13 @@ public final class ClientEngine {
     private final List<String> audience;
     private final Set<String> methods;
     private final EctVerifier responseVerifier;
-    private final EctMcpClient.MissingContext missingContext;
+    private final MissingContext missingContext;
     private final McpJsonMapper mapper;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger puts = new AtomicInteger();
 
     public ClientEngine(EctSigner signer, String selfId, List<String> audience, Set<String> methods,
-            EctVerifier responseVerifier, EctMcpClient.MissingContext missingContext, McpJsonMapper mapper) {
+            EctVerifier responseVerifier, MissingContext missingContext, McpJsonMapper mapper) {
         this.signer = signer;
         this.selfId = selfId;
         this.audience = audience;

@@ -1,14 +1,10 @@
-package dev.ect.core.internal;
+package dev.ect.core;
 
-import dev.ect.core.LogSafe;
-import dev.ect.core.SecurityEvent;
-import dev.ect.core.VerificationEvent;
-import dev.ect.core.VerificationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The default listener: one log line per verification with jti, iss and the reason; never the token. */
-public enum LoggingListener implements VerificationListener {
+enum LoggingListener implements VerificationListener {
     INSTANCE;
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.ect.verification");

@@ -1,23 +1,9 @@
-package dev.ect.core.internal;
+package dev.ect.core;
 
-import dev.ect.core.CryptoProvider;
-import dev.ect.core.Ect;
-import dev.ect.core.EctAlgorithm;
-import dev.ect.core.EctError;
-import dev.ect.core.EctException;
-import dev.ect.core.EctLevel;
-import dev.ect.core.EctRejectedException;
-import dev.ect.core.EctSettings;
-import dev.ect.core.EctUnavailableException;
-import dev.ect.core.EctValidator;
-import dev.ect.core.EctVerifier;
-import dev.ect.core.ReasonCode;
-import dev.ect.core.ValidationResult;
-import dev.ect.core.SignedEct;
-import dev.ect.core.VerificationEvent;
-import dev.ect.core.VerificationListener;
-import dev.ect.core.VerificationScope;
-import dev.ect.core.VerifiedEct;
+import dev.ect.core.internal.EctCodec;
+import dev.ect.core.internal.HeaderCache;
+import dev.ect.core.internal.JwsCrypto;
+import dev.ect.core.internal.Uuids;
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.DagValidator;
 import dev.ect.core.dag.DagView;
@@ -36,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The verification procedure of profile section 4. Built by {@link EctVerifier#builder()}. */
-public final class DefaultEctVerifier implements EctVerifier {
+final class DefaultEctVerifier implements EctVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultEctVerifier.class);
 
     private final String verifierId;
@@ -171,7 +157,7 @@ public final class DefaultEctVerifier implements EctVerifier {
             Object a = p.header().get("alg");
             EctAlgorithm algorithm = a instanceof String as ? EctAlgorithm.fromJwaName(as) : null;
             if (algorithm == null || !settings.algorithms().contains(algorithm)) {
-                throw reject(ReasonCode.UNSUPPORTED_ALG, "H-03", "alg " + (a instanceof String ? LoggingListener.safe((String) a) : "(missing)")
+                throw reject(ReasonCode.UNSUPPORTED_ALG, "H-03", "alg " + (a instanceof String ? LogSafe.escapeField((String) a) : "(missing)")
                         + " is not allowed (allowed: " + settings.algorithms() + ")");
             }
             alg = algorithm.jwaName();
@@ -201,8 +187,8 @@ public final class DefaultEctVerifier implements EctVerifier {
                 throw new EctUnavailableException(ReasonCode.KEY_SOURCE_UNAVAILABLE, "key source failed: " + e.getMessage(), e);
             }
             if (key == null || key.isEmpty()) {
-                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no key '" + LoggingListener.safe(kid) + "' usable with " + alg
-                        + " for issuer " + LoggingListener.safe(iss) + " (V-07, K-02)");
+                throw reject(ReasonCode.UNKNOWN_KEY, "V-07", "no key '" + LogSafe.escapeField(kid) + "' usable with " + alg
+                        + " for issuer " + LogSafe.escapeField(iss) + " (V-07, K-02)");
             }
             // V-08
             if (!crypto.verify(algorithm, key.get(), p.signingInput(), p.signature())) {
@@ -247,12 +233,12 @@ public final class DefaultEctVerifier implements EctVerifier {
         if (scope != null) {
             validate(scope.validator(), ect, dagView);
         }
-        VerifiedEct verified = EctFactory.verified(signed, p.format(), dagView.unresolvedPredecessors());
+        VerifiedEct verified = new VerifiedEct(signed, p.format(), dagView.unresolvedPredecessors(), List.of());
         if (!sideEffects) {
             return verified;
         }
         if (prior != null) {
-            verified = EctFactory.recorded(verified, prior); // the result notes the stores of both
+            verified = verified.withRecorded(prior); // the result notes the stores of both
         }
         // T-09: a store the earlier verification of this request already wrote is not written again
         boolean recordReplay = prior == null || !prior.recordedIn(replayStore);
@@ -272,7 +258,7 @@ public final class DefaultEctVerifier implements EctVerifier {
             if (!fresh) {
                 throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
             }
-            verified = EctFactory.recorded(verified, replayStore);
+            verified = verified.withRecorded(replayStore);
         }
         // V-15: accepted only once the append succeeded
         if (ledger != null && !append) {
@@ -297,7 +283,7 @@ public final class DefaultEctVerifier implements EctVerifier {
                 }
                 throw u;
             }
-            verified = EctFactory.recorded(verified, ledger);
+            verified = verified.withRecorded(ledger);
             // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
             return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
         }

@@ -1,11 +1,10 @@
-package dev.ect.core.internal;
+package dev.ect.core;
 
-import dev.ect.core.CryptoProvider;
-import dev.ect.core.Ect;
-import dev.ect.core.EctAlgorithm;
-import dev.ect.core.EctSettings;
-import dev.ect.core.EctSigner;
-import dev.ect.core.SignedEct;
+import dev.ect.core.internal.Base64Url;
+import dev.ect.core.internal.ClaimRules;
+import dev.ect.core.internal.EctCodec;
+import dev.ect.core.internal.Json;
+import dev.ect.core.internal.JwsCrypto;
 import dev.ect.core.keys.EctKeyPair;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The default signer. Built by {@link EctSigner#builder(EctKeyPair)}. */
-public final class JoseEctSigner implements EctSigner {
-    private static final Logger LOG = LoggerFactory.getLogger(JoseEctSigner.class);
+final class DefaultEctSigner implements EctSigner {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultEctSigner.class);
 
     private final EctKeyPair key;
     private final Clock clock;
@@ -29,7 +28,7 @@ public final class JoseEctSigner implements EctSigner {
     /** The base64url JOSE header, ASCII bytes. */
     private final byte[] encodedHeader;
 
-    public JoseEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
+    public DefaultEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
         if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
             throw new IllegalArgumentException("the private key does not fit " + key.algorithm());
         }
@@ -93,6 +92,6 @@ public final class JoseEctSigner implements EctSigner {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
                     ect.jti(), compact.length(), settings.maxTokenBytes());
         }
-        return EctFactory.signed(ect, compact);
+        return new SignedEct(ect, compact);
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * a file that refers back to it, counting imports, fully qualified names and same-package simple
  * names in code (comments and string literals are not code). The value classes reach the internal
  * factory's private constructors through method handles, not through a hook they register.
- * (EctSigner/JoseEctSigner and EctVerifier/DefaultEctVerifier, interface and implementation, are
- * still such a pair: their builders construct the implementation.)
+ * (The default signer and verifier live next to their interfaces, package-private in
+ * {@code dev.ect.core}; {@code ImportCycleTest} in ect-hardening-tests checks every module.)
  */
 class CodecImportCycleTest {
     private static final Path MAIN = Path.of("src", "main", "java");

@@ -876,7 +876,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
         }
         String widValue = wid == null ? "" : wid;
-        AncestorWalk probed = schemaVersion >= 3 || schemaVersion == 0 ? probeWalk(start, widValue, jti, limit, timeout) : null;
+        AncestorWalk probed = probeWalk(start, widValue, jti, limit, timeout);
         if (probed != null) {
             probedWalks.incrementAndGet();
             return probed;
@@ -908,6 +908,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
                 + "       WHERE lower(p.wid) = lower(?)) s";
         return call("ancestor walk probe", retry -> {
+            if (schemaVersion < 3) {
+                return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
+            }
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
                 q.setString(1, jti);
@@ -1312,7 +1315,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 warnWhenOwner(c);
                 migrated.set(true);
             } catch (IllegalStateException e) {
-                if (createSchema || isConnectionFailure(e)) {
+                if (createSchema) {
                     throw schemaFailed(e);
                 }
                 // ect.createSchema=false: the schema is not there (or too new); say so plainly, and no retry will create it

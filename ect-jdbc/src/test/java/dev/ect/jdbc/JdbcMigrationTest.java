@@ -124,6 +124,18 @@ class JdbcMigrationTest {
                 old.add(t);
             }
         }
+        // opened without DDL (an audit): read as version 2, walks exact, nothing migrated
+        try (JdbcLedger ro = JdbcLedger.builder(TestDb.URL).schema(schemaName).createSchema(false).build()) {
+            assertThat(ro.verifyChain().ok()).isTrue();
+            assertThat(ro.walkAncestors(List.of(old.get(2).ect()), uuid(), 10, java.time.Duration.ofSeconds(5)))
+                    .isEqualTo(dev.ect.core.dag.AncestorWalk.complete(3));
+            assertThat(ro.walkCounts()).containsExactly(0, 1);
+            try (Connection c = TestDb.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT max(version) FROM " + schema.versionTable())) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
         try (JdbcLedger ledger = JdbcLedger.builder(TestDb.URL).schema(schemaName).build()) {
             assertThat(ledger.verifyChain().ok()).isTrue();
             SignedEct child = signerA.mint(Ect.builder().iss(A).aud(B).wid(wid).jti(uuid()).execAct("task")

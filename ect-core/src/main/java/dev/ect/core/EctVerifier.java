@@ -41,6 +41,40 @@ public interface EctVerifier {
     VerifiedEct verify(String token);
 
     /**
+     * {@link #verify(String)} with {@code scope}'s additions for this call: its validator runs
+     * after this verifier's own (after the DAG check, before the replay record and the ledger
+     * append), and its own ECTs are visible to the DAG check through a store that resolves them
+     * ({@link dev.ect.core.dag.EctStore#including(List)}). The library's verifier checks the token
+     * once. HTTP clients use it to check a response ECT (T-08, F-03).
+     *
+     * <p>The default, for verifiers of your own: {@link #check(String)}, then the scope's validator
+     * over a {@link dev.ect.core.dag.DagView#direct} view (descent through direct {@code pred}
+     * entries only), then {@link #verify(String)}: the token is checked twice, and the own ECTs
+     * reach the DAG check only if this verifier's store holds them. Rejections carry the token's
+     * unverified {@code jti}/{@code iss} ({@link EctException#initUnverifiedIdsFrom(String)}).
+     *
+     * @throws EctRejectedException when the token is at fault (403), also when the scope's validator refuses it
+     * @throws EctUnavailableException when a dependency failed (503)
+     */
+    default VerifiedEct verify(String token, VerificationScope scope) {
+        java.util.Objects.requireNonNull(scope, "scope cannot be null");
+        try {
+            VerifiedEct checked = check(token);
+            ValidationResult r = scope.validator().validate(checked.ect(), dev.ect.core.dag.DagView.direct(checked.ect()));
+            if (r == null) {
+                throw new IllegalStateException("an EctValidator returned null");
+            }
+            if (!r.isValid()) {
+                throw new EctRejectedException(r.error().orElseThrow());
+            }
+            return verify(token);
+        } catch (EctException e) {
+            e.initUnverifiedIdsFrom(token);
+            throw e;
+        }
+    }
+
+    /**
      * Verifies, with this verifier's own policy, a token that another verifier of the same process
      * has already accepted for the same request (T-09: several servlet filters on one request, each
      * enforcing its own verifier id, trust, settings and DAG rules).
@@ -108,6 +142,7 @@ public interface EctVerifier {
         private final List<DagRule> dagRules = new ArrayList<>();
         private VerificationListener listener;
         private CryptoProvider crypto;
+        private final List<EctValidator> validators = new ArrayList<>();
 
         private Builder() {}
 
@@ -230,6 +265,17 @@ public interface EctVerifier {
             return this;
         }
 
+        /**
+         * Adds a check of your own ({@link EctValidator}): run after every profile rule including the
+         * DAG check (G-01..G-07) and before the replay record (V-14) and the ledger append (V-15), so
+         * a refused token leaves neither; validators run in the order added and the first refusal
+         * decides. Default none.
+         */
+        public Builder validator(EctValidator v) {
+            validators.add(Objects.requireNonNull(v, "validator cannot be null"));
+            return this;
+        }
+
         /** Called once per verification; default {@link VerificationListener#logging()}. */
         public Builder listener(VerificationListener l) {
             Objects.requireNonNull(l, "listener cannot be null");
@@ -277,7 +323,7 @@ public interface EctVerifier {
             KeySource ks = keySource != null ? keySource : (iss, kid) -> java.util.Optional.empty();
             return new DefaultEctVerifier(verifierId, ks, s, c, rs, store, ledger, dagRules,
                     listener != null ? listener : VerificationListener.logging(),
-                    crypto != null ? crypto : CryptoProvider.auto());
+                    crypto != null ? crypto : CryptoProvider.auto(), validators);
         }
     }
 }

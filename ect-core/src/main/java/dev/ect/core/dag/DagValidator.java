@@ -135,7 +135,17 @@ public final class DagValidator {
      * @throws EctRejectedException with a {@code dag_*} (or {@code replay}) reason
      * @throws EctUnavailableException {@code ledger_unavailable} when the store cannot be read
      */
-    public List<String> validate(Ect child) {
+    public List<String> validate(Ect child) { return check(child).unresolvedPredecessors(); }
+
+    /**
+     * {@link #validate(Ect)}, returning what the check found: the resolved predecessors and the
+     * ancestry query that {@link dev.ect.core.EctValidator}s ask ({@link DagView#descendsFrom}),
+     * answered from this store within what is left of this check's deadline.
+     *
+     * @throws EctRejectedException with a {@code dag_*} (or {@code replay}) reason
+     * @throws EctUnavailableException {@code ledger_unavailable} when the store cannot be read
+     */
+    public DagView check(Ect child) {
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(child.jti(), "child jti");
         long start = nanoTicker.getAsLong();
@@ -193,7 +203,58 @@ public final class DagValidator {
                 throw reject(ReasonCode.DAG_POLICY_VIOLATION, "G-06", refusal.get());
             }
         }
-        return List.copyOf(unresolved);
+        return new View(child, List.copyOf(resolved), List.copyOf(unresolved), start);
+    }
+
+    /** The result of one check; its ancestry query shares the check's store, bound and deadline. */
+    private final class View implements DagView {
+        private final Ect child;
+        private final List<Ect> predecessors;
+        private final List<String> unresolved;
+        private final long start;
+
+        View(Ect child, List<Ect> predecessors, List<String> unresolved, long start) {
+            this.child = child;
+            this.predecessors = predecessors;
+            this.unresolved = unresolved;
+            this.start = start;
+        }
+
+        @Override
+        public Ect ect() { return child; }
+
+        @Override
+        public List<Ect> predecessors() { return predecessors; }
+
+        @Override
+        public List<String> unresolvedPredecessors() { return unresolved; }
+
+        @Override
+        public boolean descendsFrom(String taskId) {
+            Objects.requireNonNull(taskId, "taskId");
+            if (containsId(child.pred(), taskId)) {
+                return true;
+            }
+            if (predecessors.isEmpty() || Uuids.same(taskId, child.jti())) {
+                return false;
+            }
+            // the G-05 walk with another target: "an examined ancestor names taskId" is descent. G-05
+            // passed with the same bound, so the walk completes within it; a store that says
+            // otherwise is answered "not descended" (fails closed)
+            AncestorWalk walk;
+            try {
+                walk = store.walkAncestors(predecessors, Uuids.canonical(taskId), maxAncestors, timeLeft(start));
+            } catch (EctException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk failed: " + e, e);
+            }
+            if (walk == null) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk returned nothing");
+            }
+            timeLeft(start);
+            return walk.outcome() == AncestorWalk.Outcome.REACHED_TARGET;
+        }
     }
 
     private void ambiguous(Ect child, String pred, List<Ect> matches) {

@@ -56,7 +56,9 @@ public interface EctStore {
      * {@code timeout} before each. A database store should answer in one bounded query.
      *
      * @param parents where the walk starts; they count towards {@code limit}
-     * @param jti the child's {@code jti} in canonical lower case: the walk must not reach it
+     * @param jti the id looked for, in canonical lower case: the child's {@code jti} for G-05 (the
+     *     walk must not reach it), or a task whose descendant the child may be
+     *     ({@link DagView#descendsFrom}: reaching it is the answer "yes")
      * @param limit the most ECTs examined, &ge; 1 ({@code maxAncestors}, default 10,000)
      * @param timeout the time left of the DAG check's deadline, &gt; 0 ({@code dagTimeout})
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
@@ -65,6 +67,18 @@ public interface EctStore {
     default AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
         return DagWalks.depthFirst(this, parents, jti, limit, timeout);
     }
+
+    /**
+     * This store as one verification sees it when its caller vouches for {@code own}, the ECTs it
+     * minted itself (F-03: a client's check of a response ECT resolves the request's task from the
+     * tokens it minted; {@link dev.ect.core.EctVerifier#verify(String, dev.ect.core.VerificationScope)}).
+     * The default ignores them and returns this store: only a store meant to resolve a client's own
+     * tokens ({@code dev.ect.core.client.EctClientConfig.mintedEctStore(fallback)}) answers with a
+     * view that finds them first. A store that wraps another should pass the call on.
+     *
+     * @param own ECTs minted by the caller, for this one verification; never kept
+     */
+    default EctStore including(List<Ect> own) { return this; }
 
     /** A store with nothing in it: every predecessor is unresolved. */
     static EctStore empty() { return jti -> List.of(); }

@@ -9,13 +9,17 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
+import dev.ect.core.EctValidator;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.ValidationResult;
+import dev.ect.core.VerificationScope;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.DagValidator;
+import dev.ect.core.dag.DagView;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
@@ -46,10 +50,19 @@ public final class DefaultEctVerifier implements EctVerifier {
     private final DagValidator dag;
     private final VerificationListener listener;
     private final JwsCrypto crypto;
+    private final EctValidator validator; // null: none configured
 
     public DefaultEctVerifier(String verifierId, KeySource keySource, EctSettings settings, Clock clock,
             ReplayStore replayStore, EctStore store, AuditLedger ledger, List<DagRule> dagRules,
             VerificationListener listener, CryptoProvider cryptoProvider) {
+        this(verifierId, keySource, settings, clock, replayStore, store, ledger, dagRules, listener, cryptoProvider, List.of());
+    }
+
+    /** With the {@link EctValidator}s run after the DAG check and before the side effects, in order. */
+    public DefaultEctVerifier(String verifierId, KeySource keySource, EctSettings settings, Clock clock,
+            ReplayStore replayStore, EctStore store, AuditLedger ledger, List<DagRule> dagRules,
+            VerificationListener listener, CryptoProvider cryptoProvider, List<EctValidator> validators) {
+        this.validator = validators.isEmpty() ? null : EctValidator.allOf(validators);
         this.verifierId = verifierId;
         this.keySource = keySource;
         this.settings = settings;
@@ -75,25 +88,30 @@ public final class DefaultEctVerifier implements EctVerifier {
     public Optional<CryptoProvider> cryptoProvider() { return Optional.of(crypto.cryptoProvider()); }
 
     @Override
-    public VerifiedEct verify(String token) { return run(token, true, null); }
+    public VerifiedEct verify(String token) { return run(token, true, null, null); }
 
     @Override
-    public VerifiedEct check(String token) { return run(token, false, null); }
+    public VerifiedEct verify(String token, VerificationScope scope) {
+        return run(token, true, null, java.util.Objects.requireNonNull(scope, "scope cannot be null"));
+    }
+
+    @Override
+    public VerifiedEct check(String token) { return run(token, false, null, null); }
 
     @Override
     public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
         if (!accepted.compact().equals(token)) {
             throw new IllegalArgumentException("accepted is the verification of another token");
         }
-        return run(token, true, accepted);
+        return run(token, true, accepted, null);
     }
 
-    private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior) {
+    private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
         long start = System.nanoTime();
         Parsed p = null;
         try {
             p = parse(token);
-            VerifiedEct v = verifyParsed(p, sideEffects, prior);
+            VerifiedEct v = verifyParsed(p, sideEffects, prior, scope);
             notify(new VerificationEvent(true, null, v.ect().jti(), v.ect().iss(), v.level(), since(start)));
             return v;
         } catch (EctException e) {
@@ -176,7 +194,7 @@ public final class DefaultEctVerifier implements EctVerifier {
         return b;
     }
 
-    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects, VerifiedEct prior) {
+    private VerifiedEct verifyParsed(Parsed p, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
         // V-03
         // (L2 against a minimum of L3 is no shortfall: L3 is reached by the ledger append, V-15,
         // and the builder refuses minLevel L3 without a ledger.)
@@ -258,16 +276,21 @@ public final class DefaultEctVerifier implements EctVerifier {
             throw reject(ReasonCode.AUDIENCE_MISMATCH, "V-12", "aud does not contain " + verifierId);
         }
         // V-13
-        List<String> unresolved;
+        DagView dagView;
         try {
-            unresolved = dagFor(prior).validate(ect);
+            dagView = dagFor(prior, scope).check(ect);
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
             // T-06: a store that cannot be read is infrastructure's fault: 503, never a 500 or an accept
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e.getMessage(), e);
         }
-        VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), unresolved);
+        // validators: after the DAG rules, before the side effects (a refused token consumes nothing)
+        validate(validator, ect, dagView);
+        if (scope != null) {
+            validate(scope.validator(), ect, dagView);
+        }
+        VerifiedEct verified = new VerifiedEct(ect, p.compact(), p.format(), dagView.unresolvedPredecessors());
         if (!sideEffects) {
             return verified;
         }
@@ -330,7 +353,14 @@ public final class DefaultEctVerifier implements EctVerifier {
      * issuer, workflow, jti and claims) is the earlier verifier's own record of this very request,
      * not an earlier use: G-01 must not count it as a replay. Every other entry counts as usual.
      */
-    private DagValidator dagFor(VerifiedEct prior) {
+    private DagValidator dagFor(VerifiedEct prior, VerificationScope scope) {
+        if (scope != null && !scope.ownEcts().isEmpty()) {
+            EctStore withOwn = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
+            if (withOwn != store) {
+                return new DagValidator(withOwn, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
+                        settings.maxAncestors(), dagRules, listener, settings.dagTimeout());
+            }
+        }
         if (prior == null || !prior.recordedIn(store)) {
             return dag;
         }
@@ -368,6 +398,20 @@ public final class DefaultEctVerifier implements EctVerifier {
                 }
             }
             return out;
+        }
+    }
+
+    /** Runs one (composed) validator; its refusal is a 403 with its own reason code and rule id. */
+    private static void validate(EctValidator v, Ect ect, DagView view) {
+        if (v == null) {
+            return;
+        }
+        ValidationResult r = v.validate(ect, view);
+        if (r == null) {
+            throw new IllegalStateException("an EctValidator returned null");
+        }
+        if (!r.isValid()) {
+            throw new EctRejectedException(r.error().orElseThrow());
         }
     }
 

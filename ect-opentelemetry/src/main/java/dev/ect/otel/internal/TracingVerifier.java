@@ -1,0 +1,54 @@
+package dev.ect.otel.internal;
+
+import dev.ect.core.CryptoProvider;
+import dev.ect.core.EctException;
+import dev.ect.core.EctSettings;
+import dev.ect.core.EctVerifier;
+import dev.ect.core.VerifiedEct;
+import java.util.Optional;
+
+/** An {@link EctVerifier} that writes what its delegate accepted (or refused) to the current span. */
+public final class TracingVerifier implements EctVerifier {
+    private final EctVerifier delegate;
+
+    public TracingVerifier(EctVerifier delegate) { this.delegate = delegate; }
+
+    @Override
+    public VerifiedEct verify(String token) {
+        try {
+            VerifiedEct v = delegate.verify(token);
+            SpanWriter.write(v.ect(), "verified");
+            return v;
+        } catch (EctException e) {
+            SpanWriter.rejected(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
+        try {
+            VerifiedEct v = delegate.verifyAgain(token, accepted);
+            SpanWriter.write(v.ect(), "verified");
+            return v;
+        } catch (EctException e) {
+            SpanWriter.rejected(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public VerifiedEct check(String token) { return delegate.check(token); }
+
+    @Override
+    public String verifierId() { return delegate.verifierId(); }
+
+    @Override
+    public EctSettings settings() { return delegate.settings(); }
+
+    @Override
+    public Optional<CryptoProvider> cryptoProvider() { return delegate.cryptoProvider(); }
+
+    @Override
+    public String toString() { return "traced " + delegate; }
+}

@@ -7,6 +7,8 @@ import dev.ect.core.config.EctConfigSource;
 import dev.ect.core.config.EctRuntime;
 import dev.ect.spring.internal.DataSourceLedgerUrl;
 import dev.ect.spring.internal.InstrumentedVerifier;
+import dev.ect.spring.internal.LateStore;
+import dev.ect.core.client.EctClientConfig;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,7 +53,13 @@ public class EctAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public EctRuntime ectRuntime(EctConfig config, ObjectProvider<Clock> clock) {
-        return config.open(clock.getIfAvailable(Clock::systemUTC));
+        // the verifier's ECT store resolves, for one verification, the tokens an HTTP client of this
+        // application minted (F-03: a response ECT names the request only this client holds), then the ledger
+        LateStore ledgerView = new LateStore();
+        EctRuntime runtime = config.open(clock.getIfAvailable(Clock::systemUTC),
+                b -> b.ectStore(EctClientConfig.mintedEctStore(ledgerView)));
+        runtime.ledger().ifPresent(ledgerView::set);
+        return runtime;
     }
 
     @Bean

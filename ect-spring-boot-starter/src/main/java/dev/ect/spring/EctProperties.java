@@ -183,6 +183,12 @@ public class EctProperties {
          */
         private int order = DEFAULT_ORDER;
 
+        /**
+         * Add the error path (server.error.path, default /error) to the optional paths, so Spring's
+         * error dispatch renders the error page for requests without an ECT. Default true.
+         */
+        private boolean errorPathOptional = true;
+
         /** The URL patterns the filter is mapped to. Default /*. */
         private List<String> urlPatterns = new ArrayList<>(List.of("/*"));
 
@@ -196,6 +202,10 @@ public class EctProperties {
         public int getOrder() { return order; }
 
         public void setOrder(int order) { this.order = order; }
+
+        public boolean isErrorPathOptional() { return errorPathOptional; }
+
+        public void setErrorPathOptional(boolean errorPathOptional) { this.errorPathOptional = errorPathOptional; }
 
         public List<String> getUrlPatterns() { return urlPatterns; }
 

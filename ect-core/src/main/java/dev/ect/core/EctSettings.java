@@ -2,7 +2,6 @@ package dev.ect.core;
 
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +30,7 @@ import java.util.Set;
  * </table>
  */
 public final class EctSettings {
-    /** Default size of the in-process replay store when {@code ECT_JTI_REPLAY_CACHE_SIZE} is 0. */
+    /** Default size of the in-process replay store (also when {@code ect.replay-cache-size} is 0). */
     public static final int DEFAULT_REPLAY_CACHE_SIZE = 100_000;
 
     /**
@@ -82,71 +81,16 @@ public final class EctSettings {
     public static EctSettings fromEnvironment() { return fromEnvironment(System.getenv()); }
 
     /**
-     * Reads {@code ECT_*} settings from a map (e.g. {@link System#getenv()}); unset or blank keys
-     * keep their defaults.
+     * The settings of an environment map (e.g. {@link System#getenv()}): {@code
+     * EctConfig.from(EctConfigSource.environment(env)).settings()}, the one parser of every
+     * {@link dev.ect.core.config.EctOption}. Unset or blank variables keep their defaults.
      *
-     * @throws IllegalArgumentException naming the variable, for any invalid value (never a silent
-     *     fallback, profile section 9)
+     * @throws dev.ect.core.config.EctConfigException (an {@link IllegalArgumentException}) naming
+     *     the variable, for any invalid value of an {@code ECT_*} option (never a silent fallback,
+     *     profile section 9)
      */
     public static EctSettings fromEnvironment(Map<String, String> env) {
-        Builder b = builder();
-        intVar(env, "ECT_IAT_MAX_AGE_MINUTES", 1, v -> b.maxAge(Duration.ofMinutes(v)));
-        intVar(env, "ECT_IAT_MAX_FUTURE_SEC", 0, v -> b.maxFuture(Duration.ofSeconds(v)));
-        intVar(env, "ECT_DEFAULT_EXPIRY_MIN", 1, v -> b.defaultExpiry(Duration.ofMinutes(v)));
-        intVar(env, "ECT_JTI_REPLAY_CACHE_SIZE", 0, v -> b.replayCacheSize(v == 0 ? DEFAULT_REPLAY_CACHE_SIZE : v));
-        intVar(env, "ECT_JTI_REPLAY_TTL_MIN", 0, v -> b.replayTtl(Duration.ofMinutes(v)));
-        intVar(env, "ECT_MAX_PRED", 0, b::maxPred);
-        intVar(env, "ECT_MAX_TOKEN_BYTES", 64, b::maxTokenBytes);
-        intVar(env, "ECT_MAX_ANCESTORS", 1, b::maxAncestors);
-        intVar(env, "ECT_DAG_TIMEOUT_MS", 1, v -> b.dagTimeout(Duration.ofMillis(v)));
-        var(env, "ECT_MIN_LEVEL", v -> b.minLevel(EctLevel.parse(v)));
-        var(env, "ECT_ALGORITHMS", v -> {
-            Set<EctAlgorithm> algs = new LinkedHashSet<>();
-            for (String part : v.split(",")) {
-                if (!part.isBlank()) {
-                    algs.add(EctAlgorithm.parse(part));
-                }
-            }
-            b.algorithms(algs);
-        });
-        var(env, "ECT_ALLOW_UNRESOLVED", v -> b.allowUnresolvedPredecessors(bool(v)));
-        var(env, "ECT_LEGACY_CLAIMS", v -> b.legacyClaims(bool(v)));
-        return b.build();
-    }
-
-    private static boolean bool(String v) {
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, not '" + v + "'");
-        };
-    }
-
-    private static void var(Map<String, String> env, String name, java.util.function.Consumer<String> apply) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return;
-        }
-        try {
-            apply.accept(v.trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + "=" + v + " is invalid: " + e.getMessage(), e);
-        }
-    }
-
-    private static void intVar(Map<String, String> env, String name, int min, java.util.function.IntConsumer apply) {
-        var(env, name, v -> {
-            int n;
-            try {
-                n = Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not an integer");
-            }
-            if (n < min) {
-                throw new IllegalArgumentException("must be >= " + min);
-            }
-            apply.accept(n);
-        });
+        return dev.ect.core.config.EctConfig.from(dev.ect.core.config.EctConfigSource.environment(env)).settings();
     }
 
     public static Builder builder() { return new Builder(); }

@@ -67,10 +67,7 @@ public interface EctSigner {
          */
         public Builder crypto(CryptoProvider c) {
             Objects.requireNonNull(c, "crypto cannot be null");
-            if (crypto != null) {
-                throw new IllegalStateException("crypto provider was already set");
-            }
-            crypto = c;
+            crypto = dev.ect.core.internal.SetOnce.set(crypto, c, "crypto provider");
             return this;
         }
 

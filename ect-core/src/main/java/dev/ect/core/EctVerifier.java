@@ -3,18 +3,17 @@ package dev.ect.core;
 import dev.ect.core.dag.DagRule;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.internal.DefaultEctVerifier;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.core.replay.ReplayStore;
 import java.security.Provider;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Verifies a compact ECT with the procedure of profile section 4 (V-01 .. V-15, in order; the
@@ -125,16 +124,17 @@ public interface EctVerifier {
 
     /**
      * Builder for the default verifier. Required: {@link #verifierId(String)} and (unless only L1
-     * is accepted) {@link #keySource(KeySource)}. Every other option has a safe default. Each option
-     * may be set once; setting one twice throws {@link IllegalStateException}
-     * (builders fail fast rather than let a later call silently win).
+     * is accepted) {@link #keySource(KeySource)}. The limits and windows are one value,
+     * {@link #settings(EctSettings)}; the builder takes the things that are not settings. Every
+     * option has a safe default and may be set once: setting one twice throws
+     * {@link IllegalStateException} (builders fail fast rather than let a later call silently win).
+     * To read the whole configuration from the environment, init-params or properties, see
+     * {@link dev.ect.core.config.EctConfig}.
      */
     final class Builder {
         private String verifierId;
         private KeySource keySource;
-        private EctSettings.Builder settings = EctSettings.builder();
-        private boolean settingsSet;
-        private final Set<String> optionsSet = new java.util.HashSet<>();
+        private EctSettings settings;
         private Clock clock;
         private ReplayStore replayStore;
         private EctStore ectStore;
@@ -152,110 +152,47 @@ public interface EctVerifier {
             if (id.isEmpty()) {
                 throw new IllegalArgumentException("verifierId must not be empty");
             }
-            if (verifierId != null) {
-                throw new IllegalStateException("verifierId was already set");
-            }
-            verifierId = id;
+            verifierId = SetOnce.set(verifierId, id, "verifierId");
             return this;
         }
 
         /** Required for L2/L3: where (iss, kid) resolve to keys (V-07). */
         public Builder keySource(KeySource ks) {
-            Objects.requireNonNull(ks, "keySource cannot be null");
-            if (keySource != null) {
-                throw new IllegalStateException("keySource was already set");
-            }
-            keySource = ks;
+            keySource = SetOnce.set(keySource, ks, "keySource");
             return this;
         }
 
         /**
-         * All limits and windows at once; default {@link EctSettings#defaults()}. May be called once,
-         * and before the single-setting options below (which then adjust it): calling it again, or
-         * after one of them, would silently discard settings, so it throws
-         * {@link IllegalStateException}.
+         * All limits and windows (profile section 9: V-01, V-03, V-11, H-03, C-08, C-11, G-02, G-05,
+         * V-13, P-01, P-03); default {@link EctSettings#defaults()}. Build one with
+         * {@code EctSettings.builder()...build()}, adjust one with {@code settings.toBuilder()}.
          */
         public Builder settings(EctSettings s) {
-            Objects.requireNonNull(s, "settings cannot be null");
-            if (settingsSet) {
-                throw new IllegalStateException("settings was already set");
-            }
-            if (!optionsSet.isEmpty()) {
-                throw new IllegalStateException("settings(...) must come before " + optionsSet
-                        + ", which it would replace");
-            }
-            settingsSet = true;
-            settings = s.toBuilder();
+            settings = SetOnce.set(settings, s, "settings");
             return this;
         }
 
-        private EctSettings.Builder option(String name) {
-            if (!optionsSet.add(name)) {
-                throw new IllegalStateException(name + " was already set");
-            }
-            return settings;
-        }
-
-        /** H-03 allowlist; default {ES256}. */
-        public Builder algorithms(Set<EctAlgorithm> algs) { option("algorithms").algorithms(algs); return this; }
-        /** H-03 allowlist; default {ES256}. */
-        public Builder algorithms(EctAlgorithm first, EctAlgorithm... more) { option("algorithms").algorithms(first, more); return this; }
-        /** V-03 minimum level; default L2. L1 must be opted into here; L3 requires a ledger. */
-        public Builder minLevel(EctLevel level) { option("minLevel").minLevel(level); return this; }
-        /** V-01 size gate; default 8192 bytes. */
-        public Builder maxTokenBytes(int n) { option("maxTokenBytes").maxTokenBytes(n); return this; }
-        /** C-08 limit; default 100. */
-        public Builder maxPred(int n) { option("maxPred").maxPred(n); return this; }
-        /** V-11 clock skew and max future iat; default 30 s. */
-        public Builder clockSkew(Duration d) { option("clockSkew").maxFuture(d); return this; }
-        /** V-11 max iat age; default 15 min. */
-        public Builder maxAge(Duration d) { option("maxAge").maxAge(d); return this; }
-        /** G-02 ALLOW policy (partial DAG); default REJECT. */
-        public Builder allowUnresolvedPredecessors(boolean allow) { option("allowUnresolvedPredecessors").allowUnresolvedPredecessors(allow); return this; }
-        /** C-11 legacy mapping of -00 claims; default off (legacy names rejected). */
-        public Builder legacyClaims(boolean on) { option("legacyClaims").legacyClaims(on); return this; }
-        /** G-05 bound of the ancestor walk; default 10,000. */
-        public Builder maxAncestors(int n) { option("maxAncestors").maxAncestors(n); return this; }
-        /** V-13 deadline of the whole DAG check (store lookups and the G-05 walk); past it 503 {@code ledger_unavailable}; default 2 s. */
-        public Builder dagTimeout(Duration d) { option("dagTimeout").dagTimeout(d); return this; }
-
         /** The clock of the time checks and of the default replay store; default system UTC. */
         public Builder clock(Clock c) {
-            Objects.requireNonNull(c, "clock cannot be null");
-            if (clock != null) {
-                throw new IllegalStateException("clock was already set");
-            }
-            clock = c;
+            clock = SetOnce.set(clock, c, "clock");
             return this;
         }
 
         /** V-14 replay store; default a {@link CaffeineReplayStore} of the settings' size on this clock. */
         public Builder replayStore(ReplayStore rs) {
-            Objects.requireNonNull(rs, "replayStore cannot be null");
-            if (replayStore != null) {
-                throw new IllegalStateException("replayStore was already set");
-            }
-            replayStore = rs;
+            replayStore = SetOnce.set(replayStore, rs, "replayStore");
             return this;
         }
 
         /** V-13 where predecessors are looked up; default the ledger when set, else an empty store. */
         public Builder ectStore(EctStore store) {
-            Objects.requireNonNull(store, "ectStore cannot be null");
-            if (ectStore != null) {
-                throw new IllegalStateException("ectStore was already set");
-            }
-            ectStore = store;
+            ectStore = SetOnce.set(ectStore, store, "ectStore");
             return this;
         }
 
         /** V-15 ledger: every accepted ECT is appended first (level L3). Default none (L2). */
         public Builder ledger(AuditLedger l) {
-            Objects.requireNonNull(l, "ledger cannot be null");
-            if (ledger != null) {
-                throw new IllegalStateException("ledger was already set");
-            }
-            ledger = l;
+            ledger = SetOnce.set(ledger, l, "ledger");
             return this;
         }
 
@@ -278,11 +215,7 @@ public interface EctVerifier {
 
         /** Called once per verification; default {@link VerificationListener#logging()}. */
         public Builder listener(VerificationListener l) {
-            Objects.requireNonNull(l, "listener cannot be null");
-            if (listener != null) {
-                throw new IllegalStateException("listener was already set (combine several with andThen)");
-            }
-            listener = l;
+            listener = SetOnce.set(listener, l, "listener"); // combine several with andThen
             return this;
         }
 
@@ -293,10 +226,7 @@ public interface EctVerifier {
          */
         public Builder crypto(CryptoProvider c) {
             Objects.requireNonNull(c, "crypto cannot be null");
-            if (crypto != null) {
-                throw new IllegalStateException("crypto provider was already set");
-            }
-            crypto = c;
+            crypto = SetOnce.set(crypto, c, "crypto provider");
             return this;
         }
 
@@ -309,7 +239,7 @@ public interface EctVerifier {
             if (verifierId == null) {
                 throw new IllegalStateException("verifierId is required");
             }
-            EctSettings s = settings.build();
+            EctSettings s = settings != null ? settings : EctSettings.defaults();
             if (keySource == null && s.minLevel() != EctLevel.L1) {
                 throw new IllegalStateException("keySource is required unless minLevel is L1");
             }

@@ -40,7 +40,7 @@ class ClaimRulesTest {
 
     /** A verifier of B for issuer A that lets unresolved predecessors pass, so V-13 does not mask pred rules. */
     private static EctVerifier verifier() {
-        return verifierB().allowUnresolvedPredecessors(true).build();
+        return verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
     }
 
     private static String signed(Map<String, Object> claims) { return Jws.sign(header(keyA()), claims, keyA()); }
@@ -324,7 +324,7 @@ class ClaimRulesTest {
 
     @Test
     void honoursAConfiguredMaxPred() { // C-08
-        EctVerifier v = verifierB().allowUnresolvedPredecessors(true).maxPred(2).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).maxPred(2).build()).build();
         Map<String, Object> two = claims();
         two.put("pred", uuids(2));
         assertThat(v.verify(signed(two)).ect().pred()).hasSize(2);
@@ -463,7 +463,7 @@ class ClaimRulesTest {
         for (Object v : List.of("x", 1L, List.of(), Map.of("a", 1L), Boolean.TRUE)) {
             Map<String, Object> c = claims();
             c.put("sub", v);
-            assertThat(verifierB().legacyClaims(true).build().verify(signed(c)).ect().claims()).doesNotContainKey("sub");
+            assertThat(verifierB().settings(EctSettings.builder().legacyClaims(true).build()).build().verify(signed(c)).ect().claims()).doesNotContainKey("sub");
             Map<String, Object> c2 = claims();
             c2.put("sub", v);
             assertThat(verifierB().build().verify(signed(c2)).ect().iss()).isEqualTo(A);
@@ -481,7 +481,7 @@ class ClaimRulesTest {
         c.put("pol", "policy_v1");
         c.put("pol_decision", "approved");
         c.put("sub", A);
-        EctVerifier v = verifierB().allowUnresolvedPredecessors(true).legacyClaims(true).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).legacyClaims(true).build()).build();
         Ect e = v.verify(signed(c)).ect();
         assertThat(e.pred()).containsExactly(p);
         assertThat(e.ext()).containsEntry("com.example.x", 1L).containsEntry("pol", "policy_v1")
@@ -497,7 +497,7 @@ class ClaimRulesTest {
         c.put("par", List.of(UUID.randomUUID().toString()));
         c.put("ect_ext", Map.of("pol", "v2"));
         c.put("pol", "v1");
-        EctVerifier v = verifierB().allowUnresolvedPredecessors(true).legacyClaims(true).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).legacyClaims(true).build()).build();
         Ect e = v.verify(signed(c)).ect();
         assertThat(e.pred()).containsExactly(p);
         assertThat(e.ext()).containsEntry("pol", "v2");
@@ -508,7 +508,7 @@ class ClaimRulesTest {
         Map<String, Object> c = claims();
         c.put("ect_ext", "not-an-object");
         c.put("pol", "v1");
-        EctVerifier v = verifierB().legacyClaims(true).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().legacyClaims(true).build()).build();
         assertRejected(() -> v.verify(signed(c)), ReasonCode.INVALID_EXT);
     }
 
@@ -517,7 +517,7 @@ class ClaimRulesTest {
         Map<String, Object> c = claims();
         c.remove("pred");
         c.put("par", List.of("not-a-uuid"));
-        EctVerifier v = verifierB().legacyClaims(true).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().legacyClaims(true).build()).build();
         assertRejected(() -> v.verify(signed(c)), ReasonCode.INVALID_CLAIM);
     }
 

@@ -126,7 +126,7 @@ class EnvironmentSettingsTest {
     void invalidValueFailsWithAMessageNamingTheVariable(String variable, String value) { // section 9: no silent fallback
         assertThatThrownBy(() -> EctSettings.fromEnvironment(Map.of(variable, value)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(variable + "=")
+                .hasMessageStartingWith("environment variable " + variable + "=")
                 .hasMessageContaining("invalid");
     }
 

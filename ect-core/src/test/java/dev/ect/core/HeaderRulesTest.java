@@ -92,7 +92,7 @@ class HeaderRulesTest {
         "PS384", "PS512", "ES256K", "Ed25519", "es256", "ES-256", ""})
     @DisplayName("H-03 V-05 none, HS*, RS* and unknown algs are unsupported_alg even with every algorithm enabled")
     void neverAcceptsAlgorithmsOutsideTheSupportedSetWhateverTheConfiguration(String alg) { // H-03
-        EctVerifier all = verifierB().algorithms(EnumSet.allOf(EctAlgorithm.class)).build();
+        EctVerifier all = verifierB().settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).build()).build();
         assertRejected(() -> all.verify(signedWithHeader(headerWith("alg", alg))), ReasonCode.UNSUPPORTED_ALG);
     }
 
@@ -120,7 +120,7 @@ class HeaderRulesTest {
         String token = Jws.sign(header(k), claims(), k);
         EctVerifier defaults = verifierB(StaticKeySource.builder().key(A, k).build()).build();
         assertRejected(() -> defaults.verify(token), ReasonCode.UNSUPPORTED_ALG);
-        EctVerifier enabled = verifierB(StaticKeySource.builder().key(A, k).build()).algorithms(alg).build();
+        EctVerifier enabled = verifierB(StaticKeySource.builder().key(A, k).build()).settings(EctSettings.builder().algorithms(alg).build()).build();
         assertThat(enabled.verify(token).ect().alg()).isEqualTo(alg.jwaName());
         assertThat(enabled.settings().algorithms()).containsExactly(alg);
     }
@@ -129,7 +129,7 @@ class HeaderRulesTest {
     void rejectsAKeyWhoseTypeDoesNotFitTheAlg() { // H-03, K-02: an ES384 key registered under the kid of an ES256 token
         EctKeyPair p384 = key(EctAlgorithm.ES384, "a-1");
         EctVerifier v = verifierB(StaticKeySource.builder().key(A, p384).build())
-                .algorithms(EctAlgorithm.ES256, EctAlgorithm.ES384).build();
+                .settings(EctSettings.builder().algorithms(EctAlgorithm.ES256, EctAlgorithm.ES384).build()).build();
         // K-02: a key that does not fit the alg is not used at all: no usable key
         assertRejected(() -> v.verify(signedWithHeader(header(keyA()))), ReasonCode.UNKNOWN_KEY);
     }

@@ -161,7 +161,7 @@ class MintingRulesTest {
         claims.putIfAbsent("iat", NOW.getEpochSecond());
         claims.putIfAbsent("exp", NOW.getEpochSecond() + 600);
         String token = Jws.sign(Fixtures.header(keyA()), claims, keyA());
-        EctVerifier v = verifierB().allowUnresolvedPredecessors(true).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
         if (expected == ReasonCode.MISSING_CLAIM && d.iss() == null) {
             assertRejected(() -> v.verify(token), ReasonCode.UNKNOWN_KEY); // V-07 needs iss before V-09
         } else if (expected == ReasonCode.INVALID_CLAIM && "".equals(d.iss())) {
@@ -178,8 +178,8 @@ class MintingRulesTest {
         // ect_ext and 256 characters of exec_act base64url-encode to more than 8192 bytes. Minting
         // warns (T-03); a receiver must raise maxTokenBytes to accept such a token.
         assertThat(s.compact().length()).isGreaterThan(8192);
-        assertRejected(() -> verifierB().allowUnresolvedPredecessors(true).build().verify(s.compact()), ReasonCode.TOKEN_TOO_LARGE);
-        EctVerifier large = verifierB().allowUnresolvedPredecessors(true).maxTokenBytes(16384).build();
+        assertRejected(() -> verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build().verify(s.compact()), ReasonCode.TOKEN_TOO_LARGE);
+        EctVerifier large = verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).maxTokenBytes(16384).build()).build();
         assertThat(large.verify(s.compact()).ect()).isEqualTo(s.ect());
     }
 

@@ -92,7 +92,7 @@ class ProfileExampleTest {
     @Test
     void legacyFormIsAcceptedWithTheLegacyOption() throws IOException { // C-11 mapping, H-02 typ
         Map<String, Object> v = vector("profile-example-00.json");
-        Ect e = verifierFor(v).legacyClaims(true).build().verify(sign(v)).ect();
+        Ect e = verifierFor(v).settings(EctSettings.builder().legacyClaims(true).build()).build().verify(sign(v)).ect();
         assertThat(e.typ()).isEqualTo("wimse-exec+jwt");
         assertThat(e.pred()).isEqualTo(List.of());
         assertThat(e.ext()).containsExactly(Map.entry("pol", "policy_v1"), Map.entry("pol_decision", "approved"));

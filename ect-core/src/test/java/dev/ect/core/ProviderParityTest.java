@@ -96,7 +96,7 @@ class ProviderParityTest {
     }
 
     static EctVerifier verifier(EctAlgorithm alg, CryptoProvider p) {
-        return EctVerifier.builder().verifierId(B).clock(CLOCK).algorithms(EnumSet.allOf(EctAlgorithm.class))
+        return EctVerifier.builder().verifierId(B).clock(CLOCK).settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).build())
                 .keySource(StaticKeySource.builder().key(A, KEYS.get(alg)).build()).crypto(p).build();
     }
 

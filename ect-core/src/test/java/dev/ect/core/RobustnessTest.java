@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * payloads. Signed with the genuine key, so every value reaches the claim rules.
  */
 class RobustnessTest {
-    private static final EctVerifier VERIFIER = Fixtures.verifierB().allowUnresolvedPredecessors(true).build();
+    private static final EctVerifier VERIFIER = Fixtures.verifierB().settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
 
     private static List<Object> jsonValues() {
         Map<String, Object> obj = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.support.Fixtures;
 import dev.ect.core.support.Jws;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,8 +27,10 @@ class RoundTripTest {
     void mintedTokenVerifiesWithEveryClaimIntactAndIsThenAReplay(EctAlgorithm alg) {
         EctKeyPair k = key(alg, "rt-" + alg);
         EctSigner signer = EctSigner.builder(k).clock(clock()).build();
-        EctVerifier verifier = Fixtures.verifierBAllAlgs(StaticKeySource.builder().key(A, k).build())
-                .allowUnresolvedPredecessors(true).build();
+        EctVerifier verifier = EctVerifier.builder().verifierId(B).keySource(StaticKeySource.builder().key(A, k).build())
+                .clock(clock()).listener(VerificationListener.noop())
+                .settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).allowUnresolvedPredecessors(true).build())
+                .build();
         String pred = UUID.randomUUID().toString();
         Ect draft = Ect.builder().iss(A).aud(List.of(B, "spiffe://example.com/ledger")).execAct("review_spec")
                 .wid(UUID.randomUUID().toString()).pred(pred).inpHash(EctHashes.sha256("test"))

@@ -107,7 +107,7 @@ class TimeRulesTest {
 
     @Test
     void zeroSkewRejectsATokenExpiringNow() { // V-11 with skew 0: exp <= now
-        EctVerifier v = Fixtures.verifierB().clockSkew(Duration.ZERO).build();
+        EctVerifier v = Fixtures.verifierB().settings(EctSettings.builder().clockSkew(Duration.ZERO).build()).build();
         assertRejected(() -> v.verify(token(now() - 60, now())), ReasonCode.EXPIRED);
         assertThat(v.verify(token(now() - 60, now() + 1)).ect()).isNotNull();
     }

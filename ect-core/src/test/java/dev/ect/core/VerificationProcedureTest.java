@@ -60,9 +60,9 @@ class VerificationProcedureTest {
     @Test
     void honoursAConfiguredMaxTokenBytes() { // V-01 with ECT_MAX_TOKEN_BYTES
         String token = signed(claims());
-        EctVerifier exact = verifierB().maxTokenBytes(token.length()).build();
+        EctVerifier exact = verifierB().settings(EctSettings.builder().maxTokenBytes(token.length()).build()).build();
         assertThat(exact.verify(token).compact()).isEqualTo(token);
-        EctVerifier smaller = verifierB().maxTokenBytes(token.length() - 1).build();
+        EctVerifier smaller = verifierB().settings(EctSettings.builder().maxTokenBytes(token.length() - 1).build()).build();
         assertRejected(() -> smaller.verify(token), ReasonCode.TOKEN_TOO_LARGE);
     }
 
@@ -103,7 +103,7 @@ class VerificationProcedureTest {
 
     @Test
     void acceptsUnsignedL1TokenWhenMinLevelIsL1() { // section 1: L1 is opt-in
-        EctVerifier v = EctVerifier.builder().verifierId(B).minLevel(EctLevel.L1).clock(clock())
+        EctVerifier v = EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).clock(clock())
                 .listener(VerificationListener.noop()).build();
         Map<String, Object> c = claims();
         VerifiedEct verified = v.verify(l1(c));
@@ -117,7 +117,7 @@ class VerificationProcedureTest {
 
     @Test
     void appliesClaimTimeAndAudienceRulesToL1Tokens() { // V-09..V-12 for L1
-        EctVerifier v = EctVerifier.builder().verifierId(B).minLevel(EctLevel.L1).clock(clock())
+        EctVerifier v = EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).clock(clock())
                 .listener(VerificationListener.noop()).build();
         Map<String, Object> noIss = claims();
         noIss.remove("iss");
@@ -137,10 +137,10 @@ class VerificationProcedureTest {
 
     @Test
     void l1VerifierStillVerifiesSignedTokensAndWithoutKeysCallsThemUnknown() { // V-03, V-07
-        EctVerifier withKeys = EctVerifier.builder().verifierId(B).minLevel(EctLevel.L1).keySource(keysOfA())
+        EctVerifier withKeys = EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).keySource(keysOfA())
                 .clock(clock()).listener(VerificationListener.noop()).build();
         assertThat(withKeys.verify(signed(claims())).level()).isEqualTo(EctLevel.L2);
-        EctVerifier noKeys = EctVerifier.builder().verifierId(B).minLevel(EctLevel.L1).clock(clock())
+        EctVerifier noKeys = EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).clock(clock())
                 .listener(VerificationListener.noop()).build();
         assertRejected(() -> noKeys.verify(signed(claims())), ReasonCode.UNKNOWN_KEY);
     }
@@ -148,7 +148,7 @@ class VerificationProcedureTest {
     @Test
     void l3VerifierAppendsToTheLedgerAndRejectsL1() { // V-03 with minLevel L3; V-15 reaches L3
         TestLedger ledger = new TestLedger();
-        EctVerifier v = verifierB().minLevel(EctLevel.L3).ledger(ledger).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).ledger(ledger).build();
         Map<String, Object> c = claims();
         VerifiedEct verified = v.verify(signed(c));
         assertThat(verified.level()).isEqualTo(EctLevel.L3);
@@ -388,7 +388,7 @@ class VerificationProcedureTest {
 
     @Test
     void exposesItsIdAndSettings() {
-        EctVerifier v = verifierB().maxPred(7).build();
+        EctVerifier v = verifierB().settings(EctSettings.builder().maxPred(7).build()).build();
         assertThat(v.verifierId()).isEqualTo(B);
         assertThat(v.settings().maxPred()).isEqualTo(7);
         assertThat(v.settings().minLevel()).isEqualTo(EctLevel.L2);

@@ -32,16 +32,16 @@ class VerifierBuilderTest {
     void requiresKeySourceUnlessOnlyL1IsAccepted() {
         assertThatThrownBy(() -> EctVerifier.builder().verifierId(B).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("keySource is required unless minLevel is L1");
-        assertThat(EctVerifier.builder().verifierId(B).minLevel(EctLevel.L1).build().settings().minLevel()).isEqualTo(EctLevel.L1);
+        assertThat(EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).build().settings().minLevel()).isEqualTo(EctLevel.L1);
         assertThatThrownBy(() -> EctVerifier.builder().keySource(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("keySource cannot be null");
     }
 
     @Test
     void l3RequiresALedger() { // V-15
-        assertThatThrownBy(() -> minimal().minLevel(EctLevel.L3).build())
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("minLevel L3 requires a ledger");
-        assertThat(minimal().minLevel(EctLevel.L3).ledger(new TestLedger()).build().settings().minLevel()).isEqualTo(EctLevel.L3);
+        assertThat(minimal().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).ledger(new TestLedger()).build().settings().minLevel()).isEqualTo(EctLevel.L3);
     }
 
     @Test
@@ -62,9 +62,6 @@ class VerifierBuilderTest {
         // provider(p) is a shorthand for crypto(CryptoProvider.of(p)): both fill the one slot
         assertThatThrownBy(() -> minimal().crypto(CryptoProvider.jdk()).provider(Security.getProviders()[0]))
                 .isInstanceOf(IllegalStateException.class).hasMessage("crypto provider was already set");
-        assertThatThrownBy(() -> minimal().maxPred(5).maxPred(6)).isInstanceOf(IllegalStateException.class).hasMessage("maxPred was already set");
-        assertThatThrownBy(() -> minimal().algorithms(EctAlgorithm.ES256).algorithms(Set.of(EctAlgorithm.ES384)))
-                .isInstanceOf(IllegalStateException.class).hasMessage("algorithms was already set");
     }
 
     @Test
@@ -74,38 +71,25 @@ class VerifierBuilderTest {
     }
 
     @Test
-    void refusesSettingsAfterASingleSettingItWouldReplace() {
-        assertThatThrownBy(() -> minimal().maxPred(5).settings(EctSettings.defaults()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("settings(...) must come before [maxPred]");
-    }
-
-    @Test
-    void singleSettingsAdjustTheSettingsGivenBefore() {
-        EctSettings base = EctSettings.builder().maxPred(9).maxAge(Duration.ofMinutes(3)).build();
-        EctVerifier v = minimal().settings(base).maxPred(4).clockSkew(Duration.ofSeconds(5)).maxTokenBytes(4096)
+    void takesAllLimitsAsOneSettingsValueInAnyOrder() { // no ordering rule: settings and the other options commute
+        EctSettings s = EctSettings.builder().maxPred(4).clockSkew(Duration.ofSeconds(5)).maxTokenBytes(4096)
                 .allowUnresolvedPredecessors(true).legacyClaims(true).maxAncestors(50)
                 .algorithms(EctAlgorithm.ES256, EctAlgorithm.EDDSA).minLevel(EctLevel.L2).maxAge(Duration.ofMinutes(2)).build();
-        EctSettings s = v.settings();
-        assertThat(s.maxPred()).isEqualTo(4);
-        assertThat(s.maxAge()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(s.clockSkew()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.maxFuture()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.maxTokenBytes()).isEqualTo(4096);
-        assertThat(s.allowUnresolvedPredecessors()).isTrue();
-        assertThat(s.legacyClaims()).isTrue();
-        assertThat(s.maxAncestors()).isEqualTo(50);
-        assertThat(s.algorithms()).containsExactlyInAnyOrder(EctAlgorithm.ES256, EctAlgorithm.EDDSA);
+        EctVerifier before = EctVerifier.builder().settings(s).verifierId(B).keySource(keysOfA()).clock(clock()).build();
+        EctVerifier after = EctVerifier.builder().verifierId(B).keySource(keysOfA()).clock(clock()).settings(s).build();
+        assertThat(before.settings()).isEqualTo(s).isEqualTo(after.settings());
+        assertThat(minimal().build().settings()).isEqualTo(EctSettings.defaults());
     }
 
     @Test
     void refusesInvalidValuesNamingTheOption() {
-        assertThatThrownBy(() -> minimal().maxPred(-1)).isInstanceOf(IllegalArgumentException.class).hasMessage("maxPred must be >= 0");
-        assertThatThrownBy(() -> minimal().maxTokenBytes(63)).isInstanceOf(IllegalArgumentException.class).hasMessage("maxTokenBytes must be >= 64");
-        assertThatThrownBy(() -> minimal().clockSkew(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class).hasMessage("maxFuture must be >= 0");
-        assertThatThrownBy(() -> minimal().maxAge(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessage("maxAge must be > 0");
-        assertThatThrownBy(() -> minimal().maxAncestors(0)).isInstanceOf(IllegalArgumentException.class).hasMessage("maxAncestors must be >= 1");
-        assertThatThrownBy(() -> minimal().algorithms(Set.of())).isInstanceOf(IllegalArgumentException.class).hasMessage("algorithms must not be empty");
-        assertThatThrownBy(() -> minimal().minLevel(null)).isInstanceOf(NullPointerException.class).hasMessage("minLevel cannot be null");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().maxPred(-1).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("maxPred must be >= 0");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().maxTokenBytes(63).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("maxTokenBytes must be >= 64");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().clockSkew(Duration.ofSeconds(-1)).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("maxFuture must be >= 0");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().maxAge(Duration.ZERO).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("maxAge must be > 0");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().maxAncestors(0).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("maxAncestors must be >= 1");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().algorithms(Set.of()).build())).isInstanceOf(IllegalArgumentException.class).hasMessage("algorithms must not be empty");
+        assertThatThrownBy(() -> minimal().settings(EctSettings.builder().minLevel(null).build())).isInstanceOf(NullPointerException.class).hasMessage("minLevel cannot be null");
         assertThatThrownBy(() -> minimal().clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock cannot be null");
         assertThatThrownBy(() -> minimal().replayStore(null)).isInstanceOf(NullPointerException.class).hasMessage("replayStore cannot be null");
         assertThatThrownBy(() -> minimal().ectStore(null)).isInstanceOf(NullPointerException.class).hasMessage("ectStore cannot be null");

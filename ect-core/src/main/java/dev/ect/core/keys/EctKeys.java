@@ -134,6 +134,23 @@ public final class EctKeys {
     }
 
     /**
+     * The algorithms a JWKS document's keys declare in their {@code alg} members (K-02), in order;
+     * members naming no supported algorithm are skipped. Empty when no key declares one.
+     *
+     * @throws IllegalArgumentException when the document is not a JWKS (as {@link #parseJwks(String)})
+     */
+    public static java.util.Set<EctAlgorithm> declaredAlgorithms(String json) {
+        java.util.Set<EctAlgorithm> out = new java.util.LinkedHashSet<>();
+        for (BoundKey k : parseBoundJwks(json).values()) {
+            EctAlgorithm a = k.alg() == null ? null : EctAlgorithm.fromJwaName(k.alg());
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Like {@link #parseJwks(String)}, keeping each JWK's {@code alg} member with its key (K-02).
      * The key itself comes from {@code kty}/{@code crv} and the coordinates, so it cannot disagree
      * with them; {@link BoundKey#usableFor} matches it against the token's {@code alg}.

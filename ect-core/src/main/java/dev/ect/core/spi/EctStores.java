@@ -1,6 +1,9 @@
 package dev.ect.core.spi;
 
 import dev.ect.core.EctVerifier;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.replay.ReplayStore;
 import java.time.Clock;
@@ -16,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared stores of a deployment with several instances, chosen by URL: a replay store
- * ({@value #REDIS_URL_ENV}, profile P-04) and an audit ledger that is also the ECT store of the DAG
- * checks ({@value #JDBC_URL_ENV}, profile section 8). The URL's scheme picks the implementation
+ * ({@link EctOption#REDIS_URL}, profile P-04) and an audit ledger that is also the ECT store of the DAG
+ * checks ({@link EctOption#JDBC_URL}, profile section 8). The URL's scheme picks the implementation
  * through the {@link ReplayStoreProvider} / {@link LedgerProvider} plug-ins on the class path
  * ({@code ect-redis}, {@code ect-jdbc}), so callers such as the servlet filter or the CLI depend on
  * neither.
@@ -37,10 +40,20 @@ import org.slf4j.LoggerFactory;
 public final class EctStores implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EctStores.class);
 
-    /** The environment variable holding the shared replay store's URL, e.g. {@code redis://127.0.0.1:6379}. */
-    public static final String REDIS_URL_ENV = "ECT_REDIS_URL";
-    /** The environment variable holding the shared ledger's URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/ect?user=ect}. */
-    public static final String JDBC_URL_ENV = "ECT_JDBC_URL";
+    /**
+     * The environment variable holding the shared replay store's URL, e.g. {@code redis://127.0.0.1:6379}.
+     *
+     * @deprecated use {@code EctOption.REDIS_URL.env()}
+     */
+    @Deprecated
+    public static final String REDIS_URL_ENV = EctOption.REDIS_URL.env();
+    /**
+     * The environment variable holding the shared ledger's URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/ect?user=ect}.
+     *
+     * @deprecated use {@code EctOption.JDBC_URL.env()}
+     */
+    @Deprecated
+    public static final String JDBC_URL_ENV = EctOption.JDBC_URL.env();
 
     private final ReplayStore replayStore;
     private final AuditLedger ledger;
@@ -56,31 +69,37 @@ public final class EctStores implements AutoCloseable {
     }
 
     /**
-     * Reads {@value #REDIS_URL_ENV} and {@value #JDBC_URL_ENV}; an absent variable leaves that store
-     * unset (the caller keeps its default).
+     * Reads {@link EctOption#REDIS_URL} and {@link EctOption#JDBC_URL} from an environment map through
+     * {@link EctConfig} (the one parser of every option); an absent variable leaves that store unset
+     * (the caller keeps its default).
      *
-     * @throws IllegalArgumentException naming the variable when a value is empty, invalid, or no
-     *     plug-in on the class path supports it
+     * @throws IllegalArgumentException naming the variable when a value is invalid or no plug-in on
+     *     the class path supports it
      */
     public static EctStores fromEnvironment(Map<String, String> env, Clock clock) {
         Objects.requireNonNull(env, "env cannot be null");
         Objects.requireNonNull(clock, "clock cannot be null");
-        String redis = env.get(REDIS_URL_ENV);
-        String jdbc = env.get(JDBC_URL_ENV);
+        Map<String, String> stores = new java.util.HashMap<>();
+        for (EctOption o : java.util.List.of(EctOption.REDIS_URL, EctOption.JDBC_URL)) {
+            if (env.containsKey(o.env())) {
+                // set but empty: fail rather than fall back to the in-process default (class Javadoc)
+                check(EctConfigSource.environment(Map.of()).describe(o), env.get(o.env()));
+                stores.put(o.env(), env.get(o.env()));
+            }
+        }
+        EctConfig config = EctConfig.from(EctConfigSource.environment(stores));
         ReplayStore rs = null;
-        AuditLedger l = null;
         try {
-            if (redis != null) {
-                rs = replayStore(REDIS_URL_ENV, redis, clock);
+            if (config.redisUrl().isPresent()) {
+                rs = replayStore(config.describe(EctOption.REDIS_URL), config.redisUrl().get(), clock);
             }
-            if (jdbc != null) {
-                l = ledger(JDBC_URL_ENV, jdbc, clock);
-            }
+            AuditLedger l = config.jdbcUrl().isPresent()
+                    ? ledger(config.describe(EctOption.JDBC_URL), config.jdbcUrl().get(), clock) : null;
+            return new EctStores(rs, l);
         } catch (RuntimeException e) {
             closeQuietly(rs);
             throw e;
         }
-        return new EctStores(rs, l);
     }
 
     /** Stores from explicit URLs; either may be null (that store is then unset). */

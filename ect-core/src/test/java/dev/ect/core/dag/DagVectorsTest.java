@@ -1,5 +1,6 @@
 package dev.ect.core.dag;
 
+import dev.ect.core.EctSettings;
 import static dev.ect.core.ledger.TestEcts.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -76,10 +77,10 @@ class DagVectorsTest {
                 .keySource(StaticKeySource.builder().key(TestEcts.ISS, TestEcts.KEY).key(ISS_B, KEY_B).build())
                 .ledger(ledger);
         if (Boolean.TRUE.equals(settings.get("allowUnresolved"))) {
-            b.allowUnresolvedPredecessors(true);
+            b.settings(EctSettings.builder().allowUnresolvedPredecessors(true).build());
         }
         if (settings.get("maxAncestors") instanceof Long n) {
-            b.maxAncestors(n.intValue());
+            b.settings(EctSettings.builder().maxAncestors(n.intValue()).build());
         }
         if ("rejectChildrenOfRejectedPolicyDecisions".equals(settings.get("policy"))) {
             b.dagRule(DagRule.rejectChildrenOfRejectedPolicyDecisions());

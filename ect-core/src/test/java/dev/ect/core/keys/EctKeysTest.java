@@ -1,5 +1,6 @@
 package dev.ect.core.keys;
 
+import dev.ect.core.EctSettings;
 import static dev.ect.core.support.Fixtures.A;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.clock;
@@ -60,7 +61,7 @@ class EctKeysTest {
         assertThat(restored.publicKey()).isEqualTo(original.publicKey());
         // tokens of the restored key verify with the original public key, published as a JWKS
         EctVerifier v = EctVerifier.builder().verifierId(B).clock(clock()).listener(VerificationListener.noop())
-                .algorithms(EnumSet.allOf(EctAlgorithm.class))
+                .settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).build())
                 .keySource(StaticKeySource.builder().jwks(A, original.publicJwks()).build()).build();
         String token = EctSigner.builder(restored).clock(clock()).build().sign(Ect.builder().iss(A).aud(B).execAct("a").build());
         assertThat(v.verify(token).ect().kid()).isEqualTo(original.kid());

@@ -1,5 +1,6 @@
 package dev.ect.core.keys;
 
+import dev.ect.core.EctSettings;
 import static dev.ect.core.support.Fixtures.A;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.NOW;
@@ -99,7 +100,7 @@ class JwksHttpsTest {
         JwksUrlKeySource ks = JwksUrlKeySource.builder().issuer(A, server.url("/jwks.json").uri())
                 .sslContext(clientTrust.sslContext()).clock(clock).build();
         EctVerifier v = EctVerifier.builder().verifierId(B).keySource(ks).clock(clock)
-                .algorithms(EnumSet.allOf(EctAlgorithm.class)).listener(VerificationListener.noop()).build();
+                .settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).build()).listener(VerificationListener.noop()).build();
         String token = EctSigner.builder(rsa).clock(clock).build().sign(Ect.builder().iss(A).aud(B).execAct("a").build());
         assertRejected(() -> v.verify(token), ReasonCode.UNKNOWN_KEY);
         assertThat(ks.resolve(A, "rsa-1")).as("the key is there, just not for PS256").isPresent();

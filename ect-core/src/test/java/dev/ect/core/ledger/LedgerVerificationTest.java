@@ -1,5 +1,6 @@
 package dev.ect.core.ledger;
 
+import dev.ect.core.EctSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,8 +85,8 @@ class LedgerVerificationTest {
         assertThat(v.check(checked.compact()).level()).isEqualTo(EctLevel.L2);
         assertThat(ledger.entries()).hasSize(2);
         // minLevel L3 needs a ledger
-        assertThatThrownBy(() -> TestEcts.verifier().minLevel(EctLevel.L3).build()).isInstanceOf(IllegalStateException.class);
-        assertThat(TestEcts.verifier().minLevel(EctLevel.L3).ledger(new InMemoryLedger()).build().verify(
+        assertThatThrownBy(() -> TestEcts.verifier().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).build()).isInstanceOf(IllegalStateException.class);
+        assertThat(TestEcts.verifier().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).ledger(new InMemoryLedger()).build().verify(
                 TestEcts.mint(wid, "x", List.of()).compact()).level()).isEqualTo(EctLevel.L3);
     }
 
@@ -238,7 +239,7 @@ class LedgerVerificationTest {
     @Test
     void l1TokenIsRecordedButNotReportedAsL3() {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
-        EctVerifier v = TestEcts.verifier().ledger(ledger).minLevel(EctLevel.L1).build();
+        EctVerifier v = TestEcts.verifier().ledger(ledger).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).build();
         SignedEct l1 = TestEcts.unsigned(wid, "plan", List.of());
         assertThat(v.verify(l1.compact()).level()).isEqualTo(EctLevel.L1);
         assertThat(ledger.entries()).hasSize(1);

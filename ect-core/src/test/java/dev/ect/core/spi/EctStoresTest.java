@@ -144,7 +144,7 @@ class EctStoresTest {
         env.put(EctStores.REDIS_URL_ENV, "test-replay://ok");
         env.put(EctStores.JDBC_URL_ENV, "test-ledger://bad");
         assertThatThrownBy(() -> EctStores.fromEnvironment(env, CLOCK))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("ECT_JDBC_URL: bad database");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("environment variable ECT_JDBC_URL: bad database");
         assertThatThrownBy(() -> EctStores.replayStore("test-replay://bad", CLOCK))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("replay store URL: bad port");
         assertThatThrownBy(() -> EctStores.of("test-replay://ok", "test-ledger://bad", CLOCK))

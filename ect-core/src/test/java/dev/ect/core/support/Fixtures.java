@@ -1,5 +1,6 @@
 package dev.ect.core.support;
 
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
@@ -84,7 +85,7 @@ public final class Fixtures {
     /** Like {@link #verifierB()} but accepting every supported algorithm. */
     public static EctVerifier.Builder verifierBAllAlgs(KeySource ks) {
         return EctVerifier.builder().verifierId(B).keySource(ks).clock(clock())
-                .algorithms(EnumSet.allOf(EctAlgorithm.class)).listener(VerificationListener.noop());
+                .settings(EctSettings.builder().algorithms(EnumSet.allOf(EctAlgorithm.class)).build()).listener(VerificationListener.noop());
     }
 
     /** A mutable, valid claim set from A to B issued at {@code iat}, expiring 10 minutes later. */

@@ -181,7 +181,7 @@ public class EctProperties {
          * chain (-100), so that only authenticated requests are verified, recorded and appended to the
          * ledger; set it below -100 to verify ECTs before Spring Security.
          */
-        private int order = DEFAULT_ORDER;
+        private int order = -90;
 
         /**
          * Add the error path (server.error.path, default /error) to the optional paths, so Spring's

@@ -33,7 +33,7 @@ public class TestApp {
 
         /** Calls {@code url} with the application's RestClient and returns the body. */
         @GetMapping("/call")
-        public String call(@RequestParam String url) {
+        public String call(@RequestParam("url") String url) {
             return client.get().uri(url).retrieve().body(String.class);
         }
 

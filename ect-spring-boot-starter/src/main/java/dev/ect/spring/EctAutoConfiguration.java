@@ -22,8 +22,9 @@ import org.springframework.context.annotation.Bean;
  * The core of the starter: the {@code ect.*} properties handed to ect-core's configuration assembler
  * ({@link EctConfig}), and what it opens ({@link EctRuntime}: verifier, optional signer, replay store,
  * ledger, key sources; closed with the context). Every bean backs off when the application defines its
- * own: an {@link EctConfig}, an {@link EctRuntime}, an {@link EctVerifier}, an {@link EctSigner}, an
- * {@link EctInstrumentation}.
+ * own: an {@link EctConfig}, an {@link EctRuntime}, an {@link EctVerifier} (then no runtime is opened:
+ * the application's verifier brings its own stores, and outbound/response ECTs need an {@link EctSigner}
+ * bean), an {@link EctInstrumentation}.
  *
  * <p>Precedence per option: the Spring property ({@code ect.max-pred}), then the {@code ECT_*}
  * environment variable under its documented name ({@code ECT_MAX_PRED}), then the default. An invalid
@@ -50,8 +51,9 @@ public class EctAutoConfiguration {
         return EctConfig.from(source(properties, extra, System.getenv()));
     }
 
+    /** Not made when the application defines its own {@link EctVerifier}: it then brings its stores too. */
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean({EctRuntime.class, EctVerifier.class})
     public EctRuntime ectRuntime(EctConfig config, ObjectProvider<Clock> clock) {
         // the verifier's ECT store resolves, for one verification, the tokens an HTTP client of this
         // application minted (F-03: a response ECT names the request only this client holds), then the ledger

@@ -3,7 +3,7 @@ package dev.ect.cli;
 import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctSigner;
 import dev.ect.core.LogSafe;
-import dev.ect.core.VerificationEvent;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.ledger.AuditLedger;
@@ -46,8 +46,6 @@ import picocli.CommandLine.Option;
                 + "outcome, reason; never the token). Stops cleanly on SIGTERM or Ctrl-C."})
 final class ServeCommand extends BaseCommand {
     private static final Logger LOG = LoggerFactory.getLogger("ect.serve");
-    /** The verifier's event of this request thread: the jti and iss of a rejected token for the log line. */
-    private static final ThreadLocal<VerificationEvent> LAST = new ThreadLocal<>();
 
     @Option(names = "--port", required = true, paramLabel = "N", description = "TCP port (0 = any free port, printed at start-up)")
     int port;
@@ -143,7 +141,9 @@ final class ServeCommand extends BaseCommand {
         Map<String, String> env = env();
         CryptoProvider provider = cryptoProvider(crypto);
         CheckpointSigner checkpointSigner = checkpointSigner();
-        VerifierOptions.Built built = options.build(verifierId, env, LAST::set, provider);
+        // the filter's event carries the jti/iss (of a refused token too: from the rejection itself), so the
+        // verifier's own listener adds nothing to the one line per request
+        VerifierOptions.Built built = options.build(verifierId, env, VerificationListener.noop(), provider);
         LedgerTree tree = null;
         try {
             EctFilterConfig.Builder cfg = EctFilterConfig.builder().verifier(built.verifier()).environment(env)
@@ -265,13 +265,11 @@ final class ServeCommand extends BaseCommand {
 
     /** The one log line per request: method, path, outcome, reason, jti, iss; never the token. */
     private static void log(EctFilterEvent e) {
-        VerificationEvent ve = LAST.get();
-        LAST.remove();
         if (e.dispatcherType() != DispatcherType.REQUEST) {
             return;
         }
-        String jti = e.jti() != null ? e.jti() : ve == null ? null : ve.jti();
-        String iss = e.iss() != null ? e.iss() : ve == null ? null : ve.iss();
+        String jti = e.jti(); // of a refused token: unverified, as it states it (EctException.unverifiedJti)
+        String iss = e.iss();
         String outcome = e.outcome().name().toLowerCase(java.util.Locale.ROOT);
         LOG.info("{} {} outcome={} reason={} status={} jti={} iss={}", safe(e.method()), safe(e.path()), outcome,
                 e.errorCode() == null ? "-" : e.errorCode(), e.status() == 0 ? 200 : e.status(), safe(jti), safe(iss));

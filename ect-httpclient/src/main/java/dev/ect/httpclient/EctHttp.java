@@ -3,10 +3,17 @@ package dev.ect.httpclient;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.client.AudienceResolver;
+import dev.ect.core.client.EctClientConfig;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctResponseRejectedException;
+import dev.ect.core.client.ExistingHeader;
+import dev.ect.core.client.MissingContext;
+import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
 import dev.ect.httpclient.internal.EctConfig;
 import dev.ect.httpclient.internal.Engine;
-import dev.ect.httpclient.internal.MintedEcts;
 import java.net.http.HttpClient;
 import java.net.http.HttpClient.Redirect;
 import java.util.Objects;
@@ -109,13 +116,14 @@ public final class EctHttp {
     }
 
     /** This agent's workload id ({@code iss}). */
-    public String selfId() { return config.selfId(); }
+    public String selfId() { return config.client().selfId(); }
 
     /**
      * An {@link EctStore} for the response verifier: it resolves the tokens an exchange minted
-     * itself, while that exchange's response ECT is verified (F-03: the response ECT's
-     * {@code pred} names the request's task, which a client's store may not hold otherwise).
-     * Empty at any other time.
+     * itself while that exchange's response ECT is verified (F-03: the response ECT's
+     * {@code pred} names the request's task, which a client's store may not hold otherwise),
+     * passed to that one verification by the integration; at any other time it holds nothing.
+     * The same as {@link EctClientConfig#mintedEctStore()}.
      *
      * <pre>{@code
      * EctVerifier responses = EctVerifier.builder().verifierId(selfId).keySource(keys)
@@ -123,80 +131,38 @@ public final class EctHttp {
      *     .build();
      * }</pre>
      */
-    public static EctStore mintedEctStore() { return new MintedEcts(EctStore.empty()); }
+    public static EctStore mintedEctStore() { return EctClientConfig.mintedEctStore(); }
 
     /**
      * Like {@link #mintedEctStore()}, looking up everything else (and the request's task, when it
-     * was not minted by this exchange) in {@code fallback}, typically the shared audit ledger. An
-     * agent that also uses the OkHttp integration with the same verifier chains both:
-     * {@code EctHttp.mintedEctStore(EctOkHttp.mintedEctStore(ledger))}.
+     * was not minted by this exchange) in {@code fallback}, typically the shared audit ledger. One
+     * such store serves every HTTP client integration (this one and OkHttp's) of a verifier.
      */
-    public static EctStore mintedEctStore(EctStore fallback) { return new MintedEcts(fallback); }
+    public static EctStore mintedEctStore(EctStore fallback) { return EctClientConfig.mintedEctStore(fallback); }
 
-    /** What to do with a request that already has an {@code Execution-Context} header. */
-    public enum ExistingHeader {
-        /**
-         * Default: send it unchanged (also to redirect hops); the application manages this
-         * request's ECT, so nothing is minted, the response ECT is not checked and the frontier
-         * does not move.
-         */
-        PASS_THROUGH,
-        /** Replace it with a freshly minted ECT. */
-        REPLACE
-    }
-
-    /** What to do with a call made while no task context was current. */
-    public enum MissingContext {
-        /** Default: the call is a root task of its own: a fresh random {@code wid}, {@code pred: []} (M-05). */
-        ROOT_TASK,
-        /** Send the call without an ECT. */
-        SKIP,
-        /** Fail the call with an {@link EctMintingException} (rule M-04). */
-        FAIL
-    }
-
-    /** What to do when the {@link AudienceResolver} knows no audience for the target. */
-    public enum UnknownAudience {
-        /** Default: fail the call with an {@link EctMintingException} naming the host (M-06). */
-        FAIL,
-        /** Send the request without an ECT (e.g. to third-party APIs that are not agents). */
-        SKIP
-    }
-
-    /** Builder for {@link EctHttp}. Required: the audience resolver. Each option may be set once. */
+    /**
+     * Builder for {@link EctHttp}. Required: the audience resolver. Each option may be set once.
+     * The options every HTTP client integration shares are those of {@link EctClientConfig.Builder}.
+     */
     public static final class Builder {
-        private final EctSigner signer;
-        private final String selfId;
-        private AudienceResolver audience;
+        private final EctClientConfig.Builder client;
         private ExecActResolver execAct;
-        private EctVerifier responseVerifier;
-        private Integer maxTokenBytes;
         private Integer maxRedirects;
-        private ExistingHeader existingHeader;
-        private MissingContext missingContext;
-        private UnknownAudience unknownAudience;
 
-        private Builder(EctSigner signer, String selfId) {
-            this.signer = Objects.requireNonNull(signer, "signer cannot be null");
-            Objects.requireNonNull(selfId, "selfId cannot be null");
-            if (selfId.isBlank()) {
-                throw new IllegalArgumentException("selfId must not be blank");
-            }
-            this.selfId = selfId;
-        }
+        private Builder(EctSigner signer, String selfId) { this.client = EctClientConfig.builder(signer, selfId); }
 
         /** Required. Maps each hop's target to the receiver's workload id(s) for {@code aud} (M-06). */
         public Builder audience(AudienceResolver resolver) {
-            Objects.requireNonNull(resolver, "audience resolver cannot be null");
-            once(audience, "audience");
-            audience = resolver;
+            client.audience(resolver);
             return this;
         }
 
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            once(execAct, "execAct");
+            if (execAct != null) {
+                throw new IllegalStateException("execAct was already set");
+            }
             execAct = resolver;
             return this;
         }
@@ -205,30 +171,22 @@ public final class EctHttp {
          * Verifies ECTs that come back in responses (T-08): its {@code verifierId} must be this
          * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
          * minted (use {@link EctHttp#mintedEctStore(EctStore)}, or a ledger the receivers append
-         * to). A verified response ECT replaces the request's {@code pred} in the frontier (F-03);
-         * a bad one fails the exchange with an {@link EctResponseRejectedException}. Default none:
-         * response ECTs are ignored and the request's own task joins the frontier.
+         * to). Each response ECT is verified once ({@link EctVerifier#verify(String, dev.ect.core.VerificationScope)}),
+         * with a validator that requires it to descend from the request (T-08, F-03) before its
+         * side effects. A verified response ECT replaces the request's {@code pred} in the frontier
+         * (F-03); a bad one fails the exchange with an {@link EctResponseRejectedException}.
+         * Default none: response ECTs are ignored and the request's own task joins the frontier.
          *
          * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
          */
         public Builder responseVerifier(EctVerifier verifier) {
-            Objects.requireNonNull(verifier, "responseVerifier cannot be null");
-            once(responseVerifier, "responseVerifier");
-            if (!selfId.equals(verifier.verifierId())) {
-                throw new IllegalArgumentException("responseVerifier's verifierId must be this agent's id " + selfId
-                        + " (response ECTs are addressed to it), not " + verifier.verifierId());
-            }
-            responseVerifier = verifier;
+            client.responseVerifier(verifier);
             return this;
         }
 
         /** T-03 header budget: a larger minted token fails the call; default 8192 ({@link EctSettings#maxTokenBytes()}). */
         public Builder maxTokenBytes(int bytes) {
-            if (bytes < 64) {
-                throw new IllegalArgumentException("maxTokenBytes must be >= 64");
-            }
-            once(maxTokenBytes, "maxTokenBytes");
-            maxTokenBytes = bytes;
+            client.maxTokenBytes(bytes);
             return this;
         }
 
@@ -241,32 +199,28 @@ public final class EctHttp {
             if (max < 0) {
                 throw new IllegalArgumentException("maxRedirects must be >= 0");
             }
-            once(maxRedirects, "maxRedirects");
+            if (maxRedirects != null) {
+                throw new IllegalStateException("maxRedirects was already set");
+            }
             maxRedirects = max;
             return this;
         }
 
-        /** Default {@link ExistingHeader#PASS_THROUGH}. */
+        /** Default {@link ExistingHeader#PASS_THROUGH} (also to redirect hops). */
         public Builder existingHeader(ExistingHeader policy) {
-            Objects.requireNonNull(policy, "existingHeader cannot be null");
-            once(existingHeader, "existingHeader");
-            existingHeader = policy;
+            client.existingHeader(policy);
             return this;
         }
 
         /** Default {@link MissingContext#ROOT_TASK}. */
         public Builder missingContext(MissingContext policy) {
-            Objects.requireNonNull(policy, "missingContext cannot be null");
-            once(missingContext, "missingContext");
-            missingContext = policy;
+            client.missingContext(policy);
             return this;
         }
 
         /** Default {@link UnknownAudience#FAIL}. */
         public Builder unknownAudience(UnknownAudience policy) {
-            Objects.requireNonNull(policy, "unknownAudience cannot be null");
-            once(unknownAudience, "unknownAudience");
-            unknownAudience = policy;
+            client.unknownAudience(policy);
             return this;
         }
 
@@ -276,23 +230,8 @@ public final class EctHttp {
          * @throws IllegalStateException when the audience resolver is missing
          */
         public EctHttp build() {
-            if (audience == null) {
-                throw new IllegalStateException("an audience resolver is required (M-06): builder.audience(...)");
-            }
-            return new EctHttp(new EctConfig(signer, selfId, audience,
-                    execAct != null ? execAct : ExecActResolver.methodAndPath(),
-                    responseVerifier,
-                    maxTokenBytes != null ? maxTokenBytes : EctSettings.defaults().maxTokenBytes(),
-                    maxRedirects != null ? maxRedirects : DEFAULT_MAX_REDIRECTS,
-                    existingHeader != null ? existingHeader : ExistingHeader.PASS_THROUGH,
-                    missingContext != null ? missingContext : MissingContext.ROOT_TASK,
-                    unknownAudience != null ? unknownAudience : UnknownAudience.FAIL));
-        }
-
-        private static void once(Object current, String name) {
-            if (current != null) {
-                throw new IllegalStateException(name + " was already set");
-            }
+            return new EctHttp(new EctConfig(client.build(), execAct != null ? execAct : ExecActResolver.methodAndPath(),
+                    maxRedirects != null ? maxRedirects : DEFAULT_MAX_REDIRECTS));
         }
     }
 }

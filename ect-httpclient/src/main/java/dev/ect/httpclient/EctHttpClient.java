@@ -1,5 +1,9 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.EctIOException;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctResponseRejectedException;
 import dev.ect.httpclient.internal.Engine;
 import dev.ect.httpclient.internal.Lifecycle;
 import java.io.IOException;

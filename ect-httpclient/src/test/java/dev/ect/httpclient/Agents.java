@@ -1,5 +1,6 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.AudienceResolver;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;

@@ -1,5 +1,8 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.MissingContext;
+import dev.ect.core.client.AudienceResolver;
 import static dev.ect.httpclient.Agents.A;
 import static dev.ect.httpclient.Agents.B;
 import static dev.ect.httpclient.Agents.CLOCK;
@@ -141,7 +144,7 @@ class AsyncContextTest {
     @DisplayName("M-04, F-05: a minting failure in sendAsync completes the future exceptionally instead of throwing")
     void aMintingFailureCompletesTheFutureExceptionally() {
         EctHttpClient strict = EctHttp.builder(Agents.SIGNER_A, A).audience(AudienceResolver.byHost(Map.of(hostPort(server), B)))
-                .missingContext(EctHttp.MissingContext.FAIL).build().wrap(base);
+                .missingContext(MissingContext.FAIL).build().wrap(base);
         CompletableFuture<HttpResponse<String>> f = strict.sendAsync(Agents.get(server, "/x"), BodyHandlers.ofString());
         assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(EctMintingException.class, e -> assertThat(e.ruleId()).isEqualTo("M-04"));

@@ -1,5 +1,7 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.AudienceResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.EctSigner;

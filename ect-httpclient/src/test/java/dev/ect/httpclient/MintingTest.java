@@ -1,5 +1,11 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.MissingContext;
+import dev.ect.core.client.UnknownAudience;
+import dev.ect.core.client.ExistingHeader;
+import dev.ect.core.client.AudienceResolver;
 import static dev.ect.httpclient.Agents.A;
 import static dev.ect.httpclient.Agents.B;
 import static dev.ect.httpclient.Agents.C;
@@ -132,7 +138,7 @@ class MintingTest {
     @Test
     @DisplayName("M-04: missingContext FAIL refuses a call made without a context; nothing is sent")
     void missingContextFailRefusesTheCall() {
-        EctHttpClient client = integration().missingContext(EctHttp.MissingContext.FAIL).build().wrap(base);
+        EctHttpClient client = integration().missingContext(MissingContext.FAIL).build().wrap(base);
         assertThatThrownBy(() -> send(client, Agents.get(server, "/x")))
                 .isInstanceOfSatisfying(EctMintingException.class, e -> assertThat(e.ruleId()).isEqualTo("M-04"));
         assertThat(server.getRequestCount()).isZero();
@@ -142,7 +148,7 @@ class MintingTest {
     @DisplayName("M-04: missingContext SKIP sends a call made without a context without an ECT")
     void missingContextSkipSendsWithoutAnEct() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
-        send(integration().missingContext(EctHttp.MissingContext.SKIP).build().wrap(base), Agents.get(server, "/x"));
+        send(integration().missingContext(MissingContext.SKIP).build().wrap(base), Agents.get(server, "/x"));
         assertThat(taken().getHeaders().get(EctHttp.HEADER)).isNull();
     }
 
@@ -157,7 +163,7 @@ class MintingTest {
         assertThat(server.getRequestCount()).isZero();
         server.enqueue(new MockResponse.Builder().build());
         EctHttpClient lenient = EctHttp.builder(SIGNER_A, A).audience(AudienceResolver.byHost(Map.of("elsewhere", C)))
-                .unknownAudience(EctHttp.UnknownAudience.SKIP).build().wrap(base);
+                .unknownAudience(UnknownAudience.SKIP).build().wrap(base);
         send(lenient, Agents.get(server, "/x"));
         assertThat(taken().getHeaders().get(EctHttp.HEADER)).isNull();
     }
@@ -245,7 +251,7 @@ class MintingTest {
         HttpRequest r = HttpRequest.newBuilder(server.url("/x").uri()).header(EctHttp.HEADER, own).build();
         send(client(), r);
         assertThat(taken().getHeaders().values(EctHttp.HEADER)).containsExactly(own);
-        send(integration().existingHeader(EctHttp.ExistingHeader.REPLACE).build().wrap(base), r);
+        send(integration().existingHeader(ExistingHeader.REPLACE).build().wrap(base), r);
         List<String> replaced = taken().getHeaders().values(EctHttp.HEADER);
         assertThat(replaced).hasSize(1).doesNotContain(own);
         assertThat(Agents.decode(replaced.get(0), B).execAct()).isEqualTo("GET /x");

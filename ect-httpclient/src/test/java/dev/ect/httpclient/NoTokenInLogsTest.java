@@ -1,5 +1,7 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.EctResponseRejectedException;
+import dev.ect.core.client.AudienceResolver;
 import static dev.ect.httpclient.Agents.A;
 import static dev.ect.httpclient.Agents.B;
 import static dev.ect.httpclient.Agents.CLOCK;

@@ -1,5 +1,6 @@
 package dev.ect.httpclient;
 
+import dev.ect.core.client.AudienceResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

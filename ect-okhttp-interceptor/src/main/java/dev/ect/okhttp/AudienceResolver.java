@@ -1,9 +1,6 @@
 package dev.ect.okhttp;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.HttpUrl;
@@ -25,7 +22,7 @@ public interface AudienceResolver {
      * The audience for a request to {@code url}.
      *
      * @return the workload ids, in order; an empty list when the target is unknown (the call then
-     *     fails, or is sent without an ECT, per {@link EctOkHttp.UnknownAudience})
+     *     fails, or is sent without an ECT, per {@link dev.ect.core.client.UnknownAudience})
      */
     List<String> resolve(HttpUrl url);
 
@@ -40,73 +37,20 @@ public interface AudienceResolver {
 
     /** The same audience for every request (e.g. one gateway that verifies every ECT). */
     static AudienceResolver fixed(String id, String... more) {
-        List<String> ids = new ArrayList<>();
-        ids.add(checkId(id));
-        for (String m : more) {
-            ids.add(checkId(m));
-        }
-        List<String> frozen = List.copyOf(ids);
-        return url -> frozen;
+        List<String> ids = dev.ect.core.client.AudienceResolver.fixed(id, more).resolve(null); // checked; fixed ignores the URI
+        return url -> ids;
     }
 
     /**
      * A static map from {@code host:port} or {@code host} (any port) to a workload id. A key with a
      * port wins over a key without one. Hosts match ignoring ASCII case; IPv6 literals are written
-     * in brackets ({@code [::1]:8080}). Unlisted targets resolve to the empty list.
+     * in brackets ({@code [::1]:8080}). Unlisted targets resolve to the empty list. The rules of
+     * {@link dev.ect.core.client.AudienceResolver#byHost(Map)}, over OkHttp's {@code HttpUrl}.
      *
      * @throws IllegalArgumentException for a blank key or id, or a port that is not 1..65535
      */
     static AudienceResolver byHost(Map<String, String> hostToId) {
-        Objects.requireNonNull(hostToId, "hostToId cannot be null");
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : hostToId.entrySet()) {
-            map.put(normalizeKey(e.getKey()), List.of(checkId(e.getValue())));
-        }
-        Map<String, List<String>> frozen = Map.copyOf(map);
-        return url -> {
-            String host = url.host().toLowerCase(Locale.ROOT);
-            if (host.indexOf(':') >= 0) {
-                host = "[" + host + "]"; // HttpUrl.host() gives IPv6 literals without brackets
-            }
-            List<String> hit = frozen.get(host + ":" + url.port());
-            if (hit == null) {
-                hit = frozen.get(host);
-            }
-            return hit != null ? hit : List.of();
-        };
-    }
-
-    private static String checkId(String id) {
-        Objects.requireNonNull(id, "audience id cannot be null");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("audience id must not be blank");
-        }
-        return id;
-    }
-
-    private static String normalizeKey(String key) {
-        Objects.requireNonNull(key, "host key cannot be null");
-        String k = key.trim().toLowerCase(Locale.ROOT);
-        if (k.isEmpty()) {
-            throw new IllegalArgumentException("host key must not be blank");
-        }
-        int colon = k.lastIndexOf(':');
-        boolean bracketed = k.startsWith("[");
-        if (colon > 0 && (!bracketed || colon > k.indexOf(']'))) {
-            String port = k.substring(colon + 1);
-            int p;
-            try {
-                p = Integer.parseInt(port);
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("host key '" + key + "' has an invalid port", ex);
-            }
-            if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException("host key '" + key + "' has a port outside 1..65535");
-            }
-            if (!bracketed && k.substring(0, colon).indexOf(':') >= 0) {
-                throw new IllegalArgumentException("host key '" + key + "': write IPv6 literals in brackets");
-            }
-        }
-        return k;
+        dev.ect.core.client.AudienceResolver hosts = dev.ect.core.client.AudienceResolver.byHost(hostToId);
+        return url -> hosts.resolve(url.uri()); // HttpUrl.uri() keeps host (IPv6 in brackets) and port
     }
 }

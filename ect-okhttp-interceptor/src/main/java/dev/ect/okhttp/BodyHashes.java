@@ -8,7 +8,7 @@ import okio.Buffer;
 
 /**
  * The C-09 hash form (base64url SHA-256, 43 characters, no padding, no prefix) of request bodies,
- * for {@code inp_hash} / {@code out_hash} (see {@link EctRequestOptions}).
+ * for {@code inp_hash} / {@code out_hash} (see {@link dev.ect.core.client.EctRequestOptions}).
  */
 public final class BodyHashes {
     private BodyHashes() {}

@@ -3,13 +3,20 @@ package dev.ect.okhttp;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.client.EctClientConfig;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctResponseRejectedException;
+import dev.ect.core.client.ExistingHeader;
+import dev.ect.core.client.MissingContext;
+import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
 import dev.ect.okhttp.internal.ContextCaptor;
 import dev.ect.okhttp.internal.EctApplicationInterceptor;
 import dev.ect.okhttp.internal.EctConfig;
 import dev.ect.okhttp.internal.EctNetworkInterceptor;
-import dev.ect.okhttp.internal.MintedEcts;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 import okhttp3.EventListener;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -57,14 +64,15 @@ public final class EctOkHttp {
     public static final String HEADER = "Execution-Context";
 
     private final EctConfig config;
-    private final ContextCaptor captor = new ContextCaptor();
+    private final ContextCaptor captor;
     private final EctNetworkInterceptor networkInterceptor;
     private final EctApplicationInterceptor applicationInterceptor;
 
     private EctOkHttp(EctConfig config) {
         this.config = config;
+        this.captor = new ContextCaptor(config);
         this.networkInterceptor = new EctNetworkInterceptor(config, captor);
-        this.applicationInterceptor = new EctApplicationInterceptor(config, captor);
+        this.applicationInterceptor = new EctApplicationInterceptor(captor);
     }
 
     /**
@@ -123,12 +131,14 @@ public final class EctOkHttp {
     }
 
     /** This agent's workload id ({@code iss}). */
-    public String selfId() { return config.selfId(); }
+    public String selfId() { return config.client().selfId(); }
 
     /**
-     * An {@link EctStore} for the response verifier: it resolves the token a call minted itself,
+     * An {@link EctStore} for the response verifier: it resolves the tokens a call minted itself
      * while that call's response ECT is verified (F-03: the response ECT's {@code pred} names the
-     * request's task, which a client's store may not hold otherwise). Empty at any other time.
+     * request's task, which a client's store may not hold otherwise), passed to that one
+     * verification by the integration; at any other time it holds nothing. The same as
+     * {@link EctClientConfig#mintedEctStore()}: one such store serves every HTTP client integration.
      *
      * <pre>{@code
      * EctVerifier responses = EctVerifier.builder().verifierId(selfId).keySource(keys)
@@ -136,68 +146,29 @@ public final class EctOkHttp {
      *     .build();
      * }</pre>
      */
-    public static EctStore mintedEctStore() { return new MintedEcts(EctStore.empty()); }
+    public static EctStore mintedEctStore() { return EctClientConfig.mintedEctStore(); }
 
     /**
      * Like {@link #mintedEctStore()}, looking up everything else (and the request's task, when it
      * was not minted by this call) in {@code fallback}, typically the shared audit ledger.
      */
-    public static EctStore mintedEctStore(EctStore fallback) { return new MintedEcts(fallback); }
+    public static EctStore mintedEctStore(EctStore fallback) { return EctClientConfig.mintedEctStore(fallback); }
 
-    /** What to do with a request that already has an {@code Execution-Context} header. */
-    public enum ExistingHeader {
-        /**
-         * Default: send it unchanged; the application manages this request's ECT, so nothing is
-         * minted, the response ECT is not checked and the frontier does not move.
-         */
-        PASS_THROUGH,
-        /** Replace it with a freshly minted ECT. */
-        REPLACE
-    }
-
-    /** What to do with a call created while no task context was current. */
-    public enum MissingContext {
-        /** Default: the call is a root task of its own: a fresh random {@code wid}, {@code pred: []} (M-05). */
-        ROOT_TASK,
-        /** Send the call without an ECT. */
-        SKIP,
-        /** Fail the call with an {@link EctMintingException}. */
-        FAIL
-    }
-
-    /** What to do when the {@link AudienceResolver} knows no audience for the target. */
-    public enum UnknownAudience {
-        /** Default: fail the call with an {@link EctMintingException} naming the host (M-06). */
-        FAIL,
-        /** Send the request without an ECT (e.g. to third-party APIs that are not agents). */
-        SKIP
-    }
-
-    /** Builder for {@link EctOkHttp}. Required: the audience resolver. Each option may be set once. */
+    /**
+     * Builder for {@link EctOkHttp}. Required: the audience resolver. Each option may be set once.
+     * The options every HTTP client integration shares are those of {@link EctClientConfig.Builder}.
+     */
     public static final class Builder {
-        private final EctSigner signer;
-        private final String selfId;
+        private final EctClientConfig.Builder client;
         private AudienceResolver audience;
         private ExecActResolver execAct;
-        private EctVerifier responseVerifier;
-        private Integer maxTokenBytes;
-        private ExistingHeader existingHeader;
-        private MissingContext missingContext;
-        private UnknownAudience unknownAudience;
 
-        private Builder(EctSigner signer, String selfId) {
-            this.signer = Objects.requireNonNull(signer, "signer cannot be null");
-            Objects.requireNonNull(selfId, "selfId cannot be null");
-            if (selfId.isBlank()) {
-                throw new IllegalArgumentException("selfId must not be blank");
-            }
-            this.selfId = selfId;
-        }
+        private Builder(EctSigner signer, String selfId) { this.client = EctClientConfig.builder(signer, selfId); }
 
         /** Required. Maps each request's target to the receiver's workload id(s) for {@code aud} (M-06). */
         public Builder audience(AudienceResolver resolver) {
             Objects.requireNonNull(resolver, "audience resolver cannot be null");
-            once(audience, "audience");
+            client.audience(uri -> resolver.resolve(HttpUrl.get(uri))); // also checks "set once"
             audience = resolver;
             return this;
         }
@@ -205,7 +176,9 @@ public final class EctOkHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            once(execAct, "execAct");
+            if (execAct != null) {
+                throw new IllegalStateException("execAct was already set");
+            }
             execAct = resolver;
             return this;
         }
@@ -214,54 +187,40 @@ public final class EctOkHttp {
          * Verifies ECTs that come back in responses (T-08): its {@code verifierId} must be this
          * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
          * minted (use {@link EctOkHttp#mintedEctStore(EctStore)}, or a ledger the receivers append
-         * to). A verified response ECT replaces the request's {@code pred} in the frontier (F-03);
-         * a bad one fails the call with an {@link EctResponseRejectedException}. Default none:
-         * response ECTs are ignored and the request's own task joins the frontier.
+         * to). Each response ECT is verified once ({@link EctVerifier#verify(String, dev.ect.core.VerificationScope)}),
+         * with a validator that requires it to descend from the request (T-08, F-03) before its
+         * side effects. A verified response ECT replaces the request's {@code pred} in the frontier
+         * (F-03); a bad one fails the call with an {@link EctResponseRejectedException}. Default
+         * none: response ECTs are ignored and the request's own task joins the frontier.
          *
          * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
          */
         public Builder responseVerifier(EctVerifier verifier) {
-            Objects.requireNonNull(verifier, "responseVerifier cannot be null");
-            once(responseVerifier, "responseVerifier");
-            if (!selfId.equals(verifier.verifierId())) {
-                throw new IllegalArgumentException("responseVerifier's verifierId must be this agent's id " + selfId
-                        + " (response ECTs are addressed to it), not " + verifier.verifierId());
-            }
-            responseVerifier = verifier;
+            client.responseVerifier(verifier);
             return this;
         }
 
         /** T-03 header budget: a larger minted token fails the call; default 8192 ({@link EctSettings#maxTokenBytes()}). */
         public Builder maxTokenBytes(int bytes) {
-            if (bytes < 64) {
-                throw new IllegalArgumentException("maxTokenBytes must be >= 64");
-            }
-            once(maxTokenBytes, "maxTokenBytes");
-            maxTokenBytes = bytes;
+            client.maxTokenBytes(bytes);
             return this;
         }
 
         /** Default {@link ExistingHeader#PASS_THROUGH}. */
         public Builder existingHeader(ExistingHeader policy) {
-            Objects.requireNonNull(policy, "existingHeader cannot be null");
-            once(existingHeader, "existingHeader");
-            existingHeader = policy;
+            client.existingHeader(policy);
             return this;
         }
 
         /** Default {@link MissingContext#ROOT_TASK}. */
         public Builder missingContext(MissingContext policy) {
-            Objects.requireNonNull(policy, "missingContext cannot be null");
-            once(missingContext, "missingContext");
-            missingContext = policy;
+            client.missingContext(policy);
             return this;
         }
 
         /** Default {@link UnknownAudience#FAIL}. */
         public Builder unknownAudience(UnknownAudience policy) {
-            Objects.requireNonNull(policy, "unknownAudience cannot be null");
-            once(unknownAudience, "unknownAudience");
-            unknownAudience = policy;
+            client.unknownAudience(policy);
             return this;
         }
 
@@ -271,22 +230,8 @@ public final class EctOkHttp {
          * @throws IllegalStateException when the audience resolver is missing
          */
         public EctOkHttp build() {
-            if (audience == null) {
-                throw new IllegalStateException("an audience resolver is required (M-06): builder.audience(...)");
-            }
-            return new EctOkHttp(new EctConfig(signer, selfId, audience,
-                    execAct != null ? execAct : ExecActResolver.methodAndPath(),
-                    responseVerifier,
-                    maxTokenBytes != null ? maxTokenBytes : EctSettings.defaults().maxTokenBytes(),
-                    existingHeader != null ? existingHeader : ExistingHeader.PASS_THROUGH,
-                    missingContext != null ? missingContext : MissingContext.ROOT_TASK,
-                    unknownAudience != null ? unknownAudience : UnknownAudience.FAIL));
-        }
-
-        private static void once(Object current, String name) {
-            if (current != null) {
-                throw new IllegalStateException(name + " was already set");
-            }
+            return new EctOkHttp(new EctConfig(client.build(), audience,
+                    execAct != null ? execAct : ExecActResolver.methodAndPath()));
         }
     }
 }

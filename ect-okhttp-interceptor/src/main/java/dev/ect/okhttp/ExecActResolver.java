@@ -5,7 +5,7 @@ import okhttp3.Request;
 
 /**
  * Chooses the {@code exec_act} claim (C-07: non-empty, at most 256 characters) of the ECT minted
- * for a request, unless the request's {@link EctRequestOptions} set one. Called once per network
+ * for a request, unless the request's {@link dev.ect.core.client.EctRequestOptions} set one. Called once per network
  * attempt; must be thread-safe.
  */
 @FunctionalInterface

@@ -1,5 +1,8 @@
 package dev.ect.okhttp;
 
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.ExistingHeader;
 import static dev.ect.okhttp.Agents.A;
 import static dev.ect.okhttp.Agents.B;
 import static dev.ect.okhttp.Agents.C;
@@ -290,7 +293,7 @@ class EctOkHttpTest {
     @Test
     void anExistingHeaderIsReplacedWhenConfigured() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
-        OkHttpClient client = integration().existingHeader(EctOkHttp.ExistingHeader.REPLACE).build().wrap(base);
+        OkHttpClient client = integration().existingHeader(ExistingHeader.REPLACE).build().wrap(base);
         body(client.newCall(get("/p").newBuilder().header(EctOkHttp.HEADER, "app-managed-token").build()));
         RecordedRequest r = server.takeRequest(10, TimeUnit.SECONDS);
         assertThat(r.getHeaders().values(EctOkHttp.HEADER)).hasSize(1);

@@ -1,5 +1,9 @@
 package dev.ect.okhttp;
 
+import dev.ect.core.client.EctRequestOptions;
+import dev.ect.core.client.EctMintingException;
+import dev.ect.core.client.MissingContext;
+import dev.ect.core.client.UnknownAudience;
 import static dev.ect.okhttp.Agents.A;
 import static dev.ect.okhttp.Agents.B;
 import static dev.ect.okhttp.Agents.CLOCK;
@@ -90,7 +94,7 @@ class PoliciesTest {
     void withoutAContextSkipSendsNoEct() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = EctOkHttp.builder(SIGNER_A, A).audience(toB())
-                .missingContext(EctOkHttp.MissingContext.SKIP).build().wrap(base);
+                .missingContext(MissingContext.SKIP).build().wrap(base);
         call(client, get("/1"));
         assertThat(receivedHeader()).isNull();
     }
@@ -98,7 +102,7 @@ class PoliciesTest {
     @Test
     void withoutAContextFailRefusesTheCall() throws Exception {
         OkHttpClient client = EctOkHttp.builder(SIGNER_A, A).audience(toB())
-                .missingContext(EctOkHttp.MissingContext.FAIL).build().wrap(base);
+                .missingContext(MissingContext.FAIL).build().wrap(base);
         assertThatThrownBy(() -> call(client, get("/1"))).isInstanceOfSatisfying(EctMintingException.class, e -> {
             assertThat(e.getMessage()).contains("no task context");
             assertThat(e.ruleId()).isEqualTo("M-04");
@@ -143,7 +147,7 @@ class PoliciesTest {
     void anUnknownAudienceCanBeSentWithoutAnEct() throws Exception {
         server.enqueue(new MockResponse.Builder().build());
         OkHttpClient client = EctOkHttp.builder(SIGNER_A, A).audience(url -> null)
-                .unknownAudience(EctOkHttp.UnknownAudience.SKIP).build().wrap(base);
+                .unknownAudience(UnknownAudience.SKIP).build().wrap(base);
         call(client, get("/third-party"));
         assertThat(receivedHeader()).isNull();
     }

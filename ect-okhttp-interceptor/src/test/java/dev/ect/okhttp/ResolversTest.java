@@ -1,5 +1,6 @@
 package dev.ect.okhttp;
 
+import dev.ect.core.client.EctRequestOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.ect.okhttp;
 
+import dev.ect.core.client.EctResponseRejectedException;
 import static dev.ect.okhttp.Agents.A;
 import static dev.ect.okhttp.Agents.B;
 import static dev.ect.okhttp.Agents.C;

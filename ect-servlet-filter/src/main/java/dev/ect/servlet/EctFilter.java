@@ -252,7 +252,7 @@ public class EctFilter implements Filter {
                     "a comma-joined Execution-Context value; exactly one ECT is allowed"), null, null);
             return;
         }
-        VerifiedEct verified = verifyOrRefuse(cfg, req, res, path, start, () -> cfg.verifier().verify(token));
+        VerifiedEct verified = verifyOrRefuse(cfg, req, res, path, start, token, () -> cfg.verifier().verify(token));
         if (verified != null) {
             accept(cfg, req, res, chain, verified, path, start);
         }
@@ -260,13 +260,15 @@ public class EctFilter implements Filter {
 
     /**
      * Runs a verification; on failure answers the request (403/503, never a 500) and returns null.
-     * The jti/iss of a log line come from the exception (unverified, escaped by {@link #safe}).
+     * The jti/iss of a log line come from the exception (unverified, escaped by {@link #safe}); a
+     * verifier of the application's own that did not attach them gets them read from the token.
      */
     private VerifiedEct verifyOrRefuse(EctFilterConfig cfg, HttpServletRequest req, HttpServletResponse res, String path,
-            long start, java.util.function.Supplier<VerifiedEct> verification) throws IOException {
+            long start, String token, java.util.function.Supplier<VerifiedEct> verification) throws IOException {
         try {
             return verification.get();
         } catch (EctException e) {
+            e.initUnverifiedIdsFrom(token);
             refuse(cfg, req, res, path, start, e.error(), e.unverifiedJti().orElse(null), e.unverifiedIss().orElse(null));
             return null;
         } catch (RuntimeException e) {
@@ -309,7 +311,7 @@ public class EctFilter implements Filter {
             return;
         }
         // T-09: another instance accepted it; this instance's own verifier decides for this instance
-        VerifiedEct again = verifyOrRefuse(cfg, req, res, path, start,
+        VerifiedEct again = verifyOrRefuse(cfg, req, res, path, start, known.compact(),
                 () -> cfg.verifier().verifyAgain(known.compact(), known));
         if (again == null) {
             return;

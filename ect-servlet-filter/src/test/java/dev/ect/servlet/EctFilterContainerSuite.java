@@ -243,6 +243,17 @@ abstract class EctFilterContainerSuite {
         assertRejected("/infra/boom/x", List.of(mint(b -> b).compact()), 503, EctFilter.VERIFICATION_UNAVAILABLE);
     }
 
+    @Test
+    @DisplayName("T-11 a rejection by a verifier of one's own still reaches the listener with the token's (unverified) jti and iss")
+    void t11ARejectionByAUserSuppliedVerifierCarriesTheJtiAndIss() throws Exception {
+        EctSigner past = EctSigner.builder(app.callerKey)
+                .clock(Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC)).build();
+        SignedEct expired = past.mint(draft().build());
+        assertRejected("/infra/own-verifier/x", List.of(expired.compact()), 403, "expired");
+        assertThat(app.infraEvents.forJti(expired.ect().jti())).singleElement()
+                .satisfies(e -> assertThat(e.iss()).isEqualTo(expired.ect().iss()));
+    }
+
     // ---------------------------------------------------------------- path policies
 
     @Test

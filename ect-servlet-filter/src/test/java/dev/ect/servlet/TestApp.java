@@ -97,6 +97,10 @@ final class TestApp implements ServletContainerInitializer {
         // an unexpected exception inside verification -> 503 verification_unavailable
         addFilter(ctx, "boom", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
                 .verifier(new ExplodingVerifier()).build()), "/infra/boom/*");
+        // a verifier of the application's own whose rejections carry no jti/iss: the filter reads them from the token
+        addFilter(ctx, "own-verifier", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
+                .verifier(new IdDroppingVerifier(EctVerifier.builder().verifierId(SERVER).keySource(callerKeys()).build()))
+                .build()), "/infra/own-verifier/*");
 
         // response ECTs on and recorded (opt-in): the filter appends each one to its ledger before sending it
         addFilter(ctx, "resp-recorded", new EctFilter(infra().keySource(callerKeys()).ledger(recordingLedger)
@@ -133,6 +137,27 @@ final class TestApp implements ServletContainerInitializer {
         FilterRegistration.Dynamic f = ctx.addFilter(name, filter);
         f.setAsyncSupported(true);
         f.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, pattern);
+    }
+
+    /** A verifier of one's own that rethrows its delegate's rejections without the unverified ids. */
+    record IdDroppingVerifier(EctVerifier delegate) implements EctVerifier {
+        @Override
+        public VerifiedEct verify(String token) {
+            try {
+                return delegate.verify(token);
+            } catch (dev.ect.core.EctRejectedException e) {
+                throw new dev.ect.core.EctRejectedException(e.error());
+            }
+        }
+
+        @Override
+        public VerifiedEct check(String token) { return delegate.check(token); }
+
+        @Override
+        public String verifierId() { return delegate.verifierId(); }
+
+        @Override
+        public EctSettings settings() { return delegate.settings(); }
     }
 
     /** A verifier with a bug. */

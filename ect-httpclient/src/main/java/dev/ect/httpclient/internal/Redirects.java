@@ -1,7 +1,7 @@
 package dev.ect.httpclient.internal;
 
-import dev.ect.httpclient.AudienceResolver;
-import dev.ect.httpclient.EctHttp;
+import dev.ect.core.client.AudienceResolver;
+import dev.ect.core.client.internal.ClientCall;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient.Redirect;
@@ -55,7 +55,7 @@ final class Redirects {
         boolean dropBody = status == 303 || !method.equals(current.method());
         boolean sameOrigin = sameOrigin(current.uri(), target);
         HttpRequest.Builder b = HttpRequest.newBuilder(current, (name, value) ->
-                (keepEct || !name.equalsIgnoreCase(EctHttp.HEADER))
+                (keepEct || !name.equalsIgnoreCase(ClientCall.HEADER))
                         && (sameOrigin || !name.equalsIgnoreCase("Authorization"))
                         && (!dropBody || !name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Encoding")));
         b.uri(target);

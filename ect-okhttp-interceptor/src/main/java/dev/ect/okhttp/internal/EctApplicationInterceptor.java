@@ -1,5 +1,6 @@
 package dev.ect.okhttp.internal;
 
+import dev.ect.core.client.internal.ClientCall;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -11,20 +12,16 @@ import okhttp3.Response;
  * move the frontier. It also fixes the call's captured context before any attempt runs.
  */
 public final class EctApplicationInterceptor implements Interceptor {
-    private final EctConfig config;
     private final ContextCaptor captor;
 
-    public EctApplicationInterceptor(EctConfig config, ContextCaptor captor) {
-        this.config = config;
-        this.captor = captor;
-    }
+    public EctApplicationInterceptor(ContextCaptor captor) { this.captor = captor; }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        CallState st = EctNetworkInterceptor.state(chain.call(), captor, config.missingContext());
-        st.markFinalAnswerHandledOutside();
+        ClientCall call = captor.stateOf(chain.call());
+        call.foldAnswersByCaller();
         Response response = chain.proceed(chain.request());
-        st.applyLastAnswer();
+        call.applyLastAnswer();
         return response;
     }
 }

@@ -4,6 +4,7 @@ import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctException;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.VerificationScope;
 import dev.ect.core.VerifiedEct;
 import java.util.Optional;
 
@@ -17,6 +18,19 @@ public final class TracingVerifier implements EctVerifier {
     public VerifiedEct verify(String token) {
         try {
             VerifiedEct v = delegate.verify(token);
+            SpanWriter.write(v.ect(), "verified");
+            return v;
+        } catch (EctException e) {
+            SpanWriter.rejected(e);
+            throw e;
+        }
+    }
+
+    /** Passes the scope on, so the delegate still checks the token once (a response ECT, T-08). */
+    @Override
+    public VerifiedEct verify(String token, VerificationScope scope) {
+        try {
+            VerifiedEct v = delegate.verify(token, scope);
             SpanWriter.write(v.ect(), "verified");
             return v;
         } catch (EctException e) {

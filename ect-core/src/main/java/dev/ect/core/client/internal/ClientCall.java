@@ -144,7 +144,7 @@ public final class ClientCall {
 
     private List<String> resolveAudience(OutboundRequest request) throws EctMintingException {
         try {
-            List<String> aud = config.audience().resolve(request.uri());
+            List<String> aud = request.audience(config.audience());
             return aud == null ? List.of() : aud;
         } catch (RuntimeException e) {
             throw new EctMintingException("the AudienceResolver failed for " + hostPort(request.uri()) + ": " + e, null, "M-06", e);

@@ -20,6 +20,12 @@ public interface OutboundRequest {
     /** The request's {@code Execution-Context} values, in order; empty when it has none. */
     List<String> ectHeaderValues();
 
+    /**
+     * The audience of this attempt (M-06). The default asks {@code configured} with {@link #uri()};
+     * an adapter whose users give a resolver over the client's own URL type asks that one instead.
+     */
+    default List<String> audience(dev.ect.core.client.AudienceResolver configured) { return configured.resolve(uri()); }
+
     /** The adapter's {@code exec_act} for this request (its resolver), when the options set none. */
     String defaultExecAct();
 

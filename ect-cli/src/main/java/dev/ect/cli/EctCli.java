@@ -1,5 +1,7 @@
 package dev.ect.cli;
 
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -116,7 +118,7 @@ public final class EctCli implements Runnable {
                 break;
             }
         }
-        String level = env.getOrDefault("ECT_LOG_LEVEL", serve ? "info" : "warn");
+        String level = EctConfigSource.environment(env).get(EctOption.LOG_LEVEL).orElse(serve ? "info" : "warn");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");

@@ -1,6 +1,9 @@
 package dev.ect.cli;
 
-import dev.ect.core.EctAlgorithm;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigException;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.LogSafe;
 import dev.ect.core.ledger.AuditLedger;
@@ -24,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +72,10 @@ final class LedgerCommand implements Runnable {
         if (file != null) {
             return null;
         }
-        String url = jdbcUrl != null ? jdbcUrl : env.get(EctStores.JDBC_URL_ENV);
-        if (url == null || url.isBlank()) {
-            throw new CliException("a LEDGER_FILE, or a PostgreSQL ledger by --jdbc-url or " + EctStores.JDBC_URL_ENV + ", is required");
-        }
-        return url;
+        java.util.Optional<String> url = jdbcUrl != null ? java.util.Optional.of(jdbcUrl)
+                : EctConfigSource.environment(env).get(EctOption.JDBC_URL);
+        return url.orElseThrow(() -> new CliException("a LEDGER_FILE, or a PostgreSQL ledger by --jdbc-url or "
+                + EctOption.JDBC_URL.env() + ", is required"));
     }
 
     /**
@@ -226,9 +227,13 @@ final class LedgerCommand implements Runnable {
             }
             LedgerAudit.Builder b = LedgerAudit.builder();
             if (!trust.isEmpty()) {
-                TrustOptions t = new TrustOptions();
-                t.trust = trust;
-                b.trust(t.build(EnumSet.allOf(EctAlgorithm.class), false, env()).keySource());
+                // the one trust syntax and the JWKS options of the environment (K-03, K-04), through EctConfig
+                EctConfigSource options = EctConfigSource.of(Map.of(EctOption.TRUST, String.join(" ", trust)), o -> "option --trust");
+                try {
+                    b.trust(EctConfig.from(options.or(EctConfigSource.environment(env()))).keySource(Clock.systemUTC()).orElseThrow());
+                } catch (EctConfigException e) {
+                    throw new CliException(e.getMessage(), e);
+                }
             }
             List<String> early = new ArrayList<>();
             if (checkpoint != null) {

@@ -1,11 +1,14 @@
 package dev.ect.cli;
 
 import dev.ect.core.CryptoProvider;
-import dev.ect.core.EctSigner;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigException;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
+import dev.ect.core.config.EctRuntime;
 import dev.ect.core.LogSafe;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
-import dev.ect.core.keys.EctKeys;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.tlog.CheckpointSigner;
 import dev.ect.core.tlog.LedgerTree;
@@ -75,11 +78,6 @@ final class ServeCommand extends BaseCommand {
                 + "PostgreSQL ledger unless given)")
     Path ledgerTree;
 
-    @Option(names = "--crypto", paramLabel = "auto|jdk|accp", defaultValue = "auto",
-            description = "signature provider: auto (default) = ACCP (native AWS-LC) where it loads (linux x86_64), "
-                + "else the JDK; accp = ACCP or fail to start; jdk = the JDK's providers. Named at start-up.")
-    String crypto;
-
     @Mixin
     VerifierOptions options = new VerifierOptions();
 
@@ -102,12 +100,12 @@ final class ServeCommand extends BaseCommand {
     /** A started server with what it owns. */
     static final class Running {
         final Server server;
-        final VerifierOptions.Built built;
+        final EctRuntime built;
         /** The tree of the published checkpoints, or null. */
         final LedgerTree tree;
         private boolean stopped;
 
-        Running(Server server, VerifierOptions.Built built, LedgerTree tree) {
+        Running(Server server, EctRuntime built, LedgerTree tree) {
             this.server = server;
             this.built = built;
             this.tree = tree;
@@ -139,24 +137,15 @@ final class ServeCommand extends BaseCommand {
     /** Builds and starts the server; the caller stops it. */
     Running start() throws Exception {
         Map<String, String> env = env();
-        CryptoProvider provider = cryptoProvider(crypto);
-        CheckpointSigner checkpointSigner = checkpointSigner();
-        // the filter's event carries the jti/iss (of a refused token too: from the rejection itself), so the
-        // verifier's own listener adds nothing to the one line per request
-        VerifierOptions.Built built = options.build(verifierId, env, VerificationListener.noop(), provider);
+        EctConfig config = options.config("--id", verifierId, env, Map.of(EctOption.RESPONSE_KEY_FILE,
+                new java.util.AbstractMap.SimpleEntry<>("--response-key", responseKey == null ? null : responseKey.toString())));
+        CryptoProvider provider = cryptoProvider(config);
+        CheckpointSigner checkpointSigner = checkpointSigner(config);
+        EctRuntime built = VerifierOptions.open(config, VerificationListener.noop()); // the filter's event carries the jti/iss
         LedgerTree tree = null;
         try {
-            EctFilterConfig.Builder cfg = EctFilterConfig.builder().verifier(built.verifier()).environment(env)
+            EctFilterConfig.Builder cfg = EctFilterConfig.builder().runtime(built).environment(env)
                     .requiredPaths("/*").listener(ServeCommand::log);
-            built.stores().ledger().ifPresent(cfg::ledger);
-            if (responseKey != null) {
-                try {
-                    cfg.responseSigner(EctSigner.builder(EctKeys.fromPrivateJwk(readFile(responseKey, "response key file")))
-                            .settings(built.verifier().settings()).crypto(provider).build());
-                } catch (IllegalArgumentException e) {
-                    throw new CliException("--response-key " + responseKey + ": " + e.getMessage(), e);
-                }
-            }
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
             connector.setHost(host);
@@ -169,10 +158,10 @@ final class ServeCommand extends BaseCommand {
                     EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
             ctx.addServlet(new ServletHolder(new ClaimsServlet()), "/*");
             if (checkpointSigner != null) {
-                tree = openTree(built);
+                tree = openTree(built, config);
                 // a context of its own: the ECT filter (and ECT_*_PATHS) never covers the evidence paths
                 ServletContextHandler evidence = new ServletContextHandler(EvidenceServlet.BASE);
-                evidence.addServlet(new ServletHolder(new EvidenceServlet(tree, built.stores().ledger().orElseThrow(),
+                evidence.addServlet(new ServletHolder(new EvidenceServlet(tree, built.ledger().orElseThrow(),
                         checkpointSigner)), "/*");
                 server.setHandler(new ContextHandlerCollection(evidence, ctx));
             } else {
@@ -185,13 +174,13 @@ final class ServeCommand extends BaseCommand {
                 throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
             }
             Running r = new Running(server, built, tree);
-            LOG.info("crypto provider: {} (--crypto {})", describe(provider, crypto), crypto.toLowerCase(java.util.Locale.ROOT));
+            LOG.info("crypto provider: {} (--crypto {})", describe(provider, config.crypto()), config.crypto());
             if (tree != null) {
                 LOG.info("publishing signed checkpoints of {} ({} entries) at http://{}:{}{}/checkpoint, proofs at {}/proof/",
                         checkpointSigner.origin(), tree.size(), host, r.port(), EvidenceServlet.BASE, EvidenceServlet.BASE);
             }
             LOG.info("listening on http://{}:{} as {} ({}, min level {}, algs {})", host, r.port(), verifierId,
-                    built.stores().describe(), built.verifier().settings().minLevel(), built.verifier().settings().algorithms());
+                    describeStores(built), built.verifier().settings().minLevel(), built.verifier().settings().algorithms());
             return r;
         } catch (RuntimeException e) {
             if (tree != null) {
@@ -202,15 +191,31 @@ final class ServeCommand extends BaseCommand {
         }
     }
 
-    /** The provider of {@code --crypto}: auto, jdk or accp (which must load). */
+    /** The provider of {@code --crypto} (or {@code ECT_CRYPTO}): auto, jdk or accp (which must load). */
     static CryptoProvider cryptoProvider(String name) {
-        return switch (name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT)) {
-            case "auto" -> CryptoProvider.auto();
-            case "jdk" -> CryptoProvider.jdk();
-            case "accp" -> CryptoProvider.accp().orElseThrow(() -> new CliException("--crypto accp: the Amazon Corretto Crypto "
-                    + "Provider did not load on this platform (" + platform() + "); use --crypto auto or jdk"));
-            default -> throw new CliException("--crypto must be auto, jdk or accp, not " + name);
-        };
+        return cryptoProvider(EctConfigSource.of(name == null ? Map.of() : Map.of(EctOption.CRYPTO, name), o -> "option --crypto"));
+    }
+
+    private static CryptoProvider cryptoProvider(EctConfigSource source) {
+        try {
+            return EctConfig.from(source).cryptoProvider();
+        } catch (EctConfigException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    private static CryptoProvider cryptoProvider(EctConfig config) {
+        try {
+            return config.cryptoProvider();
+        } catch (EctConfigException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    /** The start-up line's words for the stores. */
+    private static String describeStores(EctRuntime rt) {
+        return (rt.ledger().isEmpty() ? "no ledger" : "ledger " + rt.ledger().get()) + ", "
+                + rt.replayStore().map(s -> "shared replay store " + s.getClass().getSimpleName()).orElse("in-process replay store");
     }
 
     /** The start-up line's words for a provider (never probes ACCP when the JDK was asked for). */
@@ -228,7 +233,7 @@ final class ServeCommand extends BaseCommand {
     }
 
     /** The signer of {@code --ledger-key}/{@code --origin}, or null when checkpoints are not published. */
-    private CheckpointSigner checkpointSigner() {
+    private CheckpointSigner checkpointSigner(EctConfig config) {
         if (ledgerKey == null && origin == null) {
             if (ledgerTree != null) {
                 throw new CliException("--ledger-tree is for --ledger-key and --origin");
@@ -238,7 +243,7 @@ final class ServeCommand extends BaseCommand {
         if (ledgerKey == null || origin == null) {
             throw new CliException("--ledger-key and --origin go together");
         }
-        if (!options.stores.hasLedger(env())) {
+        if (!config.hasLedger()) {
             throw new CliException("--ledger-key publishes a ledger's checkpoints: it needs --ledger (or ECT_JDBC_URL)");
         }
         try {
@@ -249,10 +254,9 @@ final class ServeCommand extends BaseCommand {
     }
 
     /** The tree over the served ledger, checked against its tree file (a rewritten ledger is refused). */
-    private LedgerTree openTree(VerifierOptions.Built built) {
-        AuditLedger ledger = built.stores().ledger().orElseThrow();
-        Path file = ledgerTree != null ? ledgerTree
-                : options.stores.ledgerFile != null ? LedgerTree.defaultTreeFile(options.stores.ledgerFile) : null;
+    private LedgerTree openTree(EctRuntime built, EctConfig config) {
+        AuditLedger ledger = built.ledger().orElseThrow();
+        Path file = ledgerTree != null ? ledgerTree : config.ledgerFile().map(LedgerTree::defaultTreeFile).orElse(null);
         try {
             return LedgerTree.open(ledger, file);
         } catch (LedgerTreeException e) {

@@ -1,15 +1,22 @@
 package dev.ect.cli;
 
-import dev.ect.core.CryptoProvider;
-import dev.ect.core.EctLevel;
-import dev.ect.core.EctSettings;
-import dev.ect.core.EctVerifier;
 import dev.ect.core.VerificationListener;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigException;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
+import dev.ect.core.config.EctRuntime;
+import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Everything {@code verify} and {@code serve} share to build a verifier: trust, stores, policy. */
+/**
+ * Everything {@code verify} and {@code serve} share to build a verifier: trust, stores, policy. The
+ * options feed an {@link EctConfigSource} of their own ({@code option --x}) over the environment,
+ * and {@link EctConfig} parses both in one place.
+ */
 final class VerifierOptions {
     @Mixin
     TrustOptions trust = new TrustOptions();
@@ -24,53 +31,58 @@ final class VerifierOptions {
             description = "minimum assurance level (default L2, or ECT_MIN_LEVEL); L3 needs --ledger (or ECT_JDBC_URL)")
     String minLevel;
 
-    /** A verifier and the stores it uses; close it to release them. */
-    record Built(EctVerifier verifier, StoreOptions.Opened stores) implements AutoCloseable {
-        @Override
-        public void close() { stores.close(); }
-    }
+    @Option(names = "--crypto", paramLabel = "auto|jdk|accp",
+            description = "signature provider: auto (default, or ECT_CRYPTO) = ACCP (native AWS-LC) where it loads "
+                + "(linux x86_64), else the JDK; accp = ACCP or fail to start; jdk = the JDK's providers.")
+    String crypto;
 
-    Built build(String verifierId, Map<String, String> env, VerificationListener listener) {
-        return build(verifierId, env, listener, null);
-    }
-
-    /** As {@link #build(String, Map, VerificationListener)}, verifying with {@code crypto} (null: the default, auto). */
-    Built build(String verifierId, Map<String, String> env, VerificationListener listener, CryptoProvider crypto) {
-        EctSettings.Builder s;
-        try {
-            s = EctSettings.fromEnvironment(env).toBuilder();
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e);
+    /**
+     * The configuration of these options over the environment.
+     *
+     * @param idOption the option naming the verifier id ({@code --aud}, {@code --id})
+     * @param more further options of the command (e.g. {@code serve --response-key}) by their names
+     */
+    EctConfig config(String idOption, String verifierId, Map<String, String> env, Map<EctOption, Map.Entry<String, String>> more) {
+        Map<EctOption, String> values = new EnumMap<>(EctOption.class);
+        Map<EctOption, String> names = new EnumMap<>(EctOption.class);
+        if (verifierId != null) {
+            values.put(EctOption.VERIFIER_ID, verifierId);
         }
+        names.put(EctOption.VERIFIER_ID, idOption);
+        trust.addTo(values, names);
+        stores.addTo(values, names);
         if (allowUnresolved) {
-            s.allowUnresolvedPredecessors(true);
+            values.put(EctOption.ALLOW_UNRESOLVED, "true");
         }
+        names.put(EctOption.ALLOW_UNRESOLVED, "--allow-unresolved");
         if (minLevel != null) {
-            try {
-                s.minLevel(EctLevel.parse(minLevel));
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--min-level: " + e.getMessage(), e);
+            values.put(EctOption.MIN_LEVEL, minLevel);
+        }
+        names.put(EctOption.MIN_LEVEL, "--min-level");
+        if (crypto != null) {
+            values.put(EctOption.CRYPTO, crypto);
+        }
+        names.put(EctOption.CRYPTO, "--crypto");
+        more.forEach((o, nameAndValue) -> {
+            names.put(o, nameAndValue.getKey());
+            if (nameAndValue.getValue() != null) {
+                values.put(o, nameAndValue.getValue());
             }
-        }
-        EctSettings base = s.build();
-        String envAlgs = env.get("ECT_ALGORITHMS");
-        TrustOptions.Trust t = trust.build(base.algorithms(), envAlgs != null && !envAlgs.isBlank(), env);
-        EctSettings settings = base.toBuilder().algorithms(t.algorithms()).build();
-        if (settings.minLevel() == EctLevel.L3 && !stores.hasLedger(env)) {
-            throw new CliException("--min-level L3 requires --ledger (or ECT_JDBC_URL)");
-        }
-        StoreOptions.Opened opened = stores.open(env);
+        });
+        EctConfigSource options = EctConfigSource.of(values, o -> "option " + names.getOrDefault(o, "--" + o.property().substring(4)));
+        return EctConfig.from(options.or(EctConfigSource.environment(env)));
+    }
+
+    /**
+     * Opens the verifier (and stores, and the response signer when configured); close the result.
+     *
+     * @throws CliException naming the option or variable at fault
+     */
+    static EctRuntime open(EctConfig config, VerificationListener listener) {
         try {
-            EctVerifier.Builder b = EctVerifier.builder().verifierId(verifierId).keySource(t.keySource())
-                    .settings(settings).listener(listener);
-            opened.apply(b);
-            if (crypto != null) {
-                b.crypto(crypto);
-            }
-            return new Built(b.build(), opened);
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
+            return config.open(Clock.systemUTC(), b -> b.listener(listener));
+        } catch (EctConfigException e) {
+            throw new CliException(e.getMessage(), e);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.ect.cli;
 import dev.ect.core.EctException;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.VerifiedEct;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Parameters;
             "Without --ledger the ECT store is empty, so a token with pred is rejected as "
                 + "dag_unknown_predecessor unless --allow-unresolved is given. With --ledger the DAG rules "
                 + "run against that file ledger and an accepted ECT is appended to it (level L3).",
-            "Limits and time windows come from the ECT_* environment variables (profile section 9)."})
+            "Options not given here come from the ECT_* environment variables (see docs/CONFIGURATION.md), "
+                + "e.g. the limits and time windows of profile section 9."})
 final class VerifyCommand extends BaseCommand {
     @Option(names = "--aud", required = true, paramLabel = "VERIFIER_ID", description = "this verifier's own id; aud must contain it (V-12)")
     String verifierId;
@@ -36,10 +39,11 @@ final class VerifyCommand extends BaseCommand {
     @Override
     public Integer call() {
         String token = readToken(tokenArg);
-        try (VerifierOptions.Built built = options.build(verifierId, env(), VerificationListener.logging())) {
+        EctConfig config = options.config("--aud", verifierId, env(), Map.of());
+        try (EctRuntime rt = VerifierOptions.open(config, VerificationListener.logging())) {
             VerifiedEct v;
             try {
-                v = built.verifier().verify(token);
+                v = rt.verifier().verify(token);
             } catch (EctException e) {
                 return print(rejectedJson(e), EctCli.REJECTED);
             }

@@ -1,35 +1,22 @@
 package dev.ect.servlet;
 
-import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SecurityEvent;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
-import dev.ect.core.dag.DagRule;
-import dev.ect.core.dag.EctStore;
-import dev.ect.core.keys.EctKeyPair;
-import dev.ect.core.keys.EctKeys;
-import dev.ect.core.keys.JwksUrlKeySource;
-import dev.ect.core.keys.KeySource;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigException;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctOption;
+import dev.ect.core.config.EctRuntime;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.core.ledger.AuditLedger;
-import dev.ect.core.replay.ReplayStore;
-import dev.ect.servlet.internal.ConfigSources;
-import dev.ect.servlet.internal.LedgerFiles;
-import dev.ect.servlet.internal.Param;
 import dev.ect.servlet.internal.PathPattern;
-import dev.ect.servlet.internal.StorePlugins;
-import dev.ect.servlet.internal.TrustSet;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,42 +29,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The complete, immutable configuration of one {@link EctFilter}: the one source of truth for
- * the three ways of configuring it.
+ * The complete, immutable configuration of one {@link EctFilter}: its own options (which paths it
+ * covers, response ECTs, the per-request listener) and the verifier it runs.
  *
+ * <p>The verifier comes from one of three places:
  * <ol>
- *   <li><b>Programmatic</b>: the {@link Builder} setters;
- *   <li><b>{@code web.xml}</b>: init-params ({@link Builder#initParameters(Map)}; the no-argument
- *       {@link EctFilter} passes its {@code <init-param>}s);
- *   <li><b>Environment</b>: the {@code ECT_*} variables of profile section 9
- *       ({@link EctSettings#fromEnvironment(Map)}) and the filter's own ({@code ECT_VERIFIER_ID},
- *       {@code ECT_TRUST}, ...), read from {@link Builder#environment(Map)} (default
- *       {@link System#getenv()}).
+ *   <li>{@link Builder#verifier(EctVerifier)}: a verifier of your own, used as it is;
+ *   <li>{@link Builder#runtime(EctRuntime)}: what {@link EctConfig#open(Clock)} made (its verifier,
+ *       and by default its ledger and response signer); the caller closes it;
+ *   <li>neither: the filter reads the whole configuration itself, {@code web.xml} init-params
+ *       ({@link Builder#initParameters(Map)}; the no-argument {@link EctFilter} passes its
+ *       {@code <init-param>}s) over the environment ({@link Builder#environment(Map)}, default
+ *       {@link System#getenv()}), through the one assembler of ect-core, {@link EctConfig}, and
+ *       closes what it opened in {@link #close()}.
  * </ol>
  *
- * <p><b>Precedence</b>, per option: builder &gt; init-param &gt; environment &gt; default. A blank
- * init-param or variable counts as unset. Invalid values fail in {@link Builder#build()} (and so
- * at filter init) with an {@link IllegalArgumentException} naming the init-param or variable;
- * an init-param starting with {@code ect.} that the filter does not know fails too (typos).
+ * <p>Every option, its init-param ({@code ect.x}), its variable ({@code ECT_X}) and its default:
+ * {@code docs/CONFIGURATION.md} ({@link EctOption}). The filter's own options are read from the
+ * init-params and the environment in every case; a builder setter wins over both, an init-param
+ * over the environment, and a blank value counts as unset. Invalid values fail in
+ * {@link Builder#build()} (and so at filter init) with an {@link EctConfigException} naming the
+ * init-param or variable; an init-param starting with {@code ect.} that is no option fails too
+ * (typos).
  *
  * <table>
- * <caption>Options</caption>
+ * <caption>The filter's own options</caption>
  * <tr><th>builder</th><th>init-param</th><th>environment</th><th>default</th></tr>
- * <tr><td>{@link Builder#verifierId}</td><td>{@code ect.verifier-id}</td><td>{@code ECT_VERIFIER_ID}</td><td>required</td></tr>
- * <tr><td>{@link Builder#trustJwksFile}, {@link Builder#trustJwksUrl}, {@link Builder#trustJwks}, {@link Builder#keySource}</td>
- *     <td>{@code ect.trust}</td><td>{@code ECT_TRUST}</td><td>required unless min level L1</td></tr>
- * <tr><td>{@link Builder#jwksMaxStale}</td><td>{@code ect.jwks-max-stale-seconds}</td><td>{@code ECT_JWKS_MAX_STALE_SEC}</td><td>600 (10 min, K-04)</td></tr>
- * <tr><td>{@link Builder#allowInsecureJwksHttp}</td><td>{@code ect.jwks-allow-insecure-http}</td><td>{@code ECT_JWKS_ALLOW_INSECURE_HTTP}</td><td>{@code false} (K-03)</td></tr>
  * <tr><td>{@link Builder#requiredPaths}</td><td>{@code ect.required-paths}</td><td>{@code ECT_REQUIRED_PATHS}</td><td>{@code /*}</td></tr>
  * <tr><td>{@link Builder#optionalPaths}</td><td>{@code ect.optional-paths}</td><td>{@code ECT_OPTIONAL_PATHS}</td><td>none</td></tr>
  * <tr><td>{@link Builder#excludePaths}</td><td>{@code ect.exclude-paths}</td><td>{@code ECT_EXCLUDE_PATHS}</td><td>none</td></tr>
- * <tr><td>{@link Builder#ledger}</td><td>{@code ect.ledger-file} / {@code ect.jdbc-url}</td><td>{@code ECT_LEDGER_FILE} / {@code ECT_JDBC_URL}</td><td>none (L2)</td></tr>
- * <tr><td>{@link Builder#replayStore}</td><td>{@code ect.redis-url}</td><td>{@code ECT_REDIS_URL}</td><td>in-process Caffeine</td></tr>
  * <tr><td>{@link Builder#responseSigner}</td><td>{@code ect.response-key-file}</td><td>{@code ECT_RESPONSE_KEY_FILE}</td><td>none (no response ECTs)</td></tr>
  * <tr><td>{@link Builder#responseIssuer}</td><td>{@code ect.response-issuer}</td><td>{@code ECT_RESPONSE_ISSUER}</td><td>the verifier id</td></tr>
  * <tr><td>{@link Builder#recordResponseEcts}</td><td>{@code ect.record-response-ects}</td><td>{@code ECT_RECORD_RESPONSE_ECTS}</td><td>{@code false}</td></tr>
- * <tr><td>{@link Builder#settings}</td><td>{@code ect.min-level}, {@code ect.algorithms}, {@code ect.replay-cache-size}, ... (see README)</td>
- *     <td>{@code ECT_MIN_LEVEL}, {@code ECT_ALGORITHMS}, {@code ECT_JTI_REPLAY_CACHE_SIZE}, ...</td><td>{@link EctSettings#defaults()}</td></tr>
+ * <tr><td>{@link Builder#listener}</td><td></td><td></td><td>none</td></tr>
  * </table>
  *
  * <p><b>Paths</b> are matched against the path within the application (servlet path + path info,
@@ -104,9 +88,9 @@ import org.slf4j.LoggerFactory;
  * this filter put it there. With it on, the answer is appended before the header is set, and a
  * failed append leaves the header out.
  *
- * <p>The config owns what it opened from init-params or the environment (a ledger file, a store
- * plug-in's connections) and closes them in {@link #close()}; the filter calls it from
- * {@code destroy()}. Objects handed to the builder are never closed by it.
+ * <p>The config owns what it opened from init-params or the environment (the {@link EctRuntime}: a
+ * ledger file, a store plug-in's connections) and closes it in {@link #close()}; the filter calls it
+ * from {@code destroy()}. Objects handed to the builder are never closed by it.
  */
 public final class EctFilterConfig implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EctFilterConfig.class);
@@ -140,6 +124,15 @@ public final class EctFilterConfig implements AutoCloseable {
         public void onSecurityEvent(SecurityEvent event) { VerificationListener.logging().onSecurityEvent(event); }
     };
 
+    /**
+     * The listener for a verifier the filter runs, for {@link Builder#verifier(EctVerifier)} and
+     * {@link EctConfig#open(Clock, java.util.function.Consumer)}: it leaves the one log line per
+     * verification to the filter (which logs each outcome with the token's unverified jti and iss)
+     * and logs security events (G-07) at WARN like the default logging listener. The filter installs
+     * it on the verifiers it opens itself.
+     */
+    public static VerificationListener verifierListener() { return FILTER_VERIFIER_LISTENER; }
+
     private final EctFilterListener listener;
     private final EctSigner responseSigner;
     private final String responseIssuer;
@@ -170,9 +163,10 @@ public final class EctFilterConfig implements AutoCloseable {
     public static Builder builder() { return new Builder(); }
 
     /**
-     * The configuration of a plain WAR: init-params of the filter over the process environment.
+     * The configuration of a plain WAR: init-params of the filter over the process environment,
+     * through {@link EctConfig}.
      *
-     * @throws IllegalArgumentException naming the init-param or variable of an invalid value
+     * @throws EctConfigException naming the init-param or variable of an invalid value
      */
     public static EctFilterConfig fromInitParameters(FilterConfig filterConfig) {
         return builder().initParameters(filterConfig).build();
@@ -334,17 +328,6 @@ public final class EctFilterConfig implements AutoCloseable {
      * the environment (setters win) and validates everything.
      */
     public static final class Builder {
-        private String verifierId;
-        private KeySource keySource;
-        private final TrustSet trust = new TrustSet();
-        private Duration jwksMaxStale;
-        private Boolean allowInsecureJwksHttp;
-        private EctSettings settings;
-        private Clock clock;
-        private ReplayStore replayStore;
-        private EctStore ectStore;
-        private AuditLedger ledger;
-        private final List<DagRule> dagRules = new ArrayList<>();
         private List<PathPattern> requiredPaths;
         private List<PathPattern> optionalPaths;
         private List<PathPattern> excludePaths;
@@ -354,146 +337,51 @@ public final class EctFilterConfig implements AutoCloseable {
         private Function<HttpServletRequest, String> responseExecAct;
         private Boolean recordResponseEcts;
         private EctVerifier verifier;
-        private Map<String, String> initParams = Map.of();
-        private boolean initParamsSet;
+        private EctRuntime runtime;
+        private AuditLedger ledger;
+        private Map<String, String> initParams;
         private Map<String, String> environment;
 
         private Builder() {}
 
-        /** Required (here, {@code ect.verifier-id} or {@code ECT_VERIFIER_ID}): this server's workload id (V-12). */
-        public Builder verifierId(String id) {
-            Objects.requireNonNull(id, "verifierId cannot be null");
-            if (id.isBlank()) {
-                throw new IllegalArgumentException("verifierId must not be empty");
-            }
-            verifierId = once(verifierId, id, "verifierId");
-            return this;
-        }
-
-        /** A key source of your own (V-07), asked before any {@code trust*} entries. */
-        public Builder keySource(KeySource ks) {
-            keySource = once(keySource, Objects.requireNonNull(ks, "keySource cannot be null"), "keySource");
-            return this;
-        }
-
-        /** Trusts an issuer's keys given as a JWKS document (JSON text). */
-        public Builder trustJwks(String issuer, String jwksJson) { trust.jwks(issuer, jwksJson); return this; }
-
-        /** Trusts an issuer's keys from a JWKS file, read once in {@link #build()}. */
-        public Builder trustJwksFile(String issuer, Path file) { trust.jwksFile(issuer, file); return this; }
-
-        /**
-         * Trusts an issuer's keys from a JWKS URL, fetched and cached ({@code JwksUrlKeySource}
-         * defaults, with {@link #jwksMaxStale} and {@link #allowInsecureJwksHttp}). The URL must be
-         * {@code https} (K-03).
-         */
-        public Builder trustJwksUrl(String issuer, URI jwksUrl) { trust.jwksUrl(issuer, jwksUrl); return this; }
-
-        /**
-         * K-04: how long past its ttl the key set of a trusted JWKS URL that cannot be refreshed is
-         * still used; after that its tokens get 503 {@code key_source_unavailable}. Default from
-         * {@code ect.jwks-max-stale-seconds} / {@code ECT_JWKS_MAX_STALE_SEC} (whole seconds), else
-         * {@link JwksUrlKeySource#DEFAULT_MAX_STALE} (10 min). Applies to {@code trustJwksUrl} and
-         * {@code ect.trust} URLs, not to a {@link #keySource} of your own.
-         */
-        public Builder jwksMaxStale(Duration d) {
-            Objects.requireNonNull(d, "jwksMaxStale cannot be null");
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("jwksMaxStale must be >= 0");
-            }
-            jwksMaxStale = once(jwksMaxStale, d, "jwksMaxStale");
-            return this;
-        }
-
-        /**
-         * K-03: allows {@code http://} trusted JWKS URLs, for development only (anyone on the path
-         * can replace the keys); logged at WARN at start-up. Default from
-         * {@code ect.jwks-allow-insecure-http} / {@code ECT_JWKS_ALLOW_INSECURE_HTTP}, else
-         * {@code false}: an {@code http} URL fails {@link #build()}.
-         */
-        public Builder allowInsecureJwksHttp(boolean allow) {
-            allowInsecureJwksHttp = once(allowInsecureJwksHttp, allow, "allowInsecureJwksHttp");
-            return this;
-        }
-
-        /** All verification limits at once; replaces every {@code ECT_*}/{@code ect.*} setting. Default from init-params/environment, else {@link EctSettings#defaults()}. */
-        public Builder settings(EctSettings s) {
-            settings = once(settings, Objects.requireNonNull(s, "settings cannot be null"), "settings");
-            return this;
-        }
-
-        /** The clock of time checks, the replay store and response ECTs; default system UTC. */
-        public Builder clock(Clock c) {
-            clock = once(clock, Objects.requireNonNull(c, "clock cannot be null"), "clock");
-            return this;
-        }
-
-        /** The replay store (V-14); default from {@code ect.redis-url}/{@code ECT_REDIS_URL}, else in-process Caffeine. */
-        public Builder replayStore(ReplayStore rs) {
-            replayStore = once(replayStore, Objects.requireNonNull(rs, "replayStore cannot be null"), "replayStore");
-            return this;
-        }
-
-        /** Where DAG predecessors are looked up (V-13); default the ledger when there is one, else nothing. */
-        public Builder ectStore(EctStore store) {
-            ectStore = once(ectStore, Objects.requireNonNull(store, "ectStore cannot be null"), "ectStore");
-            return this;
-        }
-
-        /**
-         * The audit ledger (V-15, L3; also the ECT store of the DAG checks, and where response ECTs
-         * are recorded if {@link #recordResponseEcts(boolean)} is on); default from
-         * {@code ect.ledger-file} or {@code ect.jdbc-url} (or their variables), else none.
-         */
-        public Builder ledger(AuditLedger l) {
-            ledger = once(ledger, Objects.requireNonNull(l, "ledger cannot be null"), "ledger");
-            return this;
-        }
-
-        /** Adds a G-06 policy rule over predecessors. */
-        public Builder dagRule(DagRule rule) {
-            dagRules.add(Objects.requireNonNull(rule, "dagRule cannot be null"));
-            return this;
-        }
-
-        /** Paths that must carry an ECT (T-07); default {@code /*}. */
+        /** Paths that must carry an ECT (T-07); default from {@code ect.required-paths} / {@code ECT_REQUIRED_PATHS}, else {@code /*}. */
         public Builder requiredPaths(String... patterns) {
-            requiredPaths = once(requiredPaths, patterns(patterns), "requiredPaths");
+            requiredPaths = SetOnce.set(requiredPaths, patterns(patterns), "requiredPaths");
             return this;
         }
 
-        /** Paths where an ECT is verified when present but may be missing; default none. */
+        /** Paths where an ECT is verified when present but may be missing; default from {@code ect.optional-paths}, else none. */
         public Builder optionalPaths(String... patterns) {
-            optionalPaths = once(optionalPaths, patterns(patterns), "optionalPaths");
+            optionalPaths = SetOnce.set(optionalPaths, patterns(patterns), "optionalPaths");
             return this;
         }
 
-        /** Paths the filter ignores entirely (health checks, static files); default none. */
+        /** Paths the filter ignores entirely (health checks, static files); default from {@code ect.exclude-paths}, else none. */
         public Builder excludePaths(String... patterns) {
-            excludePaths = once(excludePaths, patterns(patterns), "excludePaths");
+            excludePaths = SetOnce.set(excludePaths, patterns(patterns), "excludePaths");
             return this;
         }
 
         /** Per-request outcome hook for metrics; default none. */
         public Builder listener(EctFilterListener l) {
-            listener = once(listener, Objects.requireNonNull(l, "listener cannot be null"), "listener");
+            listener = SetOnce.set(listener, l, "listener");
             return this;
         }
 
         /**
          * Turns response ECTs on (T-08): this signer mints, for each request with an accepted ECT,
          * an ECT for the task this server performed, sent in the response's {@code Execution-Context}
-         * header. Default from {@code ect.response-key-file} (a private JWK), else off.
+         * header. Default: the runtime's signer, else from {@code ect.response-key-file} /
+         * {@code ECT_RESPONSE_KEY_FILE} (a private JWK), else off.
          */
         public Builder responseSigner(EctSigner signer) {
-            responseSigner = once(responseSigner, Objects.requireNonNull(signer, "responseSigner cannot be null"), "responseSigner");
+            responseSigner = SetOnce.set(responseSigner, signer, "responseSigner");
             return this;
         }
 
-        /** The {@code iss} of response ECTs; default the verifier id (the name callers address this server by). */
+        /** The {@code iss} of response ECTs; default from {@code ect.response-issuer}, else the verifier id (the name callers address this server by). */
         public Builder responseIssuer(String iss) {
-            Objects.requireNonNull(iss, "responseIssuer cannot be null");
-            responseIssuer = once(responseIssuer, iss, "responseIssuer");
+            responseIssuer = SetOnce.set(responseIssuer, iss, "responseIssuer");
             return this;
         }
 
@@ -504,7 +392,7 @@ public final class EctFilterConfig implements AutoCloseable {
          */
         public Builder responseExecAct(Function<? super HttpServletRequest, String> resolver) {
             Objects.requireNonNull(resolver, "responseExecAct cannot be null");
-            responseExecAct = once(responseExecAct, resolver::apply, "responseExecAct");
+            responseExecAct = SetOnce.set(responseExecAct, resolver::apply, "responseExecAct");
             return this;
         }
 
@@ -524,29 +412,46 @@ public final class EctFilterConfig implements AutoCloseable {
          * otherwise); without a response signer there is nothing to record.
          */
         public Builder recordResponseEcts(boolean record) {
-            recordResponseEcts = once(recordResponseEcts, record, "recordResponseEcts");
+            recordResponseEcts = SetOnce.set(recordResponseEcts, record, "recordResponseEcts");
             return this;
         }
 
         /**
-         * A verifier of your own, used as it is: the filter then reads nothing that configures
-         * verification (verifier id, trust, settings, stores) from init-params or the environment,
-         * and those builder options must not be set. {@link #ledger(AuditLedger)} may still be set
-         * for {@link #recordResponseEcts(boolean)} (it should be the verifier's ledger).
+         * A verifier of your own, used as it is: the filter then opens nothing that configures
+         * verification (verifier id, trust, settings, stores). {@link #ledger(AuditLedger)} may be set
+         * for {@link #recordResponseEcts(boolean)} (it should be the verifier's ledger). Not with
+         * {@link #runtime(EctRuntime)}.
          */
         public Builder verifier(EctVerifier v) {
-            verifier = once(verifier, Objects.requireNonNull(v, "verifier cannot be null"), "verifier");
+            verifier = SetOnce.set(verifier, v, "verifier");
+            return this;
+        }
+
+        /**
+         * The verifier, ledger and response signer of an {@link EctRuntime} (from
+         * {@link EctConfig#open(Clock)}); the caller keeps it and closes it after the filter.
+         * {@link #ledger(AuditLedger)} and {@link #responseSigner(EctSigner)} override its ledger and
+         * signer. Not with {@link #verifier(EctVerifier)}.
+         */
+        public Builder runtime(EctRuntime rt) {
+            runtime = SetOnce.set(runtime, rt, "runtime");
+            return this;
+        }
+
+        /**
+         * The ledger response ECTs are recorded in when {@link #recordResponseEcts(boolean)} is on,
+         * and what {@link EctFilterConfig#ledger()} returns; default the runtime's (the one the
+         * verifier appends to). With {@link #verifier(EctVerifier)} pass the verifier's ledger.
+         */
+        public Builder ledger(AuditLedger l) {
+            ledger = SetOnce.set(ledger, l, "ledger");
             return this;
         }
 
         /** Init-params (the {@code web.xml} {@code <init-param>}s); below the setters, above the environment. */
         public Builder initParameters(Map<String, String> params) {
             Objects.requireNonNull(params, "params cannot be null");
-            if (initParamsSet) {
-                throw new IllegalStateException("initParameters was already set");
-            }
-            initParamsSet = true;
-            initParams = new LinkedHashMap<>(params);
+            initParams = SetOnce.set(initParams, new LinkedHashMap<>(params), "initParameters");
             return this;
         }
 
@@ -566,46 +471,45 @@ public final class EctFilterConfig implements AutoCloseable {
          */
         public Builder environment(Map<String, String> env) {
             Objects.requireNonNull(env, "environment cannot be null");
-            environment = once(environment, Map.copyOf(env), "environment");
+            environment = SetOnce.set(environment, Map.copyOf(env), "environment");
             return this;
         }
 
         /**
-         * Validates and merges everything.
+         * Validates and merges everything; without {@link #verifier} or {@link #runtime}, opens the
+         * verifier's configuration from the init-params and the environment.
          *
-         * @throws IllegalArgumentException naming the init-param or environment variable of an
-         *     invalid value, or the missing option
+         * @throws EctConfigException naming the init-param or environment variable of an invalid
+         *     value, or the missing option
          * @throws IllegalStateException for conflicting builder options
          */
         public EctFilterConfig build() {
-            ConfigSources src = new ConfigSources(initParams, environment != null ? environment : System.getenv());
-            src.checkNoUnknownInitParams();
-            Clock c = clock != null ? clock : Clock.systemUTC();
+            if (verifier != null && runtime != null) {
+                throw new IllegalStateException("set verifier(...) or runtime(...), not both");
+            }
+            EctConfigSource src = EctConfigSource.properties("init-param", initParams != null ? initParams : Map.of())
+                    .or(EctConfigSource.environment(environment != null ? environment : System.getenv()));
+            EctConfig config = EctConfig.from(src);
             List<AutoCloseable> owned = new ArrayList<>();
             try {
-                AuditLedger l = ledger;
-                EctVerifier v;
-                if (verifier != null) {
-                    if (verifierId != null || keySource != null || !trust.isEmpty() || settings != null || clock != null
-                            || replayStore != null || ectStore != null || !dagRules.isEmpty() || jwksMaxStale != null
-                            || allowInsecureJwksHttp != null) {
-                        throw new IllegalStateException("verifier(...) configures verification itself: do not also set "
-                                + "verifierId, keySource, trust*, jwks*, settings, clock, replayStore, ectStore or dagRule");
-                    }
-                    v = verifier;
-                } else {
-                    if (l == null) {
-                        l = ledgerFromSources(src, c, owned);
-                    }
-                    v = buildVerifier(src, c, l, owned);
+                EctRuntime rt = runtime;
+                if (verifier == null && rt == null) {
+                    rt = config.open(Clock.systemUTC(), b -> b.listener(FILTER_VERIFIER_LISTENER));
+                    owned.add(rt);
                 }
-                List<PathPattern> req = requiredPaths != null ? requiredPaths : paths(src, Param.REQUIRED_PATHS, List.of(new PathPattern("/*")));
-                List<PathPattern> opt = optionalPaths != null ? optionalPaths : paths(src, Param.OPTIONAL_PATHS, List.of());
-                List<PathPattern> exc = excludePaths != null ? excludePaths : paths(src, Param.EXCLUDE_PATHS, List.of());
-                EctSigner signer = responseSigner != null ? responseSigner : signerFromSources(src, c, v.settings());
-                String respIss = responseIssuer != null ? responseIssuer
-                        : src.get(Param.RESPONSE_ISSUER).map(ConfigSources.Value::value).orElse(v.verifierId());
-                boolean record = recordResponseEcts(src, l);
+                EctVerifier v = rt != null ? rt.verifier() : verifier;
+                AuditLedger l = ledger != null ? ledger : rt != null ? rt.ledger().orElse(null) : null;
+                List<PathPattern> req = requiredPaths != null ? requiredPaths
+                        : paths(config, EctOption.REQUIRED_PATHS, config.requiredPaths(), List.of(new PathPattern("/*")));
+                List<PathPattern> opt = optionalPaths != null ? optionalPaths
+                        : paths(config, EctOption.OPTIONAL_PATHS, config.optionalPaths(), List.of());
+                List<PathPattern> exc = excludePaths != null ? excludePaths
+                        : paths(config, EctOption.EXCLUDE_PATHS, config.excludePaths(), List.of());
+                EctSigner signer = responseSigner != null ? responseSigner
+                        : rt != null ? rt.signer().orElse(null)
+                        : config.signer(Clock.systemUTC(), v.settings()).orElse(null);
+                String respIss = responseIssuer != null ? responseIssuer : config.responseIssuer().orElse(v.verifierId());
+                boolean record = recordResponseEcts(config, l);
                 return new EctFilterConfig(v, req, opt, exc, listener != null ? listener : EctFilterListener.noop(),
                         signer, respIss, responseExecAct != null ? responseExecAct : EctFilterConfig::defaultExecAct,
                         l, record, owned);
@@ -615,161 +519,29 @@ public final class EctFilterConfig implements AutoCloseable {
             }
         }
 
-        private EctVerifier buildVerifier(ConfigSources src, Clock c, AuditLedger l, List<AutoCloseable> owned) {
-            String id = verifierId;
-            if (id == null) {
-                id = src.get(Param.VERIFIER_ID).map(ConfigSources.Value::value).orElseThrow(() -> new IllegalArgumentException(
-                        "the verifier id is required: set init-param " + Param.VERIFIER_ID.initParam() + ", environment variable "
-                                + Param.VERIFIER_ID.env() + " or verifierId(...)"));
-            }
-            EctSettings s = settings != null ? settings : src.settings();
-            KeySource ks = keySource(src, c);
-            if (ks == null && s.minLevel() != EctLevel.L1) {
-                throw new IllegalArgumentException("no trusted issuers: set init-param " + Param.TRUST.initParam()
-                        + ", environment variable " + Param.TRUST.env() + ", or trustJwks*/keySource(...)");
-            }
-            if (s.minLevel() == EctLevel.L3 && l == null) {
-                throw new IllegalArgumentException("minimum level L3 needs a ledger: set " + Param.LEDGER_FILE.initParam() + " ("
-                        + Param.LEDGER_FILE.env() + "), " + Param.JDBC_URL.initParam() + " (" + Param.JDBC_URL.env()
-                        + ") or ledger(...)");
-            }
-            EctVerifier.Builder b = EctVerifier.builder().verifierId(id).settings(s).clock(c)
-                    .listener(FILTER_VERIFIER_LISTENER);
-            if (ks != null) {
-                b.keySource(ks);
-            }
-            ReplayStore rs = replayStore != null ? replayStore : StorePlugins.replayStore(src, c, owned);
-            if (rs != null) {
-                b.replayStore(rs);
-            }
-            if (ectStore != null) {
-                b.ectStore(ectStore);
-            }
-            if (l != null) {
-                b.ledger(l);
-            }
-            dagRules.forEach(b::dagRule);
-            return b.build();
-        }
-
-        private KeySource keySource(ConfigSources src, Clock c) {
-            if (keySource != null || !trust.isEmpty()) {
-                KeySource fromTrust;
-                try {
-                    fromTrust = trust.isEmpty() ? null : trust.build(c, maxStale(src), allowHttp(src));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("trusted keys: " + e.getMessage(), e);
-                }
-                if (keySource == null) {
-                    return fromTrust;
-                }
-                return fromTrust == null ? keySource : KeySource.firstOf(keySource, fromTrust);
-            }
-            Optional<ConfigSources.Value> t = src.get(Param.TRUST);
-            if (t.isEmpty()) {
-                return null;
-            }
-            Duration stale = maxStale(src);
-            boolean http = allowHttp(src);
-            try {
-                return TrustSet.parse(t.get()).build(c, stale, http);
-            } catch (IllegalArgumentException e) {
-                throw e.getMessage() != null && e.getMessage().startsWith(t.get().source())
-                        ? e : t.get().invalid(e.getMessage(), e);
-            } catch (RuntimeException e) {
-                throw t.get().invalid(e.getMessage(), e);
-            }
-        }
-
-        /** K-04: builder, else init-param / environment (whole seconds >= 0), else the default. */
-        private Duration maxStale(ConfigSources src) {
-            if (jwksMaxStale != null) {
-                return jwksMaxStale;
-            }
-            Optional<ConfigSources.Value> v = src.get(Param.JWKS_MAX_STALE_SECONDS);
-            if (v.isEmpty()) {
-                return JwksUrlKeySource.DEFAULT_MAX_STALE;
-            }
-            long seconds;
-            try {
-                seconds = Long.parseLong(v.get().value());
-            } catch (NumberFormatException e) {
-                throw v.get().invalid("expected whole seconds >= 0", e);
-            }
-            if (seconds < 0) {
-                throw v.get().invalid("expected whole seconds >= 0", null);
-            }
-            return Duration.ofSeconds(seconds);
-        }
-
-        /** K-03: builder, else init-param / environment, else false. */
-        private boolean allowHttp(ConfigSources src) {
-            return allowInsecureJwksHttp != null ? allowInsecureJwksHttp : src.flag(Param.JWKS_ALLOW_INSECURE_HTTP).orElse(false);
-        }
-
-        private boolean recordResponseEcts(ConfigSources src, AuditLedger l) {
-            String where;
-            boolean record;
-            if (recordResponseEcts != null) {
-                record = recordResponseEcts;
-                where = "recordResponseEcts(true)";
-            } else {
-                record = src.flag(Param.RECORD_RESPONSE_ECTS).orElse(false);
-                where = record ? src.get(Param.RECORD_RESPONSE_ECTS).orElseThrow().source() : null;
-            }
+        private boolean recordResponseEcts(EctConfig config, AuditLedger l) {
+            boolean record = recordResponseEcts != null ? recordResponseEcts : config.recordResponseEcts();
             if (record && l == null) {
-                throw new IllegalArgumentException(where + " records response ECTs in the ledger, but there is none: set "
-                        + Param.LEDGER_FILE.initParam() + " (" + Param.LEDGER_FILE.env() + "), " + Param.JDBC_URL.initParam()
-                        + " (" + Param.JDBC_URL.env() + ") or ledger(...)");
+                String where = recordResponseEcts != null ? "recordResponseEcts(true)" : config.describe(EctOption.RECORD_RESPONSE_ECTS);
+                throw new EctConfigException(EctOption.RECORD_RESPONSE_ECTS, where + " records response ECTs in the ledger, "
+                        + "but there is none: set " + config.describe(EctOption.LEDGER_FILE) + ", "
+                        + config.describe(EctOption.JDBC_URL) + " or ledger(...)");
             }
             return record;
         }
 
-        private static AuditLedger ledgerFromSources(ConfigSources src, Clock c, List<AutoCloseable> owned) {
-            Optional<ConfigSources.Value> file = src.get(Param.LEDGER_FILE);
-            AuditLedger fromUrl = StorePlugins.ledger(src, c, owned);
-            if (file.isPresent() && fromUrl != null) {
-                throw new IllegalArgumentException("both " + file.get().source() + " and " + src.get(Param.JDBC_URL).get().source()
-                        + " configure a ledger; set only one");
-            }
-            if (file.isEmpty()) {
-                return fromUrl;
-            }
-            try {
-                AuditLedger l = LedgerFiles.open(Path.of(file.get().value()));
-                if (l instanceof AutoCloseable ac) {
-                    owned.add(ac);
-                }
-                return l;
-            } catch (RuntimeException e) {
-                throw file.get().invalid(e.getMessage(), e);
-            }
-        }
-
-        private static EctSigner signerFromSources(ConfigSources src, Clock c, EctSettings s) {
-            Optional<ConfigSources.Value> key = src.get(Param.RESPONSE_KEY_FILE);
-            if (key.isEmpty()) {
-                return null;
-            }
-            try {
-                EctKeyPair kp = EctKeys.fromPrivateJwk(Files.readString(Path.of(key.get().value()), StandardCharsets.UTF_8));
-                return EctSigner.builder(kp).clock(c).settings(s).build();
-            } catch (IOException e) {
-                throw key.get().invalid("cannot read the private JWK: " + e, e);
-            } catch (RuntimeException e) {
-                throw key.get().invalid(e.getMessage(), e);
-            }
-        }
-
-        private static List<PathPattern> paths(ConfigSources src, Param p, List<PathPattern> dflt) {
-            Optional<ConfigSources.Value> v = src.get(p);
-            if (v.isEmpty()) {
+        private static List<PathPattern> paths(EctConfig config, EctOption o, Optional<List<String>> value, List<PathPattern> dflt) {
+            if (value.isEmpty()) {
                 return dflt;
             }
             try {
-                return PathPattern.parseList(v.get().value());
+                List<PathPattern> out = new ArrayList<>();
+                for (String p : value.get()) {
+                    out.add(new PathPattern(p));
+                }
+                return out;
             } catch (IllegalArgumentException e) {
-                throw v.get().invalid(e.getMessage(), e);
+                throw config.invalid(o, e.getMessage(), e);
             }
         }
 
@@ -780,13 +552,6 @@ public final class EctFilterConfig implements AutoCloseable {
                 out.add(new PathPattern(Objects.requireNonNull(p, "pattern cannot be null")));
             }
             return out;
-        }
-
-        private static <T> T once(T current, T value, String name) {
-            if (current != null) {
-                throw new IllegalStateException(name + " was already set");
-            }
-            return value;
         }
     }
 }

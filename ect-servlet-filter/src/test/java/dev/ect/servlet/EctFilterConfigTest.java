@@ -9,6 +9,9 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.config.EctConfig;
+import dev.ect.core.config.EctConfigSource;
+import dev.ect.core.config.EctRuntime;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.ledger.FileLedger;
@@ -57,13 +60,19 @@ class EctFilterConfigTest {
         init.put("ect.verifier-id", "spiffe://example.com/from-init");
         Map<String, String> env = Map.of("ECT_VERIFIER_ID", "spiffe://example.com/from-env");
 
-        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).verifierId(B).build().verifierId())
-                .isEqualTo(B);
         assertThat(EctFilterConfig.builder().initParameters(init).environment(env).build().verifierId())
                 .isEqualTo("spiffe://example.com/from-init");
         init.remove("ect.verifier-id");
         assertThat(EctFilterConfig.builder().initParameters(init).environment(env).build().verifierId())
                 .isEqualTo("spiffe://example.com/from-env");
+        // the filter's own options: builder over init-param over environment
+        Map<String, String> paths = with(with(init, "ect.verifier-id", B), "ect.required-paths", "/init/*");
+        Map<String, String> envPaths = Map.of("ECT_REQUIRED_PATHS", "/env/*", "ECT_OPTIONAL_PATHS", "/env-opt/*");
+        EctFilterConfig c = EctFilterConfig.builder().initParameters(paths).environment(envPaths).build();
+        assertThat(c.requiredPaths()).containsExactly("/init/*");
+        assertThat(c.optionalPaths()).containsExactly("/env-opt/*");
+        assertThat(EctFilterConfig.builder().initParameters(paths).environment(envPaths).requiredPaths("/builder/*").build()
+                .requiredPaths()).containsExactly("/builder/*");
     }
 
     @Test
@@ -80,11 +89,18 @@ class EctFilterConfigTest {
         assertThat(s.algorithms()).hasSize(2);
         assertThat(s.replayCacheSize()).isEqualTo(EctSettings.DEFAULT_REPLAY_CACHE_SIZE); // 0 = the default size
 
-        // the builder's settings replace every ect.*/ECT_* setting
+        // a verifier of one's own keeps its settings: the ect.*/ECT_* settings configure only what the filter opens
         EctSettings explicit = EctSettings.builder().maxPred(3).build();
-        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).settings(explicit).build().settings())
-                .isEqualTo(explicit);
+        assertThat(EctFilterConfig.builder().initParameters(init).environment(env).verifier(ownVerifier(explicit)).build()
+                .settings()).isEqualTo(explicit);
     }
+
+    private EctVerifier ownVerifier(EctSettings s) throws Exception {
+        return EctVerifier.builder().verifierId(B).settings(s)
+                .keySource(dev.ect.core.keys.StaticKeySource.builder().key(A, key).build()).build();
+    }
+
+    private EctVerifier ownVerifier() throws Exception { return ownVerifier(EctSettings.defaults()); }
 
     @Test
     @org.junit.jupiter.api.DisplayName("V-13 G-05 ect.dag-timeout-ms / ECT_DAG_TIMEOUT_MS set the deadline of the DAG check (default 2 s); 0 fails naming the source")
@@ -103,7 +119,8 @@ class EctFilterConfigTest {
 
     @Test
     void defaults() throws Exception {
-        EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile()).build();
+        EctFilterConfig c = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B, "ect.trust", A + "=" + jwksFile()))
+                .environment(Map.of()).build();
         assertThat(c.requiredPaths()).containsExactly("/*");
         assertThat(c.optionalPaths()).isEmpty();
         assertThat(c.excludePaths()).isEmpty();
@@ -117,7 +134,7 @@ class EctFilterConfigTest {
 
     @Test
     void pathPolicyExcludedBeatsOptionalBeatsRequired() throws Exception {
-        EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+        EctFilterConfig c = EctFilterConfig.builder().environment(Map.of()).verifier(ownVerifier())
                 .requiredPaths("/api/*", "/admin")
                 .optionalPaths("/api/public/*")
                 .excludePaths("/api/public/health", "*.css")
@@ -143,11 +160,11 @@ class EctFilterConfigTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+            EctFilterConfig.builder().environment(Map.of()).verifier(ownVerifier())
                     .requiredPaths("/api/*").excludePaths("*.css", "/health").build();
-            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+            EctFilterConfig.builder().environment(Map.of()).verifier(ownVerifier())
                     .excludePaths("*.js").build(); // required /* by default
-            EctFilterConfig.builder().environment(Map.of()).verifierId(B).trustJwksFile(A, jwksFile())
+            EctFilterConfig.builder().environment(Map.of()).verifier(ownVerifier())
                     .requiredPaths("/api/*").excludePaths("/health").build(); // no suffix: nothing to say
         } finally {
             System.setErr(original);
@@ -188,6 +205,7 @@ class EctFilterConfigTest {
         assertFails(with(base, "ect.trust", "nonsense"), Map.of(), "init-param ect.trust");
         assertFails(with(base, "ect.trust", A + "=ftp://host/jwks"), Map.of(), "init-param ect.trust");
         assertFails(with(base, "ect.trust", A + "=file:" + dir.resolve("missing.json")), Map.of(), "init-param ect.trust");
+        assertFails(with(base, "ect.trust", A + "=" + dir.resolve("missing.json")), Map.of(), "init-param ect.trust", "does not exist");
         assertFails(base, Map.of("ECT_RESPONSE_KEY_FILE", dir.resolve("missing.jwk").toString()),
                 "environment variable ECT_RESPONSE_KEY_FILE");
         Path notAKey = Files.writeString(dir.resolve("public.jwk"), key.publicJwk());
@@ -285,14 +303,17 @@ class EctFilterConfigTest {
     }
 
     @Test
-    void builderOptionsSetTwiceOrInConflictFail() {
-        assertThatThrownBy(() -> EctFilterConfig.builder().verifierId(A).verifierId(B))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("verifierId");
+    void builderOptionsSetTwiceOrInConflictFail() throws Exception {
         assertThatThrownBy(() -> EctFilterConfig.builder().requiredPaths("/*").requiredPaths("/api/*"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("requiredPaths");
-        EctVerifier v = EctVerifier.builder().verifierId(B).keySource((i, k) -> java.util.Optional.empty()).build();
-        assertThatThrownBy(() -> EctFilterConfig.builder().environment(Map.of()).verifier(v).verifierId(B).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("verifier(...)");
+                .isInstanceOf(IllegalStateException.class).hasMessage("requiredPaths was already set");
+        EctVerifier v = ownVerifier();
+        assertThatThrownBy(() -> EctFilterConfig.builder().verifier(v).verifier(v))
+                .isInstanceOf(IllegalStateException.class).hasMessage("verifier was already set");
+        try (EctRuntime rt = EctConfig.from(EctConfigSource.environment(Map.of("ECT_VERIFIER_ID", B, "ECT_MIN_LEVEL", "L1")))
+                .open(java.time.Clock.systemUTC())) {
+            assertThatThrownBy(() -> EctFilterConfig.builder().environment(Map.of()).verifier(v).runtime(rt).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("verifier(...) or runtime(...)");
+        }
         assertThatThrownBy(() -> EctFilterConfig.builder().requiredPaths("api"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("api");
     }
@@ -332,19 +353,14 @@ class EctFilterConfigTest {
         assertFails(init, Map.of(), "init-param ect.trust", "K-03", "ect.jwks-allow-insecure-http", "ECT_JWKS_ALLOW_INSECURE_HTTP");
         assertFails(Map.of("ect.verifier-id", B), Map.of("ECT_TRUST", A + "=http://keys.example/jwks.json"),
                 "environment variable ECT_TRUST", "K-03");
-        assertThatThrownBy(() -> EctFilterConfig.builder().environment(Map.of()).verifierId(B)
-                .trustJwksUrl(A, java.net.URI.create("http://keys.example/jwks.json")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowInsecureJwksHttp(true)");
-        // allowed for development: by init-param, by variable, by the builder (the fetch happens on first use)
+        // allowed for development: by init-param or by variable (the fetch happens on first use)
         assertThat(EctFilterConfig.builder().initParameters(with(init, "ect.jwks-allow-insecure-http", "true"))
                 .environment(Map.of()).build().verifierId()).isEqualTo(B);
         assertThat(EctFilterConfig.builder().initParameters(init)
                 .environment(Map.of("ECT_JWKS_ALLOW_INSECURE_HTTP", "yes")).build().verifierId()).isEqualTo(B);
-        assertThat(EctFilterConfig.builder().environment(Map.of()).verifierId(B).allowInsecureJwksHttp(true)
-                .trustJwksUrl(A, java.net.URI.create("http://keys.example/jwks.json")).build().verifierId()).isEqualTo(B);
-        // the builder wins over the init-param
-        assertThatThrownBy(() -> EctFilterConfig.builder().initParameters(with(init, "ect.jwks-allow-insecure-http", "true"))
-                .environment(Map.of()).allowInsecureJwksHttp(false).build()).hasMessageContaining("K-03");
+        // the init-param wins over the variable
+        assertThatThrownBy(() -> EctFilterConfig.builder().initParameters(with(init, "ect.jwks-allow-insecure-http", "false"))
+                .environment(Map.of("ECT_JWKS_ALLOW_INSECURE_HTTP", "true")).build()).hasMessageContaining("K-03");
         assertFails(with(init, "ect.jwks-allow-insecure-http", "maybe"), Map.of(), "init-param ect.jwks-allow-insecure-http");
         assertThat(EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B, "ect.trust", A + "=https://keys.example/jwks.json"))
                 .environment(Map.of()).build().verifierId()).isEqualTo(B);
@@ -378,12 +394,13 @@ class EctFilterConfigTest {
                 @Override public java.time.Instant instant() { return now.get(); }
             };
             Map<String, String> env = Map.of("ECT_TRUST", url, "ECT_JWKS_ALLOW_INSECURE_HTTP", "true");
-            EctFilterConfig zero = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B,
-                    "ect.jwks-max-stale-seconds", "0")).environment(env).clock(clock).build();
-            EctFilterConfig dflt = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
-                    .environment(env).clock(clock).build();
-            EctFilterConfig fromEnv = EctFilterConfig.builder().initParameters(Map.of("ect.verifier-id", B))
-                    .environment(with(env, "ECT_JWKS_MAX_STALE_SEC", "60")).clock(clock).build();
+            // a clock of one's own: the runtime is opened by the caller and handed to the filter
+            java.util.function.BiFunction<Map<String, String>, Map<String, String>, EctFilterConfig> open = (i, e) ->
+                    EctFilterConfig.builder().environment(Map.of()).runtime(EctConfig.from(EctConfigSource.properties("init-param", i)
+                            .or(EctConfigSource.environment(e))).open(clock)).build();
+            EctFilterConfig zero = open.apply(Map.of("ect.verifier-id", B, "ect.jwks-max-stale-seconds", "0"), env);
+            EctFilterConfig dflt = open.apply(Map.of("ect.verifier-id", B), env);
+            EctFilterConfig fromEnv = open.apply(Map.of("ect.verifier-id", B), with(env, "ECT_JWKS_MAX_STALE_SEC", "60"));
             java.util.function.Function<EctFilterConfig, Object> check = cfg -> {
                 try {
                     return cfg.verifier().check(EctSigner.builder(key).clock(clock).build()
@@ -409,10 +426,6 @@ class EctFilterConfigTest {
         Map<String, String> init = with(initWithTrust(), "ect.verifier-id", B);
         assertFails(with(init, "ect.jwks-max-stale-seconds", "-1"), Map.of(), "init-param ect.jwks-max-stale-seconds", ">= 0");
         assertFails(init, Map.of("ECT_JWKS_MAX_STALE_SEC", "ten"), "environment variable ECT_JWKS_MAX_STALE_SEC");
-        assertThatThrownBy(() -> EctFilterConfig.builder().jwksMaxStale(java.time.Duration.ofSeconds(-1)))
-                .hasMessage("jwksMaxStale must be >= 0");
-        assertThatThrownBy(() -> EctFilterConfig.builder().jwksMaxStale(java.time.Duration.ZERO).jwksMaxStale(java.time.Duration.ZERO))
-                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -429,6 +442,26 @@ class EctFilterConfigTest {
         EctVerifier atA = EctVerifier.builder().verifierId(A)
                 .keySource(dev.ect.core.keys.StaticKeySource.builder().key("spiffe://example.com/b2", server).build()).build();
         assertThat(atA.check(t).ect().execAct()).isEqualTo("answer");
+    }
+
+    @Test
+    void aRuntimeGivesTheVerifierLedgerAndSignerAndIsNotClosedByTheFilter() throws Exception {
+        EctKeyPair server = EctKeys.generate("b-1");
+        Path jwk = Files.writeString(dir.resolve("rt-b.jwk"), server.privateJwk());
+        Path ledgerFile = dir.resolve("rt.jsonl");
+        EctRuntime rt = EctConfig.from(EctConfigSource.environment(Map.of("ECT_VERIFIER_ID", B, "ECT_TRUST", A + "=" + jwksFile(),
+                "ECT_LEDGER_FILE", ledgerFile.toString(), "ECT_RESPONSE_KEY_FILE", jwk.toString()))).open(java.time.Clock.systemUTC());
+        try {
+            EctFilterConfig cfg = EctFilterConfig.builder().environment(Map.of("ECT_RECORD_RESPONSE_ECTS", "true")).runtime(rt).build();
+            assertThat(cfg.verifier()).isSameAs(rt.verifier());
+            assertThat(cfg.ledger()).isEqualTo(rt.ledger());
+            assertThat(cfg.responseSigner()).isEqualTo(rt.signer());
+            assertThat(cfg.recordResponseEcts()).isTrue();
+            cfg.close(); // the runtime is the caller's: still open
+            assertThat(cfg.verifier().verify(token(B)).level()).isEqualTo(EctLevel.L3);
+        } finally {
+            rt.close();
+        }
     }
 
     private static Map<String, String> with(Map<String, String> m, String k, String v) {

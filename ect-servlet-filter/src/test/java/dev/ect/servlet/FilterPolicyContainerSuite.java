@@ -3,6 +3,7 @@ package dev.ect.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
@@ -232,7 +233,7 @@ abstract class FilterPolicyContainerSuite {
         assertThat(resp).hasSize(1);
         EctVerifier callerSide = EctVerifier.builder().verifierId(PolicyApp.A)
                 .keySource(StaticKeySource.builder().key(PolicyApp.SVC1, app.serverKey).build())
-                .allowUnresolvedPredecessors(true) // the caller's own task is not in any store here
+                .settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()) // the caller's own task is not in any store here
                 .listener(VerificationListener.noop()).build();
         Ect answer = callerSide.verify(resp.get(0)).ect();
         assertThat(answer.pred()).containsExactly(a.ect().jti());

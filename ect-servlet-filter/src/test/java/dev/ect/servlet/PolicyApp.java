@@ -93,6 +93,11 @@ final class PolicyApp implements ServletContainerInitializer {
         return EctFilterConfig.builder().environment(Map.of()).listener(e -> events.onEvent(tag(name, e)));
     }
 
+    /** A verifier logging like the ones the filter builds (the filter writes the line per request). */
+    private static EctVerifier.Builder verifier(String id) {
+        return EctVerifier.builder().verifierId(id).listener(EctFilterConfig.verifierListener());
+    }
+
     /** The listener sees which instance spoke through the event's path prefix "name:". */
     private static EctFilterEvent tag(String name, EctFilterEvent e) {
         return new EctFilterEvent(e.outcome(), e.errorCode(), e.status(), e.jti(), e.iss(), e.level(), e.method(),
@@ -101,24 +106,24 @@ final class PolicyApp implements ServletContainerInitializer {
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
-        addFilter(ctx, "svc1", new EctFilter(base("svc1").verifierId(SVC1)
+        addFilter(ctx, "svc1", new EctFilter(base("svc1").verifier(verifier(SVC1)
                 .keySource(StaticKeySource.builder().key(A, keyA).key(B, keyB).build())
-                .replayStore(replay1).ledger(ledger1)
+                .replayStore(replay1).ledger(ledger1).build()).ledger(ledger1)
                 .requiredPaths("/api/*")
                 .optionalPaths("/public/*", "/admin/*", "/shared/*", "/own/*", "/errors/optional")
                 .excludePaths("*.css", "/health", "/custom/*")
                 .responseSigner(EctSigner.builder(serverKey).build())
                 .build()), "/*");
-        addFilter(ctx, "admin", new EctFilter(base("admin").verifierId(ADMIN)
+        addFilter(ctx, "admin", new EctFilter(base("admin").verifier(verifier(ADMIN)
                 .keySource(StaticKeySource.builder().key(B, keyB).build())
                 .settings(EctSettings.builder().minLevel(EctLevel.L3).build())
-                .ledger(adminLedger).build()), "/admin/*");
-        addFilter(ctx, "shared", new EctFilter(base("shared").verifierId(SVC1)
+                .ledger(adminLedger).build()).ledger(adminLedger).build()), "/admin/*");
+        addFilter(ctx, "shared", new EctFilter(base("shared").verifier(verifier(SVC1)
                 .keySource(StaticKeySource.builder().key(A, keyA).build())
-                .replayStore(replay1).ledger(ledger1).build()), "/shared/*");
-        addFilter(ctx, "own", new EctFilter(base("own").verifierId(SVC1)
+                .replayStore(replay1).ledger(ledger1).build()).ledger(ledger1).build()), "/shared/*");
+        addFilter(ctx, "own", new EctFilter(base("own").verifier(verifier(SVC1)
                 .keySource(StaticKeySource.builder().key(A, keyA).build())
-                .replayStore(ownReplay).ledger(ownLedger).build()), "/own/*");
+                .replayStore(ownReplay).ledger(ownLedger).build()).ledger(ownLedger).build()), "/own/*");
         EctVerifier custom = EctVerifier.builder().verifierId(SVC1).keySource(StaticKeySource.builder().key(A, keyA).build())
                 .listener(VerificationListener.noop()).build();
         addFilter(ctx, "custom", new EctFilter(base("custom").verifier(custom).build()), "/custom/*");

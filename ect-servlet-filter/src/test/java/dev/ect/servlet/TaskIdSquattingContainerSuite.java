@@ -3,6 +3,7 @@ package dev.ect.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SecurityEvent;
@@ -81,8 +82,9 @@ abstract class TaskIdSquattingContainerSuite {
                 })).build();
         EctFilter filter = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifier(verifier).build());
         // the same deployment, but with the verifier built by the filter from its configuration
-        EctFilter built = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
-                .keySource(StaticKeySource.builder().key(A, keyA).key(B, keyB).build()).ledger(ledger).build());
+        EctFilter built = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifier(EctVerifier.builder()
+                .verifierId(SERVER).listener(EctFilterConfig.verifierListener())
+                .keySource(StaticKeySource.builder().key(A, keyA).key(B, keyB).build()).ledger(ledger).build()).ledger(ledger).build());
         ServletContainerInitializer app = (Set<Class<?>> classes, ServletContext ctx) -> {
             FilterRegistration.Dynamic f = ctx.addFilter("ect", filter);
             f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");

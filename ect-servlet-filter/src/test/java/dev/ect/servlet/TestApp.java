@@ -58,17 +58,21 @@ final class TestApp implements ServletContainerInitializer {
 
     KeySource callerKeys() { return StaticKeySource.builder().key(CALLER, callerKey).build(); }
 
-    private EctFilterConfig.Builder infra() {
-        return EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER).listener(infraEvents);
+    /** A verifier of this server, logging like the ones the filter builds (the filter writes the line per request). */
+    private static EctVerifier.Builder server() {
+        return EctVerifier.builder().verifierId(SERVER).listener(EctFilterConfig.verifierListener());
+    }
+
+    private EctFilterConfig.Builder infra(EctVerifier.Builder verifier) {
+        return EctFilterConfig.builder().environment(Map.of()).listener(infraEvents).verifier(verifier.build());
     }
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
         EctFilterConfig main = EctFilterConfig.builder()
                 .environment(Map.of())
-                .verifierId(SERVER)
-                .keySource(callerKeys())
-                .settings(EctSettings.builder().maxTokenBytes(MAX_TOKEN_BYTES).build())
+                .verifier(server().keySource(callerKeys())
+                        .settings(EctSettings.builder().maxTokenBytes(MAX_TOKEN_BYTES).build()).ledger(ledger).build())
                 .ledger(ledger)
                 .excludePaths("/health", "/infra/*", "/request-only/*", "*.css")
                 .optionalPaths("/public/*", "/errorpage") // an error page must not be required (T-10)
@@ -77,23 +81,23 @@ final class TestApp implements ServletContainerInitializer {
                 .build();
         addFilter(ctx, "ect", new EctFilter(main), "/*");
         // V-15 at L3: a ledger that cannot append -> 503 ledger_unavailable
-        addFilter(ctx, "ledger-down", new EctFilter(infra().keySource(callerKeys())
+        addFilter(ctx, "ledger-down", new EctFilter(infra(server().keySource(callerKeys())
                 .settings(EctSettings.builder().minLevel(EctLevel.L3).build())
-                .ledger(TestLedger.failing()).build()), "/infra/ledger-down/*");
+                .ledger(TestLedger.failing())).build()), "/infra/ledger-down/*");
         // P-04: a replay store that cannot be reached -> 503 replay_store_unavailable
         ReplayStore down = (iss, wid, jti, keepUntil) -> {
             throw new IllegalStateException("redis: connection refused");
         };
-        addFilter(ctx, "replay-down", new EctFilter(infra().keySource(callerKeys()).replayStore(down).build()),
+        addFilter(ctx, "replay-down", new EctFilter(infra(server().keySource(callerKeys()).replayStore(down)).build()),
                 "/infra/replay-down/*");
         // P-03: a replay store holding one live entry refuses the next token rather than evict
-        addFilter(ctx, "replay-full", new EctFilter(infra().keySource(callerKeys())
-                .settings(EctSettings.builder().replayCacheSize(1).build()).build()), "/infra/replay-full/*");
+        addFilter(ctx, "replay-full", new EctFilter(infra(server().keySource(callerKeys())
+                .settings(EctSettings.builder().replayCacheSize(1).build())).build()), "/infra/replay-full/*");
         // V-07: a key source that cannot be reached -> 503 key_source_unavailable
         KeySource keysDown = (iss, kid) -> {
             throw new IllegalStateException("JWKS endpoint: connection refused");
         };
-        addFilter(ctx, "keys-down", new EctFilter(infra().keySource(keysDown).build()), "/infra/keys-down/*");
+        addFilter(ctx, "keys-down", new EctFilter(infra(server().keySource(keysDown)).build()), "/infra/keys-down/*");
         // an unexpected exception inside verification -> 503 verification_unavailable
         addFilter(ctx, "boom", new EctFilter(EctFilterConfig.builder().environment(Map.of()).listener(infraEvents)
                 .verifier(new ExplodingVerifier()).build()), "/infra/boom/*");
@@ -103,24 +107,25 @@ final class TestApp implements ServletContainerInitializer {
                 .build()), "/infra/own-verifier/*");
 
         // response ECTs on and recorded (opt-in): the filter appends each one to its ledger before sending it
-        addFilter(ctx, "resp-recorded", new EctFilter(infra().keySource(callerKeys()).ledger(recordingLedger)
+        addFilter(ctx, "resp-recorded", new EctFilter(infra(server().keySource(callerKeys()).ledger(recordingLedger)).ledger(recordingLedger)
                 .responseSigner(EctSigner.builder(serverKey).build()).recordResponseEcts(true).build()),
                 "/infra/resp-recorded/*");
         // response ECTs on and recorded, but the ledger refuses to record them (inbound ECTs are
         // recorded fine); its listener also throws, which must not change any outcome
-        addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(SERVER)
-                .keySource(callerKeys()).ledger(new TestLedger(ect -> SERVER.equals(ect.iss())))
+        TestLedger refusing = new TestLedger(ect -> SERVER.equals(ect.iss()));
+        addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of())
+                .verifier(server().keySource(callerKeys()).ledger(refusing).build()).ledger(refusing)
                 .responseSigner(EctSigner.builder(serverKey).build()).recordResponseEcts(true)
                 .listener(infraEvents.andThen(e -> {
                     throw new IllegalStateException("metrics backend down");
                 })).build()), "/infra/resp-ledger-down/*");
         // the same refusing ledger with recording left at its default (off): the ledger is never asked
-        addFilter(ctx, "resp-not-recorded", new EctFilter(infra().keySource(callerKeys()).ledger(refusesServerEcts)
+        addFilter(ctx, "resp-not-recorded", new EctFilter(infra(server().keySource(callerKeys()).ledger(refusesServerEcts)).ledger(refusesServerEcts)
                 .responseSigner(EctSigner.builder(serverKey).build()).build()), "/infra/resp-not-recorded/*");
 
         // mapped for REQUEST dispatches only (the web.xml default): forwards bypass the filter
         // (its exec_act resolver fails: the default is used)
-        FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra().keySource(callerKeys())
+        FilterRegistration.Dynamic requestOnly = ctx.addFilter("request-only", new EctFilter(infra(server().keySource(callerKeys()))
                 .responseSigner(EctSigner.builder(serverKey).build())
                 .responseExecAct(r -> {
                     throw new IllegalStateException("resolver bug");

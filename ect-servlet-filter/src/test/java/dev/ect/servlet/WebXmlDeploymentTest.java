@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
@@ -172,7 +173,7 @@ class WebXmlDeploymentTest {
             String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
             String responseJti = EctVerifier.builder().verifierId(CALLER)
                     .keySource(StaticKeySource.builder().key(SERVER, serverKey).build())
-                    .allowUnresolvedPredecessors(true).build().check(token).ect().jti();
+                    .settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build().check(token).ect().jti();
             return new Exchange(sent, responseJti);
         } finally {
             s.stop();

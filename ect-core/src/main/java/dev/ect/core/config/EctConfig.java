@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EctConfig {
     private static final Logger LOG = LoggerFactory.getLogger(EctConfig.class);
-    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
     /** One entry of the trust list: an issuer and where its keys are (a JWKS file or URL). */
     public record TrustedIssuer(String issuer, String jwks) {
@@ -131,7 +131,7 @@ public final class EctConfig {
         ledgerFile = file;
         jdbcUrl = jdbc;
         redisUrl = src.get(EctOption.REDIS_URL).orElse(null);
-        crypto = p.oneOf(EctOption.CRYPTO, Set.of("auto", "jdk", "accp"), "auto");
+        crypto = p.oneOf(EctOption.CRYPTO, List.of("auto", "jdk", "accp"), "auto");
         responseKeyFile = p.path(EctOption.RESPONSE_KEY_FILE);
         responseIssuer = src.get(EctOption.RESPONSE_ISSUER).orElse(null);
         recordResponseEcts = p.bool(EctOption.RECORD_RESPONSE_ECTS, false);
@@ -351,6 +351,20 @@ public final class EctConfig {
         }
     }
 
+    /**
+     * The response signer of {@link EctOption#RESPONSE_KEY_FILE} alone, for a verifier of your own:
+     * it signs with these settings (default expiry, limits), this clock and {@link #cryptoProvider()}.
+     * {@link #open(Clock)} makes the same signer with the verifier's settings.
+     *
+     * @return empty when no key file is configured
+     * @throws EctConfigException naming the option when the file cannot be read or holds no private JWK
+     */
+    public Optional<EctSigner> signer(Clock clock, EctSettings settings) {
+        Objects.requireNonNull(clock, "clock cannot be null");
+        Objects.requireNonNull(settings, "settings cannot be null");
+        return Optional.ofNullable(signer(clock, settings, cryptoProvider()));
+    }
+
     private EctSigner signer(Clock clock, EctSettings s, CryptoProvider cp) {
         if (responseKeyFile == null) {
             return null;
@@ -444,7 +458,7 @@ public final class EctConfig {
         for (String entry : split(v.get())) {
             int eq = entry.indexOf('=');
             if (eq <= 0 || eq == entry.length() - 1) {
-                throw p.invalid(EctOption.TRUST, "entry '" + entry + "' is not ISSUER=JWKS (a JWKS file path or an https URL)", null);
+                throw p.invalid(EctOption.TRUST, "entry '" + entry + "' is not ISS=JWKS (an issuer, '=', a JWKS file path or an https URL)", null);
             }
             String iss = entry.substring(0, eq);
             String where = entry.substring(eq + 1);
@@ -590,14 +604,15 @@ public final class EctConfig {
             };
         }
 
-        String oneOf(EctOption o, Set<String> allowed, String dflt) {
+        String oneOf(EctOption o, List<String> allowed, String dflt) {
             Optional<String> v = get(o);
             if (v.isEmpty()) {
                 return dflt;
             }
             String l = v.get().toLowerCase(Locale.ROOT);
             if (!allowed.contains(l)) {
-                throw invalid(o, "expected one of " + new java.util.TreeSet<>(allowed), null);
+                throw invalid(o, "expected " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
+                        + allowed.get(allowed.size() - 1), null);
             }
             return l;
         }

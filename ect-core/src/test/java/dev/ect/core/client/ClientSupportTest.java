@@ -197,7 +197,7 @@ class ClientSupportTest {
         AtomicInteger records = new AtomicInteger();
         ReplayStore counting = (iss, wid, jti, until) -> records.incrementAndGet() > 0;
         EctClientConfig cfg = config().responseVerifier(responses().ectStore(EctClientConfig.mintedEctStore())
-                .allowUnresolvedPredecessors(true).replayStore(counting).build()).build();
+                .settings(dev.ect.core.EctSettings.builder().allowUnresolvedPredecessors(true).build()).replayStore(counting).build()).build();
         ClientCall c = call(cfg);
         Req r = new Req(TO_B);
         Attempt a = c.prepare(r, null);

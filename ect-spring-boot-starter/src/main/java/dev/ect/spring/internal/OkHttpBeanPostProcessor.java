@@ -39,8 +39,9 @@ public final class OkHttpBeanPostProcessor implements BeanPostProcessor {
             EctOkHttp.Builder b = EctOkHttp.builder(c.signer(), c.selfId())
                     .audience(url -> c.audience().resolve(url.uri()))
                     .maxTokenBytes(c.maxTokenBytes())
-                    .unknownAudience(c.unknownAudience() == dev.ect.core.client.UnknownAudience.SKIP
-                            ? EctOkHttp.UnknownAudience.SKIP : EctOkHttp.UnknownAudience.FAIL);
+                    .unknownAudience(c.unknownAudience())
+                    .missingContext(c.missingContext())
+                    .existingHeader(c.existingHeader());
             if (c.responseVerifier() != null) {
                 b.responseVerifier(c.responseVerifier());
             }

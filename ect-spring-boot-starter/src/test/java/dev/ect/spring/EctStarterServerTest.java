@@ -170,6 +170,28 @@ class EctStarterServerTest {
         assertThat(h.body()).contains("\"status\":\"UP\"");
     }
 
+    @Test
+    @DisplayName("M-01, T-08, F-03: an ECT minted by ect-okhttp-interceptor verifies in the Spring application, and its response ECT verifies in OkHttp")
+    void okHttpClientToSpring() throws Exception {
+        dev.ect.core.EctVerifier callerSide = dev.ect.core.EctVerifier.builder().verifierId(TestKeys.CALLER)
+                .keySource(dev.ect.core.keys.StaticKeySource.builder().key(TestKeys.SERVICE, KEYS.service).build())
+                .ectStore(dev.ect.okhttp.EctOkHttp.mintedEctStore()).build();
+        dev.ect.okhttp.EctOkHttp ect = dev.ect.okhttp.EctOkHttp.builder(dev.ect.core.EctSigner.builder(KEYS.caller).build(), TestKeys.CALLER)
+                .audience(dev.ect.okhttp.AudienceResolver.byHost(Map.of("127.0.0.1:" + port, TestKeys.SERVICE)))
+                .responseVerifier(callerSide).build();
+        okhttp3.OkHttpClient client = ect.wrap(new okhttp3.OkHttpClient());
+        dev.ect.core.context.TaskContext ctx = dev.ect.core.context.TaskContext.root();
+        try (dev.ect.core.context.TaskContext.Scope s = ctx.makeCurrent();
+                okhttp3.Response r = client.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + "/hello").build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            String answer = r.header("Execution-Context");
+            assertThat(answer).isNotNull();
+            // F-03: the verified answer is the caller's new frontier
+            assertThat(ctx.frontier()).containsExactly(Tokens.claim(answer, "jti"));
+            assertThat(r.body().string()).contains("\"wid\":\"" + ctx.wid() + "\"");
+        }
+    }
+
     private double count(String outcome, String reason) {
         var c = meters.find("ect.verifications").tag("outcome", outcome).tag("reason", reason).counter();
         return c == null ? 0 : c.count();

@@ -27,6 +27,7 @@ public final class TestKeys {
     public final Path serviceJwks;
     public final Path serviceKey;
     public final Path downstreamJwks;
+    public final Path downstreamKey;
 
     public TestKeys(Path dir) {
         this.dir = dir;
@@ -35,6 +36,7 @@ public final class TestKeys {
             serviceJwks = Files.writeString(dir.resolve("service.jwks"), service.publicJwks());
             serviceKey = Files.writeString(dir.resolve("service.jwk"), service.privateJwk());
             downstreamJwks = Files.writeString(dir.resolve("downstream.jwks"), downstream.publicJwks());
+            downstreamKey = Files.writeString(dir.resolve("downstream.jwk"), downstream.privateJwk());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

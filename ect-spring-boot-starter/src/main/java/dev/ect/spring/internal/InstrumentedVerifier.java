@@ -3,12 +3,13 @@ package dev.ect.spring.internal;
 import dev.ect.core.CryptoProvider;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.VerificationScope;
 import dev.ect.core.VerifiedEct;
 import dev.ect.spring.EctInstrumentation;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A verifier whose {@code verify} and {@code verifyAgain} run as {@value EctInstrumentation#VERIFY} observations. */
+/** A verifier whose {@code verify} (both forms) and {@code verifyAgain} run as {@value EctInstrumentation#VERIFY} observations. */
 public final class InstrumentedVerifier implements EctVerifier {
     private final EctVerifier delegate;
     private final EctInstrumentation instrumentation;
@@ -24,6 +25,12 @@ public final class InstrumentedVerifier implements EctVerifier {
     @Override
     public VerifiedEct verify(String token) {
         return instrumentation.observe(EctInstrumentation.VERIFY, () -> delegate.verify(token));
+    }
+
+    /** T-08/F-03: a response ECT's check, with the caller's own ECTs and validator (delegated, not the interface default). */
+    @Override
+    public VerifiedEct verify(String token, VerificationScope scope) {
+        return instrumentation.observe(EctInstrumentation.VERIFY, () -> delegate.verify(token, scope));
     }
 
     @Override

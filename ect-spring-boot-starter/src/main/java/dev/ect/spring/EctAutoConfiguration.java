@@ -8,6 +8,9 @@ import dev.ect.core.config.EctRuntime;
 import dev.ect.spring.internal.DataSourceLedgerUrl;
 import dev.ect.spring.internal.InstrumentedVerifier;
 import dev.ect.spring.internal.LateStore;
+import dev.ect.spring.internal.InvalidEctPropertyException;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.replay.ReplayStore;
 import dev.ect.core.client.EctClientConfig;
 import java.time.Clock;
 import java.util.Map;
@@ -51,17 +54,56 @@ public class EctAutoConfiguration {
         return EctConfig.from(source(properties, extra, System.getenv()));
     }
 
-    /** Not made when the application defines its own {@link EctVerifier}: it then brings its stores too. */
+    /**
+     * Not made when the application defines its own {@link EctVerifier}: it then brings its stores too.
+     * An {@link AuditLedger} or {@link ReplayStore} bean of the application is the verifier's ledger or
+     * replay store (e.g. one ledger shared by several application contexts in one JVM); naming one in the
+     * properties as well fails the start.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean({EctRuntime.class, EctVerifier.class})
-    public EctRuntime ectRuntime(EctConfig config, ObjectProvider<Clock> clock) {
+    public EctRuntime ectRuntime(EctConfig config, ObjectProvider<Clock> clock, ObjectProvider<AuditLedger> ledgerBean,
+            ObjectProvider<ReplayStore> replayBean) {
+        AuditLedger ownLedger = ledgerBean.getIfUnique();
+        ReplayStore ownReplay = replayBean.getIfUnique();
+        if (ownLedger != null && config.hasLedger()) {
+            throw new InvalidEctPropertyException(config.ledgerFile().isPresent() ? "ect.ledger-file" : "ect.jdbc-url",
+                    "the application defines an AuditLedger bean and " + (config.ledgerFile().isPresent() ? "ect.ledger-file"
+                            : "ect.jdbc-url (or ect.datasource-ledger.enabled)") + " names another ledger: choose one");
+        }
+        if (ownReplay != null && config.redisUrl().isPresent()) {
+            throw new InvalidEctPropertyException("ect.redis-url",
+                    "the application defines a ReplayStore bean and ect.redis-url names another replay store: choose one");
+        }
         // the verifier's ECT store resolves, for one verification, the tokens an HTTP client of this
         // application minted (F-03: a response ECT names the request only this client holds), then the ledger
         LateStore ledgerView = new LateStore();
-        EctRuntime runtime = config.open(clock.getIfAvailable(Clock::systemUTC),
-                b -> b.ectStore(EctClientConfig.mintedEctStore(ledgerView)));
-        runtime.ledger().ifPresent(ledgerView::set);
+        EctRuntime runtime = config.open(clock.getIfAvailable(Clock::systemUTC), b -> {
+            b.ectStore(EctClientConfig.mintedEctStore(ledgerView));
+            if (ownLedger != null) {
+                b.ledger(ownLedger);
+            }
+            if (ownReplay != null) {
+                b.replayStore(ownReplay);
+            }
+        });
+        AuditLedger ledger = ownLedger != null ? ownLedger : runtime.ledger().orElse(null);
+        if (ledger != null) {
+            ledgerView.set(ledger);
+        }
         return runtime;
+    }
+
+    /** The verifier's ledger: the application's {@link AuditLedger} bean, else the runtime's; null without one. */
+    static AuditLedger ledger(ObjectProvider<AuditLedger> ledgerBean, EctRuntime runtime) {
+        AuditLedger own = ledgerBean.getIfUnique();
+        return own != null ? own : runtime == null ? null : runtime.ledger().orElse(null);
+    }
+
+    /** The verifier's replay store when it is not the in-process default: the application's bean, else the runtime's. */
+    static ReplayStore replayStore(ObjectProvider<ReplayStore> replayBean, EctRuntime runtime) {
+        ReplayStore own = replayBean.getIfUnique();
+        return own != null ? own : runtime == null ? null : runtime.replayStore().orElse(null);
     }
 
     @Bean

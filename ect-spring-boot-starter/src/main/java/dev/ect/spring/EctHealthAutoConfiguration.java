@@ -3,6 +3,8 @@ package dev.ect.spring;
 import dev.ect.core.config.EctConfig;
 import dev.ect.core.config.EctRuntime;
 import dev.ect.core.keys.KeySource;
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.replay.ReplayStore;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,14 +26,17 @@ public class EctHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "ectHealthIndicator")
-    public HealthIndicator ectHealthIndicator(ObjectProvider<EctRuntime> runtime, EctConfig config) {
+    public HealthIndicator ectHealthIndicator(ObjectProvider<EctRuntime> runtime, EctConfig config,
+            ObjectProvider<AuditLedger> ledgerBean, ObjectProvider<ReplayStore> replayBean) {
         EctRuntime rt = runtime.getIfAvailable();
+        Object replay = EctAutoConfiguration.replayStore(replayBean, rt);
+        Object ledger = EctAutoConfiguration.ledger(ledgerBean, rt);
         if (rt == null) {
-            return new EctHealthIndicator(null, null, null, List.of());
+            return new EctHealthIndicator(replay, ledger, null, List.of());
         }
         List<KeySource> sources = rt.keySources();
         KeySource keys = sources.isEmpty() ? null : KeySource.firstOf(sources.toArray(KeySource[]::new));
         List<String> issuers = config.trust().stream().map(EctConfig.TrustedIssuer::issuer).distinct().toList();
-        return new EctHealthIndicator(rt.replayStore().orElse(null), rt.ledger().orElse(null), keys, issuers);
+        return new EctHealthIndicator(replay, ledger, keys, issuers);
     }
 }

@@ -4,6 +4,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.config.EctConfig;
 import dev.ect.core.config.EctRuntime;
+import dev.ect.core.ledger.AuditLedger;
 import dev.ect.servlet.EctFilter;
 import dev.ect.servlet.EctFilterConfig;
 import dev.ect.servlet.EctFilterListener;
@@ -57,7 +58,7 @@ public class EctServletAutoConfiguration {
     @ConditionalOnMissingBean(name = "ectFilterRegistration")
     public FilterRegistrationBean<EctFilter> ectFilterRegistration(EctProperties properties, EctConfig config,
             EctVerifier verifier, ObjectProvider<EctRuntime> runtime, ObjectProvider<EctSigner> signer,
-            ObjectProvider<EctFilterListener> listeners, Environment environment) {
+            ObjectProvider<EctFilterListener> listeners, ObjectProvider<AuditLedger> ledgerBean, Environment environment) {
         EctFilterConfig.Builder b = EctFilterConfig.builder().environment(java.util.Map.of()).verifier(verifier);
         config.requiredPaths().ifPresent(p -> b.requiredPaths(p.toArray(String[]::new)));
         List<String> optional = new ArrayList<>(config.optionalPaths().orElse(List.of()));
@@ -75,8 +76,9 @@ public class EctServletAutoConfiguration {
             b.responseSigner(s);
             config.responseIssuer().ifPresent(b::responseIssuer);
             b.recordResponseEcts(config.recordResponseEcts());
-            if (rt != null) {
-                rt.ledger().ifPresent(b::ledger);
+            AuditLedger ledger = EctAutoConfiguration.ledger(ledgerBean, rt);
+            if (ledger != null) {
+                b.ledger(ledger);
             }
         }
         EctFilterConfig filterConfig = b.build();

@@ -11,6 +11,7 @@ import dev.ect.servlet.EctFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -126,6 +127,21 @@ class EctAutoConfigurationTest {
             assertThat(ctx.getBean(EctInstrumentation.class)).isSameAs(OwnBeans.INSTRUMENTATION);
             assertThat(ctx.getBean("ectHealthIndicator")).isSameAs(OwnBeans.HEALTH);
         });
+    }
+
+    @Test
+    @DisplayName("V-15: an application AuditLedger bean is the verifier's ledger (L3); naming a ledger file as well fails naming ect.ledger-file")
+    void userLedgerBean() throws Exception {
+        dev.ect.core.ledger.InMemoryLedger ledger = new dev.ect.core.ledger.InMemoryLedger();
+        configured().withBean(dev.ect.core.ledger.AuditLedger.class, () -> ledger).withPropertyValues("ect.min-level=L3").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            ctx.getBean(EctVerifier.class).verify(keys.callerToken("recorded"));
+            assertThat(ledger.entries()).hasSize(1);
+        });
+        Path file = Files.createTempDirectory("ect-starter-ledger").resolve("l.jsonl");
+        configured().withBean(dev.ect.core.ledger.AuditLedger.class, dev.ect.core.ledger.InMemoryLedger::new)
+                .withPropertyValues("ect.ledger-file=" + file).run(ctx ->
+                        assertThat(cause(ctx.getStartupFailure(), IllegalStateException.class)).hasMessageContaining("ect.ledger-file"));
     }
 
     @Test

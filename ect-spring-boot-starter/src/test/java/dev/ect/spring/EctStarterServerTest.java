@@ -123,6 +123,8 @@ class EctStarterServerTest {
         // the answer (no response ECT, 200) moved the frontier: the service's response ECT names the outbound task
         String answer = r.headers().firstValue("Execution-Context").orElseThrow();
         assertThat(Tokens.claim(answer, "pred")).isEqualTo(Tokens.claim(outbound, "jti"));
+        // the mint was timed
+        assertThat(meters.find(EctInstrumentation.MINT).tag("outcome", "minted").timers()).isNotEmpty();
     }
 
     @Test

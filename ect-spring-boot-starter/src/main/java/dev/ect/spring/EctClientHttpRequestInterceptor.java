@@ -92,19 +92,17 @@ public final class EctClientHttpRequestInterceptor implements ClientHttpRequestI
     }
 
     private Attempt prepare(ClientCall call, OutboundRequest out, EctRequestOptions options) throws EctMintingException {
-        EctMintingException[] failed = new EctMintingException[1];
-        Attempt a = instrumentation.observe(EctInstrumentation.MINT, () -> {
-            try {
-                return call.prepare(out, options);
-            } catch (EctMintingException e) {
-                failed[0] = e;
-                throw new MintFailed(e);
-            }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
+        try {
+            return instrumentation.observe(EctInstrumentation.MINT, () -> {
+                try {
+                    return call.prepare(out, options);
+                } catch (EctMintingException e) {
+                    throw new MintFailed(e); // through the instrumentation (tagged failed), then unwrapped
+                }
+            });
+        } catch (MintFailed e) {
+            throw (EctMintingException) e.getCause();
         }
-        return a;
     }
 
     private static EctRequestOptions options(HttpRequest request) {

@@ -47,8 +47,17 @@ public interface EctInstrumentation {
         return e instanceof EctException x && x.reason() != null && x.reason().isInfrastructure() ? "unavailable" : "rejected";
     }
 
-    /** The {@code reason} tag of a failed run: its reason code, or {@code error} for anything else. */
+    /**
+     * The {@code reason} tag of a failed run: its reason code; for a minting failure without one, its rule
+     * id (e.g. {@code M-06}, no audience); {@code error} for anything else.
+     */
     static String reason(RuntimeException e) {
-        return e instanceof EctException x && x.reason() != null ? x.reason().code() : "error";
+        if (e instanceof EctException x && x.reason() != null) {
+            return x.reason().code();
+        }
+        if (e.getCause() instanceof dev.ect.core.client.EctIOException io) { // a minting failure carried through
+            return io.reason() != null ? io.reason().code() : io.ruleId() != null ? io.ruleId() : "error";
+        }
+        return "error";
     }
 }

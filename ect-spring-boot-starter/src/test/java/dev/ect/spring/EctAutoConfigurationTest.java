@@ -145,6 +145,29 @@ class EctAutoConfigurationTest {
     }
 
     @Test
+    @DisplayName("ect.datasource-ledger.enabled without a DataSource, or with ect.ledger-file as well, fails naming the property")
+    void dataSourceLedgerMisconfigured() throws Exception {
+        configured().withPropertyValues("ect.datasource-ledger.enabled=true").run(ctx ->
+                assertThat(cause(ctx.getStartupFailure(), IllegalStateException.class))
+                        .hasMessageContaining("ect.datasource-ledger.enabled").hasMessageContaining("DataSource"));
+        Path file = Files.createTempDirectory("ect-starter-ds").resolve("l.jsonl");
+        configured().withPropertyValues("ect.datasource-ledger.enabled=true", "ect.ledger-file=" + file).run(ctx ->
+                assertThat(cause(ctx.getStartupFailure(), IllegalStateException.class))
+                        .hasMessageContaining("ect.datasource-ledger.enabled").hasMessageContaining("ect.ledger-file"));
+        configured().withPropertyValues("ect.datasource-ledger.enabled=true")
+                .withBean(javax.sql.DataSource.class, () -> hikari("jdbc:h2:mem:x"))
+                .run(ctx -> assertThat(cause(ctx.getStartupFailure(), IllegalStateException.class))
+                        .hasMessageContaining("PostgreSQL"));
+    }
+
+    /** A pool that is never started (it connects on first use only). */
+    static com.zaxxer.hikari.HikariDataSource hikari(String url) {
+        com.zaxxer.hikari.HikariDataSource d = new com.zaxxer.hikari.HikariDataSource();
+        d.setJdbcUrl(url);
+        return d;
+    }
+
+    @Test
     @DisplayName("ect.filter.enabled=false registers no filter; ect.filter.order moves it before Spring Security")
     void filterSwitches() {
         configured().withPropertyValues("ect.filter.enabled=false").run(ctx ->

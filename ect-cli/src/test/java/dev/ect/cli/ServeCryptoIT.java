@@ -88,10 +88,10 @@ class ServeCryptoIT {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isEqualTo(2);
-        assertThat(out).contains("--crypto accp: the Amazon Corretto Crypto Provider did not load");
+        assertThat(out).contains("option --crypto=accp: the Amazon Corretto Crypto Provider did not load");
         CliRun bad = JarProcess.run(dir, "serve", "--port", "0", "--id", B, "--trust", A + "=a.jwks", "--crypto", "fast");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("--crypto must be auto, jdk or accp");
+        assertThat(bad.err()).contains("option --crypto=fast is invalid: expected auto, jdk or accp");
     }
 
     static List<String> command(String jvmOption, String... args) {

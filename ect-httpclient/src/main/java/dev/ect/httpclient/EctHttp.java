@@ -12,6 +12,7 @@ import dev.ect.core.client.ExistingHeader;
 import dev.ect.core.client.MissingContext;
 import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.httpclient.internal.EctConfig;
 import dev.ect.httpclient.internal.Engine;
 import java.net.http.HttpClient;
@@ -160,9 +161,7 @@ public final class EctHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            if (execAct != null) {
-                throw new IllegalStateException("execAct was already set");
-            }
+            SetOnce.check(execAct != null, "execAct");
             execAct = resolver;
             return this;
         }
@@ -199,9 +198,7 @@ public final class EctHttp {
             if (max < 0) {
                 throw new IllegalArgumentException("maxRedirects must be >= 0");
             }
-            if (maxRedirects != null) {
-                throw new IllegalStateException("maxRedirects was already set");
-            }
+            SetOnce.check(maxRedirects != null, "maxRedirects");
             maxRedirects = max;
             return this;
         }

@@ -5,6 +5,7 @@ import dev.ect.core.client.AudienceResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
@@ -44,7 +45,7 @@ class ReadmeExampleTest {
     private static final class AgentB extends Dispatcher {
         final EctSigner signer = EctSigner.builder(Agents.KEY_B).build();
         final EctVerifier inbound = EctVerifier.builder().verifierId(Agents.B).keySource(Agents.KEYS)
-                .ectStore(EctStore.empty()).allowUnresolvedPredecessors(true).build();
+                .ectStore(EctStore.empty()).settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
         final List<VerifiedEct> received = new CopyOnWriteArrayList<>();
         final List<SignedEct> answered = new CopyOnWriteArrayList<>();
 

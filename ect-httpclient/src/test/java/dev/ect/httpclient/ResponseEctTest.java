@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
@@ -277,7 +278,7 @@ class ResponseEctTest {
             return true;
         };
         peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).pred(UUID.randomUUID().toString()).build())));
-        EctVerifier v = responseVerifier().ectStore(EctHttp.mintedEctStore()).allowUnresolvedPredecessors(true)
+        EctVerifier v = responseVerifier().ectStore(EctHttp.mintedEctStore()).settings(EctSettings.builder().allowUnresolvedPredecessors(true).build())
                 .replayStore(counting).build();
         assertRejected(client(v), ReasonCode.INVALID_CLAIM);
         assertThat(recorded).hasValue(0);

@@ -10,6 +10,7 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
@@ -1288,9 +1289,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
          */
         public Builder schema(String s) {
             Objects.requireNonNull(s, "schema cannot be null");
-            if (schema != null) {
-                throw new IllegalStateException("schema was already set");
-            }
+            SetOnce.check(schema != null, "schema");
             new Schema(s, DEFAULT_TABLE_PREFIX); // validates
             schema = s;
             return this;
@@ -1300,7 +1299,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         public Builder tablePrefix(String p) {
             Objects.requireNonNull(p, "tablePrefix cannot be null");
             new Schema(DEFAULT_SCHEMA, p); // validates
-            prefixSet = once(prefixSet, "tablePrefix");
+            prefixSet = SetOnce.mark(prefixSet, "tablePrefix");
             tablePrefix = p;
             return this;
         }
@@ -1308,7 +1307,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         /** The clock of the entries' {@code recordedAt}; default the system UTC clock. */
         public Builder clock(Clock c) {
             Objects.requireNonNull(c, "clock cannot be null");
-            clockSet = once(clockSet, "clock");
+            clockSet = SetOnce.mark(clockSet, "clock");
             clock = c;
             return this;
         }
@@ -1316,7 +1315,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         /** The bound on opening a connection and on waiting for a pooled one; default 2 s (at least 250 ms is used). */
         public Builder connectTimeout(Duration d) {
             Duration v = positive(d, "connectTimeout");
-            connectSet = once(connectSet, "connectTimeout");
+            connectSet = SetOnce.mark(connectSet, "connectTimeout");
             connectTimeout = v;
             return this;
         }
@@ -1324,7 +1323,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         /** PostgreSQL's {@code statement_timeout} for every statement (lock waits included); default 5 s. */
         public Builder statementTimeout(Duration d) {
             Duration v = positive(d, "statementTimeout");
-            statementSet = once(statementSet, "statementTimeout");
+            statementSet = SetOnce.mark(statementSet, "statementTimeout");
             statementTimeout = v;
             return this;
         }
@@ -1334,7 +1333,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             if (n < 1) {
                 throw new IllegalArgumentException("maxPoolSize must be >= 1");
             }
-            poolSet = once(poolSet, "maxPoolSize");
+            poolSet = SetOnce.mark(poolSet, "maxPoolSize");
             maxPoolSize = n;
             return this;
         }
@@ -1348,17 +1347,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
          * concurrent appenders, see BENCHMARKS.md). URL option {@code ect.appendBatching}.
          */
         public Builder appendBatching(boolean on) {
-            batchingSet = once(batchingSet, "appendBatching");
+            batchingSet = SetOnce.mark(batchingSet, "appendBatching");
             appendBatching = on;
             return this;
         }
 
-        private static boolean once(boolean set, String name) {
-            if (set) {
-                throw new IllegalStateException(name + " was already set");
-            }
-            return true;
-        }
 
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name + " cannot be null");

@@ -1,5 +1,6 @@
 package dev.ect.jdbc;
 
+import dev.ect.testing.TcpProxy;
 import static dev.ect.jdbc.Agents.A;
 import static dev.ect.jdbc.Agents.B;
 import static dev.ect.jdbc.Agents.C;
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctException;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
@@ -241,7 +243,7 @@ class JdbcDagWalkTest {
         EctSigner signer = Agents.signer(key, Clock.systemUTC());
         try (JdbcLedger fresh = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
             EctVerifier verifier = EctVerifier.builder().verifierId(B).keySource(StaticKeySource.builder().key(A, key).build())
-                    .ledger(fresh).dagTimeout(Duration.ofMillis(400)).build();
+                    .ledger(fresh).settings(EctSettings.builder().dagTimeout(Duration.ofMillis(400)).build()).build();
             SignedEct token = signer.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("t")
                     .pred(List.of(chain.get(100).jti())).build());
             fresh.size(); // schema checked before the lock

@@ -1,5 +1,6 @@
 package dev.ect.jdbc;
 
+import dev.ect.testing.TcpProxy;
 import static dev.ect.jdbc.Agents.A;
 import static dev.ect.jdbc.Agents.B;
 import static dev.ect.jdbc.Agents.mint;

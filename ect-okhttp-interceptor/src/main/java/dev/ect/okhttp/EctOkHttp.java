@@ -11,6 +11,7 @@ import dev.ect.core.client.ExistingHeader;
 import dev.ect.core.client.MissingContext;
 import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.okhttp.internal.ContextCaptor;
 import dev.ect.okhttp.internal.EctApplicationInterceptor;
 import dev.ect.okhttp.internal.EctConfig;
@@ -176,9 +177,7 @@ public final class EctOkHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            if (execAct != null) {
-                throw new IllegalStateException("execAct was already set");
-            }
+            SetOnce.check(execAct != null, "execAct");
             execAct = resolver;
             return this;
         }

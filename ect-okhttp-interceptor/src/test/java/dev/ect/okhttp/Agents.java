@@ -1,6 +1,7 @@
 package dev.ect.okhttp;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SignedEct;
@@ -42,7 +43,7 @@ final class Agents {
     /** A verifier for {@code id} on the fixed clock, resolving predecessors in {@code store}. */
     static EctVerifier verifier(String id, EctStore store) {
         return EctVerifier.builder().verifierId(id).keySource(KEYS).clock(CLOCK).ectStore(store)
-                .allowUnresolvedPredecessors(true).build();
+                .settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
     }
 
     /** Decodes and checks a token addressed to {@code aud} (pure checks only; predecessors may be unknown). */

@@ -2,6 +2,7 @@ package dev.ect.redis;
 
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.internal.SetOnce;
 import dev.ect.core.replay.ReplayStore;
 import dev.ect.redis.internal.RedisConnections;
 import dev.ect.redis.internal.RedisUrl;
@@ -513,7 +514,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 throw new IllegalArgumentException("waitForReplicas replicas must be >= 0");
             }
             Duration t = positive(timeout, "waitForReplicas timeout");
-            waitSet = once(waitSet, "waitForReplicas");
+            waitSet = SetOnce.mark(waitSet, "waitForReplicas");
             waitReplicas = replicas;
             waitTimeout = t;
             return this;
@@ -531,7 +532,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             if (mode() != RedisUrl.Mode.SENTINEL) {
                 throw new IllegalStateException("sentinelPassword needs a redis-sentinel:// URL");
             }
-            sentinelPasswordSet = once(sentinelPasswordSet, "sentinelPassword");
+            sentinelPasswordSet = SetOnce.mark(sentinelPasswordSet, "sentinelPassword");
             sentinelPassword = password;
             return this;
         }
@@ -539,7 +540,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         /** The clock that turns {@code keepUntil} into a TTL; default the system UTC clock. */
         public Builder clock(Clock c) {
             Objects.requireNonNull(c, "clock cannot be null");
-            clockSet = once(clockSet, "clock");
+            clockSet = SetOnce.mark(clockSet, "clock");
             clock = c;
             return this;
         }
@@ -550,7 +551,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
          */
         public Builder keyPrefix(String p) {
             Objects.requireNonNull(p, "keyPrefix cannot be null");
-            prefixSet = once(prefixSet, "keyPrefix");
+            prefixSet = SetOnce.mark(prefixSet, "keyPrefix");
             keyPrefix = p;
             return this;
         }
@@ -558,7 +559,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         /** The bound on opening a TCP connection (and TLS handshake); default 1 s. */
         public Builder connectTimeout(Duration d) {
             Duration v = positive(d, "connectTimeout");
-            connectSet = once(connectSet, "connectTimeout");
+            connectSet = SetOnce.mark(connectSet, "connectTimeout");
             connectTimeout = v;
             return this;
         }
@@ -566,7 +567,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         /** The bound on one command's reply and on waiting for a free pooled connection; default 500 ms. */
         public Builder commandTimeout(Duration d) {
             Duration v = positive(d, "commandTimeout");
-            commandSet = once(commandSet, "commandTimeout");
+            commandSet = SetOnce.mark(commandSet, "commandTimeout");
             commandTimeout = v;
             return this;
         }
@@ -576,17 +577,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             if (n < 1) {
                 throw new IllegalArgumentException("maxConnections must be >= 1");
             }
-            maxSet = once(maxSet, "maxConnections");
+            maxSet = SetOnce.mark(maxSet, "maxConnections");
             maxConnections = n;
             return this;
         }
 
-        private static boolean once(boolean set, String name) {
-            if (set) {
-                throw new IllegalStateException(name + " was already set");
-            }
-            return true;
-        }
 
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name + " cannot be null");
@@ -607,7 +602,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         public Builder caCertificates(Path pemFile) {
             Objects.requireNonNull(pemFile, "caCertificates cannot be null");
             requireTls("caCertificates");
-            once(sslContext != null, "caCertificates/sslContext");
+            SetOnce.check(sslContext != null, "caCertificates/sslContext");
             sslContext = trusting(pemFile);
             return this;
         }
@@ -622,7 +617,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         public Builder sslContext(SSLContext context) {
             Objects.requireNonNull(context, "sslContext cannot be null");
             requireTls("sslContext");
-            once(sslContext != null, "caCertificates/sslContext");
+            SetOnce.check(sslContext != null, "caCertificates/sslContext");
             sslContext = context;
             return this;
         }

@@ -2,6 +2,7 @@ package dev.ect.core.client;
 
 import dev.ect.core.EctHashes;
 import dev.ect.core.EctText;
+import dev.ect.core.internal.SetOnce;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -119,7 +120,7 @@ public final class EctRequestOptions {
             if (execAct.isEmpty() || execAct.codePointCount(0, execAct.length()) > EctText.MAX_EXEC_ACT) {
                 throw new IllegalArgumentException("execAct must have 1.." + EctText.MAX_EXEC_ACT + " characters");
             }
-            once(this.execAct, "execAct");
+            SetOnce.check(this.execAct != null, "execAct");
             this.execAct = execAct;
             return this;
         }
@@ -131,7 +132,7 @@ public final class EctRequestOptions {
          */
         public Builder pred(Collection<String> pred) {
             Objects.requireNonNull(pred, "pred cannot be null");
-            once(this.pred, "pred");
+            SetOnce.check(this.pred != null, "pred");
             List<String> copy = new ArrayList<>(pred);
             copy.forEach(p -> Objects.requireNonNull(p, "pred element cannot be null"));
             this.pred = copy;
@@ -144,14 +145,14 @@ public final class EctRequestOptions {
         /** An explicit workflow id (C-06, a UUID) instead of the context's (M-05). */
         public Builder wid(String wid) {
             Objects.requireNonNull(wid, "wid cannot be null");
-            once(this.wid, "wid");
+            SetOnce.check(this.wid != null, "wid");
             this.wid = wid;
             return this;
         }
 
         /** An explicit audience for every attempt of this call, instead of the resolver's (M-06). */
         public Builder aud(String first, String... more) {
-            once(this.aud, "aud");
+            SetOnce.check(this.aud != null, "aud");
             List<String> a = new ArrayList<>();
             a.add(Objects.requireNonNull(first, "aud cannot be null"));
             for (String m : more) {
@@ -163,7 +164,7 @@ public final class EctRequestOptions {
 
         /** The {@code inp_hash} in C-09 form ({@link EctHashes#sha256(byte[])} of the body you send). */
         public Builder inpHash(String hash) {
-            once(this.inpHash, "inpHash");
+            SetOnce.check(this.inpHash != null, "inpHash");
             if (inpHashFromBody) {
                 throw new IllegalStateException("inpHash conflicts with inpHashFromBody");
             }
@@ -188,7 +189,7 @@ public final class EctRequestOptions {
 
         /** The {@code out_hash} in C-09 form. */
         public Builder outHash(String hash) {
-            once(this.outHash, "outHash");
+            SetOnce.check(this.outHash != null, "outHash");
             this.outHash = checkHash(hash, "outHash");
             return this;
         }
@@ -199,7 +200,7 @@ public final class EctRequestOptions {
          */
         public Builder ext(Map<String, ?> ext) {
             Objects.requireNonNull(ext, "ext cannot be null");
-            once(this.ext, "ext");
+            SetOnce.check(this.ext != null, "ext");
             // validated and frozen by Ect.Builder; keep a read-only copy of the top level here
             this.ext = Collections.unmodifiableMap(new LinkedHashMap<>(ext));
             return this;
@@ -208,11 +209,6 @@ public final class EctRequestOptions {
         /** The immutable options. */
         public EctRequestOptions build() { return new EctRequestOptions(this, false); }
 
-        private static void once(Object current, String name) {
-            if (current != null) {
-                throw new IllegalStateException(name + " was already set");
-            }
-        }
 
         private static String checkHash(String hash, String name) {
             Objects.requireNonNull(hash, name + " cannot be null");

@@ -417,9 +417,9 @@ public final class EctConfig {
             try {
                 json = Files.readString(Path.of(t.jwks()), StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                throw invalid(EctOption.TRUST, "the JWKS file " + t.jwks() + " of " + t.issuer() + " does not exist", e);
+                throw invalid(EctOption.TRUST, "JWKS file " + t.jwks() + " does not exist (issuer " + t.issuer() + ")", e);
             } catch (IOException | InvalidPathException e) {
-                throw invalid(EctOption.TRUST, "cannot read the JWKS file " + t.jwks() + " of " + t.issuer() + ": " + e, e);
+                throw invalid(EctOption.TRUST, "cannot read JWKS file " + t.jwks() + " (issuer " + t.issuer() + "): " + e, e);
             }
             try {
                 if (EctKeys.parseJwks(json).isEmpty()) {
@@ -429,7 +429,7 @@ public final class EctConfig {
                 files.jwks(t.issuer(), json);
                 declared.addAll(EctKeys.declaredAlgorithms(json));
             } catch (RuntimeException e) {
-                throw invalid(EctOption.TRUST, "the JWKS file " + t.jwks() + " of " + t.issuer() + ": " + e.getMessage(), e);
+                throw invalid(EctOption.TRUST, "JWKS file " + t.jwks() + " (issuer " + t.issuer() + "): " + e.getMessage(), e);
             }
             anyFile = true;
         }

@@ -29,7 +29,7 @@ class NoCopiedConfigurationTest {
         try (Stream<Path> modules = Files.list(ROOT)) {
             modules.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).forEach(m -> mains.add(m.resolve("src/main/java")));
         }
-        assertThat(mains).extracting(p -> p.getParent().getParent().getFileName().toString())
+        assertThat(mains).extracting(p -> p.getParent().getParent().getParent().getFileName().toString())
                 .contains("ect-core", "ect-servlet-filter", "ect-cli");
         List<String> found = new ArrayList<>();
         for (Path main : mains) {

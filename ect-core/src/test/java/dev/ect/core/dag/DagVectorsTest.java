@@ -1,6 +1,5 @@
 package dev.ect.core.dag;
 
-import dev.ect.core.EctSettings;
 import static dev.ect.core.ledger.TestEcts.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctRejectedException;

@@ -1,6 +1,5 @@
 package dev.ect.core.keys;
 
-import dev.ect.core.EctSettings;
 import static dev.ect.core.support.Fixtures.A;
 import static dev.ect.core.support.Fixtures.B;
 import static dev.ect.core.support.Fixtures.clock;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.VerificationListener;

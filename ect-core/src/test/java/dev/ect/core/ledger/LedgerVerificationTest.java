@@ -1,12 +1,12 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.EctSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;

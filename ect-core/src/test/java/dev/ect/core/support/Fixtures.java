@@ -1,7 +1,7 @@
 package dev.ect.core.support;
 
-import dev.ect.core.EctSettings;
 import dev.ect.core.EctAlgorithm;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.VerificationListener;

@@ -15,7 +15,7 @@ import dev.ect.core.keys.EctKeys;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.Json;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.Verifiers;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class BoundsTest {
     @ParameterizedTest
     @ValueSource(ints = {33, 10_000, 1_000_000})
     void jsonNestingIsBoundedEvenWhenTheSizeGateIsRaised(int depth) { // Json.MAX_PARSE_DEPTH = 32
-        EctVerifier v = Verifiers.builder(clock).maxTokenBytes(8 * 1024 * 1024).build();
+        EctVerifier v = Verifiers.builder(clock).settings(EctSettings.builder().maxTokenBytes(8 * 1024 * 1024).build()).build();
         Map<String, Object> c = Forge.claims(clock.instant());
         c.put("deep", Json.raw("[".repeat(depth - 1) + "]".repeat(depth - 1)));
         String t = Forge.token(Forge.header(), c, Forge.es256(Forge.TRUSTED.privateKey()));
@@ -79,7 +79,7 @@ class BoundsTest {
         EctVerifier v = Verifiers.builder(clock).ectStore(jti -> {
             lookups.incrementAndGet();
             return List.of();
-        }).allowUnresolvedPredecessors(true).build();
+        }).settings(EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
         assertThat(v.settings().maxPred()).isEqualTo(100);
         Map<String, Object> c = Forge.claims(clock.instant());
         c.put("pred", Forge.uuids(101));
@@ -149,7 +149,7 @@ class BoundsTest {
             previous = layer;
         }
         int maxAncestors = 500; // fewer than the 900 nodes
-        EctVerifier v = Verifiers.builder(clock).maxAncestors(maxAncestors).ectStore(jti -> {
+        EctVerifier v = Verifiers.builder(clock).settings(EctSettings.builder().maxAncestors(maxAncestors).build()).ectStore(jti -> {
             lookups.incrementAndGet();
             return store.getOrDefault(jti, List.of());
         }).build();

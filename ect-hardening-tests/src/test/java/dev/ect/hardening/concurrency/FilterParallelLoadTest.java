@@ -6,7 +6,7 @@ import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import dev.ect.core.VerifiedEct;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.hardening.support.Forge;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.Verifiers;
 import java.time.Instant;
 import java.util.ArrayList;

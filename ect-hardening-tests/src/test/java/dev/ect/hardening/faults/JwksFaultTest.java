@@ -9,7 +9,7 @@ import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.hardening.support.Canary;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import java.net.ServerSocket;
 import java.time.Duration;

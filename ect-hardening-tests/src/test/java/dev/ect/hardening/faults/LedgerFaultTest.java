@@ -11,7 +11,7 @@ import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.hardening.support.FaultyLedger;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import dev.ect.hardening.support.Tmpfs;
 import java.nio.file.Path;

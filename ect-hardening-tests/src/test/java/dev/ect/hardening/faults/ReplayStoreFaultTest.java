@@ -9,7 +9,7 @@ import dev.ect.core.replay.CaffeineReplayStore;
 import dev.ect.core.replay.ReplayStore;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.RawHttp;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ect.core.ReasonCode;
 import dev.ect.hardening.support.Forge;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.ResettableReplayStore;
 import dev.ect.hardening.support.ServletStandIns;
 import dev.ect.hardening.support.Verifiers;
@@ -37,8 +37,9 @@ class HeaderFuzzTest {
         "Execution-Context ", "X-Execution-Context", "Authorization"};
     private static final Set<String> CODES = new HashSet<>();
     private static final ResettableReplayStore REPLAY = new ResettableReplayStore(100, CLOCK);
-    private static final EctFilter FILTER = new EctFilter(EctFilterConfig.builder().environment(Map.of()).verifierId(Forge.AUD)
-            .keySource(Verifiers.keySource()).clock(CLOCK).replayStore(REPLAY).build());
+    private static final EctFilter FILTER = new EctFilter(EctFilterConfig.builder().environment(Map.of())
+            .verifier(dev.ect.core.EctVerifier.builder().verifierId(Forge.AUD).keySource(Verifiers.keySource()).clock(CLOCK)
+                    .replayStore(REPLAY).listener(EctFilterConfig.verifierListener()).build()).build());
     /** Genuine tokens signed once (signing per input would dominate the fuzzing speed). */
     private static final List<String> GENUINE = List.of(Forge.valid(T0), Forge.valid(T0), Forge.valid(T0), Forge.valid(T0));
 

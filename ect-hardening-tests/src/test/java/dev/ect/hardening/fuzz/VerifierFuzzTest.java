@@ -10,7 +10,7 @@ import dev.ect.core.ReasonCode;
 import dev.ect.core.VerifiedEct;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.Json;
-import dev.ect.hardening.support.MutableClock;
+import dev.ect.testing.MutableClock;
 import dev.ect.hardening.support.ResettableReplayStore;
 import dev.ect.hardening.support.Verifiers;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package dev.ect.hardening.support;
 
+import dev.ect.testing.MutableClock;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSettings;
 import dev.ect.core.VerifiedEct;
@@ -59,16 +60,16 @@ public final class HostileServer implements AutoCloseable {
     private HostileServer(Builder b) throws Exception {
         clock = b.clock;
         ledger = b.ledger;
-        EctFilterConfig.Builder cb = EctFilterConfig.builder().environment(Map.of())
+        dev.ect.core.EctVerifier.Builder vb = dev.ect.core.EctVerifier.builder()
                 .verifierId(Forge.AUD).keySource(b.keySource != null ? b.keySource : Verifiers.keySource())
                 .settings(b.settings).clock(clock)
                 .replayStore(b.replayStore != null ? b.replayStore : new CaffeineReplayStore(b.settings.replayCacheSize(), clock))
-                .ledger(ledger);
+                .ledger(ledger).listener(EctFilterConfig.verifierListener());
         for (DagRule r : b.rules) {
-            cb.dagRule(r);
+            vb.dagRule(r);
         }
-        config = cb.build();
-        lax = Verifiers.builder(clock).allowUnresolvedPredecessors(true).build();
+        config = EctFilterConfig.builder().environment(Map.of()).verifier(vb.build()).ledger(ledger).build();
+        lax = Verifiers.builder(clock).settings(dev.ect.core.EctSettings.builder().allowUnresolvedPredecessors(true).build()).build();
         container = b.container;
         HttpServlet servlet = new HttpServlet() {
             private static final long serialVersionUID = 1L;

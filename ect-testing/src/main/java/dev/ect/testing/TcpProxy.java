@@ -1,4 +1,4 @@
-package dev.ect.jdbc;
+package dev.ect.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +11,21 @@ import java.net.Socket;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
 
 /**
- * A small TCP forwarder from a local port to PostgreSQL, so a test can make the database "go
- * away" (every connection cut, the port closed) and "come back" on the same port without touching
- * the real server.
+ * A small TCP forwarder on 127.0.0.1 for fault tests against a real server (PostgreSQL, Redis, a
+ * JWKS server): the test points its client at {@link #port()} and can then make the server "go
+ * away" (every connection cut, the port closed) and "come back" on the same port, cut the
+ * connection on which a given statement is sent, swallow a reply (the command ran, the client never
+ * hears back), hang (accept, never answer) or slow every reply down, without touching the real
+ * server. Daemon threads; {@link #close()} stops it.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -30,9 +34,11 @@ final class TcpProxy implements AutoCloseable {
     /** Markers counted in what clients send (e.g. the text of a SQL statement), and how often each was seen. */
     private final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
     private volatile long replyDelayNanos;
+    private final AtomicBoolean dropNextReply = new AtomicBoolean();
+    private volatile boolean hang;
 
-    /** A proxy on a free port, started. */
-    TcpProxy(int targetPort) {
+    /** A proxy on a free loopback port to {@code targetPort} on 127.0.0.1, started. */
+    public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
@@ -42,12 +48,20 @@ final class TcpProxy implements AutoCloseable {
         start();
     }
 
-    int port() { return port; }
+    /** The port to connect to instead of the target's. */
+    public int port() { return port; }
 
-    String jdbcUrl(String database, String query) { return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?" + query; }
+    /** A PostgreSQL JDBC URL through this proxy: {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE?QUERY}. */
+    public String jdbcUrl(String database, String query) { return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?" + query; }
+
+    /** The next chunk the server sends is discarded and that connection is closed. */
+    public void dropNextReply() { dropNextReply.set(true); }
+
+    /** While on, new connections are accepted but never forwarded nor answered. */
+    public void hang(boolean on) { hang = on; }
 
     /** Listens again on the same port. */
-    synchronized void start() {
+    public synchronized void start() {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
@@ -65,7 +79,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Closes the port and cuts every open connection, as a crashed or unreachable server would. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server == null) {
             return;
         }
@@ -80,22 +94,22 @@ final class TcpProxy implements AutoCloseable {
      * text of a SQL statement) is dropped and that connection is closed, as a network failure
      * would; later connections pass through untouched.
      */
-    void cutOnceWhenClientSends(String marker) { cutMarker.set(marker.getBytes(StandardCharsets.UTF_8)); }
+    public void cutOnceWhenClientSends(String marker) { cutMarker.set(marker.getBytes(StandardCharsets.UTF_8)); }
 
     /** True once an armed cut has happened. */
-    boolean cutDone() { return cutMarker.get() == null; }
+    public boolean cutDone() { return cutMarker.get() == null; }
 
     /**
      * Counts, from now on, how often clients send {@code marker} (with pgjdbc's
      * {@code prepareThreshold=0} every execution sends its SQL text, so this counts statements).
      */
-    void count(String marker) { counted.put(marker, new AtomicInteger()); }
+    public void count(String marker) { counted.put(marker, new AtomicInteger()); }
 
     /** How often {@code marker} was sent since {@link #count(String)}. */
-    int seen(String marker) { return counted.get(marker).get(); }
+    public int seen(String marker) { return counted.get(marker).get(); }
 
     /** Holds every chunk the server sends for {@code delay} before passing it on: a slow network or server. */
-    void delayReplies(java.time.Duration delay) { replyDelayNanos = delay.toNanos(); }
+    public void delayReplies(java.time.Duration delay) { replyDelayNanos = delay.toNanos(); }
 
     private byte[] countIn(byte[] tail, byte[] buf, int n) {
         if (counted.isEmpty()) {
@@ -159,6 +173,9 @@ final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = s.accept();
                 sockets.add(client);
+                if (hang) {
+                    continue; // keep it open, never read or answer
+                }
                 Socket upstream = new Socket();
                 sockets.add(upstream);
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
@@ -178,6 +195,9 @@ final class TcpProxy implements AutoCloseable {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     if (fromClient && shouldCut(buf, n)) {
                         break; // dropped: both sockets are closed below
+                    }
+                    if (!fromClient && dropNextReply.compareAndSet(true, false)) {
+                        break; // swallowed: both sockets are closed below
                     }
                     if (fromClient) {
                         tail = countIn(tail, buf, n);

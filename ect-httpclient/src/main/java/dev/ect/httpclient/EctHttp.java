@@ -1,18 +1,11 @@
 package dev.ect.httpclient;
 
-import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
-import dev.ect.core.EctVerifier;
 import dev.ect.core.client.AudienceResolver;
+import dev.ect.core.client.EctClientBuilder;
 import dev.ect.core.client.EctClientConfig;
-import dev.ect.core.client.EctMintingException;
 import dev.ect.core.client.EctRequestOptions;
-import dev.ect.core.client.EctResponseRejectedException;
-import dev.ect.core.client.ExistingHeader;
-import dev.ect.core.client.MissingContext;
-import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.SetOnce;
 import dev.ect.httpclient.internal.EctConfig;
 import dev.ect.httpclient.internal.Engine;
 import java.net.http.HttpClient;
@@ -120,72 +113,40 @@ public final class EctHttp {
     public String selfId() { return config.client().selfId(); }
 
     /**
-     * An {@link EctStore} for the response verifier: it resolves the tokens an exchange minted
-     * itself while that exchange's response ECT is verified (F-03: the response ECT's
-     * {@code pred} names the request's task, which a client's store may not hold otherwise),
-     * passed to that one verification by the integration; at any other time it holds nothing.
-     * The same as {@link EctClientConfig#mintedEctStore()}.
-     *
-     * <pre>{@code
-     * EctVerifier responses = EctVerifier.builder().verifierId(selfId).keySource(keys)
-     *     .ectStore(EctHttp.mintedEctStore())
-     *     .build();
-     * }</pre>
+     * The {@link EctStore} a response verifier needs to resolve the tokens an exchange minted itself
+     * (F-03): {@link EctClientConfig#mintedEctStore()}, the one store of every HTTP client
+     * integration ({@code .ectStore(EctHttp.mintedEctStore())} on the response verifier).
      */
     public static EctStore mintedEctStore() { return EctClientConfig.mintedEctStore(); }
 
-    /**
-     * Like {@link #mintedEctStore()}, looking up everything else (and the request's task, when it
-     * was not minted by this exchange) in {@code fallback}, typically the shared audit ledger. One
-     * such store serves every HTTP client integration (this one and OkHttp's) of a verifier.
-     */
+    /** {@link EctClientConfig#mintedEctStore(EctStore)}: everything else from {@code fallback}, typically the shared ledger. */
     public static EctStore mintedEctStore(EctStore fallback) { return EctClientConfig.mintedEctStore(fallback); }
 
     /**
      * Builder for {@link EctHttp}. Required: the audience resolver. Each option may be set once.
-     * The options every HTTP client integration shares are those of {@link EctClientConfig.Builder}.
+     * The options every HTTP client integration shares ({@code responseVerifier}, {@code maxTokenBytes}
+     * and the policies) are those of {@link EctClientBuilder}.
      */
-    public static final class Builder {
-        private final EctClientConfig.Builder client;
+    public static final class Builder extends EctClientBuilder<Builder> {
         private ExecActResolver execAct;
         private Integer maxRedirects;
 
-        private Builder(EctSigner signer, String selfId) { this.client = EctClientConfig.builder(signer, selfId); }
+        private Builder(EctSigner signer, String selfId) { super(signer, selfId); }
+
+        @Override
+        protected Builder self() { return this; }
 
         /** Required. Maps each hop's target to the receiver's workload id(s) for {@code aud} (M-06). */
         public Builder audience(AudienceResolver resolver) {
-            client.audience(resolver);
+            client().audience(resolver);
             return this;
         }
 
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            SetOnce.check(execAct != null, "execAct");
+            once(execAct, "execAct");
             execAct = resolver;
-            return this;
-        }
-
-        /**
-         * Verifies ECTs that come back in responses (T-08): its {@code verifierId} must be this
-         * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
-         * minted (use {@link EctHttp#mintedEctStore(EctStore)}, or a ledger the receivers append
-         * to). Each response ECT is verified once ({@link EctVerifier#verify(String, dev.ect.core.VerificationScope)}),
-         * with a validator that requires it to descend from the request (T-08, F-03) before its
-         * side effects. A verified response ECT replaces the request's {@code pred} in the frontier
-         * (F-03); a bad one fails the exchange with an {@link EctResponseRejectedException}.
-         * Default none: response ECTs are ignored and the request's own task joins the frontier.
-         *
-         * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
-         */
-        public Builder responseVerifier(EctVerifier verifier) {
-            client.responseVerifier(verifier);
-            return this;
-        }
-
-        /** T-03 header budget: a larger minted token fails the call; default 8192 ({@link EctSettings#maxTokenBytes()}). */
-        public Builder maxTokenBytes(int bytes) {
-            client.maxTokenBytes(bytes);
             return this;
         }
 
@@ -198,26 +159,8 @@ public final class EctHttp {
             if (max < 0) {
                 throw new IllegalArgumentException("maxRedirects must be >= 0");
             }
-            SetOnce.check(maxRedirects != null, "maxRedirects");
+            once(maxRedirects, "maxRedirects");
             maxRedirects = max;
-            return this;
-        }
-
-        /** Default {@link ExistingHeader#PASS_THROUGH} (also to redirect hops). */
-        public Builder existingHeader(ExistingHeader policy) {
-            client.existingHeader(policy);
-            return this;
-        }
-
-        /** Default {@link MissingContext#ROOT_TASK}. */
-        public Builder missingContext(MissingContext policy) {
-            client.missingContext(policy);
-            return this;
-        }
-
-        /** Default {@link UnknownAudience#FAIL}. */
-        public Builder unknownAudience(UnknownAudience policy) {
-            client.unknownAudience(policy);
             return this;
         }
 
@@ -227,7 +170,7 @@ public final class EctHttp {
          * @throws IllegalStateException when the audience resolver is missing
          */
         public EctHttp build() {
-            return new EctHttp(new EctConfig(client.build(), execAct != null ? execAct : ExecActResolver.methodAndPath(),
+            return new EctHttp(new EctConfig(client().build(), execAct != null ? execAct : ExecActResolver.methodAndPath(),
                     maxRedirects != null ? maxRedirects : DEFAULT_MAX_REDIRECTS));
         }
     }

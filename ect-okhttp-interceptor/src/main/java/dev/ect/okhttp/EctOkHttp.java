@@ -1,24 +1,18 @@
 package dev.ect.okhttp;
 
-import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
-import dev.ect.core.EctVerifier;
+import dev.ect.core.client.EctClientBuilder;
 import dev.ect.core.client.EctClientConfig;
-import dev.ect.core.client.EctMintingException;
 import dev.ect.core.client.EctRequestOptions;
-import dev.ect.core.client.EctResponseRejectedException;
-import dev.ect.core.client.ExistingHeader;
 import dev.ect.core.client.MissingContext;
-import dev.ect.core.client.UnknownAudience;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.SetOnce;
 import dev.ect.okhttp.internal.ContextCaptor;
 import dev.ect.okhttp.internal.EctApplicationInterceptor;
 import dev.ect.okhttp.internal.EctConfig;
 import dev.ect.okhttp.internal.EctNetworkInterceptor;
 import java.util.Objects;
-import okhttp3.HttpUrl;
 import okhttp3.EventListener;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
@@ -135,41 +129,33 @@ public final class EctOkHttp {
     public String selfId() { return config.client().selfId(); }
 
     /**
-     * An {@link EctStore} for the response verifier: it resolves the tokens a call minted itself
-     * while that call's response ECT is verified (F-03: the response ECT's {@code pred} names the
-     * request's task, which a client's store may not hold otherwise), passed to that one
-     * verification by the integration; at any other time it holds nothing. The same as
-     * {@link EctClientConfig#mintedEctStore()}: one such store serves every HTTP client integration.
-     *
-     * <pre>{@code
-     * EctVerifier responses = EctVerifier.builder().verifierId(selfId).keySource(keys)
-     *     .ectStore(EctOkHttp.mintedEctStore())
-     *     .build();
-     * }</pre>
+     * The {@link EctStore} a response verifier needs to resolve the tokens a call minted itself
+     * (F-03): {@link EctClientConfig#mintedEctStore()}, the one store of every HTTP client
+     * integration ({@code .ectStore(EctOkHttp.mintedEctStore())} on the response verifier).
      */
     public static EctStore mintedEctStore() { return EctClientConfig.mintedEctStore(); }
 
-    /**
-     * Like {@link #mintedEctStore()}, looking up everything else (and the request's task, when it
-     * was not minted by this call) in {@code fallback}, typically the shared audit ledger.
-     */
+    /** {@link EctClientConfig#mintedEctStore(EctStore)}: everything else from {@code fallback}, typically the shared ledger. */
     public static EctStore mintedEctStore(EctStore fallback) { return EctClientConfig.mintedEctStore(fallback); }
 
     /**
      * Builder for {@link EctOkHttp}. Required: the audience resolver. Each option may be set once.
-     * The options every HTTP client integration shares are those of {@link EctClientConfig.Builder}.
+     * The options every HTTP client integration shares ({@code responseVerifier}, {@code maxTokenBytes}
+     * and the policies) are those of {@link EctClientBuilder}.
      */
-    public static final class Builder {
-        private final EctClientConfig.Builder client;
+    public static final class Builder extends EctClientBuilder<Builder> {
         private AudienceResolver audience;
         private ExecActResolver execAct;
 
-        private Builder(EctSigner signer, String selfId) { this.client = EctClientConfig.builder(signer, selfId); }
+        private Builder(EctSigner signer, String selfId) { super(signer, selfId); }
+
+        @Override
+        protected Builder self() { return this; }
 
         /** Required. Maps each request's target to the receiver's workload id(s) for {@code aud} (M-06). */
         public Builder audience(AudienceResolver resolver) {
             Objects.requireNonNull(resolver, "audience resolver cannot be null");
-            client.audience(uri -> resolver.resolve(HttpUrl.get(uri))); // also checks "set once"
+            client().audience(uri -> resolver.resolve(HttpUrl.get(uri))); // also checks "set once"
             audience = resolver;
             return this;
         }
@@ -177,49 +163,8 @@ public final class EctOkHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            SetOnce.check(execAct != null, "execAct");
+            once(execAct, "execAct");
             execAct = resolver;
-            return this;
-        }
-
-        /**
-         * Verifies ECTs that come back in responses (T-08): its {@code verifierId} must be this
-         * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
-         * minted (use {@link EctOkHttp#mintedEctStore(EctStore)}, or a ledger the receivers append
-         * to). Each response ECT is verified once ({@link EctVerifier#verify(String, dev.ect.core.VerificationScope)}),
-         * with a validator that requires it to descend from the request (T-08, F-03) before its
-         * side effects. A verified response ECT replaces the request's {@code pred} in the frontier
-         * (F-03); a bad one fails the call with an {@link EctResponseRejectedException}. Default
-         * none: response ECTs are ignored and the request's own task joins the frontier.
-         *
-         * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
-         */
-        public Builder responseVerifier(EctVerifier verifier) {
-            client.responseVerifier(verifier);
-            return this;
-        }
-
-        /** T-03 header budget: a larger minted token fails the call; default 8192 ({@link EctSettings#maxTokenBytes()}). */
-        public Builder maxTokenBytes(int bytes) {
-            client.maxTokenBytes(bytes);
-            return this;
-        }
-
-        /** Default {@link ExistingHeader#PASS_THROUGH}. */
-        public Builder existingHeader(ExistingHeader policy) {
-            client.existingHeader(policy);
-            return this;
-        }
-
-        /** Default {@link MissingContext#ROOT_TASK}. */
-        public Builder missingContext(MissingContext policy) {
-            client.missingContext(policy);
-            return this;
-        }
-
-        /** Default {@link UnknownAudience#FAIL}. */
-        public Builder unknownAudience(UnknownAudience policy) {
-            client.unknownAudience(policy);
             return this;
         }
 
@@ -229,7 +174,7 @@ public final class EctOkHttp {
          * @throws IllegalStateException when the audience resolver is missing
          */
         public EctOkHttp build() {
-            return new EctOkHttp(new EctConfig(client.build(), audience,
+            return new EctOkHttp(new EctConfig(client().build(), audience,
                     execAct != null ? execAct : ExecActResolver.methodAndPath()));
         }
     }

@@ -204,6 +204,36 @@ class EctTracingTest {
     }
 
     @Test
+    @DisplayName("T-08: verify(token, scope) is passed to the wrapped verifier: its validator runs there, before the replay record, once")
+    void verifyWithAScopeIsPassedThrough() {
+        java.util.concurrent.atomic.AtomicInteger records = new java.util.concurrent.atomic.AtomicInteger();
+        ReplayStore counting = (iss, wid, jti, until) -> records.incrementAndGet() > 0;
+        EctVerifier verifier = EctTracing.traced(EctVerifier.builder().verifierId(B).keySource(KEYS).replayStore(counting).build());
+        java.util.concurrent.atomic.AtomicInteger validated = new java.util.concurrent.atomic.AtomicInteger();
+        dev.ect.core.VerificationScope counted = dev.ect.core.VerificationScope.of((ect, dag) -> {
+            validated.incrementAndGet();
+            return dev.ect.core.ValidationResult.valid();
+        });
+        EctSigner signer = EctSigner.builder(KEY_A).build();
+        Span span = tracer.spanBuilder("client").setSpanKind(SpanKind.CLIENT).startSpan();
+        String jti;
+        try (Scope s = span.makeCurrent()) {
+            jti = verifier.verify(signer.sign(Ect.builder().iss(A).aud(B).execAct("work").build()), counted).ect().jti();
+        } finally {
+            span.end();
+        }
+        assertEquals(jti, span(SpanKind.CLIENT).getAttributes().get(EctSpanAttributes.JTI));
+        assertEquals(1, validated.get());
+        assertEquals(1, records.get());
+        dev.ect.core.VerificationScope refusing = dev.ect.core.VerificationScope.of((ect, dag) ->
+                dev.ect.core.ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "T-08", "unlinked"));
+        EctRejectedException e = assertThrows(EctRejectedException.class,
+                () -> verifier.verify(signer.sign(Ect.builder().iss(A).aud(B).execAct("work").build()), refusing));
+        assertEquals(ReasonCode.INVALID_CLAIM, e.reason());
+        assertEquals(1, records.get(), "refused before the replay record");
+    }
+
+    @Test
     @DisplayName("without an OpenTelemetry SDK (the no-op span) verifying and minting work and record nothing")
     void noSdkNoRecording() {
         EctSigner signer = EctTracing.traced(EctSigner.builder(KEY_A).build());

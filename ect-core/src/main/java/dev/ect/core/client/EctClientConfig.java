@@ -126,8 +126,11 @@ public final class EctClientConfig {
          * agent's id (their {@code aud}), and its ECT store must resolve the tokens this agent
          * minted ({@link EctClientConfig#mintedEctStore(EctStore)}, or a ledger the receivers
          * append to). A verified response ECT replaces the request's {@code pred} in the frontier
-         * (F-03); a bad one fails the call with an {@link EctResponseRejectedException}. Default
-         * none: response ECTs are ignored and the request's own task joins the frontier.
+         * (F-03); a bad one fails the call with an {@link EctResponseRejectedException}. Each
+         * response ECT is verified once ({@link EctVerifier#verify(String, dev.ect.core.VerificationScope)}),
+         * with a validator requiring that it descends from the request and reuses none of this
+         * client's task ids (T-08, F-03), before its side effects. Default none: response ECTs are
+         * ignored and the request's own task joins the frontier.
          *
          * @throws IllegalArgumentException when the verifier's id is not {@code selfId}
          */

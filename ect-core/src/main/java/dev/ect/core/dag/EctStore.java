@@ -73,7 +73,7 @@ public interface EctStore {
      * minted itself (F-03: a client's check of a response ECT resolves the request's task from the
      * tokens it minted; {@link dev.ect.core.EctVerifier#verify(String, dev.ect.core.VerificationScope)}).
      * The default ignores them and returns this store: only a store meant to resolve a client's own
-     * tokens ({@code dev.ect.core.client.EctClientConfig.mintedEctStore(fallback)}) answers with a
+     * tokens ({@code EctClientConfig.mintedEctStore(fallback)} of the client support) answers with a
      * view that finds them first. A store that wraps another should pass the call on.
      *
      * @param own ECTs minted by the caller, for this one verification; never kept

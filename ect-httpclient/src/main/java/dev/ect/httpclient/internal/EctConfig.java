@@ -4,7 +4,7 @@ import dev.ect.core.client.EctClientConfig;
 import dev.ect.httpclient.ExecActResolver;
 
 /**
- * The validated options of one {@link dev.ect.httpclient.EctHttp}: the options every HTTP client
+ * The validated options of one {@code EctHttp}: the options every HTTP client
  * integration shares ({@link EctClientConfig}), the exec_act resolver over {@code HttpRequest},
  * and the redirect bound.
  */

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@link dev.ect.httpclient.EctHttpClient} does for each exchange: capture the task context
+ * What {@code EctHttpClient} does for each exchange: capture the task context
  * (F-02), mint one ECT per hop (M-01..M-07), follow redirects itself (see {@link Redirects}),
  * verify response ECTs in the body handler, before the application's handler sees the body
  * (T-08), and fold the final answer into the frontier (F-03). Thread-safe; one per integration.

@@ -5,7 +5,7 @@ import dev.ect.okhttp.AudienceResolver;
 import dev.ect.okhttp.ExecActResolver;
 
 /**
- * The validated options of one {@link dev.ect.okhttp.EctOkHttp}: the options every HTTP client
+ * The validated options of one {@code EctOkHttp}: the options every HTTP client
  * integration shares ({@link EctClientConfig}) and the OkHttp forms of the resolvers.
  */
 public record EctConfig(EctClientConfig client, AudienceResolver audience, ExecActResolver execAct) {}

@@ -6,7 +6,6 @@ import dev.ect.core.client.EctClientBuilder;
 import dev.ect.core.client.EctClientConfig;
 import dev.ect.core.client.EctRequestOptions;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.SetOnce;
 import dev.ect.httpclient.internal.EctConfig;
 import dev.ect.httpclient.internal.Engine;
 import java.net.http.HttpClient;
@@ -146,7 +145,7 @@ public final class EctHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            SetOnce.check(execAct != null, "execAct");
+            once(execAct, "execAct");
             execAct = resolver;
             return this;
         }
@@ -160,7 +159,7 @@ public final class EctHttp {
             if (max < 0) {
                 throw new IllegalArgumentException("maxRedirects must be >= 0");
             }
-            SetOnce.check(maxRedirects != null, "maxRedirects");
+            once(maxRedirects, "maxRedirects");
             maxRedirects = max;
             return this;
         }

@@ -6,7 +6,6 @@ import dev.ect.core.client.EctClientConfig;
 import dev.ect.core.client.EctRequestOptions;
 import dev.ect.core.client.MissingContext;
 import dev.ect.core.dag.EctStore;
-import dev.ect.core.internal.SetOnce;
 import dev.ect.okhttp.internal.ContextCaptor;
 import dev.ect.okhttp.internal.EctApplicationInterceptor;
 import dev.ect.okhttp.internal.EctConfig;
@@ -164,7 +163,7 @@ public final class EctOkHttp {
         /** The {@code exec_act} of each request; default {@link ExecActResolver#methodAndPath()}. */
         public Builder execAct(ExecActResolver resolver) {
             Objects.requireNonNull(resolver, "execAct resolver cannot be null");
-            SetOnce.check(execAct != null, "execAct");
+            once(execAct, "execAct");
             execAct = resolver;
             return this;
         }

@@ -1,6 +1,7 @@
 package dev.ect.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,8 +77,15 @@ class TcpProxyTest {
         assertEquals(1, proxy.seen("SELECT"));
         int port = proxy.port();
         proxy.stop();
-        IOException refused = assertThrows(IOException.class, () -> roundTrip("x"), "nothing listens while stopped");
-        assertTrue(refused instanceof java.net.ConnectException, refused.toString());
+        // while stopped the target is out of reach: the connection is refused (or, should the kernel
+        // ever pair the client with itself on loopback, it reads no answer from the target)
+        String whileStopped;
+        try {
+            whileStopped = roundTrip("x");
+        } catch (IOException refused) {
+            whileStopped = null;
+        }
+        assertNotEquals("echo x", whileStopped, "the target answered while the proxy was stopped");
         proxy.start();
         assertEquals(port, proxy.port());
         assertEquals("echo back", roundTrip("back"));

@@ -259,8 +259,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** The schema-qualified ledger table, e.g. {@code public.ect_ledger}. */
     public String table() { return table; }
 
-    /** The pooled data source (for health checks and operators' queries; never to write to the ledger). */
-    public DataSource dataSource() { return pool; }
+    /** The pooled data source (tests). Not API: a caller holding it could write to the ledger's tables. */
+    DataSource dataSource() { return pool; }
 
     // ---------------------------------------------------------------- append (V-15, L-01, L-02, L-05, L-06)
 

@@ -343,7 +343,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      * The verifier passes {@code wid} and {@code jti} in canonical lower case; they are used as
      * given.
      */
-    public static String key(String prefix, String iss, String wid, String jti) {
+    static String key(String prefix, String iss, String wid, String jti) {
         return prefix + encode(iss == null ? "" : iss) + ':' + encode(wid == null ? "" : wid) + ':' + encode(jti);
     }
 

@@ -79,6 +79,8 @@ public class EctAutoConfiguration {
         // application minted (F-03: a response ECT names the request only this client holds), then the ledger
         LateStore ledgerView = new LateStore();
         EctRuntime runtime = config.open(clock.getIfAvailable(Clock::systemUTC), b -> {
+            // one log line per verification: the filter's (inbound) and the client support's (response ECTs)
+            b.listener(dev.ect.servlet.EctFilterConfig.verifierListener());
             b.ectStore(EctClientConfig.mintedEctStore(ledgerView));
             if (ownLedger != null) {
                 b.ledger(ownLedger);

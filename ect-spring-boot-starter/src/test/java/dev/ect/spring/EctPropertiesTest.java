@@ -48,6 +48,21 @@ class EctPropertiesTest {
     }
 
     @Test
+    @DisplayName("section 9: precedence is the Spring property, then the ECT_* variable under its own name, then the default")
+    void propertyOverEnvironmentOverDefault() {
+        Map<String, String> env = Map.of("ECT_JTI_REPLAY_TTL_MIN", "5", "ECT_MAX_PRED", "7", "ECT_VERIFIER_ID", "spiffe://env/x");
+        EctProperties p = bind(Map.of("ect.max-pred", "9"));
+        dev.ect.core.config.EctConfig c = dev.ect.core.config.EctConfig.from(EctAutoConfiguration.source(p, Map.of(), env));
+        assertThat(c.settings().maxPred()).isEqualTo(9);                       // property
+        assertThat(c.settings().replayTtl()).isEqualTo(java.time.Duration.ofMinutes(5)); // ECT_JTI_REPLAY_TTL_MIN
+        assertThat(c.verifierId()).hasValue("spiffe://env/x");
+        assertThat(c.settings().maxTokenBytes()).isEqualTo(8192);             // default
+        // a bad variable is named as such
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.ect.core.config.EctConfig.from(
+                EctAutoConfiguration.source(bind(Map.of()), Map.of(), Map.of("ECT_MAX_PRED", "many")))).hasMessageContaining("ECT_MAX_PRED");
+    }
+
+    @Test
     @DisplayName("META-INF/spring-configuration-metadata.json lists every option with EctOption's default and its ECT_* variable")
     void metadataListsEveryOption() throws Exception {
         String json;
@@ -73,6 +88,6 @@ class EctPropertiesTest {
     }
 
     private static EctProperties bind(Map<String, String> values) {
-        return new Binder(new MapConfigurationPropertySource(values)).bind("ect", EctProperties.class).get();
+        return new Binder(new MapConfigurationPropertySource(values)).bind("ect", EctProperties.class).orElseGet(EctProperties::new);
     }
 }

@@ -2,7 +2,7 @@ package dev.ect.cli;
 
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import dev.ect.mcp.EctMcp;
 import dev.ect.mcp.EctMcpClient;
 import dev.ect.mcp.EctMcpServer;

@@ -10,7 +10,7 @@ import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

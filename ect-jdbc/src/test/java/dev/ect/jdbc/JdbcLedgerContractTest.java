@@ -9,7 +9,7 @@ import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.ledger.TestEcts;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -10,7 +10,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

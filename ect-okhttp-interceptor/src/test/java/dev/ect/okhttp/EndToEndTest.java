@@ -11,7 +11,7 @@ import dev.ect.core.keys.StaticKeySource;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import dev.ect.servlet.EctFilter;
 import dev.ect.servlet.EctFilterConfig;
 import dev.ect.servlet.EctFilterEvent;

@@ -12,7 +12,7 @@ import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.FileLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.core.ledger.WorkflowDag;
+import dev.ect.core.view.WorkflowDag;
 import dev.ect.spring.EctClientHttpRequestInterceptor;
 import java.io.PrintStream;
 import java.net.URI;

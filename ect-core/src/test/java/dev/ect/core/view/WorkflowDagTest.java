@@ -1,5 +1,8 @@
-package dev.ect.core.ledger;
+package dev.ect.core.view;
 
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.core.ledger.TestEcts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

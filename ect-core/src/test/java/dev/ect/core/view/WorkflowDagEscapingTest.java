@@ -1,5 +1,7 @@
-package dev.ect.core.ledger;
+package dev.ect.core.view;
 
+import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.core.ledger.TestEcts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.SignedEct;

@@ -1,5 +1,7 @@
-package dev.ect.core.ledger;
+package dev.ect.core.view;
 
+import dev.ect.core.ledger.AuditLedger;
+import dev.ect.core.ledger.LedgerEntry;
 import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,7 +63,7 @@ public final class WorkflowDag {
         Map<String, Integer> keys = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             LedgerEntry n = nodes.get(i);
-            if (keys.put(LedgerIndex.key(n.iss(), null, n.jti()), i) != null) {
+            if (keys.put(nodeKey(n.iss(), n.jti()), i) != null) {
                 throw new IllegalArgumentException("jti " + n.jti() + " of " + n.iss() + " appears twice");
             }
             jtis.computeIfAbsent(Uuids.canonical(n.jti()), k -> new ArrayList<>(1)).add(i);
@@ -352,5 +354,11 @@ public final class WorkflowDag {
     @Override
     public String toString() {
         return "WorkflowDag{wid=" + wid + ", tasks=" + nodes.size() + ", edges=" + edges.size() + "}";
+    }
+
+    /** A node's identity, (iss, jti) as the ledgers key it (L-06): iss length-prefixed, jti canonical. */
+    private static String nodeKey(String iss, String jti) {
+        String i = iss == null ? "" : iss;
+        return i.length() + ":" + i + '\n' + Uuids.canonical(jti);
     }
 }

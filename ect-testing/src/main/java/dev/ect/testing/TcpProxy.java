@@ -34,6 +34,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Markers counted in what clients send (e.g. the text of a SQL statement), and how often each was seen. */
     private final Map<String, AtomicInteger> counted = new ConcurrentHashMap<>();
     private volatile long replyDelayNanos;
+    private volatile Thread acceptThread;
     private final AtomicBoolean dropNextReply = new AtomicBoolean();
     private volatile boolean hang;
 
@@ -72,19 +73,35 @@ public final class TcpProxy implements AutoCloseable {
             server = s;
             Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
             t.setDaemon(true);
+            acceptThread = t;
             t.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Closes the port and cuts every open connection, as a crashed or unreachable server would. */
+    /**
+     * Closes the port and cuts every open connection, as a crashed or unreachable server would. When
+     * it returns, nothing listens on the port: {@link ServerSocket#close()} alone is not enough, as
+     * the JDK releases a socket that a thread is blocked accepting on only when that thread leaves
+     * (a connection made in between would still be accepted), so this also waits for the accept
+     * thread to end (at most 5 s) and refuses anything it accepted after the close.
+     */
     public synchronized void stop() {
         if (server == null) {
             return;
         }
         closeQuietly(server);
         server = null;
+        Thread t = acceptThread;
+        acceptThread = null;
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
     }
@@ -172,6 +189,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (s.isClosed()) {
+                    closeQuietly(client); // accepted while stop() was closing the port: refused
+                    break;
+                }
                 sockets.add(client);
                 if (hang) {
                     continue; // keep it open, never read or answer

@@ -7,6 +7,7 @@ import dev.ect.core.EctVerifier;
 import dev.ect.core.VerificationScope;
 import dev.ect.core.VerifiedEct;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** An {@link EctVerifier} that writes what its delegate accepted (or refused) to the current span. */
 public final class TracingVerifier implements EctVerifier {
@@ -15,34 +16,19 @@ public final class TracingVerifier implements EctVerifier {
     public TracingVerifier(EctVerifier delegate) { this.delegate = delegate; }
 
     @Override
-    public VerifiedEct verify(String token) {
-        try {
-            VerifiedEct v = delegate.verify(token);
-            SpanWriter.write(v.ect(), "verified");
-            return v;
-        } catch (EctException e) {
-            SpanWriter.rejected(e);
-            throw e;
-        }
-    }
+    public VerifiedEct verify(String token) { return traced(() -> delegate.verify(token)); }
 
     /** Passes the scope on, so the delegate still checks the token once (a response ECT, T-08). */
     @Override
-    public VerifiedEct verify(String token, VerificationScope scope) {
-        try {
-            VerifiedEct v = delegate.verify(token, scope);
-            SpanWriter.write(v.ect(), "verified");
-            return v;
-        } catch (EctException e) {
-            SpanWriter.rejected(e);
-            throw e;
-        }
-    }
+    public VerifiedEct verify(String token, VerificationScope scope) { return traced(() -> delegate.verify(token, scope)); }
 
     @Override
-    public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted) { return traced(() -> delegate.verifyAgain(token, accepted)); }
+
+    /** Runs one of the delegate's verifications and writes its outcome to the current span. */
+    private static VerifiedEct traced(Supplier<VerifiedEct> verification) {
         try {
-            VerifiedEct v = delegate.verifyAgain(token, accepted);
+            VerifiedEct v = verification.get();
             SpanWriter.write(v.ect(), "verified");
             return v;
         } catch (EctException e) {

@@ -337,14 +337,23 @@ public final class DagValidator {
         return DagWalks.exact(found, jti);
     }
 
-    /** True when the store overrides {@link EctStore#findByJtis}: it answers several lookups in one call. */
-    private static boolean batches(EctStore store) {
-        try {
-            return store.getClass().getMethod("findByJtis", List.class, Duration.class).getDeclaringClass() != EctStore.class;
-        } catch (NoSuchMethodException | SecurityException e) {
-            return false;
+    /**
+     * Per store class: does it override {@link EctStore#findByJtis} (answer several lookups in one
+     * call)? Asked once per class, not per validator: the verifier builds a validator per call for a
+     * response ECT's scope (F-03) and for a second filter on one request (T-09).
+     */
+    private static final ClassValue<Boolean> BATCHES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("findByJtis", List.class, Duration.class).getDeclaringClass() != EctStore.class;
+            } catch (NoSuchMethodException | SecurityException e) {
+                return false;
+            }
         }
-    }
+    };
+
+    private static boolean batches(EctStore store) { return BATCHES.get(store.getClass()); }
 
     /**
      * The stored ECTs of the child's {@code jti} (element 0) and of each {@code pred} entry (element

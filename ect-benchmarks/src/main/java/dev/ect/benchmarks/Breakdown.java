@@ -22,6 +22,62 @@ import java.util.concurrent.Callable;
 public final class Breakdown {
     private Breakdown() {}
 
+    /**
+     * The pipeline's parts, each alone over the pool's distinct tokens (as the pipeline sees them):
+     * parse and claim rules, the library's signature pre-checks, the DAG check on the in-memory
+     * ledger, the replay record, the ledger append. The stores start over when the pool wraps.
+     */
+    private static void addParts(Env env, Map<String, Callable<Object>> stages) {
+        int n = Env.POOL;
+        dev.ect.core.SignedEct[] signed = new dev.ect.core.SignedEct[n];
+        for (int i = 0; i < n; i++) {
+            signed[i] = env.fakePipeline.check(env.token(i)).signed();
+        }
+        dev.ect.core.EctSettings settings = dev.ect.core.EctSettings.defaults();
+        dev.ect.core.internal.HeaderCache headers = new dev.ect.core.internal.HeaderCache();
+        int[] at = new int[5];
+        stages.put("part: parse + claim rules (split, base64url, JSON, V-09/V-10)", () -> {
+            String t = env.token(at[0]);
+            at[0] = at[0] + 1 == n ? 0 : at[0] + 1;
+            dev.ect.core.internal.EctCodec.Parts p = dev.ect.core.internal.EctCodec.parse(t, headers);
+            return dev.ect.core.internal.EctCodec.signed(p, "exec+jwt", "ES256", "k", settings);
+        });
+        dev.ect.core.internal.JwsCrypto fake = new dev.ect.core.internal.JwsCrypto(Fixtures.provider(Fixtures.FAKE));
+        byte[] in = Fixtures.signingInput(env.token(0));
+        byte[] sig = Fixtures.signature(env.token(0));
+        stages.put("part: JwsCrypto.verify, free signature (key fit, 0 < r, s < n)", () ->
+                fake.verify(dev.ect.core.EctAlgorithm.ES256, env.key.publicKey(), in, sig));
+        dev.ect.core.dag.DagValidator[] dag = {dagOn(env.freshLedger())};
+        stages.put("part: DAG check, 3 predecessors in the in-memory ledger (G-01..G-05)", () -> {
+            dev.ect.core.Ect e = signed[at[1]].ect();
+            at[1] = at[1] + 1 == n ? 0 : at[1] + 1;
+            return dag[0].check(e);
+        });
+        dev.ect.core.replay.CaffeineReplayStore[] replay = {new dev.ect.core.replay.CaffeineReplayStore(1_000_000, Fixtures.CLOCK)};
+        java.time.Instant keep = Fixtures.CLOCK.instant().plusSeconds(600);
+        stages.put("part: replay check-and-record (Caffeine)", () -> {
+            dev.ect.core.Ect e = signed[at[2]].ect();
+            at[2] = at[2] + 1 == n ? 0 : at[2] + 1;
+            if (at[2] == 0) {
+                replay[0] = new dev.ect.core.replay.CaffeineReplayStore(1_000_000, Fixtures.CLOCK);
+            }
+            return replay[0].checkAndRecord(e.iss(), e.wid(), e.jti(), keep);
+        });
+        dev.ect.core.ledger.InMemoryLedger[] ledger = {env.freshLedger()};
+        stages.put("part: ledger append (InMemoryLedger: L-06 key, canonical bytes, SHA-256, index)", () -> {
+            dev.ect.core.SignedEct s = signed[at[3]];
+            at[3] = at[3] + 1 == n ? 0 : at[3] + 1;
+            if (at[3] == 0) {
+                ledger[0] = env.freshLedger();
+            }
+            return ledger[0].append(s);
+        });
+    }
+
+    private static dev.ect.core.dag.DagValidator dagOn(dev.ect.core.ledger.InMemoryLedger ledger) {
+        return new dev.ect.core.dag.DagValidator(ledger, false, java.time.Duration.ofSeconds(30), 10_000, List.of());
+    }
+
     public static void main(String[] args) throws Exception {
         String provider = args.length > 0 ? args[0] : Fixtures.ACCP;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
@@ -55,6 +111,7 @@ public final class Breakdown {
             return Json.parseObject(claims);
         });
         stages.put("check(): pure checks incl. DAG lookups of 3 preds, fake sig, no side effects", () -> env.fakePipeline.check(token));
+        addParts(env, stages);
         stages.put("verify(): pipeline, fake sig (all but crypto)", env::verifyNonCrypto);
         stages.put("verify(): full pipeline", env::verify);
         stages.put("signing input bytes (substring+getBytes)", () -> token.substring(0, d2).getBytes(StandardCharsets.US_ASCII));

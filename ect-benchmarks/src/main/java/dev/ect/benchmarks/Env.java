@@ -160,5 +160,11 @@ public class Env {
 
     int signingInputBytes() { return input.length; }
 
+    /** The pool's i-th token (for {@link Breakdown}'s stages that take the pipeline apart). */
+    String token(int i) { return tokens[i]; }
+
+    /** A fresh in-memory ledger holding the three predecessors, as each pipeline starts with. */
+    InMemoryLedger freshLedger() { return ledgerWithPreds(); }
+
     String verifyToken() { return tokens[0]; }
 }

@@ -233,19 +233,16 @@ final class DefaultEctVerifier implements EctVerifier {
         if (scope != null) {
             validate(scope.validator(), ect, dagView);
         }
-        VerifiedEct verified = new VerifiedEct(signed, p.format(), dagView.unresolvedPredecessors(), List.of());
+        List<String> unresolved = dagView.unresolvedPredecessors();
         if (!sideEffects) {
-            return verified;
-        }
-        if (prior != null) {
-            verified = verified.withRecorded(prior); // the result notes the stores of both
+            return new VerifiedEct(signed, p.format(), unresolved, List.of());
         }
         // T-09: a store the earlier verification of this request already wrote is not written again
         boolean recordReplay = prior == null || !prior.recordedIn(replayStore);
         boolean append = ledger != null && (prior == null || !prior.recordedIn(ledger));
         // V-14: side effects only after every pure check
-        Instant keepUntil = replayKeepUntil(ect, now, settings);
         if (recordReplay) {
+            Instant keepUntil = replayKeepUntil(ect, now, settings);
             boolean fresh;
             try {
                 // P-01: (iss, wid, jti), ids in canonical lower case
@@ -258,14 +255,10 @@ final class DefaultEctVerifier implements EctVerifier {
             if (!fresh) {
                 throw reject(ReasonCode.REPLAY, "V-14", "jti " + ect.jti() + " was already used");
             }
-            verified = verified.withRecorded(replayStore);
         }
-        // V-15: accepted only once the append succeeded
-        if (ledger != null && !append) {
-            // T-09: already in this very ledger (the earlier verification of this request appended it)
-            return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
-        }
-        if (ledger != null) {
+        // V-15: accepted only once the append succeeded (T-09: or the earlier verification of this
+        // request appended it to this very ledger)
+        if (append) {
             try {
                 ledger.append(signed);
             } catch (EctRejectedException e) {
@@ -283,11 +276,21 @@ final class DefaultEctVerifier implements EctVerifier {
                 }
                 throw u;
             }
-            verified = verified.withRecorded(ledger);
-            // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
-            return p.format() == EctLevel.L2 ? verified.withLevel(EctLevel.L3) : verified;
         }
-        return verified;
+        // L3 is L2 plus the ledger: an unsigned (L1) token stays L1 even when recorded
+        EctLevel level = ledger != null && p.format() == EctLevel.L2 ? EctLevel.L3 : p.format();
+        if (prior == null) { // the usual case: the result made once, noting the stores written
+            Object replayed = recordReplay ? replayStore : null;
+            Object appended = append ? ledger : null;
+            List<Object> recorded = replayed == null ? (appended == null ? List.of() : List.of(appended))
+                    : appended == null || appended == replayed ? List.of(replayed) : List.of(replayed, appended);
+            return new VerifiedEct(signed, level, unresolved, recorded);
+        }
+        VerifiedEct verified = new VerifiedEct(signed, level, unresolved, List.of()).withRecorded(prior); // the stores of both
+        if (recordReplay) {
+            verified = verified.withRecorded(replayStore);
+        }
+        return append ? verified.withRecorded(ledger) : verified;
     }
 
     /**

@@ -178,8 +178,8 @@ public final class DagValidator {
         if (containsId(child.pred(), child.jti())) { // C-08 for tokens; G-05 for ECTs validated directly
             throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " names itself as a predecessor");
         }
-        List<String> unresolved = new ArrayList<>();
-        List<Ect> resolved = new ArrayList<>();
+        List<String> unresolved = null; // made when the ALLOW policy lets the first one through
+        List<Ect> resolved = new ArrayList<>(child.pred().size());
         for (int i = 0; i < child.pred().size(); i++) {
             String p = child.pred().get(i);
             List<Ect> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
@@ -191,6 +191,9 @@ public final class DagValidator {
                 }
                 if (!allowUnresolved) { // G-02
                     throw reject(ReasonCode.DAG_UNKNOWN_PREDECESSOR, "G-02", "predecessor " + p + " is not known");
+                }
+                if (unresolved == null) {
+                    unresolved = new ArrayList<>();
                 }
                 unresolved.add(p);
                 continue;
@@ -206,14 +209,15 @@ public final class DagValidator {
             }
             resolved.add(match);
         }
-        walkAncestors(child, resolved, start); // G-05
+        List<Ect> predecessors = List.copyOf(resolved); // one immutable list for the walk, the rules and the view
+        walkAncestors(child, predecessors, start); // G-05
         for (DagRule rule : rules) { // G-06
-            Optional<String> refusal = rule.check(child, List.copyOf(resolved));
+            Optional<String> refusal = rule.check(child, predecessors);
             if (refusal.isPresent()) {
                 throw reject(ReasonCode.DAG_POLICY_VIOLATION, "G-06", refusal.get());
             }
         }
-        return new View(child, List.copyOf(resolved), List.copyOf(unresolved), start);
+        return new View(child, predecessors, unresolved == null ? List.of() : List.copyOf(unresolved), start);
     }
 
     /** The result of one check; its ancestry query shares the check's store, bound and deadline. */
@@ -287,7 +291,7 @@ public final class DagValidator {
         }
         AncestorWalk walk;
         try {
-            walk = store.walkAncestors(List.copyOf(parents), Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
+            walk = store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start)); // immutable already
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {

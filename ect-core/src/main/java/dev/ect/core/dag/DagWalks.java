@@ -28,10 +28,7 @@ final class DagWalks {
         requireArguments(limit, timeout);
         long start = System.nanoTime();
         long budget = timeout.toNanos();
-        Set<String> looked = new HashSet<>(); // jtis whose ECTs are queued already (all in the child's workflow)
-        for (Ect p : parents) {
-            looked.add(Uuids.canonical(p.jti()));
-        }
+        Set<String> looked = null; // jtis whose ECTs are queued already (all in the child's workflow); made at the first pred
         Deque<Ect> todo = new ArrayDeque<>(parents);
         int visited = 0;
         while (!todo.isEmpty()) {
@@ -42,6 +39,12 @@ final class DagWalks {
             for (String p : node.pred()) {
                 if (Uuids.same(p, jti)) {
                     return AncestorWalk.reachedTarget(visited);
+                }
+                if (looked == null) {
+                    looked = new HashSet<>();
+                    for (Ect q : parents) {
+                        looked.add(Uuids.canonical(q.jti()));
+                    }
                 }
                 if (!looked.add(Uuids.canonical(p))) {
                     continue;
@@ -96,6 +99,9 @@ final class DagWalks {
 
     /** The ECTs of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
     static List<Ect> sameWorkflow(List<Ect> found, String wid) {
+        if (found.size() == 1) { // the usual case: one ECT carries the id (returned as is, no copy)
+            return Uuids.same(found.get(0).wid(), wid) ? found : List.of();
+        }
         List<Ect> out = null;
         for (Ect f : found) {
             if (!Uuids.same(f.wid(), wid)) {

@@ -168,10 +168,22 @@ public final class JwsCrypto {
         }
     }
 
+    /** The last curve order's fixed-size bytes (one curve in use is the usual case): no BigInteger.toByteArray per verify. */
+    private static volatile Order lastOrder;
+
+    private record Order(BigInteger n, int length, byte[] bytes) {}
+
     /** 0 &lt; r &lt; n and 0 &lt; s &lt; n for an R||S signature of even length. */
     static boolean scalarsInRange(BigInteger n, byte[] signature) {
         int half = signature.length / 2;
-        byte[] order = unsignedFixed(n, half);
+        Order o = lastOrder;
+        byte[] order;
+        if (o != null && o.length == half && (o.n == n || o.n.equals(n))) {
+            order = o.bytes; // never handed out or written
+        } else {
+            order = unsignedFixed(n, half);
+            lastOrder = new Order(n, half, order);
+        }
         return order != null
                 && inRange(signature, 0, half, order) && inRange(signature, half, half, order);
     }

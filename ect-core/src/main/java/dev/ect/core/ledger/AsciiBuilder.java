@@ -22,6 +22,9 @@ final class AsciiBuilder {
 
     byte[] array() { return b; }
 
+    /** Empties the builder, keeping its array (a per-thread scratch builder is reused). */
+    void reset() { n = 0; }
+
     int length() { return n; }
 
     /** Drops the last byte (callers reopen a JSON object they closed). */
@@ -42,7 +45,56 @@ final class AsciiBuilder {
         return this;
     }
 
-    AsciiBuilder append(long v) { return ascii(Long.toString(v)); }
+    /** {@code v} in decimal (a minus sign when negative), written in place: no String. */
+    AsciiBuilder append(long v) {
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                return ascii(Long.toString(v));
+            }
+            append('-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = n + digits - 1; i >= n; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        n += digits;
+        return this;
+    }
+
+    /**
+     * {@code s} as US-ASCII bytes the way {@code s.getBytes(US_ASCII)} gives them (a character
+     * outside ASCII becomes {@code ?}), without the intermediate array in the usual all-ASCII case.
+     */
+    AsciiBuilder asciiReplacing(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                byte[] x = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                ensure(x.length);
+                System.arraycopy(x, 0, b, n, x.length);
+                n += x.length;
+                return this;
+            }
+        }
+        return ascii(s);
+    }
+
+    /**
+     * Appends a JSON string of text known to need no escape in the canonical form (printable
+     * ASCII without {@code "} and <code>&#92;</code>: a compact JWS, base64url and dots), quoted:
+     * what {@link #quote} writes for it, without scanning it.
+     */
+    AsciiBuilder quotePlain(String s) {
+        ensure(s.length() + 2);
+        append('"');
+        ascii(s);
+        return append('"');
+    }
 
     /** {@code v} in decimal with leading zeros to {@code width} digits (v &gt;= 0, fewer digits than 10^width). */
     AsciiBuilder pad(int v, int width) {

@@ -317,7 +317,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
             if (failure != null) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, failure);
             }
-            if (index.contains(key) || !reserved.add(key)) {
+            if (index.contains(ect.iss(), ect.wid(), ect.jti()) || !reserved.add(key)) {
                 throw duplicate(ect);
             }
             queue.add(p);

@@ -40,7 +40,7 @@ public final class InMemoryLedger implements AuditLedger {
         Ect ect = Objects.requireNonNull(token, "token cannot be null").ect();
         Objects.requireNonNull(ect.jti(), "jti");
         synchronized (this) {
-            if (index.contains(LedgerIndex.key(ect.iss(), ect.wid(), ect.jti()))) {
+            if (index.contains(ect.iss(), ect.wid(), ect.jti())) {
                 throw FileLedger.duplicate(ect);
             }
             LedgerEntry last = index.last();

@@ -66,15 +66,29 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
 
     private static final DateTimeFormatter RECORDED_AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-    /** getInstance costs a provider lookup; a digest is reset before each use. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Per thread: the SHA-256 digest (getInstance costs a provider lookup; reset before each use)
+     * and the scratch array the hashed bytes are written into (no array per entry).
+     */
+    private static final ThreadLocal<Hashing> HASHING = ThreadLocal.withInitial(Hashing::new);
+    /** A scratch array grown beyond this (an entry of a huge token) is not kept for the next entry. */
+    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+
+    private static final class Hashing {
+        final MessageDigest sha256;
+        AsciiBuilder scratch = new AsciiBuilder(2048);
+        final byte[] digest = new byte[32];
+        final byte[] hex = new byte[64];
+
+        Hashing() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 unavailable", e);
+            }
         }
-    });
+    }
 
     /** Checks non-null fields and truncates {@code recordedAt} to milliseconds. */
     public LedgerEntry {
@@ -105,7 +119,9 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         Objects.requireNonNull(ect.jti(), "jti");
         Objects.requireNonNull(prevHash, "prevHash");
         Instant at = Objects.requireNonNull(recordedAt, "recordedAt").truncatedTo(ChronoUnit.MILLIS);
-        String hash = computeHash(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash);
+        // a SignedEct's compact form is base64url and dots (minted so, or parsed strictly by the
+        // verifier, V-02): its canonical JSON string is the text itself in quotes, no scan needed
+        String hash = computeHash(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash, true);
         return new LedgerEntry(seq, compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(), ect.pred(), at, prevHash, hash);
     }
 
@@ -123,6 +139,16 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
         int estimate = compact.length() + 200 + 40 * pred.size() + spare
                 + (iss == null ? 0 : iss.length()) + (execAct == null ? 0 : execAct.length());
         AsciiBuilder a = new AsciiBuilder(estimate);
+        canonical(a, seq, compact, jti, wid, iss, execAct, pred, recordedAt, false);
+        return a;
+    }
+
+    /**
+     * Writes the canonical object into {@code a}; {@code plainCompact}: the caller knows
+     * {@code compact} needs no escape (see {@link AsciiBuilder#quotePlain}).
+     */
+    private static void canonical(AsciiBuilder a, long seq, String compact, String jti, String wid, String iss, String execAct,
+            List<String> pred, Instant recordedAt, boolean plainCompact) {
         a.ascii("{\"seq\":").append(seq);
         a.ascii(",\"recorded_at\":\"");
         appendRecordedAt(a, recordedAt);
@@ -138,27 +164,47 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
             }
             a.quote(pred.get(i));
         }
-        a.ascii("],\"compact\":").quote(compact);
-        return a.append('}');
+        a.ascii("],\"compact\":");
+        if (plainCompact) {
+            a.quotePlain(compact);
+        } else {
+            a.quote(compact);
+        }
+        a.append('}');
     }
 
     /** SHA-256 over {@link #prevHash()} and {@link #canonicalBytes()}, lowercase hex (L-02). */
-    public String computeHash() { return computeHash(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash); }
+    public String computeHash() { return computeHash(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, false); }
 
+    /**
+     * The hash, over {@code prevHash} as US-ASCII bytes followed by the canonical bytes, both
+     * written into the thread's scratch array and digested in one call.
+     */
     private static String computeHash(long seq, String compact, String jti, String wid, String iss, String execAct,
-            List<String> pred, Instant recordedAt, String prevHash) {
-        MessageDigest md = SHA256.get();
+            List<String> pred, Instant recordedAt, String prevHash, boolean plainCompact) {
+        Hashing h = HASHING.get();
+        AsciiBuilder a = h.scratch;
+        a.reset();
+        a.asciiReplacing(prevHash);
+        canonical(a, seq, compact, jti, wid, iss, execAct, pred, recordedAt, plainCompact);
+        MessageDigest md = h.sha256;
         md.reset();
-        md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-        AsciiBuilder a = canonical(seq, compact, jti, wid, iss, execAct, pred, recordedAt, 0);
         md.update(a.array(), 0, a.length());
-        byte[] d = md.digest();
-        char[] out = new char[d.length * 2];
+        byte[] d = h.digest;
+        try {
+            md.digest(d, 0, d.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 digest failed", e);
+        }
+        if (a.array().length > MAX_KEPT_SCRATCH) {
+            h.scratch = new AsciiBuilder(2048);
+        }
+        byte[] out = h.hex;
         for (int i = 0; i < d.length; i++) {
             out[2 * i] = HEX[(d[i] >> 4) & 0xF];
             out[2 * i + 1] = HEX[d[i] & 0xF];
         }
-        return new String(out);
+        return new String(out, 0, out.length, StandardCharsets.ISO_8859_1);
     }
 
     /** True when {@link #hash()} is the hash computed from this entry's fields. */

@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The in-memory lookups shared by {@link InMemoryLedger} and {@link FileLedger}: entries in
- * sequence order, by {@code jti}, by {@code wid}, and the L-06 key set of ({@code iss},
- * {@code wid}, {@code jti}). Ids are indexed in canonical lower case (P-01), so a lookup or key
+ * sequence order, by {@code jti} and by {@code wid}; the L-06 key ({@code iss}, {@code wid},
+ * {@code jti}) is looked up among the entries of its {@code jti} (usually one), so no key text is
+ * built or kept per entry. Ids are indexed in canonical lower case (P-01), so a lookup or key
  * that differs only in letter case finds the same entries. Readers run in parallel; an append
  * takes the write lock for the few map updates only.
  */
@@ -23,11 +24,12 @@ final class LedgerIndex {
     private final List<LedgerEntry> entries = new ArrayList<>();
     private final Map<String, List<Stored>> byJti = new HashMap<>();
     private final Map<String, List<LedgerEntry>> byWid = new HashMap<>();
-    private final Map<String, LedgerEntry> byKey = new HashMap<>();
 
     /**
-     * The L-06 key: ({@code iss}, {@code wid} or empty, {@code jti}), ids in canonical lower case;
-     * {@code iss} is length-prefixed so no issuer text can run into the ids.
+     * The L-06 key as text, for the sets of callers that keep keys ({@link FileLedger}'s appends in
+     * flight, {@link ChainChecker}): ({@code iss}, {@code wid} or empty, {@code jti}), ids in
+     * canonical lower case; {@code iss} is length-prefixed so no issuer text can run into the ids.
+     * Two keys are equal exactly when {@link #sameKey} says so.
      */
     static String key(String iss, String wid, String jti) {
         String i = iss == null ? "" : iss;
@@ -48,29 +50,40 @@ final class LedgerIndex {
             entries.add(e);
             byJti.computeIfAbsent(jtiKey(e.jti()), k -> new ArrayList<>(1)).add(new Stored(e, ect));
             byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
-            byKey.put(key(e.iss(), e.wid(), e.jti()), e);
         } finally {
             rw.writeLock().unlock();
         }
     }
 
-    boolean contains(String key) {
+    /** True when an entry of the L-06 key ({@code iss}, {@code wid}, {@code jti}) is present. */
+    boolean contains(String iss, String wid, String jti) { return find(iss, wid, jti) != null; }
+
+    /** The entry of ({@code iss}, {@code wid}, {@code jti}), or null (there is at most one, L-06; the last one otherwise). */
+    LedgerEntry find(String iss, String wid, String jti) {
         rw.readLock().lock();
         try {
-            return byKey.containsKey(key);
+            List<Stored> s = byJti.get(jtiKey(jti));
+            if (s != null) {
+                for (int k = s.size() - 1; k >= 0; k--) {
+                    LedgerEntry e = s.get(k).entry();
+                    if (sameKey(e.iss(), e.wid(), iss, wid)) {
+                        return e;
+                    }
+                }
+            }
+            return null;
         } finally {
             rw.readLock().unlock();
         }
     }
 
-    /** The entry of ({@code iss}, {@code wid}, {@code jti}), or null (there is at most one, L-06). */
-    LedgerEntry find(String iss, String wid, String jti) {
-        rw.readLock().lock();
-        try {
-            return byKey.get(key(iss, wid, jti));
-        } finally {
-            rw.readLock().unlock();
-        }
+    /**
+     * For two entries of one {@code jti}: the same L-06 key as {@link #key} builds it (a null
+     * {@code iss} or {@code wid} is the empty one; {@code wid} in canonical lower case).
+     */
+    private static boolean sameKey(String iss1, String wid1, String iss2, String wid2) {
+        return (iss1 == null ? "" : iss1).equals(iss2 == null ? "" : iss2)
+                && Uuids.same(wid1 == null ? "" : wid1, wid2 == null ? "" : wid2);
     }
 
     /** The first entry (in sequence order) of ({@code wid}, {@code jti}) from any issuer, or null. */

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * window. Expired entries are purged before refusing. Thread-safe; check-and-record is atomic.
  */
 public final class CaffeineReplayStore implements ReplayStore {
-    private final Cache<String, Long> cache;
+    private final Cache<Key, Long> cache;
     private final Clock clock;
     private final long maximumSize;
 
@@ -39,19 +39,19 @@ public final class CaffeineReplayStore implements ReplayStore {
         this.cache = Caffeine.newBuilder()
                 .ticker(ticker)
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<String, Long>() {
+                .expireAfter(new Expiry<Key, Long>() {
                     @Override
-                    public long expireAfterCreate(String key, Long keepUntilMillis, long currentTime) {
+                    public long expireAfterCreate(Key key, Long keepUntilMillis, long currentTime) {
                         return Math.max(0, TimeUnit.MILLISECONDS.toNanos(keepUntilMillis) - currentTime);
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, Long value, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(Key key, Long value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
 
                     @Override
-                    public long expireAfterRead(String key, Long value, long currentTime, long currentDuration) {
+                    public long expireAfterRead(Key key, Long value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -64,7 +64,7 @@ public final class CaffeineReplayStore implements ReplayStore {
     @Override
     public boolean checkAndRecord(String iss, String wid, String jti, Instant keepUntil) {
         Objects.requireNonNull(jti, "jti");
-        String key = key(iss, wid, jti);
+        Key key = new Key(iss, wid, jti);
         long until = keepUntil.toEpochMilli();
         if (until <= clock.millis()) {
             until = clock.millis() + 1; // already past: still record it for the current instant
@@ -82,13 +82,20 @@ public final class CaffeineReplayStore implements ReplayStore {
     /** Removes the key, so the token may be presented again (called when V-15 failed). */
     @Override
     public void forget(String iss, String wid, String jti) {
-        cache.invalidate(key(iss, wid, Objects.requireNonNull(jti, "jti")));
+        cache.invalidate(new Key(iss, wid, Objects.requireNonNull(jti, "jti")));
     }
 
-    /** {@code len(iss) ':' iss wid '\n' jti}: the length prefix keeps any iss from running into wid. */
-    private static String key(String iss, String wid, String jti) {
-        String i = iss == null ? "" : iss;
-        return i.length() + ":" + i + (wid == null ? "" : wid) + '\n' + jti;
+    /**
+     * The replay key ({@code iss}, {@code wid}, {@code jti}) as the strings given (a null
+     * {@code iss} or {@code wid} is the empty one): compared member by member, so no issuer text can
+     * run into the ids, and no key text is built per check (the strings' own cached hashes are
+     * combined).
+     */
+    private record Key(String iss, String wid, String jti) {
+        Key {
+            iss = iss == null ? "" : iss;
+            wid = wid == null ? "" : wid;
+        }
     }
 
     /** Live entries (approximate under concurrency); expired entries are purged first. */

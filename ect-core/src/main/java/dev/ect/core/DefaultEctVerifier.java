@@ -191,7 +191,7 @@ final class DefaultEctVerifier implements EctVerifier {
                         + " for issuer " + LogSafe.escapeField(iss) + " (V-07, K-02)");
             }
             // V-08
-            if (!crypto.verify(algorithm, key.get(), p.signingInput(), p.signature())) {
+            if (!crypto.verify(algorithm, key.get(), p.signingInputBuffer(), p.signingInputLength(), p.signature())) {
                 throw reject(ReasonCode.INVALID_SIGNATURE, "V-08", "the signature does not verify");
             }
         }

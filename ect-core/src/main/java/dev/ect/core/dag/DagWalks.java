@@ -26,6 +26,9 @@ final class DagWalks {
         Objects.requireNonNull(parents, "parents");
         Objects.requireNonNull(jti, "jti");
         requireArguments(limit, timeout);
+        if (allRoots(parents)) { // nothing to look up: the walk visits the parents and ends
+            return parents.size() > limit ? AncestorWalk.limitExceeded(limit) : AncestorWalk.complete(parents.size());
+        }
         long start = System.nanoTime();
         long budget = timeout.toNanos();
         Set<String> looked = null; // jtis whose ECTs are queued already (all in the child's workflow); made at the first pred
@@ -60,6 +63,15 @@ final class DagWalks {
             }
         }
         return AncestorWalk.complete(visited);
+    }
+
+    private static boolean allRoots(List<Ect> parents) {
+        for (Ect p : parents) {
+            if (!p.pred().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void requireArguments(int limit, Duration timeout) {

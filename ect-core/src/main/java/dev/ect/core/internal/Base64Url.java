@@ -18,6 +18,13 @@ public final class Base64Url {
         }
     }
 
+    /** {@link #VALUE} for every byte value (-1 from 128 on): no range test per byte. */
+    private static final byte[] VALUE_8 = Arrays.copyOf(VALUE, 256);
+
+    static {
+        Arrays.fill(VALUE_8, 128, 256, (byte) -1);
+    }
+
     private static final byte[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -108,4 +115,56 @@ public final class Base64Url {
     }
 
     private static int v(char c) { return c < 128 ? VALUE[c] : -1; }
+
+    /**
+     * As {@link #decode(String, int, int)}, over ASCII bytes (a token's characters copied one per
+     * byte): the same strictness; a byte outside {@code [A-Za-z0-9_-]}, any non-ASCII byte
+     * included, is refused.
+     *
+     * @return the bytes, or null when the text is not canonical unpadded base64url
+     */
+    public static byte[] decode(byte[] s, int from, int to) {
+        int len = to - from;
+        int rem = len & 3;
+        if (rem == 1) {
+            return null;
+        }
+        byte[] out = new byte[(len / 4) * 3 + (rem == 0 ? 0 : rem - 1)];
+        int o = 0;
+        int i = from;
+        int full = to - rem;
+        while (i < full) {
+            int a = VALUE_8[s[i] & 0xFF];
+            int b = VALUE_8[s[i + 1] & 0xFF];
+            int c = VALUE_8[s[i + 2] & 0xFF];
+            int d = VALUE_8[s[i + 3] & 0xFF];
+            if ((a | b | c | d) < 0) {
+                return null;
+            }
+            int bits = (a << 18) | (b << 12) | (c << 6) | d;
+            out[o] = (byte) (bits >> 16);
+            out[o + 1] = (byte) (bits >> 8);
+            out[o + 2] = (byte) bits;
+            o += 3;
+            i += 4;
+        }
+        if (rem == 2) {
+            int a = VALUE_8[s[i] & 0xFF];
+            int b = VALUE_8[s[i + 1] & 0xFF];
+            if ((a | b) < 0 || (b & 0x0F) != 0) {
+                return null;
+            }
+            out[o] = (byte) ((a << 2) | (b >> 4));
+        } else if (rem == 3) {
+            int a = VALUE_8[s[i] & 0xFF];
+            int b = VALUE_8[s[i + 1] & 0xFF];
+            int c = VALUE_8[s[i + 2] & 0xFF];
+            if ((a | b | c) < 0 || (c & 0x03) != 0) {
+                return null;
+            }
+            out[o] = (byte) ((a << 2) | (b >> 4));
+            out[o + 1] = (byte) ((b << 4) | (c >> 2));
+        }
+        return out;
+    }
 }

@@ -7,6 +7,7 @@ import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctSettings;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -42,9 +43,12 @@ public final class EctCodec {
         private final byte[] signature;
         private final String compact;
         private final int signatureDot;
+        /** The compact form's characters, one byte each (null when it has a non-BMP character: malformed anyway). */
+        private final byte[] ascii;
 
         Parts(EctLevel format, Map<String, Object> header, byte[] claimsJson, ClaimValues typed, Map<String, Object> claims,
-                byte[] signature, String compact, int signatureDot) {
+                byte[] signature, String compact, int signatureDot, byte[] ascii) {
+            this.ascii = ascii;
             this.format = format;
             this.header = header;
             this.claimsJson = claimsJson;
@@ -91,10 +95,22 @@ public final class EctCodec {
         /** The JWS signing input (header '.' payload) as ASCII bytes; L2 only. */
         @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) copies the low bytes: exact for ASCII
         public byte[] signingInput() {
+            if (ascii != null) {
+                return java.util.Arrays.copyOf(ascii, signatureDot);
+            }
             byte[] b = new byte[signatureDot];
             compact.getBytes(0, signatureDot, b, 0);
             return b;
         }
+
+        /**
+         * An array whose first {@link #signingInputLength()} bytes are the JWS signing input (L2
+         * only): the token's own byte copy, not another one. Read only.
+         */
+        public byte[] signingInputBuffer() { return ascii != null ? ascii : signingInput(); }
+
+        /** The length of the JWS signing input (header '.' payload); L2 only. */
+        public int signingInputLength() { return signatureDot; }
 
         /** The ECT of these claims under the claim rules (V-09, V-10) and {@code s}, with the given header values. */
         Ect toEct(String typ, String alg, String kid, EctSettings s) {
@@ -122,17 +138,25 @@ public final class EctCodec {
             if (typed == null && map == null) {
                 throw malformed("not a compact JWS (expected three base64url parts)");
             }
-            return new Parts(EctLevel.L1, Map.of(), raw, typed, map, null, token, -1);
+            return new Parts(EctLevel.L1, Map.of(), raw, typed, map, null, token, -1, null);
         }
         int d2 = token.indexOf('.', d1 + 1);
         if (d2 < 0 || token.indexOf('.', d2 + 1) >= 0) {
             throw malformed("a compact JWS has exactly three parts");
         }
-        Map<String, Object> header = headers != null ? headers.parse(token, 0, d1) : HeaderCache.parseUncached(token, 0, d1);
+        // the characters as bytes, once (an arraycopy for a Latin-1 string): decoded from there, and
+        // the first d2 of them are the signing input. A character beyond Latin-1 becomes '?', which
+        // base64url refuses as it refuses the character; a non-BMP one (a surrogate pair) would
+        // shift the positions, so that (malformed) token is decoded from its characters instead
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        if (ascii.length != token.length()) {
+            ascii = null;
+        }
+        Map<String, Object> header = headers != null ? headers.parse(token, ascii, 0, d1) : HeaderCache.parseUncached(token, 0, d1);
         if (header == null) {
             throw malformed("the JOSE header is not a base64url JSON object");
         }
-        byte[] c = Json.b64decode(token, d1 + 1, d2);
+        byte[] c = ascii != null ? Base64Url.decode(ascii, d1 + 1, d2) : Json.b64decode(token, d1 + 1, d2);
         if (c == null) {
             throw malformed("the payload is not a base64url JSON object");
         }
@@ -143,11 +167,11 @@ public final class EctCodec {
         }
         // An empty signature part is still base64url (of zero bytes): an unsecured "alg":"none"
         // token thus reaches V-05 and is refused as unsupported_alg, and any other alg fails V-08.
-        byte[] sig = Json.b64decode(token, d2 + 1, token.length());
+        byte[] sig = ascii != null ? Base64Url.decode(ascii, d2 + 1, ascii.length) : Json.b64decode(token, d2 + 1, token.length());
         if (sig == null) {
             throw malformed("the signature is not base64url");
         }
-        return new Parts(EctLevel.L2, header, c, typed, map, sig, token, d2);
+        return new Parts(EctLevel.L2, header, c, typed, map, sig, token, d2, ascii);
     }
 
     /**

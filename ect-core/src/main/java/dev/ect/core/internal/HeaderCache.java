@@ -18,7 +18,11 @@ public final class HeaderCache {
     private volatile Entry last;
 
     /** A cached header and its exact base64url text. */
-    private record Entry(String text, Map<String, Object> header) {}
+    private record Entry(String text, byte[] ascii, Map<String, Object> header) {
+        Entry(String text, Map<String, Object> header) {
+            this(text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), header);
+        }
+    }
 
     /**
      * {@link Json#b64decode} then {@link Json#parseObject} of {@code token[from, to)}, remembering
@@ -49,6 +53,19 @@ public final class HeaderCache {
     }
 
     /** The header of {@code token[from, to)} without a cache (unmodifiable), or null. */
+    /**
+     * As {@link #parse(String, int, int)}, with the token's characters also as bytes ({@code ascii},
+     * one per character, or null): the usual case, the same header as last time, is one
+     * vectorized byte comparison.
+     */
+    public Map<String, Object> parse(String token, byte[] ascii, int from, int to) {
+        Entry l = last;
+        if (ascii != null && l != null && java.util.Arrays.equals(ascii, from, to, l.ascii, 0, l.ascii.length)) {
+            return l.header;
+        }
+        return parse(token, from, to);
+    }
+
     static Map<String, Object> parseUncached(String token, int from, int to) {
         byte[] h = Json.b64decode(token, from, to);
         Map<String, Object> m = h == null ? null : Json.parseObject(h);

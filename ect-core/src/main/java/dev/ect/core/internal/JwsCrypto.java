@@ -137,6 +137,11 @@ public final class JwsCrypto {
 
     /** Verifies; false for any signature that is not exactly right. */
     public boolean verify(EctAlgorithm alg, PublicKey key, byte[] signingInput, byte[] signature) {
+        return verify(alg, key, signingInput, signingInput.length, signature);
+    }
+
+    /** Verifies {@code buf[0, length)} as the signing input; false for any signature that is not exactly right. */
+    public boolean verify(EctAlgorithm alg, PublicKey key, byte[] buf, int length, byte[] signature) {
         if (!keyFits(alg, key)) {
             return false;
         }
@@ -160,7 +165,7 @@ public final class JwsCrypto {
                 s.setParameter(PS256_PARAMS);
             }
             s.initVerify(key);
-            s.update(signingInput);
+            s.update(buf, 0, length);
             return s.verify(der[alg.ordinal()] ? concatToDer(signature) : signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             signatures.get()[alg.ordinal()] = null;

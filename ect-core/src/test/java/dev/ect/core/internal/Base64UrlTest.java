@@ -39,6 +39,26 @@ class Base64UrlTest {
         }
     }
 
+    // V-02: decoding a token's characters as bytes (one per character, as the codec copies them)
+    // gives what decoding the characters gives, for canonical, mutated, non-ASCII and cut input
+    @Test
+    void byteDecoderAgreesWithTheCharacterDecoder() {
+        Random r = new Random(13);
+        String junk = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.? \u0080\u00e9\u00ff\u0100\u0141\u2000";
+        for (int n = 0; n < 5000; n++) {
+            byte[] raw = new byte[r.nextInt(60)];
+            r.nextBytes(raw);
+            char[] c = ("." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw) + ".").toCharArray();
+            for (int k = r.nextInt(3); k > 0 && c.length > 2; k--) {
+                c[1 + r.nextInt(c.length - 2)] = junk.charAt(r.nextInt(junk.length()));
+            }
+            String s = new String(c);
+            byte[] ascii = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int to = 1 + r.nextInt(s.length() - 1);
+            assertThat(Base64Url.decode(ascii, 1, to)).as(s).isEqualTo(Base64Url.decode(s, 1, to));
+        }
+    }
+
     // M-03: the encoder writes exactly the JDK's unpadded base64url, at any offset, for every length
     @Test
     void encoderAgreesWithTheJdk() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.Ect;
+import dev.ect.core.EctSigner;
 import dev.ect.core.SignedEct;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -191,6 +193,28 @@ public abstract class AuditLedgerContract {
         assertThat(ledger().entries()).hasSize(3);
         assertThat(ledger().findEntries(a.ect().jti())).hasSize(3);
         assertThat(ledger().verifyChain().ok()).isTrue();
+    }
+
+    // L-06 with P-01: the key is (iss, wid, jti) with ids compared ignoring letter case; another
+    // issuer's ECT with the same (wid, jti) is another key (found by findEntry(iss, wid, jti))
+    @Test
+    public void l06KeyIgnoresIdCaseAndIncludesTheIssuer() throws Exception {
+        SignedEct a = append(w1, "a");
+        String jti = a.ect().jti();
+        SignedEct upper = TestEcts.mint(jti.toUpperCase(java.util.Locale.ROOT), w1.toUpperCase(java.util.Locale.ROOT), "a", List.of(), -30);
+        assertThatThrownBy(() -> ledger().append(upper)).isInstanceOfSatisfying(EctRejectedException.class,
+                e -> assertThat(e.error().ruleId()).isEqualTo("L-06"));
+        EctSigner otherIssuer = EctSigner.builder(TestEcts.KEY).clock(TestEcts.CLOCK).build();
+        SignedEct b = otherIssuer.mint(Ect.builder().iss("spiffe://example.com/agent/c").aud(TestEcts.AUD).jti(jti).wid(w1)
+                .execAct("a").iat(TestEcts.NOW.minusSeconds(30)).build());
+        ledger().append(b);
+        assertThat(ledger().findEntry(TestEcts.ISS, w1.toUpperCase(java.util.Locale.ROOT), jti)).map(LedgerEntry::seq).contains(1L);
+        assertThat(ledger().findEntry("spiffe://example.com/agent/c", w1, jti.toUpperCase(java.util.Locale.ROOT)))
+                .map(LedgerEntry::seq).contains(2L);
+        assertThat(ledger().findEntry("spiffe://example.com/agent/d", w1, jti)).isEmpty();
+        assertThat(ledger().findEntry(TestEcts.ISS, w2, jti)).isEmpty();
+        assertThatThrownBy(() -> ledger().append(b)).isInstanceOf(EctRejectedException.class);
+        assertThat(ledger().entries()).hasSize(2);
     }
 
     // L-06 under concurrency: exactly one of many simultaneous appends of one ECT wins

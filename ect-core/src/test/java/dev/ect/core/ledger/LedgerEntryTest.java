@@ -88,6 +88,55 @@ class LedgerEntryTest {
         }
     }
 
+    // L-02: create() (a SignedEct's compact written without the escape scan, into the thread's
+    // scratch array) hashes exactly what the documented definition says, whatever the ids, issuer
+    // and exec_act hold; the scratch array holds nothing over from a larger entry
+    @Test
+    void l02CreateHashesTheDocumentedBytes() throws Exception {
+        Random r = new Random(5);
+        String[] acts = {"plan", "a\"b\\c", "t\u00e9st \u20ac", "x\ud83d\ude00y", "\u007f/", "z".repeat(255)};
+        String prev = LedgerEntry.GENESIS_HASH;
+        for (int i = 0; i < 60; i++) {
+            String act = acts[r.nextInt(acts.length)];
+            List<String> pred = r.nextBoolean() ? List.of() : List.of(TestEcts.uuid("P" + i), TestEcts.uuid("Q" + i));
+            SignedEct s = i % 7 == 0 ? TestEcts.mint(null, act, pred) : TestEcts.mint(TestEcts.uuid("W" + (i % 3)), act, pred);
+            long seq = i == 59 ? Long.MAX_VALUE : 1 + r.nextInt(i % 2 == 0 ? 9 : 1_000_000_000);
+            LedgerEntry e = LedgerEntry.create(seq, s, TestEcts.NOW.plusMillis(r.nextInt(100_000)), prev);
+            String canonical = new String(e.canonicalBytes(), StandardCharsets.US_ASCII);
+            assertThat(canonical).startsWith("{\"seq\":" + seq + ",");
+            assertThat(e.hash()).isEqualTo(sha256Hex(prev + canonical)).isEqualTo(e.computeHash());
+            prev = e.hash();
+        }
+        // prevHash is hashed as its US-ASCII bytes (a stored entry may carry anything there)
+        for (String odd : List.of("\u00e9".repeat(64), "a\ud83d\ude00b", "")) {
+            LedgerEntry e = new LedgerEntry(-12, "x", "j", null, "i", "a", List.of(), Instant.EPOCH, odd, "");
+            byte[] prefix = odd.getBytes(StandardCharsets.US_ASCII);
+            byte[] body = e.canonicalBytes();
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(prefix);
+            assertThat(e.computeHash()).isEqualTo(HexFormat.of().formatHex(md.digest(body)));
+            assertThat(new String(body, StandardCharsets.US_ASCII)).startsWith("{\"seq\":-12,");
+        }
+    }
+
+    // the canonical decimal of seq is Long.toString's, for every length and sign
+    @Test
+    void seqIsWrittenInDecimalAsLongToStringWritesIt() {
+        Random r = new Random(9);
+        for (int i = 0; i < 2000; i++) {
+            long v = switch (i) {
+                case 0 -> 0;
+                case 1 -> Long.MAX_VALUE;
+                case 2 -> Long.MIN_VALUE;
+                case 3 -> -1;
+                default -> r.nextLong() >> r.nextInt(64);
+            };
+            AsciiBuilder a = new AsciiBuilder(1);
+            a.append(v);
+            assertThat(new String(a.array(), 0, a.length(), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+        }
+    }
+
     @Test
     void createTakesTheFieldsFromTheEctAndDecodesItBack() {
         SignedEct s = TestEcts.mint(null, "plan", List.of());

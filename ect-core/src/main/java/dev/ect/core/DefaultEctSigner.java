@@ -1,6 +1,5 @@
 package dev.ect.core;
 
-import dev.ect.core.internal.Base64Url;
 import dev.ect.core.internal.ClaimRules;
 import dev.ect.core.internal.EctCodec;
 import dev.ect.core.internal.Json;
@@ -9,7 +8,6 @@ import dev.ect.core.keys.EctKeyPair;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +25,8 @@ final class DefaultEctSigner implements EctSigner {
     private final JwsCrypto crypto;
     /** The base64url JOSE header, ASCII bytes. */
     private final byte[] encodedHeader;
+    /** Signs a signing input with this signer's key. */
+    private final EctCodec.Signing signing;
 
     public DefaultEctSigner(EctKeyPair key, Clock clock, EctSettings settings, CryptoProvider cryptoProvider) {
         if (!JwsCrypto.keyFits(key.algorithm(), key.privateKey())) {
@@ -36,6 +36,7 @@ final class DefaultEctSigner implements EctSigner {
         this.clock = clock;
         this.settings = settings;
         this.crypto = new JwsCrypto(cryptoProvider);
+        this.signing = (buf, length) -> crypto.sign(key.algorithm(), key.privateKey(), buf, length);
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("alg", key.algorithm().jwaName());
         h.put("kid", key.kid());
@@ -70,24 +71,9 @@ final class DefaultEctSigner implements EctSigner {
         Ect ect = b.build();
         // M-07: the same claim rules (and reason codes) as verification, on the typed values
         ClaimRules.check(ect, settings);
-        // header '.' payload '.' signature, base64url-encoded straight into one byte array (ASCII),
-        // sized for the signature too when its length is fixed
-        byte[] json = EctCodec.claimsUtf8(ect);
-        int headerLength = encodedHeader.length;
-        int inputLength = headerLength + 1 + Base64Url.encodedLength(json.length);
-        int sigLength = key.algorithm().signatureLength();
-        byte[] all = new byte[inputLength + (sigLength > 0 ? 1 + Base64Url.encodedLength(sigLength) : 0)];
-        System.arraycopy(encodedHeader, 0, all, 0, headerLength);
-        all[headerLength] = '.';
-        Base64Url.encode(json, all, headerLength + 1);
-        byte[] sig = crypto.sign(key.algorithm(), key.privateKey(), all, inputLength);
-        int total = inputLength + 1 + Base64Url.encodedLength(sig.length);
-        if (all.length < total) { // RSA: the signature length depends on the key
-            all = Arrays.copyOf(all, total);
-        }
-        all[inputLength] = '.';
-        Base64Url.encode(sig, all, inputLength + 1);
-        String compact = new String(all, 0, total, StandardCharsets.ISO_8859_1);
+        // header '.' payload '.' signature: the claims JSON written straight from the ECT and
+        // base64url-encoded into one array (the thread's scratch arrays), signed there
+        String compact = EctCodec.compactJws(encodedHeader, ect, key.algorithm().signatureLength(), signing);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
                     ect.jti(), compact.length(), settings.maxTokenBytes());

@@ -37,16 +37,5 @@ public final class EctHashes {
     }
 
     /** The value of a base64url character, or -1 for any other char. */
-    private static int value(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : c == '_' ? 63 : -1;
-    }
+    private static int value(char c) { return dev.ect.core.internal.Base64Url.value(c); }
 }

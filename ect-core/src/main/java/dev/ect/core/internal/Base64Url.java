@@ -38,8 +38,10 @@ public final class Base64Url {
      *
      * @return the index after the last character written
      */
-    public static int encode(byte[] src, byte[] dst, int at) {
-        int n = src.length;
+    public static int encode(byte[] src, byte[] dst, int at) { return encode(src, src.length, dst, at); }
+
+    /** Encodes {@code src[0, n)} as unpadded base64url into {@code dst} from {@code at}; returns the index after the last character. */
+    public static int encode(byte[] src, int n, byte[] dst, int at) {
         int full = n - n % 3;
         int o = at;
         for (int i = 0; i < full; i += 3) {
@@ -115,6 +117,9 @@ public final class Base64Url {
     }
 
     private static int v(char c) { return c < 128 ? VALUE[c] : -1; }
+
+    /** The 6-bit value of a base64url character, or -1 for any other char. */
+    public static int value(char c) { return v(c); }
 
     /**
      * As {@link #decode(String, int, int)}, over ASCII bytes (a token's characters copied one per

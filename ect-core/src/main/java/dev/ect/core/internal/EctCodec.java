@@ -210,6 +210,75 @@ public final class EctCodec {
      */
     public static byte[] claimsUtf8(Ect e) {
         Json.Writer w = new Json.Writer(512 + (e.ext() == null ? 0 : 512));
+        writeClaims(w, e);
+        return w.toByteArray();
+    }
+
+    /** Signs a JWS signing input, {@code buf[0, length)}; ECDSA signatures as R||S. */
+    @FunctionalInterface
+    public interface Signing {
+        byte[] sign(byte[] buf, int length);
+    }
+
+    /** A scratch array grown beyond this (a token with a huge ect_ext) is not kept for the next mint. */
+    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
+
+    /** Per thread: the claims JSON and the compact form being assembled, reused by every mint. */
+    private static final ThreadLocal<MintScratch> MINT_SCRATCH = ThreadLocal.withInitial(MintScratch::new);
+
+    private static final class MintScratch {
+        Json.Writer json = new Json.Writer(1024);
+        byte[] compact = new byte[2048];
+        boolean inUse; // a Signing that mints again on this thread gets fresh arrays
+    }
+
+    /**
+     * The compact JWS {@code header '.' base64url(claims of e) '.' base64url(signature)}: the claims
+     * JSON written straight from {@code e} (as {@link #claimsUtf8}) and the signing input
+     * base64url-encoded into one array, both the thread's scratch arrays (no array per token but the
+     * result's own).
+     *
+     * @param encodedHeader the base64url JOSE header, ASCII
+     * @param signatureLength the signature's length when fixed (ECDSA, EdDSA), else 0
+     */
+    public static String compactJws(byte[] encodedHeader, Ect e, int signatureLength, Signing signing) {
+        MintScratch s = MINT_SCRATCH.get();
+        if (s.inUse) {
+            s = new MintScratch();
+        }
+        s.inUse = true;
+        try {
+            Json.Writer w = s.json;
+            w.len = 0;
+            writeClaims(w, e);
+            int headerLength = encodedHeader.length;
+            int inputLength = headerLength + 1 + Base64Url.encodedLength(w.len);
+            int room = inputLength + 1 + Base64Url.encodedLength(signatureLength > 0 ? signatureLength : 512);
+            byte[] all = s.compact.length >= room ? s.compact : new byte[room];
+            System.arraycopy(encodedHeader, 0, all, 0, headerLength);
+            all[headerLength] = '.';
+            Base64Url.encode(w.buf, w.len, all, headerLength + 1);
+            byte[] sig = signing.sign(all, inputLength);
+            int total = inputLength + 1 + Base64Url.encodedLength(sig.length);
+            if (all.length < total) { // RSA: the signature length depends on the key
+                all = java.util.Arrays.copyOf(all, total);
+            }
+            all[inputLength] = '.';
+            Base64Url.encode(sig, all, inputLength + 1);
+            String compact = new String(all, 0, total, StandardCharsets.ISO_8859_1);
+            if (all != s.compact && all.length <= MAX_KEPT_SCRATCH) {
+                s.compact = all;
+            }
+            if (w.buf.length > MAX_KEPT_SCRATCH) {
+                s.json = new Json.Writer(1024);
+            }
+            return compact;
+        } finally {
+            s.inUse = false;
+        }
+    }
+
+    private static void writeClaims(Json.Writer w, Ect e) {
         w.raw('{');
         boolean more = member(w, false, "iss", e.iss());
         List<String> aud = e.aud();
@@ -244,7 +313,6 @@ public final class EctCodec {
             w.object(e.ext());
         }
         w.raw('}');
-        return w.toByteArray();
     }
 
     /** {@code ,"name":"value"} (no comma when first) unless value is null; true when something was written before or now. */

@@ -4,6 +4,24 @@ package dev.ect.core.internal;
 public final class Uuids {
     private Uuids() {}
 
+    /** Per ASCII character: 1 for a hex digit (either case), 2 for '-', 0 otherwise. */
+    private static final byte[] CLASS = new byte[128];
+    /** Per position of the 8-4-4-4-12 form: the class expected there. */
+    private static final byte[] EXPECTED = new byte[36];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            CLASS[c] = 1;
+        }
+        for (char c = 'a'; c <= 'f'; c++) {
+            CLASS[c] = 1;
+            CLASS[c - 'a' + 'A'] = 1;
+        }
+        CLASS['-'] = 2;
+        java.util.Arrays.fill(EXPECTED, (byte) 1);
+        EXPECTED[8] = EXPECTED[13] = EXPECTED[18] = EXPECTED[23] = 2;
+    }
+
     /** True for the 36-character 8-4-4-4-12 hexadecimal form (either case). */
     public static boolean isCanonical(String s) {
         if (s == null || s.length() != 36) {
@@ -11,11 +29,7 @@ public final class Uuids {
         }
         for (int i = 0; i < 36; i++) {
             char c = s.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            if (c >= 128 || CLASS[c] != EXPECTED[i]) {
                 return false;
             }
         }

@@ -279,5 +279,16 @@ public final class Ect {
         }
 
         public Ect build() { return new Ect(this); }
+
+        /**
+         * Sets an {@code ect_ext} the caller froze already (read-only all the way down, referenced by
+         * no one else): the codec's parsed objects, wrapped in place instead of copied. Reached only
+         * through {@code internal.EctFactory}.
+         */
+        @SuppressWarnings("unused")
+        private Builder frozenExt(Map<String, Object> frozen) {
+            this.ext = frozen;
+            return this;
+        }
     }
 }

@@ -35,7 +35,7 @@ public enum EctAlgorithm {
 
     /** Exact (case-sensitive) lookup of a JWA {@code alg} value; null when not supported. */
     public static EctAlgorithm fromJwaName(String alg) {
-        for (EctAlgorithm a : values()) {
+        for (EctAlgorithm a : Holder.ALL) { // values() clones its array on every call
             if (a.jwaName.equals(alg)) {
                 return a;
             }
@@ -60,4 +60,8 @@ public enum EctAlgorithm {
 
     @Override
     public String toString() { return jwaName; }
+
+    private static final class Holder {
+        static final EctAlgorithm[] ALL = values();
+    }
 }

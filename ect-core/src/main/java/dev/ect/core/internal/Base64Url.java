@@ -129,12 +129,32 @@ public final class Base64Url {
      * @return the bytes, or null when the text is not canonical unpadded base64url
      */
     public static byte[] decode(byte[] s, int from, int to) {
+        int n = decodedLength(to - from);
+        if (n < 0) {
+            return null;
+        }
+        byte[] out = new byte[n];
+        return decode(s, from, to, out) < 0 ? null : out;
+    }
+
+    /** The number of bytes {@code len} canonical base64url characters decode to, or -1 for an impossible length (4n+1). */
+    public static int decodedLength(int len) {
+        int rem = len & 3;
+        return rem == 1 ? -1 : (len / 4) * 3 + (rem == 0 ? 0 : rem - 1);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}, into {@code out} from index 0 (at least
+     * {@link #decodedLength} long).
+     *
+     * @return the number of bytes written, or -1 when the text is not canonical unpadded base64url
+     */
+    public static int decode(byte[] s, int from, int to, byte[] out) {
         int len = to - from;
         int rem = len & 3;
         if (rem == 1) {
-            return null;
+            return -1;
         }
-        byte[] out = new byte[(len / 4) * 3 + (rem == 0 ? 0 : rem - 1)];
         int o = 0;
         int i = from;
         int full = to - rem;
@@ -144,7 +164,7 @@ public final class Base64Url {
             int c = VALUE_8[s[i + 2] & 0xFF];
             int d = VALUE_8[s[i + 3] & 0xFF];
             if ((a | b | c | d) < 0) {
-                return null;
+                return -1;
             }
             int bits = (a << 18) | (b << 12) | (c << 6) | d;
             out[o] = (byte) (bits >> 16);
@@ -157,19 +177,20 @@ public final class Base64Url {
             int a = VALUE_8[s[i] & 0xFF];
             int b = VALUE_8[s[i + 1] & 0xFF];
             if ((a | b) < 0 || (b & 0x0F) != 0) {
-                return null;
+                return -1;
             }
-            out[o] = (byte) ((a << 2) | (b >> 4));
+            out[o++] = (byte) ((a << 2) | (b >> 4));
         } else if (rem == 3) {
             int a = VALUE_8[s[i] & 0xFF];
             int b = VALUE_8[s[i + 1] & 0xFF];
             int c = VALUE_8[s[i + 2] & 0xFF];
             if ((a | b | c) < 0 || (c & 0x03) != 0) {
-                return null;
+                return -1;
             }
             out[o] = (byte) ((a << 2) | (b >> 4));
             out[o + 1] = (byte) ((b << 4) | (c >> 2));
+            o += 2;
         }
-        return out;
+        return o;
     }
 }

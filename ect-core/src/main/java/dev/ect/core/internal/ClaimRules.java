@@ -101,9 +101,15 @@ public final class ClaimRules {
      * path requires, so only the format rules are left).
      */
     static Ect toEct(ClaimValues c, String typ, String alg, String kid, EctSettings s) {
-        Ect e = Ect.builder().typ(typ).alg(alg).kid(kid).iss(c.iss).aud(c.aud)
+        Ect.Builder b = Ect.builder().typ(typ).alg(alg).kid(kid).iss(c.iss).aud(c.aud)
                 .iat(Instant.ofEpochSecond(c.iat)).exp(Instant.ofEpochSecond(c.exp)).jti(c.jti).wid(c.wid)
-                .execAct(c.execAct).pred(c.pred).inpHash(c.inpHash).outHash(c.outHash).ext(c.ext).build();
+                .execAct(c.execAct).pred(c.pred).inpHash(c.inpHash).outHash(c.outHash);
+        // the parser's own objects: made read-only in place (once) rather than copied
+        if (c.ext != null && !c.extFrozen) {
+            c.ext = EctFactory.freezeInPlace(c.ext);
+            c.extFrozen = true;
+        }
+        Ect e = (c.ext == null ? b : EctFactory.frozenExt(b, c.ext)).build();
         check(e, s);
         return e;
     }

@@ -26,4 +26,6 @@ final class ClaimValues {
     String inpHash;
     String outHash;
     Map<String, Object> ext;
+    /** {@link #ext} was made read-only in place (by the first ECT built from these values). */
+    boolean extFrozen;
 }

@@ -72,8 +72,11 @@ public final class Json {
      * takes); null when the bytes are not in that form, valid JSON or not: the caller then parses
      * them with {@link #parseObject} and applies the claim rules to the map.
      */
-    static ClaimValues claimValues(byte[] utf8) {
-        Parser p = new Parser(utf8);
+    static ClaimValues claimValues(byte[] utf8) { return claimValues(utf8, utf8.length); }
+
+    /** {@link #claimValues(byte[])} of {@code utf8[0, length)}; nothing returned refers to the array. */
+    static ClaimValues claimValues(byte[] utf8, int length) {
+        Parser p = new Parser(utf8, length);
         ClaimValues c = p.claims();
         return c != null && p.i == p.n ? c : null;
     }
@@ -111,9 +114,11 @@ public final class Json {
         /** Decoding buffer of the strings that need more than an ASCII copy; grows on demand. */
         private char[] chars;
 
-        Parser(byte[] b) {
+        Parser(byte[] b) { this(b, b.length); }
+
+        Parser(byte[] b, int n) {
             this.b = b;
-            this.n = b.length;
+            this.n = n;
         }
 
         void ws() {

@@ -48,4 +48,50 @@ class EctCodecCharactersTest {
         // the cache still answers the genuine header after the refusals
         assertThat(EctCodec.parse(t, headers).header()).isEqualTo(ok.header());
     }
+
+    @Test
+    @DisplayName("V-02 V-09: payloads of every size in turn decode to their own claims; claims() of a typed read is the payload object")
+    void v02PayloadsInTurnDecodeToTheirOwnClaims() {
+        java.util.Random r = new java.util.Random(17);
+        HeaderCache headers = new HeaderCache();
+        for (int i = 0; i < 30; i++) {
+            java.util.Map<String, Object> ext = java.util.Map.of("note", "y".repeat(r.nextInt(i % 4 == 3 ? 3_000 : 200)));
+            SignedEct s = TestEcts.SIGNER.mint(dev.ect.core.Ect.builder().iss(TestEcts.ISS).aud(TestEcts.AUD)
+                    .wid(TestEcts.uuid("W" + i)).execAct("a" + i).ext(ext).build());
+            EctCodec.Parts p = EctCodec.parse(s.compact(), headers);
+            SignedEct back = EctCodec.signed(p, "exec+jwt", "ES256", "k1", dev.ect.core.EctSettings.defaults());
+            assertThat(back.ect().sameClaims(s.ect())).isTrue();
+            String payload = s.compact().split("\\.")[1];
+            assertThat(p.claims()).isEqualTo(Json.parseObject(Json.b64decode(payload, 0, payload.length())));
+            assertThat(p.jti()).isEqualTo(s.ect().jti());
+        }
+        SignedEct l1 = TestTokens.unsigned(TestEcts.SIGNER.mint(dev.ect.core.Ect.builder().iss(TestEcts.ISS)
+                .aud(TestEcts.AUD).execAct("l1").build()).ect());
+        EctCodec.Parts p = EctCodec.parse(l1.compact(), headers);
+        assertThat(p.claims()).isEqualTo(Json.parseObject(Json.b64decode(l1.compact(), 0, l1.compact().length())));
+    }
+
+    @Test
+    @DisplayName("C-10: a verified ect_ext is read-only all the way down and equal to the minted one")
+    @SuppressWarnings("unchecked")
+    void c10VerifiedExtIsReadOnlyAtEveryDepth() {
+        java.util.Map<String, Object> inner = new java.util.LinkedHashMap<>();
+        inner.put("x", java.util.List.of(1L, "two", java.util.Map.of("y", true)));
+        java.util.Map<String, Object> ext = new java.util.LinkedHashMap<>();
+        ext.put("tenant", "acme");
+        ext.put("inner", inner);
+        ext.put("list", java.util.List.of(java.util.List.of(3L)));
+        SignedEct s = TestEcts.SIGNER.mint(dev.ect.core.Ect.builder().iss(TestEcts.ISS).aud(TestEcts.AUD).execAct("a").ext(ext).build());
+        EctCodec.Parts p = EctCodec.parse(s.compact(), null);
+        java.util.Map<String, Object> got = EctCodec.signed(p, "exec+jwt", "ES256", "k1", dev.ect.core.EctSettings.defaults()).ect().ext();
+        assertThat(got).isEqualTo(s.ect().ext());
+        java.util.Map<String, Object> gotInner = (java.util.Map<String, Object>) got.get("inner");
+        java.util.List<Object> x = (java.util.List<Object>) gotInner.get("x");
+        java.util.Map<String, Object> y = (java.util.Map<String, Object>) x.get(2);
+        java.util.List<Object> nested = (java.util.List<Object>) ((java.util.List<Object>) got.get("list")).get(0);
+        for (Runnable change : new Runnable[] {() -> got.put("k", "v"), () -> gotInner.remove("x"), () -> x.add(4L),
+            () -> x.set(0, 5L), () -> y.put("z", false), () -> nested.clear(), () -> got.entrySet().iterator().next().setValue("w")}) {
+            assertThatThrownBy(change::run).isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
 }

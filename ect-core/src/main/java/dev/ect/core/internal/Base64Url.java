@@ -42,6 +42,17 @@ public final class Base64Url {
 
     /** Encodes {@code src[0, n)} as unpadded base64url into {@code dst} from {@code at}; returns the index after the last character. */
     public static int encode(byte[] src, int n, byte[] dst, int at) {
+        if (n >= JDK_ENCODE_FROM) { // the JDK's encoder is vectorized where the JVM has an intrinsic for it
+            java.nio.ByteBuffer out = JDK_ENCODER.encode(java.nio.ByteBuffer.wrap(src, 0, n));
+            int len = out.remaining();
+            System.arraycopy(out.array(), out.arrayOffset() + out.position(), dst, at, len);
+            return at + len;
+        }
+        return encodeLoop(src, n, dst, at);
+    }
+
+    /** The plain encoding loop (small inputs; and the reference the JDK's encoder is tested against). */
+    static int encodeLoop(byte[] src, int n, byte[] dst, int at) {
         int full = n - n % 3;
         int o = at;
         for (int i = 0; i < full; i += 3) {
@@ -121,76 +132,54 @@ public final class Base64Url {
     /** The 6-bit value of a base64url character, or -1 for any other char. */
     public static int value(char c) { return v(c); }
 
+    /** The JDK's decoder (vectorized where the JVM has an intrinsic for it); strictness is added around it. */
+    private static final java.util.Base64.Decoder JDK_DECODER = java.util.Base64.getUrlDecoder();
+    private static final java.util.Base64.Encoder JDK_ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+    /** Below this many bytes the plain loop is as fast as the JDK's encoder and allocates nothing. */
+    private static final int JDK_ENCODE_FROM = 48;
+
     /**
      * As {@link #decode(String, int, int)}, over ASCII bytes (a token's characters copied one per
      * byte): the same strictness; a byte outside {@code [A-Za-z0-9_-]}, any non-ASCII byte
-     * included, is refused.
+     * included, is refused. Decoded by the JDK's base64url decoder, which refuses every byte
+     * outside the alphabet but accepts {@code =} padding and ignores the unused bits of the last
+     * character: the last character is checked here (a base64url character whose unused bits are
+     * zero), so no accepted text ends in, or (the JDK refuses any character after padding)
+     * contains, {@code =}.
      *
      * @return the bytes, or null when the text is not canonical unpadded base64url
      */
     public static byte[] decode(byte[] s, int from, int to) {
-        int n = decodedLength(to - from);
+        int len = to - from;
+        int n = decodedLength(len);
         if (n < 0) {
             return null;
         }
-        byte[] out = new byte[n];
-        return decode(s, from, to, out) < 0 ? null : out;
+        if (len == 0) {
+            return new byte[0];
+        }
+        int last = VALUE_8[s[to - 1] & 0xFF];
+        int rem = len & 3;
+        if (last < 0 || rem == 2 && (last & 0x0F) != 0 || rem == 3 && (last & 0x03) != 0) {
+            return null;
+        }
+        java.nio.ByteBuffer out;
+        try {
+            out = JDK_DECODER.decode(java.nio.ByteBuffer.wrap(s, from, len));
+        } catch (IllegalArgumentException e) {
+            return null; // a character outside the alphabet
+        }
+        if (out.remaining() != n) {
+            return null; // cannot happen without padding; refused all the same
+        }
+        byte[] a = out.array();
+        int off = out.arrayOffset() + out.position();
+        return a.length == n && off == 0 ? a : Arrays.copyOfRange(a, off, off + n);
     }
 
     /** The number of bytes {@code len} canonical base64url characters decode to, or -1 for an impossible length (4n+1). */
     public static int decodedLength(int len) {
         int rem = len & 3;
         return rem == 1 ? -1 : (len / 4) * 3 + (rem == 0 ? 0 : rem - 1);
-    }
-
-    /**
-     * As {@link #decode(byte[], int, int)}, into {@code out} from index 0 (at least
-     * {@link #decodedLength} long).
-     *
-     * @return the number of bytes written, or -1 when the text is not canonical unpadded base64url
-     */
-    public static int decode(byte[] s, int from, int to, byte[] out) {
-        int len = to - from;
-        int rem = len & 3;
-        if (rem == 1) {
-            return -1;
-        }
-        int o = 0;
-        int i = from;
-        int full = to - rem;
-        while (i < full) {
-            int a = VALUE_8[s[i] & 0xFF];
-            int b = VALUE_8[s[i + 1] & 0xFF];
-            int c = VALUE_8[s[i + 2] & 0xFF];
-            int d = VALUE_8[s[i + 3] & 0xFF];
-            if ((a | b | c | d) < 0) {
-                return -1;
-            }
-            int bits = (a << 18) | (b << 12) | (c << 6) | d;
-            out[o] = (byte) (bits >> 16);
-            out[o + 1] = (byte) (bits >> 8);
-            out[o + 2] = (byte) bits;
-            o += 3;
-            i += 4;
-        }
-        if (rem == 2) {
-            int a = VALUE_8[s[i] & 0xFF];
-            int b = VALUE_8[s[i + 1] & 0xFF];
-            if ((a | b) < 0 || (b & 0x0F) != 0) {
-                return -1;
-            }
-            out[o++] = (byte) ((a << 2) | (b >> 4));
-        } else if (rem == 3) {
-            int a = VALUE_8[s[i] & 0xFF];
-            int b = VALUE_8[s[i + 1] & 0xFF];
-            int c = VALUE_8[s[i + 2] & 0xFF];
-            if ((a | b | c) < 0 || (c & 0x03) != 0) {
-                return -1;
-            }
-            out[o] = (byte) ((a << 2) | (b >> 4));
-            out[o + 1] = (byte) ((b << 4) | (c >> 2));
-            o += 2;
-        }
-        return o;
     }
 }

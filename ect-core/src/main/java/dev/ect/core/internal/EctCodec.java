@@ -68,11 +68,7 @@ public final class EctCodec {
         public Map<String, Object> claims() {
             Map<String, Object> m = claims;
             if (m == null) {
-                // the typed read kept no copy of the payload: decode it again (valid: the typed read accepted it)
-                byte[] json = claimsJson != null ? claimsJson : format == EctLevel.L1
-                        ? Json.b64decode(compact, 0, compact.length())
-                        : Json.b64decode(compact, compact.indexOf('.') + 1, signatureDot);
-                m = Json.parseObject(json);
+                m = Json.parseObject(claimsJson); // valid: the typed read accepted it
                 claims = m;
             }
             return m;
@@ -160,26 +156,11 @@ public final class EctCodec {
         if (header == null) {
             throw malformed("the JOSE header is not a base64url JSON object");
         }
-        byte[] c;
-        ClaimValues typed;
-        if (ascii != null) {
-            // the payload decoded into the thread's scratch array: the typed read copies out what it
-            // keeps, so only a payload the generic path parses is kept as its own array
-            int n = Base64Url.decodedLength(d2 - d1 - 1);
-            byte[] scratch = n < 0 ? null : payloadScratch(n);
-            n = scratch == null ? -1 : Base64Url.decode(ascii, d1 + 1, d2, scratch);
-            if (n < 0) {
-                throw malformed("the payload is not a base64url JSON object");
-            }
-            typed = Json.claimValues(scratch, n); // the common form straight into typed values
-            c = typed != null ? null : java.util.Arrays.copyOf(scratch, n);
-        } else {
-            c = Json.b64decode(token, d1 + 1, d2);
-            if (c == null) {
-                throw malformed("the payload is not a base64url JSON object");
-            }
-            typed = Json.claimValues(c);
+        byte[] c = ascii != null ? Base64Url.decode(ascii, d1 + 1, d2) : Json.b64decode(token, d1 + 1, d2);
+        if (c == null) {
+            throw malformed("the payload is not a base64url JSON object");
         }
+        ClaimValues typed = Json.claimValues(c); // the common form straight into typed values
         Map<String, Object> map = typed != null ? null : Json.parseObject(c);
         if (typed == null && map == null) {
             throw malformed("the payload is not a base64url JSON object");
@@ -191,21 +172,6 @@ public final class EctCodec {
             throw malformed("the signature is not base64url");
         }
         return new Parts(EctLevel.L2, header, c, typed, map, sig, token, d2, ascii);
-    }
-
-    /** Per thread: the array a payload is decoded into (grown on demand; kept up to 64 KiB). */
-    private static final ThreadLocal<byte[][]> PAYLOAD_SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[2048]});
-
-    private static byte[] payloadScratch(int n) {
-        byte[][] holder = PAYLOAD_SCRATCH.get();
-        byte[] b = holder[0];
-        if (b.length < n) {
-            b = new byte[Math.max(n, 2 * b.length)];
-            if (b.length <= MAX_KEPT_SCRATCH) {
-                holder[0] = b;
-            }
-        }
-        return b;
     }
 
     /**

@@ -68,6 +68,9 @@ public final class Uuids {
         if (x.length() != y.length()) {
             return false;
         }
+        if (x.equals(y)) { // the usual case, one id in one case: a vectorized comparison
+            return true;
+        }
         for (int i = 0; i < x.length(); i++) {
             char a = x.charAt(i);
             char b = y.charAt(i);

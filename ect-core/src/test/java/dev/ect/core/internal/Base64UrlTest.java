@@ -46,7 +46,7 @@ class Base64UrlTest {
         Random r = new Random(13);
         String junk = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.? \u0080\u00e9\u00ff\u0100\u0141\u2000";
         for (int n = 0; n < 5000; n++) {
-            byte[] raw = new byte[r.nextInt(60)];
+            byte[] raw = new byte[r.nextInt(n % 8 == 0 ? 900 : 60)]; // long ones reach the vectorized decoder
             r.nextBytes(raw);
             char[] c = ("." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw) + ".").toCharArray();
             for (int k = r.nextInt(3); k > 0 && c.length > 2; k--) {
@@ -74,18 +74,30 @@ class Base64UrlTest {
             assertThat(new String(dst, 3, expected.length(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(expected);
             assertThat(dst[0]).isZero();
             assertThat(dst[end]).isZero();
+            byte[] loop = new byte[expected.length() + 5];
+            assertThat(Base64Url.encodeLoop(raw, raw.length, loop, 3)).isEqualTo(end);
+            assertThat(loop).isEqualTo(dst);
+            byte[] longer = java.util.Arrays.copyOf(raw, raw.length + 7); // only the first n bytes count
+            byte[] part = new byte[expected.length() + 5];
+            assertThat(Base64Url.encode(longer, raw.length, part, 3)).isEqualTo(end);
+            assertThat(part).isEqualTo(dst);
         }
     }
 
     // V-02: padding, non-zero trailing bits and impossible lengths are refused
     @Test
     void refusesNonCanonicalForms() {
-        for (String s : new String[] {"QQ==", "QR", "QUJ", "A", "AAAAA", "QUJD=", "QU JD", "QUJD\n"}) {
+        for (String s : new String[] {"QQ==", "QUI=", "QQ=", "QQ=A", "QU=I", "QUJD====", "=", "==", "QR", "QUJ", "A", "AAAAA",
+            "QUJD=", "QU JD", "QUJD\n", "QUJD+", "QUJ/", "QUJD\u0000AAA"}) {
             assertThat(Base64Url.decode(s, 0, s.length())).as(s).isNull();
+            byte[] ascii = ("." + s + ".").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(Base64Url.decode(ascii, 1, ascii.length - 1)).as("bytes of %s", s).isNull();
         }
         assertThat(Base64Url.decode("", 0, 0)).isEmpty();
+        assertThat(Base64Url.decode(new byte[] {'.', '.'}, 1, 1)).isEmpty();
         assertThat(Base64Url.decode("QQ", 0, 2)).containsExactly('A');
         assertThat(Base64Url.decode("QUI", 0, 3)).containsExactly('A', 'B');
         assertThat(Base64Url.decode("_-8", 0, 3)).containsExactly(0xFF, 0xEF);
+        assertThat(Base64Url.decode("x_-8x".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1, 4)).containsExactly(0xFF, 0xEF);
     }
 }

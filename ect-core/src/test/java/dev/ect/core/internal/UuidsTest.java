@@ -33,4 +33,40 @@ class UuidsTest {
         }
         assertThat(Uuids.isCanonical(null)).isFalse();
     }
+
+    /** P-01's definition: ASCII letters in lower case, every other character as it is. */
+    private static String asciiLower(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return b.toString();
+    }
+
+    @Test
+    @DisplayName("P-01: canonical lowers ASCII letters only; same is equality of the canonical forms")
+    void p01CanonicalAndSameMatchTheDefinition() {
+        Random r = new Random(4);
+        String alphabet = "0123456789abcdefABCDEFzZ-\u0130\u0131\u00c9\u00e9\u212a";
+        for (int n = 0; n < 20_000; n++) {
+            char[] c = new char[r.nextInt(40)];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            String x = new String(c);
+            char[] d = c.clone();
+            for (int k = r.nextInt(3); k > 0 && d.length > 0; k--) { // flip case or change a character
+                int i = r.nextInt(d.length);
+                d[i] = r.nextBoolean() ? (Character.isUpperCase(d[i]) ? Character.toLowerCase(d[i]) : Character.toUpperCase(d[i]))
+                        : alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            String y = r.nextInt(5) == 0 ? x.substring(0, r.nextInt(x.length() + 1)) : new String(d);
+            assertThat(Uuids.canonical(x)).isEqualTo(asciiLower(x));
+            assertThat(Uuids.same(x, y)).as("%s %s", x, y).isEqualTo(asciiLower(x).equals(asciiLower(y)));
+            assertThat(Uuids.same(x, new String(x))).isTrue();
+        }
+        assertThat(Uuids.same(null, null)).isTrue();
+        assertThat(Uuids.same("a", null)).isFalse();
+        assertThat(Uuids.canonical(null)).isNull();
+    }
 }

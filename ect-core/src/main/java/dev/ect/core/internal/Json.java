@@ -100,6 +100,26 @@ public final class Json {
     /** No two of the names above share a slot. */
     private static int slot(int len, byte first, byte last) { return (len + first * 3 + last * 9) & 63; }
 
+    /** Eight bytes of an array as one little-endian long (an unaligned load). */
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * True when none of the eight bytes in {@code w} ends or escapes a string or leaves printable
+     * ASCII: no {@code "} (0x22), no <code>&#92;</code> (0x5C), none below 0x20, none from 0x80
+     * (the byte-wise zero and less-than tests, exact for "any byte").
+     */
+    static boolean plain8(long w) {
+        long control = (w - 0x20 * ONES) & ~w; // a byte below 0x20 (bytes from 0x80 on are caught by w itself)
+        long q = w ^ 0x22 * ONES;
+        long quote = (q - ONES) & ~q;
+        long e = w ^ 0x5C * ONES;
+        long escape = (e - ONES) & ~e;
+        return ((control | quote | escape | w) & HIGHS) == 0;
+    }
+
     /** Parser result meaning "not strict JSON" (null is the JSON value null). */
     private static final Object FAIL = new Object();
 
@@ -448,6 +468,10 @@ public final class Json {
         /** The string at {@code b[i] == '"'}: printable ASCII is copied, the rest decoded. */
         private Object string() {
             int start = ++i;
+            // eight bytes at a time while none is '"', '\\', a control character or non-ASCII
+            while (i + 8 <= n && plain8((long) LONG_LE.get(b, i))) {
+                i += 8;
+            }
             while (i < n) {
                 byte c = b[i];
                 if (c == '"') {

@@ -69,11 +69,12 @@ final class DefaultEctSigner implements EctSigner {
             b.exp(iat.plus(settings.defaultExpiry()));
         }
         Ect ect = b.build();
-        // M-07: the same claim rules (and reason codes) as verification, on the typed values
-        ClaimRules.check(ect, settings);
+        // M-07: the same claim rules (and reason codes) as verification, on the typed values; C-10
+        // (the last of them) on the ect_ext as it is written below, before anything is signed
+        ClaimRules.check(ect, settings, false);
         // header '.' payload '.' signature: the claims JSON written straight from the ECT and
         // base64url-encoded into one array (the thread's scratch arrays), signed there
-        String compact = EctCodec.compactJws(encodedHeader, ect, key.algorithm().signatureLength(), signing);
+        String compact = EctCodec.compactJws(encodedHeader, ect, key.algorithm().signatureLength(), signing, true);
         if (compact.length() > settings.maxTokenBytes()) {
             LOG.warn("minted ECT jti={} is {} bytes, over maxTokenBytes {}: receivers will reject it (T-03)",
                     ect.jti(), compact.length(), settings.maxTokenBytes());

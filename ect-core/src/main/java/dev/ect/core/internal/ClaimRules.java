@@ -122,7 +122,14 @@ public final class ClaimRules {
      * @throws EctRejectedException {@code missing_claim}, {@code invalid_claim}, {@code invalid_ext}
      *     or {@code pred_limit_exceeded}
      */
-    public static void check(Ect e, EctSettings s) {
+    public static void check(Ect e, EctSettings s) { check(e, s, true); }
+
+    /**
+     * {@link #check(Ect, EctSettings)}, with or without the C-10 checks of {@code ect_ext} (the
+     * last rules checked): without them, the caller applies {@link #checkExt} to the depth and
+     * size it measured while writing the object (minting: one pass over the object, not three).
+     */
+    public static void check(Ect e, EctSettings s, boolean ext) {
         required(e.iss(), "iss", "C-01");
         List<String> aud = e.aud();
         if (aud.isEmpty()) {
@@ -186,16 +193,32 @@ public final class ClaimRules {
         if (e.outHash() != null && !EctHashes.isValid(e.outHash())) {
             throw fail(ReasonCode.INVALID_CLAIM, "C-09", "out_hash must be 43 base64url characters of a SHA-256 digest");
         }
-        Map<String, Object> ext = e.ext();
-        if (ext != null) {
-            int depth = Json.depthOf(ext);
-            if (depth > MAX_EXT_DEPTH) {
-                throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext nesting depth " + depth + " exceeds " + MAX_EXT_DEPTH);
-            }
-            int bytes = Json.writeUtf8Length(ext);
-            if (bytes > MAX_EXT_BYTES) {
-                throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
-            }
+        Map<String, Object> x = e.ext();
+        if (ext && x != null) {
+            int depth = Json.depthOf(x);
+            checkExtDepth(depth);
+            checkExtBytes(Json.writeUtf8Length(x));
+        }
+    }
+
+    /**
+     * C-10 on an {@code ect_ext} of nesting {@code depth} ({@link Json#depthOf}) whose JSON is
+     * {@code bytes} long ({@link Json#writeUtf8Length}): depth first, as {@link #check} applies them.
+     */
+    public static void checkExt(int depth, int bytes) {
+        checkExtDepth(depth);
+        checkExtBytes(bytes);
+    }
+
+    private static void checkExtDepth(int depth) {
+        if (depth > MAX_EXT_DEPTH) {
+            throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext nesting depth " + depth + " exceeds " + MAX_EXT_DEPTH);
+        }
+    }
+
+    private static void checkExtBytes(int bytes) {
+        if (bytes > MAX_EXT_BYTES) {
+            throw fail(ReasonCode.INVALID_EXT, "C-10", "ect_ext is " + bytes + " bytes, more than " + MAX_EXT_BYTES);
         }
     }
 

@@ -242,6 +242,17 @@ public final class EctCodec {
      * @param signatureLength the signature's length when fixed (ECDSA, EdDSA), else 0
      */
     public static String compactJws(byte[] encodedHeader, Ect e, int signatureLength, Signing signing) {
+        return compactJws(encodedHeader, e, signatureLength, signing, false);
+    }
+
+    /**
+     * As {@link #compactJws(byte[], Ect, int, Signing)}; with {@code checkExt}, C-10 is applied
+     * ({@link ClaimRules#checkExt}) to the {@code ect_ext} as it is written, before anything is
+     * signed: for a caller that ran {@link ClaimRules#check(Ect, EctSettings, boolean)} without it.
+     *
+     * @throws EctRejectedException {@code invalid_ext} (C-10)
+     */
+    public static String compactJws(byte[] encodedHeader, Ect e, int signatureLength, Signing signing, boolean checkExt) {
         MintScratch s = MINT_SCRATCH.get();
         if (s.inUse) {
             s = new MintScratch();
@@ -250,7 +261,10 @@ public final class EctCodec {
         try {
             Json.Writer w = s.json;
             w.len = 0;
-            writeClaims(w, e);
+            int extBytes = writeClaims(w, e);
+            if (checkExt && e.ext() != null) {
+                ClaimRules.checkExt(w.maxDepth, extBytes);
+            }
             int headerLength = encodedHeader.length;
             int inputLength = headerLength + 1 + Base64Url.encodedLength(w.len);
             int room = inputLength + 1 + Base64Url.encodedLength(signatureLength > 0 ? signatureLength : 512);
@@ -278,7 +292,11 @@ public final class EctCodec {
         }
     }
 
-    private static void writeClaims(Json.Writer w, Ect e) {
+    /** Writes the claims object; returns the length of the {@code ect_ext} JSON (0 without one), its depth left in {@code w.maxDepth}. */
+    private static int writeClaims(Json.Writer w, Ect e) {
+        w.depth = 0;
+        w.maxDepth = 0;
+        int extBytes = 0;
         w.raw('{');
         boolean more = member(w, false, "iss", e.iss());
         List<String> aud = e.aud();
@@ -310,9 +328,12 @@ public final class EctCodec {
         member(w, true, "out_hash", e.outHash());
         if (e.ext() != null) {
             name(w, true, "ect_ext");
+            int before = w.len;
             w.object(e.ext());
+            extBytes = w.len - before;
         }
         w.raw('}');
+        return extBytes;
     }
 
     /** {@code ,"name":"value"} (no comma when first) unless value is null; true when something was written before or now. */

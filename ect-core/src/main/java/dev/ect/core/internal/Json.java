@@ -839,7 +839,14 @@ public final class Json {
             }
         }
 
+        /** Nesting of the containers being written, and the deepest reached (as {@link Json#depthOf} counts). */
+        int depth;
+        int maxDepth;
+
         void object(Map<?, ?> m) {
+            if (++depth > maxDepth) {
+                maxDepth = depth;
+            }
             ensure(1);
             buf[len++] = '{';
             boolean first = true;
@@ -856,9 +863,13 @@ public final class Json {
             }
             ensure(1);
             buf[len++] = '}';
+            depth--;
         }
 
         void array(Collection<?> c) {
+            if (++depth > maxDepth) {
+                maxDepth = depth;
+            }
             ensure(1);
             buf[len++] = '[';
             boolean first = true;
@@ -872,6 +883,7 @@ public final class Json {
             }
             ensure(1);
             buf[len++] = ']';
+            depth--;
         }
 
         /** A JSON string: quoted and escaped as jose4j's JSONValue.escape, UTF-8 encoded. */

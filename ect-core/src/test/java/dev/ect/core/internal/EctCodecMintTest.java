@@ -61,4 +61,59 @@ class EctCodecMintTest {
         assertThat(compact).isEqualTo(expected(header, outer, sig));
         assertThat(nested[0]).isEqualTo(expected(header, inner, sig));
     }
+
+    private static Object nested(Random r, int depth) {
+        if (depth == 0 || r.nextInt(4) == 0) {
+            return r.nextBoolean() ? "v" + r.nextInt(9) : (Object) (long) r.nextInt(1000);
+        }
+        if (r.nextBoolean()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = r.nextInt(3); i >= 0; i--) {
+                m.put("k" + i, nested(r, depth - 1));
+            }
+            return m;
+        }
+        List<Object> l = new java.util.ArrayList<>();
+        for (int i = r.nextInt(3); i >= 0; i--) {
+            l.add(nested(r, depth - 1));
+        }
+        return l;
+    }
+
+    @Test
+    @DisplayName("C-10 M-07: the ect_ext checked as it is written gives ClaimRules' outcome (depth first, same detail) and signs nothing when refused")
+    void c10ExtCheckedWhileWritingMatchesTheClaimRules() {
+        Random r = new Random(31);
+        byte[] header = "eyJhbGciOiJFUzI1NiJ9".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 3000; i++) {
+            Map<String, Object> ext = new LinkedHashMap<>();
+            ext.put("x", nested(r, 1 + r.nextInt(7)));
+            if (r.nextInt(3) == 0) {
+                ext.put("pad", "p".repeat(4070 + r.nextInt(40)));
+            }
+            Ect e = Ect.builder().iss(TestEcts.ISS).aud(TestEcts.AUD).jti(TestEcts.uuid("J" + i)).execAct("a")
+                    .iat(TestEcts.NOW).exp(TestEcts.NOW.plusSeconds(60)).pred(List.of()).ext(ext).build();
+            String expected;
+            try {
+                ClaimRules.check(e, dev.ect.core.EctSettings.defaults());
+                expected = "ok";
+            } catch (dev.ect.core.EctRejectedException x) {
+                expected = x.error().code() + " " + x.error().ruleId() + " " + x.error().detail();
+            }
+            ClaimRules.check(e, dev.ect.core.EctSettings.defaults(), false); // all but C-10 pass here
+            boolean[] signed = {false};
+            String got;
+            try {
+                EctCodec.compactJws(header, e, 64, (buf, len) -> {
+                    signed[0] = true;
+                    return new byte[64];
+                }, true);
+                got = "ok";
+            } catch (dev.ect.core.EctRejectedException x) {
+                got = x.error().code() + " " + x.error().ruleId() + " " + x.error().detail();
+            }
+            assertThat(got).as("%s", ext).isEqualTo(expected);
+            assertThat(signed[0]).isEqualTo(expected.equals("ok"));
+        }
+    }
 }

@@ -120,6 +120,14 @@ public final class Json {
         return ((control | quote | escape | w) & HIGHS) == 0;
     }
 
+    /** A plain ASCII string value and its bytes, as last read for one claim. */
+    private record Recent(byte[] bytes, String value) {}
+
+    private static final java.util.concurrent.atomic.AtomicReference<Recent> RECENT_ISS = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Recent> RECENT_AUD = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Longer values are not remembered. */
+    private static final int MAX_RECENT = 256;
+
     /** Parser result meaning "not strict JSON" (null is the JSON value null). */
     private static final Object FAIL = new Object();
 
@@ -179,7 +187,7 @@ public final class Json {
                 switch ((String) key) {
                     case "iss" -> {
                         bit = 1;
-                        c.iss = nonEmptyString();
+                        c.iss = recentOrNew(RECENT_ISS);
                         if (c.iss == null) {
                             return null;
                         }
@@ -192,7 +200,7 @@ public final class Json {
                                 return null;
                             }
                         } else {
-                            String a = nonEmptyString();
+                            String a = recentOrNew(RECENT_AUD);
                             if (a == null) {
                                 return null;
                             }
@@ -302,6 +310,30 @@ public final class Json {
                 }
                 ws();
             }
+        }
+
+        /**
+         * A non-empty string value at {@code i} ({@link #nonEmptyString}), the String of the last
+         * such value of this member when its bytes are the same: one issuer's tokens repeat their
+         * {@code iss} and {@code aud}, so they share one String (no copy, its hash computed once).
+         * Only plain ASCII values (no escape) are remembered, so equal bytes mean an equal value.
+         */
+        private String recentOrNew(java.util.concurrent.atomic.AtomicReference<Recent> slot) {
+            Recent r = slot.get();
+            if (r != null && i < n && b[i] == '"') {
+                int start = i + 1;
+                int end = start + r.bytes.length;
+                if (end < n && b[end] == '"' && Arrays.equals(b, start, end, r.bytes, 0, r.bytes.length)) {
+                    i = end + 1;
+                    return r.value;
+                }
+            }
+            int start = i + 1;
+            String v = nonEmptyString();
+            if (v != null && v.length() == i - 1 - start && v.length() <= MAX_RECENT) { // as many chars as bytes: no escape, ASCII
+                slot.set(new Recent(Arrays.copyOfRange(b, start, i - 1), v));
+            }
+            return v;
         }
 
         /** A JSON string value at {@code i}, or null (not a string, or invalid). */

@@ -100,7 +100,9 @@ final class DefaultEctVerifier implements EctVerifier {
         try {
             p = parse(token);
             VerifiedEct v = verifyParsed(p, sideEffects, prior, scope);
-            notify(new VerificationEvent(true, null, v.ect().jti(), v.ect().iss(), v.level(), since(start)));
+            if (listener != LoggingListener.INSTANCE || !LoggingListener.INSTANCE.ignoresAccepted()) {
+                notify(new VerificationEvent(true, null, v.ect().jti(), v.ect().iss(), v.level(), since(start)));
+            }
             return v;
         } catch (EctException e) {
             String jti = p == null ? null : p.jti();

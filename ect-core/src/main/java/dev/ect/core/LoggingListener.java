@@ -16,6 +16,9 @@ enum LoggingListener implements VerificationListener {
      */
     public static String safe(String s) { return LogSafe.escapeField(s); }
 
+    /** True when {@link #onVerification} of an accepted ECT would do nothing (DEBUG is off): the verifier then makes no event for it. */
+    boolean ignoresAccepted() { return !LOG.isDebugEnabled(); }
+
     @Override
     public void onVerification(VerificationEvent e) {
         if (e.accepted()) {

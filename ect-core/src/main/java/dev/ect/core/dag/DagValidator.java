@@ -11,6 +11,7 @@ import dev.ect.core.SecurityEvent;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.internal.Uuids;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -75,6 +76,7 @@ public final class DagValidator {
     private final List<DagRule> rules;
     private final VerificationListener listener;
     private final Duration timeout;
+    private final long timeoutNanos;
     private final LongSupplier nanoTicker;
 
     /**
@@ -123,6 +125,7 @@ public final class DagValidator {
             throw new IllegalArgumentException("timeout must be > 0");
         }
         this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.batchLookups = batches(store);
@@ -180,6 +183,7 @@ public final class DagValidator {
         }
         List<String> unresolved = null; // made when the ALLOW policy lets the first one through
         List<Ect> resolved = new ArrayList<>(child.pred().size());
+        Instant latest = null; // G-04: no predecessor issued after the child's iat + skew (computed at the first need)
         for (int i = 0; i < child.pred().size(); i++) {
             String p = child.pred().get(i);
             List<Ect> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
@@ -203,7 +207,10 @@ public final class DagValidator {
             }
             Ect match = matches.get(0);
             // G-04
-            if (match.iat() != null && child.iat() != null && match.iat().isAfter(child.iat().plus(skew))) {
+            if (match.iat() != null && child.iat() != null && latest == null) {
+                latest = child.iat().plus(skew);
+            }
+            if (match.iat() != null && child.iat() != null && match.iat().isAfter(latest)) {
                 throw reject(ReasonCode.DAG_TEMPORAL_VIOLATION, "G-04",
                         "predecessor " + p + " was issued after its child (beyond the skew of " + skew.toSeconds() + " s)");
             }
@@ -266,7 +273,7 @@ public final class DagValidator {
             if (walk == null) {
                 throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk returned nothing");
             }
-            timeLeft(start);
+            checkDeadline(start);
             return walk.outcome() == AncestorWalk.Outcome.REACHED_TARGET;
         }
     }
@@ -300,7 +307,7 @@ public final class DagValidator {
         if (walk == null) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store ancestor walk returned nothing");
         }
-        timeLeft(start); // an answer after the deadline does not count
+        checkDeadline(start); // an answer after the deadline does not count
         switch (walk.outcome()) {
             case REACHED_TARGET -> throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " is its own ancestor");
             case LIMIT_EXCEEDED -> throw reject(ReasonCode.DAG_TOO_DEEP, "G-05", "ancestor walk exceeded " + maxAncestors + " nodes");
@@ -309,13 +316,18 @@ public final class DagValidator {
     }
 
     /** The time left of this check's deadline; 503 when none is. */
-    private Duration timeLeft(long start) {
-        long left = timeout.toNanos() - (nanoTicker.getAsLong() - start);
+    private Duration timeLeft(long start) { return Duration.ofNanos(nanosLeft(start)); }
+
+    /** {@link #timeLeft} without the Duration, after a store call: 503 when the deadline has passed. */
+    private void checkDeadline(long start) { nanosLeft(start); }
+
+    private long nanosLeft(long start) {
+        long left = timeoutNanos - (nanoTicker.getAsLong() - start);
         if (left <= 0) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "the DAG check exceeded its deadline of "
                     + timeout.toMillis() + " ms (dagTimeout, ECT_DAG_TIMEOUT_MS): the ECT store is too slow");
         }
-        return Duration.ofNanos(left);
+        return left;
     }
 
     private static boolean containsId(List<String> ids, String id) {
@@ -337,7 +349,7 @@ public final class DagValidator {
         } catch (RuntimeException e) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
         }
-        timeLeft(start);
+        checkDeadline(start);
         return DagWalks.exact(found, jti);
     }
 
@@ -378,7 +390,7 @@ public final class DagValidator {
         } catch (RuntimeException e) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup failed: " + e, e);
         }
-        timeLeft(start);
+        checkDeadline(start);
         if (found == null || found.size() != ids.size()) {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup returned "
                     + (found == null ? "nothing" : found.size() + " results for " + ids.size() + " ids"));

@@ -22,7 +22,8 @@ final class LedgerIndex {
 
     private final ReadWriteLock rw = new ReentrantReadWriteLock();
     private final List<LedgerEntry> entries = new ArrayList<>();
-    private final Map<String, List<Stored>> byJti = new HashMap<>();
+    /** Per jti: its one Stored (the usual case), or a Stored[] in sequence order when several ECTs carry it. */
+    private final Map<String, Object> byJti = new HashMap<>();
     private final Map<String, List<LedgerEntry>> byWid = new HashMap<>();
 
     /**
@@ -40,6 +41,21 @@ final class LedgerIndex {
 
     private static String jtiKey(String jti) { return Uuids.canonical(jti); }
 
+    private static final Stored[] NONE = new Stored[0];
+
+    /** A byJti value as an array (read only). */
+    private static Stored[] stored(Object v) {
+        return v == null ? NONE : v instanceof Stored one ? new Stored[] {one} : (Stored[]) v;
+    }
+
+    /** A byJti value with {@code s} added last. */
+    private static Object plus(Object old, Object s) {
+        Stored[] a = stored(old);
+        Stored[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = (Stored) s;
+        return out;
+    }
+
     /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check). */
     void add(LedgerEntry e, Ect ect) {
         rw.writeLock().lock();
@@ -48,7 +64,7 @@ final class LedgerIndex {
                 throw new IllegalStateException("seq " + e.seq() + " does not follow " + entries.size());
             }
             entries.add(e);
-            byJti.computeIfAbsent(jtiKey(e.jti()), k -> new ArrayList<>(1)).add(new Stored(e, ect));
+            byJti.merge(jtiKey(e.jti()), new Stored(e, ect), LedgerIndex::plus);
             byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
         } finally {
             rw.writeLock().unlock();
@@ -62,13 +78,16 @@ final class LedgerIndex {
     LedgerEntry find(String iss, String wid, String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jtiKey(jti));
-            if (s != null) {
-                for (int k = s.size() - 1; k >= 0; k--) {
-                    LedgerEntry e = s.get(k).entry();
-                    if (sameKey(e.iss(), e.wid(), iss, wid)) {
-                        return e;
-                    }
+            Object v = byJti.get(jtiKey(jti));
+            if (v == null || v instanceof Stored) { // none, or the usual one: no array
+                LedgerEntry e = v == null ? null : ((Stored) v).entry();
+                return e != null && sameKey(e.iss(), e.wid(), iss, wid) ? e : null;
+            }
+            Stored[] s = (Stored[]) v;
+            for (int k = s.length - 1; k >= 0; k--) {
+                LedgerEntry e = s[k].entry();
+                if (sameKey(e.iss(), e.wid(), iss, wid)) {
+                    return e;
                 }
             }
             return null;
@@ -90,12 +109,13 @@ final class LedgerIndex {
     LedgerEntry find(String wid, String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jtiKey(jti));
-            if (s != null) {
-                for (Stored x : s) {
-                    if (Uuids.same(x.entry().wid(), wid)) {
-                        return x.entry();
-                    }
+            Object v = byJti.get(jtiKey(jti));
+            if (v instanceof Stored one) {
+                return Uuids.same(one.entry().wid(), wid) ? one.entry() : null;
+            }
+            for (Stored x : stored(v)) {
+                if (Uuids.same(x.entry().wid(), wid)) {
+                    return x.entry();
                 }
             }
             return null;
@@ -107,16 +127,19 @@ final class LedgerIndex {
     List<Ect> findByJti(String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jtiKey(jti));
-            if (s == null) {
+            Object v = byJti.get(jtiKey(jti));
+            if (v == null) {
                 return List.of();
             }
-            if (s.size() == 1) { // the usual case: one ECT carries a jti
-                return List.of(s.get(0).ect());
+            if (v instanceof Stored one) { // the usual case: one ECT carries a jti
+                return List.of(one.ect());
             }
-            List<Ect> out = new ArrayList<>(s.size());
-            s.forEach(x -> out.add(x.ect()));
-            return List.copyOf(out);
+            Stored[] s = (Stored[]) v;
+            Ect[] out = new Ect[s.length];
+            for (int k = 0; k < s.length; k++) {
+                out[k] = s[k].ect();
+            }
+            return List.of(out);
         } finally {
             rw.readLock().unlock();
         }
@@ -125,13 +148,12 @@ final class LedgerIndex {
     List<LedgerEntry> findEntries(String jti) {
         rw.readLock().lock();
         try {
-            List<Stored> s = byJti.get(jtiKey(jti));
-            if (s == null) {
-                return List.of();
+            Stored[] s = stored(byJti.get(jtiKey(jti)));
+            LedgerEntry[] out = new LedgerEntry[s.length];
+            for (int k = 0; k < s.length; k++) {
+                out[k] = s[k].entry();
             }
-            List<LedgerEntry> out = new ArrayList<>(s.size());
-            s.forEach(x -> out.add(x.entry()));
-            return List.copyOf(out);
+            return List.of(out);
         } finally {
             rw.readLock().unlock();
         }

@@ -318,26 +318,40 @@ final class DefaultEctVerifier implements EctVerifier {
      */
     private record WithoutSelf(EctStore store, Ect self) implements EctStore {
         @Override
-        public List<Ect> findByJti(String jti) { return withoutSelf(jti, store.findByJti(jti)); }
+        public List<SignedEct> findByJti(String jti) { return withoutSelf(jti, store.findByJti(jti)); }
 
         @Override
-        public List<Ect> findByJti(String jti, Duration timeout) { return withoutSelf(jti, store.findByJti(jti, timeout)); }
+        public List<SignedEct> findByJti(String jti, Duration timeout) { return withoutSelf(jti, store.findByJti(jti, timeout)); }
 
         @Override
-        public dev.ect.core.dag.AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
+            List<List<SignedEct>> found = store.findByJtis(jtis, timeout);
+            if (found == null || found.size() != jtis.size()) {
+                return found; // the DagValidator reports it
+            }
+            List<List<SignedEct>> out = new java.util.ArrayList<>(found.size());
+            for (int i = 0; i < found.size(); i++) {
+                out.add(withoutSelf(jtis.get(i), found.get(i)));
+            }
+            return out;
+        }
+
+        @Override
+        public dev.ect.core.dag.AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
             return store.walkAncestors(parents, jti, limit, timeout);
         }
 
-        private List<Ect> withoutSelf(String jti, List<Ect> found) {
+        private List<SignedEct> withoutSelf(String jti, List<SignedEct> found) {
             if (found == null || !Uuids.same(jti, self.jti())) {
                 return found;
             }
-            List<Ect> out = new java.util.ArrayList<>(found.size());
-            for (Ect e : found) {
+            List<SignedEct> out = new java.util.ArrayList<>(found.size());
+            for (SignedEct s : found) {
+                Ect e = s.ect();
                 boolean same = java.util.Objects.equals(e.iss(), self.iss()) && java.util.Objects.equals(e.wid(), self.wid())
                         && e.sameClaims(self);
                 if (!same) {
-                    out.add(e);
+                    out.add(s);
                 }
             }
             return out;

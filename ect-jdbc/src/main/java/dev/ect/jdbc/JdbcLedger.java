@@ -146,7 +146,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     static final int MAX_BATCH = 512;
     private static final String APPEND_BATCH = "append batch";
 
-    /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
+    /** How many decoded tokens {@link #findByJti} keeps (by entry hash). */
     private static final int DECODED_CACHE_SIZE = 4096;
 
     private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
@@ -167,8 +167,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String driverUrl;
     private final Properties connectionProperties = new Properties();
     private final long statementTimeoutMillis;
-    /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
-    private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
+    /** Tokens decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
+    private final Cache<String, SignedEct> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
     /** G-05 walks answered by the probe of indexes and bounds, and by the exact recursive walk. */
     private final AtomicLong probedWalks = new AtomicLong();
     private final AtomicLong exactWalks = new AtomicLong();
@@ -677,13 +677,13 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * chain order: the DAG check's store (V-13).
      */
     @Override
-    public List<Ect> findByJti(String jti) {
+    public List<SignedEct> findByJti(String jti) {
         Objects.requireNonNull(jti, "jti");
         return decode(findEntries(jti));
     }
 
-    private List<Ect> decode(List<LedgerEntry> entries) {
-        List<Ect> out = new ArrayList<>(entries.size());
+    private List<SignedEct> decode(List<LedgerEntry> entries) {
+        List<SignedEct> out = new ArrayList<>(entries.size());
         for (LedgerEntry e : entries) {
             // an entry never changes (L-01) and its hash covers the compact token: decode it once
             out.add(decoded(e.jti(), e.hash(), e.compact()));
@@ -862,7 +862,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      *     {@code ledger_unavailable}
      */
     @Override
-    public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+    public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         Objects.requireNonNull(parents, "parents");
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(timeout, "timeout");
@@ -873,10 +873,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return AncestorWalk.complete(0);
         }
         long begin = System.nanoTime();
-        String wid = parents.get(0).wid(); // the child's workflow: every parent is in it (G-03)
+        String wid = parents.get(0).ect().wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
         for (int i = 0; i < start.length; i++) {
-            start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
+            start[i] = parents.get(i).ect().jti().toLowerCase(Locale.ROOT);
         }
         String widValue = wid == null ? "" : wid;
         AncestorWalk probed = probeWalk(start, widValue, jti, limit, timeout);
@@ -941,12 +941,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     }
 
     /** {@link #walkAncestors} without the probe: always the exact walk (tests compare the two). */
-    AncestorWalk exactWalkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+    AncestorWalk exactWalkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
-        String[] start = parents.stream().map(p -> p.jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-        String wid = parents.get(0).wid();
+        String[] start = parents.stream().map(p -> p.ect().jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        String wid = parents.get(0).ect().wid();
         return exactWalk(start, wid == null ? "" : wid, jti, limit, timeout);
     }
 
@@ -993,17 +993,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * query timeout (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}.
      */
     @Override
-    public List<Ect> findByJti(String jti, Duration timeout) {
+    public List<SignedEct> findByJti(String jti, Duration timeout) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(timeout, "timeout");
-        // the DAG check needs the ECTs only: each row's token and its hash (the key of the decoded
-        // ECTs), not the other columns; a token is decoded once per ledger (by hash), not on every lookup
+        // the DAG check needs the tokens only: each row's token and its hash (the key of the decoded
+        // tokens), not the other columns; a token is decoded once per ledger (by hash), not on every lookup
         return call("lookup by jti", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement("SELECT jti, hash, compact FROM " + table
                     + " WHERE lower(jti) = lower(?) ORDER BY seq")) {
                 limitTime(q, timeout);
                 q.setString(1, jti);
-                List<Ect> out = new ArrayList<>(1);
+                List<SignedEct> out = new ArrayList<>(1);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         out.add(decoded(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -1024,7 +1024,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * chain order, only each row's token and hash read, each token decoded once.
      */
     @Override
-    public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+    public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
         Objects.requireNonNull(jtis, "jtis");
         Objects.requireNonNull(timeout, "timeout");
         if (jtis.isEmpty()) {
@@ -1039,7 +1039,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
                 q.setArray(1, c.createArrayOf("text", ids));
-                List<List<Ect>> out = new ArrayList<>(ids.length);
+                List<List<SignedEct>> out = new ArrayList<>(ids.length);
                 for (int i = 0; i < ids.length; i++) {
                     out.add(new ArrayList<>(1));
                 }
@@ -1048,7 +1048,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         out.get((int) rs.getLong(1) - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
                     }
                 }
-                List<List<Ect>> result = new ArrayList<>(ids.length);
+                List<List<SignedEct>> result = new ArrayList<>(ids.length);
                 out.forEach(l -> result.add(List.copyOf(l)));
                 return List.copyOf(result);
             } catch (SQLException e) {
@@ -1057,13 +1057,13 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
-    /** The ECT of a stored token, decoded once per entry hash. */
-    private Ect decoded(String jti, String hash, String compact) {
-        Ect e = decoded.getIfPresent(hash);
+    /** A stored token with its ECT, decoded once per entry hash. */
+    private SignedEct decoded(String jti, String hash, String compact) {
+        SignedEct e = decoded.getIfPresent(hash);
         if (e == null) {
             decodes.incrementAndGet();
-            // LedgerEntry decodes (Compacts is ect-core's); only the token matters here
-            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).ect();
+            // LedgerEntry decodes with ect-core's one codec; only the token matters here
+            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).signed();
             decoded.put(hash, e);
         }
         return e;

@@ -14,6 +14,7 @@ import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.dag.DagValidator;
+import dev.ect.core.internal.TestTokens;
 import dev.ect.core.internal.Json;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
@@ -166,8 +167,9 @@ class JdbcDagProbeTest {
             // the child's jti as the DagValidator passes it (canonical lower case): fresh, or one the ledger names
             String jti = (r.nextBoolean() || named.isEmpty() ? uuid() : named.get(r.nextInt(named.size()))).toLowerCase(Locale.ROOT);
             int limit = 1 + r.nextInt(entries.size() + 3);
-            AncestorWalk exact = ledger.exactWalkAncestors(parents, jti, limit, T);
-            AncestorWalk fast = ledger.walkAncestors(parents, jti, limit, T);
+            List<SignedEct> tokens = parents.stream().map(TestTokens::unsigned).toList(); // what the store returned
+            AncestorWalk exact = ledger.exactWalkAncestors(tokens, jti, limit, T);
+            AncestorWalk fast = ledger.walkAncestors(tokens, jti, limit, T);
             assertThat(fast.outcome()).as("child %s of %s (limit %d) in workflow %s", jti, parents.stream().map(Ect::jti).toList(),
                     limit, wid).isEqualTo(exact.outcome());
             if (exact.outcome() != AncestorWalk.Outcome.COMPLETE) {
@@ -211,7 +213,7 @@ class JdbcDagProbeTest {
                 ect(A, wid, c, List.of(a.toUpperCase(Locale.ROOT))), ect(A, wid, d, List.of(b, c, late))));
         assertThat(bounds(d)).containsExactly(5L, 3L, false);
         assertThat(lateRows(wid)).isZero();
-        Ect dEct = ect(A, wid, d, List.of(b, c, late));
+        SignedEct dEct = TestTokens.unsigned(ect(A, wid, d, List.of(b, c, late)));
         assertThat(ledger.walkAncestors(List.of(dEct), uuid(), 4, T)).isEqualTo(AncestorWalk.complete(4)); // bound 5 > 4: exact
         assertThat(ledger.walkAncestors(List.of(dEct), uuid(), 5, T)).isEqualTo(AncestorWalk.complete(0)); // the bounds decide
         // the unresolved pred of d arrives: its entry is late, and the workflow's upper bounds are no longer used
@@ -274,17 +276,17 @@ class JdbcDagProbeTest {
         ledger.append(c);
         long before = ledger.decodes();
         for (int i = 0; i < 5; i++) {
-            assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a.ect());
-            assertThat(ledger.findByJti(c.ect().jti(), T)).containsExactly(c.ect());
+            assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a);
+            assertThat(ledger.findByJti(c.ect().jti(), T)).containsExactly(c);
             assertThat(ledger.findByJti(uuid(), T)).isEmpty();
         }
         assertThat(ledger.decodes() - before).as("decoded tokens").isEqualTo(2);
         // the DAG check's lookups in one query: per id, in order, any letter case, every issuer
         String missing = uuid();
         assertThat(ledger.findByJtis(List.of(a.ect().jti().toUpperCase(Locale.ROOT), missing, c.ect().jti(), a.ect().jti()), T))
-                .containsExactly(List.of(a.ect()), List.of(), List.of(c.ect()), List.of(a.ect()));
+                .containsExactly(List.of(a), List.of(), List.of(c), List.of(a));
         assertThat(ledger.findByJtis(List.of(), T)).isEmpty();
-        assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a.ect()); // the other lookup shares the decoded ECTs
+        assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a); // the other lookup shares the decoded tokens
         assertThat(ledger.decodes() - before).isEqualTo(2);
     }
 

@@ -157,7 +157,7 @@ class JdbcDagWalkTest {
         assertThat(proxy.seen(ledger.table())).as("the ledger table named by the lookups and the probe (three times, and in its function's name)").isEqualTo(1 + 4);
         assertThat(took).isLessThan(Duration.ofSeconds(2)); // within the default deadline
         // the exact walk, in one query, agrees
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, Duration.ofSeconds(5)))
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, Duration.ofSeconds(5)))
                 .isEqualTo(AncestorWalk.complete(10_000));
     }
 
@@ -171,15 +171,15 @@ class JdbcDagWalkTest {
         assertThat(proxy.seen(WALK)).isZero();
         assertThat(proxy.seen(LOOKUPS)).isEqualTo(1);
         Duration t = Duration.ofSeconds(5);
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
         // COMPLETE from the bounds examines nothing (visited 0); the exact walk counts what it examined
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(0));
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(CHAIN));
-        assertThat(ledger.walkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(0));
-        assertThat(ledger.exactWalkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(5));
-        assertThat(ledger.walkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
-        assertThat(ledger.exactWalkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(top)), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(CHAIN));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(chain.get(4))), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(chain.get(4))), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(5));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(chain.get(5))), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(chain.get(5))), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
     }
 
     @Test
@@ -220,11 +220,11 @@ class JdbcDagWalkTest {
         countStatements();
         assertThat(reason(() -> validator(counted, 10_000).validate(child(childJti, top)))).isEqualTo(ReasonCode.DAG_CYCLE);
         assertThat(proxy.seen(WALK)).isEqualTo(1);
-        AncestorWalk walk = ledger.walkAncestors(List.of(prev.ect()), childJti, 10_000, Duration.ofSeconds(5));
+        AncestorWalk walk = ledger.walkAncestors(List.of(prev), childJti, 10_000, Duration.ofSeconds(5));
         assertThat(walk.outcome()).isEqualTo(AncestorWalk.Outcome.REACHED_TARGET);
         assertThat(walk.visited()).isBetween(22, 23); // 21 of A's, then the two claimants of the shared id, in either order
         // the loop beyond the bound is not examined: the bound decides
-        assertThat(ledger.walkAncestors(List.of(prev.ect()), childJti, 21, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(21));
+        assertThat(ledger.walkAncestors(List.of(prev), childJti, 21, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(21));
     }
 
     @Test
@@ -279,7 +279,7 @@ class JdbcDagWalkTest {
                     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 
                     start = System.nanoTime();
-                    assertThatThrownBy(() -> fresh.walkAncestors(List.of(chain.get(100)), uuid(), 10_000, Duration.ofMillis(300)))
+                    assertThatThrownBy(() -> fresh.walkAncestors(List.of(TestTokens.unsigned(chain.get(100))), uuid(), 10_000, Duration.ofMillis(300)))
                             .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.error().detail()).contains("dagTimeout"));
                     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
                 } finally {

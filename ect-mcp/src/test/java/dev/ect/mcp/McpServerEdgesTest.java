@@ -81,7 +81,7 @@ class McpServerEdgesTest {
         @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return inner.entries(fromSeq, limit); }
         @Override public List<LedgerEntry> findEntries(String jti) { return inner.findEntries(jti); }
         @Override public List<LedgerEntry> entriesOfWorkflow(String wid) { return inner.entriesOfWorkflow(wid); }
-        @Override public List<Ect> findByJti(String jti) { return inner.findByJti(jti); }
+        @Override public List<dev.ect.core.SignedEct> findByJti(String jti) { return inner.findByJti(jti); }
     }
 
     private static HttpResponse<String> post(String url, String sessionId, String body, String token) throws Exception {

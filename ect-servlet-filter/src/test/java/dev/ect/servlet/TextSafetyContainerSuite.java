@@ -128,7 +128,7 @@ abstract class TextSafetyContainerSuite {
         assertThat(token).as("response Execution-Context header").isNotNull();
         return EctVerifier.builder().verifierId(TestApp.CALLER)
                 .keySource(StaticKeySource.builder().key(TestApp.SERVER, app.serverKey).build())
-                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent.ect()) : List.of()).build().verify(token);
+                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent) : List.of()).build().verify(token);
     }
 
     private HttpResponse<String> get(String path, String ect) throws Exception {

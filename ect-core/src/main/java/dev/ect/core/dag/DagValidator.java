@@ -8,6 +8,7 @@ import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SecurityEvent;
+import dev.ect.core.SignedEct;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.internal.Uuids;
 import java.time.Duration;
@@ -157,9 +158,10 @@ public final class DagValidator {
         long start = nanoTicker.getAsLong();
         // a store that looks several ids up at once: one call for the child's jti (G-01) and every
         // pred entry (G-02..G-04, G-07); any other store: one call per id, each when its rule needs it
-        List<List<Ect>> lookedUp = batchLookups ? findAll(child, start) : null;
+        List<List<SignedEct>> lookedUp = batchLookups ? findAll(child, start) : null;
         // G-01: per (iss, wid, jti)
-        for (Ect s : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
+        for (SignedEct stored : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
+            Ect s = stored.ect();
             if (!Objects.equals(s.iss(), child.iss())) {
                 continue; // another issuer's id: never a conflict (G-07 guards its use as a pred)
             }
@@ -179,11 +181,12 @@ public final class DagValidator {
             throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " names itself as a predecessor");
         }
         List<String> unresolved = new ArrayList<>();
-        List<Ect> resolved = new ArrayList<>();
+        List<SignedEct> resolved = new ArrayList<>(child.pred().size());
+        List<Ect> resolvedEcts = new ArrayList<>(child.pred().size());
         for (int i = 0; i < child.pred().size(); i++) {
             String p = child.pred().get(i);
-            List<Ect> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
-            List<Ect> matches = DagWalks.sameWorkflow(found, child.wid());
+            List<SignedEct> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
+            List<SignedEct> matches = DagWalks.sameWorkflow(found, child.wid());
             if (matches.isEmpty()) {
                 if (!found.isEmpty()) { // G-03; T-12: the predecessor's own workflow is not named
                     throw reject(ReasonCode.DAG_WORKFLOW_MISMATCH, "G-03", "predecessor " + p + " is not in "
@@ -198,33 +201,39 @@ public final class DagValidator {
             if (matches.size() > 1) { // G-07: two ECTs claim this task id; building on either is a guess
                 ambiguous(child, p, matches);
             }
-            Ect match = matches.get(0);
+            SignedEct stored = matches.get(0);
+            Ect match = stored.ect();
             // G-04
             if (match.iat() != null && child.iat() != null && match.iat().isAfter(child.iat().plus(skew))) {
                 throw reject(ReasonCode.DAG_TEMPORAL_VIOLATION, "G-04",
                         "predecessor " + p + " was issued after its child (beyond the skew of " + skew.toSeconds() + " s)");
             }
-            resolved.add(match);
+            resolved.add(stored);
+            resolvedEcts.add(match);
         }
-        walkAncestors(child, resolved, start); // G-05
+        List<SignedEct> parents = List.copyOf(resolved);
+        List<Ect> predecessors = List.copyOf(resolvedEcts);
+        walkAncestors(child, parents, start); // G-05
         for (DagRule rule : rules) { // G-06
-            Optional<String> refusal = rule.check(child, List.copyOf(resolved));
+            Optional<String> refusal = rule.check(child, predecessors);
             if (refusal.isPresent()) {
                 throw reject(ReasonCode.DAG_POLICY_VIOLATION, "G-06", refusal.get());
             }
         }
-        return new View(child, List.copyOf(resolved), List.copyOf(unresolved), start);
+        return new View(child, parents, predecessors, List.copyOf(unresolved), start);
     }
 
     /** The result of one check; its ancestry query shares the check's store, bound and deadline. */
     private final class View implements DagView {
         private final Ect child;
+        private final List<SignedEct> parents;
         private final List<Ect> predecessors;
         private final List<String> unresolved;
         private final long start;
 
-        View(Ect child, List<Ect> predecessors, List<String> unresolved, long start) {
+        View(Ect child, List<SignedEct> parents, List<Ect> predecessors, List<String> unresolved, long start) {
             this.child = child;
+            this.parents = parents;
             this.predecessors = predecessors;
             this.unresolved = unresolved;
             this.start = start;
@@ -245,7 +254,7 @@ public final class DagValidator {
             if (containsId(child.pred(), taskId)) {
                 return true;
             }
-            if (predecessors.isEmpty() || Uuids.same(taskId, child.jti())) {
+            if (parents.isEmpty() || Uuids.same(taskId, child.jti())) {
                 return false;
             }
             // the G-05 walk with another target: "an examined ancestor names taskId" is descent. G-05
@@ -253,7 +262,7 @@ public final class DagValidator {
             // otherwise is answered "not descended" (fails closed)
             AncestorWalk walk;
             try {
-                walk = store.walkAncestors(predecessors, Uuids.canonical(taskId), maxAncestors, timeLeft(start));
+                walk = store.walkAncestors(parents, Uuids.canonical(taskId), maxAncestors, timeLeft(start));
             } catch (EctException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -267,9 +276,9 @@ public final class DagValidator {
         }
     }
 
-    private void ambiguous(Ect child, String pred, List<Ect> matches) {
+    private void ambiguous(Ect child, String pred, List<SignedEct> matches) {
         List<String> issuers = new ArrayList<>(matches.size());
-        matches.forEach(m -> issuers.add(m.iss() == null ? "" : m.iss()));
+        matches.forEach(m -> issuers.add(m.ect().iss() == null ? "" : m.ect().iss()));
         try {
             listener.onSecurityEvent(new SecurityEvent(SecurityEvent.Kind.AMBIGUOUS_PREDECESSOR,
                     ReasonCode.DAG_AMBIGUOUS_PREDECESSOR, child.jti(), child.iss(), child.wid(), pred, issuers));
@@ -281,13 +290,13 @@ public final class DagValidator {
                 "predecessor " + pred + " is claimed by more than one issuer in this workflow; refusing to guess which one is meant");
     }
 
-    private void walkAncestors(Ect child, List<Ect> parents, long start) {
+    private void walkAncestors(Ect child, List<SignedEct> parents, long start) {
         if (parents.isEmpty()) {
             return;
         }
         AncestorWalk walk;
         try {
-            walk = store.walkAncestors(List.copyOf(parents), Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
+            walk = store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -323,9 +332,9 @@ public final class DagValidator {
         return false;
     }
 
-    /** The stored ECTs whose jti is {@code jti} in canonical form (the store is asked in lower case), within the deadline. */
-    private List<Ect> find(String jti, long start) {
-        List<Ect> found;
+    /** The stored tokens whose jti is {@code jti} in canonical form (the store is asked in lower case), within the deadline. */
+    private List<SignedEct> find(String jti, long start) {
+        List<SignedEct> found;
         try {
             found = store.findByJti(Uuids.canonical(jti), timeLeft(start));
         } catch (EctException e) {
@@ -360,13 +369,13 @@ public final class DagValidator {
      * i + 1), each id in canonical form (the store is asked in lower case), in one store call,
      * within the deadline.
      */
-    private List<List<Ect>> findAll(Ect child, long start) {
+    private List<List<SignedEct>> findAll(Ect child, long start) {
         List<String> ids = new ArrayList<>(1 + child.pred().size());
         ids.add(Uuids.canonical(child.jti()));
         for (String p : child.pred()) {
             ids.add(Uuids.canonical(p));
         }
-        List<List<Ect>> found;
+        List<List<SignedEct>> found;
         try {
             found = store.findByJtis(List.copyOf(ids), timeLeft(start));
         } catch (EctException e) {
@@ -379,7 +388,7 @@ public final class DagValidator {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup returned "
                     + (found == null ? "nothing" : found.size() + " results for " + ids.size() + " ids"));
         }
-        List<List<Ect>> out = new ArrayList<>(ids.size());
+        List<List<SignedEct>> out = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             out.add(DagWalks.exact(found.get(i), i == 0 ? child.jti() : child.pred().get(i - 1)));
         }

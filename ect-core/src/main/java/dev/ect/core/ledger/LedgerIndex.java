@@ -1,6 +1,6 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * takes the write lock for the few map updates only.
  */
 final class LedgerIndex {
-    private record Stored(LedgerEntry entry, Ect ect) {}
+    /** An entry and its token, decoded once (when appended or read back), never per lookup. */
+    private record Stored(LedgerEntry entry, SignedEct token) {}
 
     private final ReadWriteLock rw = new ReentrantReadWriteLock();
     private final List<LedgerEntry> entries = new ArrayList<>();
@@ -38,15 +39,15 @@ final class LedgerIndex {
 
     private static String jtiKey(String jti) { return Uuids.canonical(jti); }
 
-    /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check). */
-    void add(LedgerEntry e, Ect ect) {
+    /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check); {@code token} is its token. */
+    void add(LedgerEntry e, SignedEct token) {
         rw.writeLock().lock();
         try {
             if (e.seq() != entries.size() + 1) {
                 throw new IllegalStateException("seq " + e.seq() + " does not follow " + entries.size());
             }
             entries.add(e);
-            byJti.computeIfAbsent(jtiKey(e.jti()), k -> new ArrayList<>(1)).add(new Stored(e, ect));
+            byJti.computeIfAbsent(jtiKey(e.jti()), k -> new ArrayList<>(1)).add(new Stored(e, token));
             byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
             byKey.put(key(e.iss(), e.wid(), e.jti()), e);
         } finally {
@@ -91,7 +92,7 @@ final class LedgerIndex {
         }
     }
 
-    List<Ect> findByJti(String jti) {
+    List<SignedEct> findByJti(String jti) {
         rw.readLock().lock();
         try {
             List<Stored> s = byJti.get(jtiKey(jti));
@@ -99,10 +100,10 @@ final class LedgerIndex {
                 return List.of();
             }
             if (s.size() == 1) { // the usual case: one ECT carries a jti
-                return List.of(s.get(0).ect());
+                return List.of(s.get(0).token());
             }
-            List<Ect> out = new ArrayList<>(s.size());
-            s.forEach(x -> out.add(x.ect()));
+            List<SignedEct> out = new ArrayList<>(s.size());
+            s.forEach(x -> out.add(x.token()));
             return List.copyOf(out);
         } finally {
             rw.readLock().unlock();

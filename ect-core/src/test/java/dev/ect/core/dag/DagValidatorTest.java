@@ -8,6 +8,8 @@ import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
+import dev.ect.core.internal.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ class DagValidatorTest {
     static final String W1 = UUID.randomUUID().toString();
     static final String W2 = UUID.randomUUID().toString();
 
-    final Map<String, List<Ect>> stored = new HashMap<>();
+    final Map<String, List<SignedEct>> stored = new HashMap<>();
     final AtomicInteger lookups = new AtomicInteger();
     final EctStore store = jti -> {
         lookups.incrementAndGet();
@@ -38,9 +40,15 @@ class DagValidatorTest {
                 .execAct(execAct).pred(List.of(pred)).iat(iat).exp(iat.plusSeconds(600)).build();
     }
 
+    /** Stores {@code e} as a token (the store holds tokens) and returns the token's ECT. */
     Ect put(Ect e) {
-        stored.computeIfAbsent(e.jti(), k -> new ArrayList<>()).add(e);
-        return e;
+        SignedEct s = TestTokens.unsigned(e);
+        stored.computeIfAbsent(e.jti(), k -> new ArrayList<>()).add(s);
+        return s.ect();
+    }
+
+    static List<List<Ect>> ects(List<List<SignedEct>> found) {
+        return found.stream().map(l -> l.stream().map(SignedEct::ect).toList()).toList();
     }
 
     DagValidator validator() { return new DagValidator(store, false, Duration.ofSeconds(30), 10_000, List.of()); }
@@ -356,16 +364,16 @@ class DagValidatorTest {
         final List<List<String>> asked = new ArrayList<>();
 
         @Override
-        public List<Ect> findByJti(String jti) {
+        public List<SignedEct> findByJti(String jti) {
             lookups.incrementAndGet();
             return stored.getOrDefault(jti, List.of());
         }
 
         @Override
-        public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+        public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
             batches.incrementAndGet();
             asked.add(jtis);
-            List<List<Ect>> out = new ArrayList<>();
+            List<List<SignedEct>> out = new ArrayList<>();
             jtis.forEach(j -> out.add(stored.getOrDefault(j, List.of())));
             return out;
         }
@@ -393,16 +401,16 @@ class DagValidatorTest {
         // a store answering for the wrong number of ids is unavailable, not a verdict
         EctStore broken = new EctStore() {
             @Override
-            public List<Ect> findByJti(String jti) { return List.of(); }
+            public List<SignedEct> findByJti(String jti) { return List.of(); }
 
             @Override
-            public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
+            public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
         };
         assertThat(reason(() -> new DagValidator(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
                 .isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
         // the default findByJtis asks findByJti once per id, within the time given
         lookups.set(0);
-        assertThat(store.findByJtis(List.of(a.jti(), b.jti(), "x"), Duration.ofSeconds(1))).containsExactly(List.of(a), List.of(b), List.of());
+        assertThat(ects(store.findByJtis(List.of(a.jti(), b.jti(), "x"), Duration.ofSeconds(1)))).containsExactly(List.of(a), List.of(b), List.of());
         assertThat(lookups).hasValue(3);
         assertThatThrownBy(() -> store.findByJtis(List.of(a.jti(), b.jti()), Duration.ofNanos(1)))
                 .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));

@@ -1,6 +1,5 @@
 package dev.ect.hardening.support;
 
-import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.InMemoryLedger;
@@ -46,5 +45,5 @@ public final class FaultyLedger implements AuditLedger {
     public Optional<LedgerEntry> findEntry(String wid, String jti) { return real.findEntry(wid, jti); }
 
     @Override
-    public List<Ect> findByJti(String jti) { return real.findByJti(jti); }
+    public List<SignedEct> findByJti(String jti) { return real.findByJti(jti); }
 }

@@ -59,8 +59,7 @@ final class DefaultEctVerifier implements EctVerifier {
         this.ledger = ledger;
         this.store = store;
         this.dagRules = List.copyOf(dagRules);
-        this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                settings.maxAncestors(), dagRules, listener, settings.dagTimeout()); // G-07 security events go to the same listener
+        this.dag = new DagValidator(store, settings, dagRules, listener); // G-07 security events go to the same listener
         this.listener = listener;
         this.crypto = new JwsCrypto(cryptoProvider);
     }
@@ -300,15 +299,13 @@ final class DefaultEctVerifier implements EctVerifier {
         if (scope != null && !scope.ownEcts().isEmpty()) {
             EctStore withOwn = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
             if (withOwn != store) {
-                return new DagValidator(withOwn, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                        settings.maxAncestors(), dagRules, listener, settings.dagTimeout());
+                return new DagValidator(withOwn, settings, dagRules, listener);
             }
         }
         if (prior == null || !prior.recordedIn(store)) {
             return dag;
         }
-        return new DagValidator(new WithoutSelf(store, prior.ect()), settings.allowUnresolvedPredecessors(),
-                settings.clockSkew(), settings.maxAncestors(), dagRules, VerificationListener.noop(), settings.dagTimeout());
+        return new DagValidator(new WithoutSelf(store, prior.ect()), settings, dagRules, VerificationListener.noop());
     }
 
     /**

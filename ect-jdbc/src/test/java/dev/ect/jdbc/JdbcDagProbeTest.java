@@ -261,7 +261,7 @@ class JdbcDagProbeTest {
         assertThat(reason).isEqualTo(ReasonCode.DAG_CYCLE);
         assertThat(ledger.walkCounts()[1] - before[1]).as("the probe hit: the exact walk decided").isEqualTo(1);
         // a child with that jti elsewhere in the DAG (not above the planted entry) is fine: the walk does not reach it
-        DagValidator plain = new DagValidator(ledger, false, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator plain = new DagValidator(ledger, dev.ect.core.EctSettings.defaults(), List.of(), dev.ect.core.VerificationListener.noop());
         assertThat(plain.validate(ect(A, wid, next, List.of(child.ect().jti())))).isEmpty();
     }
 

@@ -122,7 +122,12 @@ class JdbcDagWalkTest {
     }
 
     static DagValidator validator(EctStore store, int maxAncestors) {
-        return new DagValidator(store, false, SKEW, maxAncestors, List.of());
+        return validator(store, maxAncestors, EctSettings.DEFAULT_DAG_TIMEOUT);
+    }
+
+    static DagValidator validator(EctStore store, int maxAncestors, Duration dagTimeout) {
+        return new DagValidator(store, EctSettings.builder().clockSkew(SKEW).maxAncestors(maxAncestors).dagTimeout(dagTimeout).build(),
+                List.of(), dev.ect.core.VerificationListener.noop());
     }
 
     static ReasonCode reason(Runnable r) {
@@ -234,8 +239,7 @@ class JdbcDagWalkTest {
         EctStore perAncestor = counted::findByJti; // a store without the one-query walk: the default loop
         proxy.delayReplies(Duration.ofMillis(5));
         try {
-            DagValidator v = new DagValidator(perAncestor, false, SKEW, 10_000, List.of(),
-                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(500));
+            DagValidator v = validator(perAncestor, 10_000, Duration.ofMillis(500));
             long start = System.nanoTime();
             assertThatThrownBy(() -> v.validate(child(uuid(), top.jti()))).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
@@ -245,8 +249,7 @@ class JdbcDagWalkTest {
             // 2,000 round trips of >= 5 ms would be 10 s; the deadline stops it after about 0.5 s
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 
-            DagValidator oneQuery = new DagValidator(counted, false, SKEW, 10_000, List.of(),
-                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(1500));
+            DagValidator oneQuery = validator(counted, 10_000, Duration.ofMillis(1500));
             assertThat(oneQuery.validate(child(uuid(), top.jti()))).isEmpty();
         } finally {
             proxy.delayReplies(Duration.ZERO);

@@ -79,44 +79,33 @@ public final class DagValidator {
     private final LongSupplier nanoTicker;
 
     /**
-     * A validator that reports security events to no one, with the default deadline
-     * ({@link EctSettings#DEFAULT_DAG_TIMEOUT}, 2 s).
+     * A validator over {@code store} with the DAG settings of {@code settings}: the G-02 policy
+     * ({@link EctSettings#allowUnresolvedPredecessors()}: false = REJECT, the default), the G-04
+     * skew ({@link EctSettings#clockSkew()}, default 30 s), the G-05 bound
+     * ({@link EctSettings#maxAncestors()}, default 10,000) and the deadline of one {@link #check}
+     * ({@link EctSettings#dagTimeout()}, V-13, default 2 s). The verifier builds its own; build one
+     * yourself to run the DAG rules on ECTs without a token (tests, tools, benchmarks).
      *
      * @param store where predecessors are looked up
-     * @param allowUnresolved G-02 policy: false = REJECT (default), true = ALLOW (partial DAG)
-     * @param skew the clock skew of G-04 (default 30 s)
-     * @param maxAncestors the bound of the G-05 walk (default 10,000)
-     * @param rules G-06 policy hooks
+     * @param settings the DAG settings above (the others are not used)
+     * @param rules G-06 policy hooks, in order
+     * @param listener told of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR},
+     *     G-07); an exception it throws is logged and ignored; {@link VerificationListener#noop()} for none
      */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, VerificationListener.noop());
+    public DagValidator(EctStore store, EctSettings settings, List<DagRule> rules, VerificationListener listener) {
+        this(store, Objects.requireNonNull(settings, "settings cannot be null").allowUnresolvedPredecessors(),
+                settings.clockSkew(), settings.maxAncestors(), Objects.requireNonNull(rules, "rules cannot be null"), listener,
+                settings.dagTimeout(), System::nanoTime);
     }
 
     /**
-     * As {@link #DagValidator(EctStore, boolean, Duration, int, List)}, telling {@code listener}
-     * of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR}, G-07); the default
-     * deadline (2 s).
+     * The settings one by one, with the ticker that measures the deadline (tests move a fake one).
      *
-     * @param listener told of security events; an exception it throws is logged and ignored
+     * @param allowUnresolved G-02 policy: false = REJECT, true = ALLOW (partial DAG)
+     * @param skew the clock skew of G-04
+     * @param maxAncestors the bound of the G-05 walk, &ge; 1
+     * @param timeout the deadline of one {@link #check}, store calls included; &gt; 0
      */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
-            VerificationListener listener) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, listener, EctSettings.DEFAULT_DAG_TIMEOUT);
-    }
-
-    /**
-     * As {@link #DagValidator(EctStore, boolean, Duration, int, List, VerificationListener)}, with
-     * the deadline of the whole check.
-     *
-     * @param timeout the deadline of one {@link #validate} call, store calls included (V-13;
-     *     {@link EctSettings#dagTimeout()}, default 2 s); &gt; 0
-     */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
-            VerificationListener listener, Duration timeout) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, listener, timeout, System::nanoTime);
-    }
-
-    /** With the ticker that measures the deadline (tests move a fake one). */
     DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
             VerificationListener listener, Duration timeout, LongSupplier nanoTicker) {
         Objects.requireNonNull(timeout, "timeout cannot be null");

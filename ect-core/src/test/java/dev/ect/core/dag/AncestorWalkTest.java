@@ -82,7 +82,7 @@ class AncestorWalkTest {
         SignedEct top = append(List.of(shared.toUpperCase(Locale.ROOT)));
         AncestorWalk walk = ledger.walkAncestors(List.of(top), target, 10_000, LONG);
         assertThat(walk.outcome()).isEqualTo(AncestorWalk.Outcome.REACHED_TARGET);
-        DagValidator v = new DagValidator(ledger, false, SKEW, 10_000, List.of());
+        DagValidator v = DagValidatorTest.dag(ledger, false, SKEW, 10_000, List.of());
         Ect child = child(top.ect().jti()).toBuilder().jti(target).build();
         assertThatThrownBy(() -> v.validate(child)).isInstanceOfSatisfying(EctRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.DAG_CYCLE);
@@ -115,7 +115,7 @@ class AncestorWalkTest {
             }
         }
         OneQueryStore store = new OneQueryStore();
-        DagValidator v = new DagValidator(store, false, SKEW, 7, List.of());
+        DagValidator v = DagValidatorTest.dag(store, false, SKEW, 7, List.of());
         assertThat(v.validate(child(parent.ect().jti()))).isEmpty();
         assertThat(walks).hasValue(1);
         assertThat(lookups).hasValue(2); // G-01 and the one pred: the walk itself made none
@@ -193,7 +193,7 @@ class AncestorWalkTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ECT_DAG_TIMEOUT_MS");
         assertThatThrownBy(() -> EctSettings.builder().dagTimeout(Duration.ZERO)).hasMessage("dagTimeout must be > 0");
         assertThat(EctSettings.builder().dagTimeout(Duration.ofMillis(5)).build()).isNotEqualTo(EctSettings.defaults());
-        assertThatThrownBy(() -> new DagValidator(ledger, false, SKEW, 1, List.of(), VerificationListener.noop(), Duration.ZERO))
+        assertThatThrownBy(() -> new DagValidator(ledger, false, SKEW, 1, List.of(), VerificationListener.noop(), Duration.ZERO, System::nanoTime))
                 .hasMessage("timeout must be > 0");
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ect.core.Ect;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
@@ -51,7 +53,20 @@ class DagValidatorTest {
         return found.stream().map(l -> l.stream().map(SignedEct::ect).toList()).toList();
     }
 
-    DagValidator validator() { return new DagValidator(store, false, Duration.ofSeconds(30), 10_000, List.of()); }
+    /** A validator with these DAG settings (the rest default) and no listener. */
+    static DagValidator dag(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules) {
+        return dag(store, allowUnresolved, skew, maxAncestors, rules, VerificationListener.noop());
+    }
+
+    /** A validator with these DAG settings (the rest default), telling {@code listener} of security events. */
+    static DagValidator dag(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
+            VerificationListener listener) {
+        EctSettings settings = EctSettings.builder().allowUnresolvedPredecessors(allowUnresolved).clockSkew(skew)
+                .maxAncestors(maxAncestors).build();
+        return new DagValidator(store, settings, rules, listener);
+    }
+
+    DagValidator validator() { return dag(store, false, Duration.ofSeconds(30), 10_000, List.of()); }
 
     static ReasonCode reason(Runnable r) {
         try {
@@ -131,7 +146,7 @@ class DagValidatorTest {
             @Override
             public void onSecurityEvent(dev.ect.core.SecurityEvent e) { events.add(e); }
         };
-        DagValidator v = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), l);
+        DagValidator v = dag(store, false, Duration.ofSeconds(30), 100, List.of(), l);
         put(a); // the same ECT twice (a store that unions sources): not ambiguous
         assertThat(v.validate(ect(W1, "child", T, a.jti()))).isEmpty();
         assertThat(events).isEmpty();
@@ -147,7 +162,7 @@ class DagValidatorTest {
             assertThat(e.claimedBy()).containsExactly("spiffe://a", "spiffe://squatter");
         });
         // a listener that throws does not change the answer
-        DagValidator throwing = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), new dev.ect.core.VerificationListener() {
+        DagValidator throwing = dag(store, false, Duration.ofSeconds(30), 100, List.of(), new dev.ect.core.VerificationListener() {
             @Override
             public void onVerification(dev.ect.core.VerificationEvent e) { }
 
@@ -199,7 +214,7 @@ class DagValidatorTest {
         Ect a = put(ect(W1, "a", T));
         String x = UUID.randomUUID().toString();
         String y = UUID.randomUUID().toString();
-        DagValidator allow = new DagValidator(store, true, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator allow = dag(store, true, Duration.ofSeconds(30), 10_000, List.of());
         assertThat(allow.validate(ect(W1, "b", T, x, a.jti(), y))).containsExactly(x, y);
         assertThat(allow.validate(ect(W1, "c", T, a.jti()))).isEmpty();
     }
@@ -219,7 +234,7 @@ class DagValidatorTest {
     @Test
     void g03MismatchIsNotExcusedByTheAllowPolicy() {
         Ect a = put(ect(W2, "a", T));
-        DagValidator allow = new DagValidator(store, true, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator allow = dag(store, true, Duration.ofSeconds(30), 10_000, List.of());
         assertThat(reason(() -> allow.validate(ect(W1, "b", T, a.jti())))).isEqualTo(ReasonCode.DAG_WORKFLOW_MISMATCH);
     }
 
@@ -231,7 +246,7 @@ class DagValidatorTest {
         assertThat(validator().validate(ect(W1, "b", T, atSkew.jti()))).isEmpty();
         assertThat(reason(() -> validator().validate(ect(W1, "b", T, beyond.jti())))).isEqualTo(ReasonCode.DAG_TEMPORAL_VIOLATION);
         assertThat(rule(() -> validator().validate(ect(W1, "b", T, beyond.jti())))).isEqualTo("G-04");
-        DagValidator noSkew = new DagValidator(store, false, Duration.ZERO, 10_000, List.of());
+        DagValidator noSkew = dag(store, false, Duration.ZERO, 10_000, List.of());
         assertThat(reason(() -> noSkew.validate(ect(W1, "b", T, atSkew.jti())))).isEqualTo(ReasonCode.DAG_TEMPORAL_VIOLATION);
     }
 
@@ -274,8 +289,8 @@ class DagValidatorTest {
             prev = put(ect(W1, "t" + i, T, prev.jti()));
         }
         Ect child = ect(W1, "child", T, prev.jti());
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 20, List.of()).validate(child)).isEmpty();
-        DagValidator bounded = new DagValidator(store, false, Duration.ofSeconds(30), 19, List.of());
+        assertThat(dag(store, false, Duration.ofSeconds(30), 20, List.of()).validate(child)).isEmpty();
+        DagValidator bounded = dag(store, false, Duration.ofSeconds(30), 19, List.of());
         assertThat(reason(() -> bounded.validate(child))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
         assertThat(rule(() -> bounded.validate(child))).isEqualTo("G-05");
     }
@@ -288,8 +303,8 @@ class DagValidatorTest {
         Ect c = put(ect(W1, "c", T, a.jti()));
         Ect d = put(ect(W1, "d", T, b.jti(), c.jti()));
         // ancestors of the child: d, b, c, a = 4 distinct nodes
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 4, List.of()).validate(ect(W1, "e", T, d.jti()))).isEmpty();
-        assertThat(reason(() -> new DagValidator(store, false, Duration.ofSeconds(30), 3, List.of())
+        assertThat(dag(store, false, Duration.ofSeconds(30), 4, List.of()).validate(ect(W1, "e", T, d.jti()))).isEmpty();
+        assertThat(reason(() -> dag(store, false, Duration.ofSeconds(30), 3, List.of())
                 .validate(ect(W1, "e", T, d.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
@@ -299,8 +314,8 @@ class DagValidatorTest {
         Ect p = put(ect(W1, "p", T));
         Ect q = put(ect(W1, "q", T, p.jti()));
         Ect child = ect(W1, "c", T, p.jti(), q.jti()); // p is queued from the child and again from q
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 2, List.of()).validate(child)).isEmpty();
-        assertThat(reason(() -> new DagValidator(store, false, Duration.ofSeconds(30), 1, List.of()).validate(child)))
+        assertThat(dag(store, false, Duration.ofSeconds(30), 2, List.of()).validate(child)).isEmpty();
+        assertThat(reason(() -> dag(store, false, Duration.ofSeconds(30), 1, List.of()).validate(child)))
                 .isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
@@ -310,7 +325,7 @@ class DagValidatorTest {
         Ect rejected = put(ect(W1, "a", T).toBuilder().ext(Map.of("pol", "p1", "pol_decision", "rejected")).build());
         Ect approved = put(ect(W1, "a", T).toBuilder().ext(Map.of("pol", "p1", "pol_decision", "approved")).build());
         Ect plain = put(ect(W1, "a", T));
-        DagValidator v = new DagValidator(store, true, Duration.ofSeconds(30), 100,
+        DagValidator v = dag(store, true, Duration.ofSeconds(30), 100,
                 List.of(DagRule.rejectChildrenOfRejectedPolicyDecisions()));
         assertThat(reason(() -> v.validate(ect(W1, "b", T, approved.jti(), rejected.jti())))).isEqualTo(ReasonCode.DAG_POLICY_VIOLATION);
         assertThat(rule(() -> v.validate(ect(W1, "b", T, rejected.jti())))).isEqualTo("G-06");
@@ -318,7 +333,7 @@ class DagValidatorTest {
 
         List<List<Ect>> seen = new ArrayList<>();
         String unknown = UUID.randomUUID().toString();
-        DagValidator recording = new DagValidator(store, true, Duration.ofSeconds(30), 100, List.of((child, preds) -> {
+        DagValidator recording = dag(store, true, Duration.ofSeconds(30), 100, List.of((child, preds) -> {
             seen.add(preds);
             return Optional.empty();
         }, (child, preds) -> child.execAct().equals("forbidden") ? Optional.of("no") : Optional.empty()));
@@ -334,7 +349,7 @@ class DagValidatorTest {
         EctStore broken = jti -> {
             throw new IllegalStateException("connection refused");
         };
-        DagValidator v = new DagValidator(broken, false, Duration.ofSeconds(30), 100, List.of());
+        DagValidator v = dag(broken, false, Duration.ofSeconds(30), 100, List.of());
         assertThatThrownBy(() -> v.validate(ect(W1, "a", T))).isInstanceOfSatisfying(EctUnavailableException.class,
                 e -> {
                     assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
@@ -343,18 +358,25 @@ class DagValidatorTest {
         EctStore unavailable = jti -> {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "down");
         };
-        assertThatThrownBy(() -> new DagValidator(unavailable, false, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T)))
+        assertThatThrownBy(() -> dag(unavailable, false, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T)))
                 .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.getMessage()).contains("down"));
         EctStore nulls = jti -> null;
-        assertThat(new DagValidator(nulls, true, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T, UUID.randomUUID().toString())))
+        assertThat(dag(nulls, true, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T, UUID.randomUUID().toString())))
                 .hasSize(1);
     }
 
     @Test
     void constructorFailsFast() {
-        assertThatThrownBy(() -> new DagValidator(null, false, Duration.ZERO, 1, List.of())).hasMessageContaining("store");
-        assertThatThrownBy(() -> new DagValidator(store, false, null, 1, List.of())).hasMessageContaining("skew");
-        assertThatThrownBy(() -> new DagValidator(store, false, Duration.ZERO, 0, List.of())).hasMessageContaining("maxAncestors");
+        EctSettings d = EctSettings.defaults();
+        VerificationListener none = VerificationListener.noop();
+        assertThatThrownBy(() -> new DagValidator(null, d, List.of(), none)).hasMessageContaining("store");
+        assertThatThrownBy(() -> new DagValidator(store, null, List.of(), none)).hasMessageContaining("settings");
+        assertThatThrownBy(() -> new DagValidator(store, d, null, none)).hasMessageContaining("rules");
+        assertThatThrownBy(() -> new DagValidator(store, d, List.of(), null)).hasMessageContaining("listener");
+        assertThatThrownBy(() -> new DagValidator(store, false, null, 1, List.of(), none, Duration.ofSeconds(1), System::nanoTime))
+                .hasMessageContaining("skew");
+        assertThatThrownBy(() -> new DagValidator(store, false, Duration.ZERO, 0, List.of(), none, Duration.ofSeconds(1), System::nanoTime))
+                .hasMessageContaining("maxAncestors");
         assertThat(EctStore.empty().findByJti(UUID.randomUUID().toString())).isEmpty();
     }
 
@@ -385,7 +407,7 @@ class DagValidatorTest {
         Ect a = put(ect(W1, "a", T));
         Ect b = put(ect(W1, "b", T));
         BatchingStore batching = new BatchingStore();
-        DagValidator v = new DagValidator(batching, false, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator v = dag(batching, false, Duration.ofSeconds(30), 10_000, List.of());
         Ect child = ect(W1, "child", T, a.jti().toUpperCase(java.util.Locale.ROOT), b.jti());
         assertThat(v.validate(child)).isEmpty();
         assertThat(batching.batches).hasValue(1);
@@ -406,7 +428,7 @@ class DagValidatorTest {
             @Override
             public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
         };
-        assertThat(reason(() -> new DagValidator(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
+        assertThat(reason(() -> dag(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
                 .isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
         // the default findByJtis asks findByJti once per id, within the time given
         lookups.set(0);

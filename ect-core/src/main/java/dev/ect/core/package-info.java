@@ -13,7 +13,7 @@
  *
  * <table>
  *   <caption>Plug-in interfaces</caption>
- *   <tr><th>interface</th><th>what it decides</th><th>implementations</th></tr>
+ *   <tr><th scope="col">interface</th><th scope="col">what it decides</th><th scope="col">implementations</th></tr>
  *   <tr><td>{@link dev.ect.core.keys.KeySource}</td><td>the verification keys of an issuer (V-07, K-02..K-05)</td>
  *       <td>{@code keys.StaticKeySource}, {@code keys.JwksUrlKeySource}</td></tr>
  *   <tr><td>{@link dev.ect.core.replay.ReplayStore}</td><td>atomic check-and-record of ({@code iss}, {@code wid},

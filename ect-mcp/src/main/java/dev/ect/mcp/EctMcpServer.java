@@ -41,10 +41,14 @@ import java.util.function.BiFunction;
  * <ul>
  *   <li>{@link #filter()}: a servlet filter for the MCP endpoint. A JSON-RPC request whose method is
  *       in {@link Builder#methods} (default {@code tools/call}) must carry an ECT: without one it is
- *       refused ({@code missing_ect}, T-07); with one, the ECT must describe this request
- *       ({@code exec_act} = {@link EctMcp#execAct}, {@code inp_hash} = SHA-256 of the body,
- *       else {@code invalid_claim}) and is then verified by an {@link EctFilter} of the given
- *       configuration (V-01..V-15: signature, audience, DAG, replay, ledger). Other messages pass
+ *       refused ({@code missing_ect}, T-07); with one, it is verified by an {@link EctFilter} of the
+ *       given configuration (V-01..V-15: signature, audience, DAG, replay, ledger), and within that
+ *       one verification, after the signature and DAG rules and before the replay record and the
+ *       ledger append, it must describe this request ({@code exec_act} = {@link EctMcp#execAct},
+ *       {@code inp_hash} = SHA-256 of the body, else {@code invalid_claim}; the filter adds this
+ *       check to the configuration's request scope, {@link EctFilterConfig#andRequestScope}). So a
+ *       forged token is {@code invalid_signature} whatever it claims, and a refused one consumes
+ *       nothing. Other messages pass
  *       without one (an ECT they carry anyway is verified). Every refusal is HTTP 403 (503 for a
  *       failed dependency) with a JSON-RPC error body and the {@value EctMcp#ERROR_HEADER} header.
  *   <li>{@link #contextExtractor()}: puts the request's task context and verified ECT into the SDK's
@@ -83,7 +87,7 @@ public final class EctMcpServer {
      * over the one configuration; the container's {@code destroy()} of a filter closes what that
      * configuration opened itself (e.g. its {@code ect.ledger-file}), so use one filter per configuration.
      */
-    public Filter filter() { return new McpEctFilter(new EctFilter(config), methods, bindToRequest, maxBodyBytes, mapper); }
+    public Filter filter() { return new McpEctFilter(config, methods, bindToRequest, maxBodyBytes, mapper); }
 
     /** For the transport's {@code contextExtractor(...)}: the task context and verified ECT of the request. */
     public McpTransportContextExtractor<HttpServletRequest> contextExtractor() {
@@ -159,7 +163,9 @@ public final class EctMcpServer {
          * Default true: the ECT of a request in {@link #methods} must describe it: {@code exec_act} =
          * {@link EctMcp#execAct} of its method and tool, {@code inp_hash} = SHA-256 of its body (else 403
          * {@code invalid_claim}), so an ECT minted for one tool call cannot be sent with another.
-         * Turn off only for clients that mint their own {@code exec_act}.
+         * Checked on the verified claims inside the ECT filter's verification (a request scope, see
+         * {@link EctFilterConfig.Builder#requestScope}): after V-01..V-13 and before the replay record
+         * and the ledger append. Turn off only for clients that mint their own {@code exec_act}.
          */
         public Builder bindToRequest(boolean bind) {
             this.bindToRequest = bind;

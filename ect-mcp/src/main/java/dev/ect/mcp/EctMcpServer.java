@@ -7,6 +7,7 @@ import dev.ect.servlet.EctFilterConfig;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -24,7 +25,8 @@ import java.util.function.BiFunction;
 
 /**
  * ECTs on an MCP server of the official SDK served by its servlet transport
- * ({@link HttpServletStreamableServerTransportProvider}, Streamable HTTP). Three pieces, one object:
+ * ({@link HttpServletStreamableServerTransportProvider}, Streamable HTTP; also its stateless
+ * {@code HttpServletStatelessServerTransport}, with {@link #statelessTool}). Three pieces, one object:
  *
  * <pre>{@code
  * EctMcpServer ect = EctMcpServer.builder(EctFilterConfig.builder()
@@ -124,19 +126,52 @@ public final class EctMcpServer {
             if (ctx == null) {
                 return handler.apply(exchange, request); // no ECT on this call (not required by the filter's methods)
             }
-            if (ctx.execAct() == null) {
-                // set before the handler runs: a notification it sends first commits the response (T-08)
-                ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
-            }
-            McpSchema.CallToolResult result;
-            try (TaskContext.Scope s = ctx.makeCurrent()) {
-                result = handler.apply(exchange, request);
-            }
-            if (result != null && ctx.outHash() == null) {
-                ctx.setOutHash(EctMcp.outHash(m, result));
-            }
-            return result;
+            return runInTask(m, ctx, request, () -> handler.apply(exchange, request));
         });
+    }
+
+    /** {@link #statelessTool} for each of {@code tools}. */
+    public List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools(
+            List<McpStatelessServerFeatures.SyncToolSpecification> tools) {
+        List<McpStatelessServerFeatures.SyncToolSpecification> out = new ArrayList<>(tools.size());
+        for (McpStatelessServerFeatures.SyncToolSpecification t : tools) {
+            out.add(statelessTool(t));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #tool} for the SDK's stateless servlet transport ({@code HttpServletStatelessServerTransport},
+     * {@code McpServer.sync(statelessTransport)}): the handler runs with its request's task current
+     * (read from the transport context that {@link #contextExtractor()} filled), and the response ECT
+     * gets the request's {@code exec_act} and the {@code out_hash} of the result (T-08, F-04). The
+     * stateless transport answers with one JSON body after the handler returned, so every response
+     * ECT carries its {@code out_hash}.
+     */
+    public McpStatelessServerFeatures.SyncToolSpecification statelessTool(McpStatelessServerFeatures.SyncToolSpecification tool) {
+        BiFunction<McpTransportContext, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = tool.callHandler();
+        McpJsonMapper m = mapper;
+        return new McpStatelessServerFeatures.SyncToolSpecification(tool.tool(), (context, request) -> {
+            TaskContext ctx = EctMcp.taskContext(context).orElse(null);
+            return ctx == null ? handler.apply(context, request) : runInTask(m, ctx, request, () -> handler.apply(context, request));
+        });
+    }
+
+    /** Runs a tool handler in its task (F-05) and notes what the response ECT says about it (T-08). */
+    private static McpSchema.CallToolResult runInTask(McpJsonMapper mapper, TaskContext ctx, McpSchema.CallToolRequest request,
+            java.util.function.Supplier<McpSchema.CallToolResult> handler) {
+        if (ctx.execAct() == null) {
+            // set before the handler runs: a notification it sends first commits the response (T-08)
+            ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
+        }
+        McpSchema.CallToolResult result;
+        try (TaskContext.Scope s = ctx.makeCurrent()) {
+            result = handler.get();
+        }
+        if (result != null && ctx.outHash() == null) {
+            ctx.setOutHash(EctMcp.outHash(mapper, result));
+        }
+        return result;
     }
 
     /** Builder. */

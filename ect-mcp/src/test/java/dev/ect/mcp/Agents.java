@@ -183,13 +183,15 @@ final class Agents implements AutoCloseable {
 
     McpSyncClient client(String from, ToolServer to) { return client(ectClient(from, to), to); }
 
-    /** A raw MCP POST to {@code url}/mcp in session {@code sessionId}, with {@code token} as its ECT when not null. */
+    /** A raw MCP POST to {@code url}/mcp in session {@code sessionId} (none when null), with {@code token} as its ECT when not null. */
     static java.net.http.HttpResponse<String> post(String url, String sessionId, String body, String token) throws Exception {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/mcp"))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .header("Mcp-Session-Id", sessionId)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
         if (token != null) {
             b.header("Execution-Context", token);
         }

@@ -165,8 +165,11 @@ public final class EctMcpServer {
             ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
         }
         McpSchema.CallToolResult result;
-        try (TaskContext.Scope s = ctx.makeCurrent()) {
+        TaskContext.Scope scope = ctx.makeCurrent();
+        try {
             result = handler.get();
+        } finally {
+            scope.close(); // restores whatever the SDK's thread had (F-05)
         }
         if (result != null && ctx.outHash() == null) {
             ctx.setOutHash(EctMcp.outHash(mapper, result));

@@ -93,6 +93,15 @@ final class DefaultEctVerifier implements EctVerifier {
         return run(token, true, accepted, null);
     }
 
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted, VerificationScope scope) {
+        java.util.Objects.requireNonNull(scope, "scope cannot be null");
+        if (!accepted.compact().equals(token)) {
+            throw new IllegalArgumentException("accepted is the verification of another token");
+        }
+        return run(token, true, accepted, scope);
+    }
+
     private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
         long start = System.nanoTime();
         EctCodec.Parts p = null;
@@ -296,16 +305,18 @@ final class DefaultEctVerifier implements EctVerifier {
      * not an earlier use: G-01 must not count it as a replay. Every other entry counts as usual.
      */
     private DagValidator dagFor(VerifiedEct prior, VerificationScope scope) {
+        EctStore s = store;
         if (scope != null && !scope.ownEcts().isEmpty()) {
-            EctStore withOwn = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
-            if (withOwn != store) {
-                return new DagValidator(withOwn, settings, dagRules, listener);
-            }
+            s = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
         }
-        if (prior == null || !prior.recordedIn(store)) {
+        boolean again = prior != null && prior.recordedIn(store);
+        if (s == store && !again) {
             return dag;
         }
-        return new DagValidator(new WithoutSelf(store, prior.ect()), settings, dagRules, VerificationListener.noop());
+        if (again) {
+            s = new WithoutSelf(s, prior.ect());
+        }
+        return new DagValidator(s, settings, dagRules, again ? VerificationListener.noop() : listener);
     }
 
     /**

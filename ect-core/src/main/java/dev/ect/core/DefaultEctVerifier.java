@@ -349,6 +349,20 @@ final class DefaultEctVerifier implements EctVerifier {
             return store.walkAncestors(parents, jti, limit, timeout);
         }
 
+        /** The store's lookups without the earlier record of this request; its G-05 answer as it is (see the class). */
+        @Override
+        public dev.ect.core.dag.DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+            dev.ect.core.dag.DagLookups l = store.lookupForCheck(child, ids, limit, timeout);
+            if (l == null || l.found() == null || l.found().size() != ids.size()) {
+                return l; // the DagValidator reports it
+            }
+            List<List<SignedEct>> out = new java.util.ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                out.add(withoutSelf(ids.get(i), l.found().get(i)));
+            }
+            return l.walk().map(w -> dev.ect.core.dag.DagLookups.of(out, w)).orElseGet(() -> dev.ect.core.dag.DagLookups.of(out));
+        }
+
         private List<SignedEct> withoutSelf(String jti, List<SignedEct> found) {
             if (found == null || !Uuids.same(jti, self.jti())) {
                 return found;

@@ -11,6 +11,7 @@ import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.dag.DagLookups;
 import dev.ect.core.internal.SetOnce;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
@@ -172,6 +173,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** G-05 walks answered by the probe of indexes and bounds, and by the exact recursive walk. */
     private final AtomicLong probedWalks = new AtomicLong();
     private final AtomicLong exactWalks = new AtomicLong();
+    private final AtomicLong walkCalls = new AtomicLong();
     private final AtomicLong decodes = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
@@ -872,6 +874,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
+        walkCalls.incrementAndGet();
         long begin = System.nanoTime();
         String wid = parents.get(0).ect().wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
@@ -896,13 +899,67 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** Walks answered by the probe and by the exact walk, in this order (tests, measurements). */
     long[] walkCounts() { return new long[] {probedWalks.get(), exactWalks.get()}; }
 
+    /** Calls of {@link #walkAncestors} so far (tests: a DAG check the lookups decided makes none). */
+    long walkCalls() { return walkCalls.get(); }
+
     /**
      * The probe of {@link #walkAncestors}: the outcome when the indexes and stored bounds decide
      * it, else null. One statement; each subquery reads one index (the OFFSET 0 fences keep the
      * planner from trading them for the {@code lower(wid)} index, which covers the whole workflow).
      */
     private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
-        String sql = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
+        String sql = probeSql();
+        return call("ancestor walk probe", retry -> {
+            if (schemaVersion < 3) {
+                return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
+            }
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                limitTime(q, timeout);
+                bindProbe(c, q, start, wid, jti);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return probed(rs, limit);
+                }
+            } catch (SQLException e) {
+                throw deadlineOr(e, "ancestor walk", timeout);
+            }
+        });
+    }
+
+    /** Binds the probe's parameters 1..5: the child's {@code jti}, its workflow, the start ids (lower case). */
+    private static void bindProbe(Connection c, PreparedStatement q, String[] start, String wid, String jti) throws SQLException {
+        q.setString(1, jti);
+        q.setString(2, wid);
+        q.setString(3, wid);
+        q.setArray(4, c.createArrayOf("text", start));
+        q.setString(5, wid);
+    }
+
+    /**
+     * The probe's decision from its row: {@code dag_too_deep} by the stored lower bound, "no cycle,
+     * within the limit" by the upper bounds when nothing names the child and no entry of the workflow
+     * came late, or null: only the exact walk can tell.
+     */
+    private static AncestorWalk probed(ResultSet rs, int limit) throws SQLException {
+        if (rs.getBoolean("named")) {
+            return null; // an entry names the child: only the walk tells whether it is reachable
+        }
+        if (rs.getLong("lower_max") > limit) {
+            return AncestorWalk.limitExceeded(limit);
+        }
+        if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
+            return AncestorWalk.complete(0);
+        }
+        return null;
+    }
+
+    /**
+     * G-05's probe (schema version 3): does an entry of the workflow name the child's {@code jti}
+     * (only then can a walk reach it), did any entry of the workflow come late, and the stored bounds
+     * of the start entries. One row; parameters as {@link #bindProbe}.
+     */
+    private String probeSql() {
+        return "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
                 + "(pred) @> ARRAY[lower(?)] OFFSET 0) n WHERE lower(n.wid) = lower(?)) AS named,"
                 + " EXISTS (SELECT 1 FROM " + table + " WHERE late AND lower(wid) = lower(?)) AS late,"
                 + " s.found, s.known, s.upper_sum, s.lower_max"
@@ -910,34 +967,6 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 + "       coalesce(max(coalesce(p.anc_lower, 1)), 0) AS lower_max"
                 + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
                 + "       WHERE lower(p.wid) = lower(?)) s";
-        return call("ancestor walk probe", retry -> {
-            if (schemaVersion < 3) {
-                return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
-            }
-            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
-                limitTime(q, timeout);
-                q.setString(1, jti);
-                q.setString(2, wid);
-                q.setString(3, wid);
-                q.setArray(4, c.createArrayOf("text", start));
-                q.setString(5, wid);
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean("named")) {
-                        return null; // an entry names the child: only the walk tells whether it is reachable
-                    }
-                    if (rs.getLong("lower_max") > limit) {
-                        return AncestorWalk.limitExceeded(limit);
-                    }
-                    if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
-                        return AncestorWalk.complete(0);
-                    }
-                    return null;
-                }
-            } catch (SQLException e) {
-                throw deadlineOr(e, "ancestor walk", timeout);
-            }
-        });
     }
 
     /** {@link #walkAncestors} without the probe: always the exact walk (tests compare the two). */
@@ -1025,37 +1054,92 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      */
     @Override
     public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
+        return lookups(jtis, timeout, null, 0).found();
+    }
+
+    /**
+     * The DAG check's lookups and its G-05 probe in <b>one</b> statement (schema version 3): the rows
+     * of the child's {@code jti} and of each {@code pred} entry (as {@link #findByJtis}), and the
+     * probe of {@link #walkAncestors} for the child from its {@code pred} entries in its workflow
+     * (an entry of the workflow naming the child, late entries, the stored bounds). When the probe
+     * decides G-05 the result carries the walk; otherwise the validator asks {@link #walkAncestors},
+     * which runs the exact walk. One round trip per DAG check instead of two.
+     */
+    @Override
+    public DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+        Objects.requireNonNull(child, "child");
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(timeout, "timeout");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        if (ids.size() < 2 || ids.size() != child.pred().size() + 1) {
+            return DagLookups.of(findByJtis(ids, timeout)); // no pred (no walk), or not the validator's shape
+        }
+        return lookups(ids, timeout, child, limit);
+    }
+
+    /** The lookups of {@code jtis}; with {@code child} (and schema version 3) the G-05 probe in the same statement. */
+    private DagLookups lookups(List<String> jtis, Duration timeout, Ect child, int limit) {
         Objects.requireNonNull(jtis, "jtis");
         Objects.requireNonNull(timeout, "timeout");
         if (jtis.isEmpty()) {
-            return List.of();
+            return DagLookups.of(List.of());
         }
         String[] ids = jtis.toArray(String[]::new);
         // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own)
-        String sql = "SELECT u.i, t.jti, t.hash, t.compact FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
-                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t"
-                + " ORDER BY u.i, t.seq";
+        String lookup = "SELECT u.i, t.jti, t.hash, t.compact, t.seq FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
+                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t";
         return call("lookup by jtis", retry -> {
+            // the probe rides along only on a version-3 schema (an older one read as it is has no bounds)
+            boolean probe = child != null && schemaVersion >= 3;
+            String sql = probe
+                    ? "WITH p AS (" + probeSql() + ") SELECT l.i, l.jti, l.hash, l.compact, p.named, p.late, p.found, p.known,"
+                            + " p.upper_sum, p.lower_max FROM p LEFT JOIN (" + lookup + ") l ON true ORDER BY l.i, l.seq"
+                    : lookup + " ORDER BY u.i, t.seq";
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
-                q.setArray(1, c.createArrayOf("text", ids));
+                if (probe) {
+                    String[] start = new String[ids.length - 1];
+                    for (int i = 1; i < ids.length; i++) {
+                        start[i - 1] = ids[i].toLowerCase(Locale.ROOT);
+                    }
+                    bindProbe(c, q, start, child.wid() == null ? "" : child.wid(), ids[0]);
+                    q.setArray(6, c.createArrayOf("text", ids));
+                } else {
+                    q.setArray(1, c.createArrayOf("text", ids));
+                }
                 List<List<SignedEct>> out = new ArrayList<>(ids.length);
                 for (int i = 0; i < ids.length; i++) {
                     out.add(new ArrayList<>(1));
                 }
+                AncestorWalk walk = null;
                 try (ResultSet rs = q.executeQuery()) {
+                    boolean first = true;
                     while (rs.next()) {
-                        out.get((int) rs.getLong(1) - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                        if (probe && first) {
+                            walk = probed(rs, limit); // the probe's columns are the same on every row
+                            first = false;
+                        }
+                        long i = rs.getLong(1);
+                        if (!rs.wasNull()) { // the probe's row alone when nothing is stored under any id
+                            out.get((int) i - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                        }
                     }
                 }
                 List<List<SignedEct>> result = new ArrayList<>(ids.length);
                 out.forEach(l -> result.add(List.copyOf(l)));
-                return List.copyOf(result);
+                if (walk != null) {
+                    probedWalks.incrementAndGet();
+                    return DagLookups.of(List.copyOf(result), walk);
+                }
+                return DagLookups.of(List.copyOf(result));
             } catch (SQLException e) {
                 throw deadlineOr(e, "lookup by jtis", timeout);
             }
         });
     }
+
 
     /** A stored token with its ECT, decoded once per entry hash. */
     private SignedEct decoded(String jti, String hash, String compact) {

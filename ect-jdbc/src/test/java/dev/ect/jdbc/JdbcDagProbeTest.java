@@ -13,6 +13,7 @@ import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.dag.DagLookups;
 import dev.ect.core.dag.DagValidator;
 import dev.ect.core.internal.TestTokens;
 import dev.ect.core.internal.Json;
@@ -176,9 +177,34 @@ class JdbcDagProbeTest {
                 assertThat(fast).isEqualTo(exact);
             }
             seen.merge(exact.outcome(), 1, Integer::sum);
+            // the same decision from the DAG check's one statement (lookups + probe), where the validator
+            // would reach G-05: each pred a distinct id held by exactly one entry of the workflow
+            List<String> pred = parents.stream().map(Ect::jti).toList();
+            boolean unique = pred.stream().map(x -> x.toLowerCase(Locale.ROOT)).distinct().count() == pred.size()
+                    && pred.stream().allMatch(x -> entries.stream().filter(e -> e.jti().equalsIgnoreCase(x)).count() == 1);
+            if (unique) {
+                List<String> ids = new ArrayList<>();
+                ids.add(jti);
+                pred.forEach(x -> ids.add(x.toLowerCase(Locale.ROOT)));
+                DagLookups l = ledger.lookupForCheck(ect(A, wid, jti, pred), ids, limit, T);
+                for (int k = 0; k < pred.size(); k++) {
+                    assertThat(l.found().get(k + 1)).as("lookup of %s", pred.get(k)).isNotEmpty();
+                }
+                if (l.walk().isPresent()) {
+                    COMBINED_DECIDED[0]++;
+                    assertThat(l.walk().get().outcome()).as("one-statement check of child %s (limit %d)", jti, limit)
+                            .isEqualTo(exact.outcome());
+                    if (exact.outcome() != AncestorWalk.Outcome.COMPLETE) {
+                        assertThat(l.walk().get()).isEqualTo(exact);
+                    }
+                }
+            }
         }
         return seen;
     }
+
+    /** Children whose G-05 the one-statement lookups decided (random-DAG test). */
+    static final int[] COMBINED_DECIDED = {0};
 
     @Test
     @DisplayName("G-05 G-02 P-01 G-07 on random DAGs (diamonds, late and unresolved preds, mixed case, two issuers per id) the probe decides as the exact walk")
@@ -196,6 +222,7 @@ class JdbcDagProbeTest {
                 AncestorWalk.Outcome.LIMIT_EXCEEDED);
         // 24 x 25 children; with this seed about a sixth are answered by the probe (small limits are drawn often)
         assertThat(after[0] - before[0]).as("answered by the probe").isGreaterThan(50);
+        assertThat(COMBINED_DECIDED[0]).as("answered by the one-statement lookups").isGreaterThan(20);
         assertThat(after[1] - before[1]).as("answered by the exact walk").isGreaterThan(50);
     }
 
@@ -240,8 +267,10 @@ class JdbcDagProbeTest {
         assertThat(verifier.verify(root.compact()).ect().jti()).isEqualTo(root.ect().jti());
         long[] before = ledger.walkCounts();
         SignedEct child = Agents.mint(signer, A, B, wid, List.of(root.ect().jti().toUpperCase(Locale.ROOT)));
+        long walksBefore = ledger.walkCalls();
         verifier.verify(child.compact());
         assertThat(ledger.walkCounts()[0] - before[0]).as("the probe answered").isEqualTo(1);
+        assertThat(ledger.walkCalls() - walksBefore).as("G-05 decided in the lookups' statement: no walk call").isZero();
         assertThat(bounds(child.ect().jti())).containsExactly(2L, 2L, false); // appended by JdbcLedger: bounds by the trigger
         // another issuer's entry (appended directly) names the jti a later child will carry, in upper case
         String next = uuid();

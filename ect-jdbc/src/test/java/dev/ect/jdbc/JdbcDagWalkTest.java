@@ -53,7 +53,7 @@ class JdbcDagWalkTest {
     static final String LOOKUP = "WHERE lower(jti) = lower($1) ORDER BY seq";
     static final String WALK = "WITH RECURSIVE anc(seq, pred)";
     static final String PROBE = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM";
-    static final String LOOKUPS = "FROM unnest($1::text[]) WITH ORDINALITY AS u(j, i)";
+    static final String LOOKUPS = "::text[]) WITH ORDINALITY AS u(j, i)"; // alone ($1) or after the probe ($6)
     static final String WID = uuid();
     static final List<Ect> chain = new ArrayList<>(); // root first: chain.get(i) has i ancestors
     static JdbcLedger ledger;

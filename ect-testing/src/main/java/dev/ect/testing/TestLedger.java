@@ -125,6 +125,11 @@ public final class TestLedger implements AuditLedger {
     public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return delegate.findByJtis(jtis, timeout); }
 
     @Override
+    public dev.ect.core.dag.DagLookups lookupForCheck(dev.ect.core.Ect child, List<String> ids, int limit, Duration timeout) {
+        return delegate.lookupForCheck(child, ids, limit, timeout);
+    }
+
+    @Override
     public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         return delegate.walkAncestors(parents, jti, limit, timeout);
     }

@@ -68,8 +68,10 @@ public final class DagValidator {
     private static final Logger LOG = LoggerFactory.getLogger(DagValidator.class);
 
     private final EctStore store;
-    /** The store overrides {@link EctStore#findByJtis}: the check's lookups are one call. */
+    /** The store overrides {@link EctStore#findByJtis} or {@link EctStore#lookupForCheck}: the check's lookups are one call. */
     private final boolean batchLookups;
+    /** The store overrides {@link EctStore#lookupForCheck}: it may decide G-05 in the lookups' call. */
+    private final boolean combinedLookups;
     private final boolean allowUnresolved;
     private final Duration skew;
     private final int maxAncestors;
@@ -115,7 +117,8 @@ public final class DagValidator {
         this.timeout = timeout;
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
-        this.batchLookups = batches(store);
+        this.combinedLookups = COMBINES.get(store.getClass());
+        this.batchLookups = combinedLookups || batches(store);
         this.allowUnresolved = allowUnresolved;
         this.skew = Objects.requireNonNull(skew, "skew cannot be null");
         if (maxAncestors < 1) {
@@ -147,7 +150,8 @@ public final class DagValidator {
         long start = nanoTicker.getAsLong();
         // a store that looks several ids up at once: one call for the child's jti (G-01) and every
         // pred entry (G-02..G-04, G-07); any other store: one call per id, each when its rule needs it
-        List<List<SignedEct>> lookedUp = batchLookups ? findAll(child, start) : null;
+        DagLookups looked = batchLookups ? findAll(child, start) : null;
+        List<List<SignedEct>> lookedUp = looked != null ? looked.found() : null;
         // G-01: per (iss, wid, jti)
         for (SignedEct stored : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
             Ect s = stored.ect();
@@ -202,7 +206,9 @@ public final class DagValidator {
         }
         List<SignedEct> parents = List.copyOf(resolved);
         List<Ect> predecessors = List.copyOf(resolvedEcts);
-        walkAncestors(child, parents, start); // G-05
+        // G-05, decided by the lookups' call when the store could (its parents are these: every pred
+        // entry stored in the child's workflow resolved to exactly one ECT, or the check failed above)
+        walkAncestors(child, parents, start, looked != null ? looked.walk().orElse(null) : null);
         for (DagRule rule : rules) { // G-06
             Optional<String> refusal = rule.check(child, predecessors);
             if (refusal.isPresent()) {
@@ -279,13 +285,13 @@ public final class DagValidator {
                 "predecessor " + pred + " is claimed by more than one issuer in this workflow; refusing to guess which one is meant");
     }
 
-    private void walkAncestors(Ect child, List<SignedEct> parents, long start) {
+    private void walkAncestors(Ect child, List<SignedEct> parents, long start, AncestorWalk decided) {
         if (parents.isEmpty()) {
             return;
         }
         AncestorWalk walk;
         try {
-            walk = store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
+            walk = decided != null ? decided : store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -353,20 +359,40 @@ public final class DagValidator {
 
     private static boolean batches(EctStore store) { return BATCHES.get(store.getClass()); }
 
+    /** Per store class: does it override {@link EctStore#lookupForCheck} (lookups and maybe G-05 in one call)? */
+    private static final ClassValue<Boolean> COMBINES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("lookupForCheck", Ect.class, List.class, int.class, Duration.class)
+                        .getDeclaringClass() != EctStore.class;
+            } catch (NoSuchMethodException | SecurityException e) {
+                return false;
+            }
+        }
+    };
+
     /**
      * The stored ECTs of the child's {@code jti} (element 0) and of each {@code pred} entry (element
      * i + 1), each id in canonical form (the store is asked in lower case), in one store call,
      * within the deadline.
      */
-    private List<List<SignedEct>> findAll(Ect child, long start) {
+    private DagLookups findAll(Ect child, long start) {
         List<String> ids = new ArrayList<>(1 + child.pred().size());
         ids.add(Uuids.canonical(child.jti()));
         for (String p : child.pred()) {
             ids.add(Uuids.canonical(p));
         }
         List<List<SignedEct>> found;
+        AncestorWalk walk = null;
         try {
-            found = store.findByJtis(List.copyOf(ids), timeLeft(start));
+            if (combinedLookups) {
+                DagLookups l = store.lookupForCheck(child, List.copyOf(ids), maxAncestors, timeLeft(start));
+                found = l == null ? null : l.found();
+                walk = l == null ? null : l.walk().orElse(null);
+            } else {
+                found = store.findByJtis(List.copyOf(ids), timeLeft(start));
+            }
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -381,7 +407,7 @@ public final class DagValidator {
         for (int i = 0; i < ids.size(); i++) {
             out.add(DagWalks.exact(found.get(i), i == 0 ? child.jti() : child.pred().get(i - 1)));
         }
-        return out;
+        return walk == null ? DagLookups.of(out) : DagLookups.of(out, walk);
     }
 
     private static EctRejectedException reject(ReasonCode code, String rule, String detail) {

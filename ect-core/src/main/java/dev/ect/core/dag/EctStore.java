@@ -1,5 +1,6 @@
 package dev.ect.core.dag;
 
+import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +74,27 @@ public interface EctStore {
             out.add(findByJti(jti, Duration.ofNanos(left)));
         }
         return out;
+    }
+
+    /**
+     * The lookups of one DAG check in one call: {@link #findByJtis(List, Duration)} of {@code ids}
+     * (the child's {@code jti}, then each {@code pred} entry, in canonical lower case), and, when
+     * the store can decide it in the same round trip, the child's G-05 walk: the walk
+     * {@link #walkAncestors} would answer from the child's {@code pred} entries stored in the child's
+     * workflow, for the child's {@code jti}, within {@code limit} ({@link DagLookups#of(List, AncestorWalk)}).
+     * The default only looks up ({@link DagLookups#of(List)}); a database store that answers G-05 from
+     * indexes (ect-jdbc: one statement for the lookups and the probe) should override it. A store that
+     * wraps another should pass the call on.
+     *
+     * @param child the ECT being checked
+     * @param ids the child's {@code jti}, then its {@code pred} entries, each in canonical lower case
+     * @param limit the bound of the walk ({@code maxAncestors}), &ge; 1
+     * @param timeout the time left of the DAG check's deadline, &gt; 0
+     * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
+     *     be read, or not within {@code timeout}
+     */
+    default DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+        return DagLookups.of(findByJtis(ids, timeout));
     }
 
     /**

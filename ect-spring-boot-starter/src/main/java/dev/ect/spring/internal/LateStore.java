@@ -29,6 +29,11 @@ public final class LateStore implements EctStore {
     public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return target.findByJtis(jtis, timeout); }
 
     @Override
+    public dev.ect.core.dag.DagLookups lookupForCheck(dev.ect.core.Ect child, List<String> ids, int limit, Duration timeout) {
+        return target.lookupForCheck(child, ids, limit, timeout);
+    }
+
+    @Override
     public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         return target.walkAncestors(parents, jti, limit, timeout);
     }

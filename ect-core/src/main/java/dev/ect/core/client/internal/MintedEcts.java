@@ -36,6 +36,11 @@ public final class MintedEcts implements EctStore {
     public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return fallback.findByJtis(jtis, timeout); }
 
     @Override
+    public dev.ect.core.dag.DagLookups lookupForCheck(dev.ect.core.Ect child, List<String> ids, int limit, Duration timeout) {
+        return fallback.lookupForCheck(child, ids, limit, timeout);
+    }
+
+    @Override
     public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         return fallback.walkAncestors(parents, jti, limit, timeout);
     }

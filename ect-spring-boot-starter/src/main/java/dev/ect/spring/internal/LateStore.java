@@ -1,9 +1,8 @@
 package dev.ect.spring.internal;
 
 import dev.ect.core.SignedEct;
-import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.dag.EctStore;
-import java.time.Duration;
+import dev.ect.core.dag.ForwardingEctStore;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,30 +12,14 @@ import java.util.Objects;
  * only this client holds, F-03) before the ledger it falls back to exists. Forwards every query,
  * including the one-query lookups and ancestor walk of a database ledger (V-13, G-05).
  */
-public final class LateStore implements EctStore {
+public final class LateStore implements ForwardingEctStore {
     private volatile EctStore target = EctStore.empty();
 
     /** Sets the store every query goes to. */
     public void set(EctStore store) { target = Objects.requireNonNull(store, "store cannot be null"); }
 
     @Override
-    public List<SignedEct> findByJti(String jti) { return target.findByJti(jti); }
-
-    @Override
-    public List<SignedEct> findByJti(String jti, Duration timeout) { return target.findByJti(jti, timeout); }
-
-    @Override
-    public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return target.findByJtis(jtis, timeout); }
-
-    @Override
-    public dev.ect.core.dag.DagLookups lookupForCheck(dev.ect.core.Ect child, List<String> ids, int limit, Duration timeout) {
-        return target.lookupForCheck(child, ids, limit, timeout);
-    }
-
-    @Override
-    public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
-        return target.walkAncestors(parents, jti, limit, timeout);
-    }
+    public EctStore delegate() { return target; }
 
     @Override
     public EctStore including(List<SignedEct> own) {

@@ -3,6 +3,7 @@ package dev.ect.core.client.internal;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.dag.ForwardingEctStore;
 import dev.ect.core.internal.Uuids;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,29 +22,13 @@ import java.util.Objects;
  * through the view) passes through the client's own tokens, which a database's one-query walk
  * would not see.
  */
-public final class MintedEcts implements EctStore {
+public final class MintedEcts implements ForwardingEctStore {
     private final EctStore fallback;
 
     public MintedEcts(EctStore fallback) { this.fallback = Objects.requireNonNull(fallback, "fallback cannot be null"); }
 
     @Override
-    public List<SignedEct> findByJti(String jti) { return fallback.findByJti(jti); }
-
-    @Override
-    public List<SignedEct> findByJti(String jti, Duration timeout) { return fallback.findByJti(jti, timeout); }
-
-    @Override
-    public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return fallback.findByJtis(jtis, timeout); }
-
-    @Override
-    public dev.ect.core.dag.DagLookups lookupForCheck(dev.ect.core.Ect child, List<String> ids, int limit, Duration timeout) {
-        return fallback.lookupForCheck(child, ids, limit, timeout);
-    }
-
-    @Override
-    public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
-        return fallback.walkAncestors(parents, jti, limit, timeout);
-    }
+    public EctStore delegate() { return fallback; }
 
     @Override
     public EctStore including(List<SignedEct> own) {

@@ -75,7 +75,8 @@ public final class Breakdown {
     }
 
     private static dev.ect.core.dag.DagValidator dagOn(dev.ect.core.ledger.InMemoryLedger ledger) {
-        return new dev.ect.core.dag.DagValidator(ledger, false, java.time.Duration.ofSeconds(30), 10_000, List.of());
+        return new dev.ect.core.dag.DagValidator(ledger, dev.ect.core.EctSettings.defaults(), List.of(),
+                dev.ect.core.VerificationListener.noop());
     }
 
     public static void main(String[] args) throws Exception {

@@ -2,10 +2,11 @@ package dev.ect.benchmarks;
 
 import dev.ect.core.Ect;
 import dev.ect.core.dag.DagValidator;
+import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.SignedEct;
 import dev.ect.core.ledger.InMemoryLedger;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +51,9 @@ public class DagBenchmark {
         return s.ect().jti();
     }
 
+    /** The DAG rules as the verifier runs them: default settings (REJECT, 30 s skew, 10,000 ancestors, 2 s deadline). */
     static DagValidator validator(InMemoryLedger ledger) {
-        return new DagValidator(ledger, false, Duration.ofSeconds(30), 10_000, List.of());
+        return new DagValidator(ledger, EctSettings.defaults(), List.of(), VerificationListener.noop());
     }
 
     @State(Scope.Benchmark)

@@ -62,6 +62,12 @@ import redis.clients.jedis.resps.ScanResult;
  * shared cell that did not really share fails), and the schema and keys are dropped. A local cell's
  * ledger files live in a temporary directory that is deleted at the end.
  *
+ * <p>{@code --warmup-requests N} warms each cell up by count (N requests, whatever they take) instead
+ * of by time, so both modes enter the measured window equally warm. {@code --pin S,I} pins this
+ * driver, PostgreSQL and Redis to CPU S and every instance to CPU I ({@code taskset}, needs the right
+ * to pin the servers' processes; they get all CPUs back at the end): the stores then run "on hosts of
+ * their own", as in a deployment, and the instances' one core bounds both modes.
+ *
  * <p>Everything talks to 127.0.0.1; every phase has a time limit; the instances exit by themselves
  * when this JVM's pipe closes or their time limit passes, and are killed when a cell ends or this
  * JVM exits. Exit status 0 when every request got 200, 1 when some did not, 2 when the run failed.
@@ -69,7 +75,7 @@ import redis.clients.jedis.resps.ScanResult;
  * <pre>
  * java -cp ect-benchmarks/target/benchmarks.jar dev.ect.benchmarks.MultiInstanceLoadTest
  *      [--providers accp,jdk] [--instances 1,2,4] [--rounds 2] [--connections 16] [--requests 60000]
- *      [--seconds 10] [--warmup 3] [--redis-url redis://127.0.0.1:6379/0]
+ *      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--pin 0,1] [--redis-url redis://127.0.0.1:6379/0]
  *      [--jdbc-url "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"] [--instance-jvm-args "-Xmx384m"] [--quick]
  * </pre>
  */
@@ -82,6 +88,9 @@ public final class MultiInstanceLoadTest {
     /** Shared cells whose schema and keys are not dropped yet (schema → key prefix); a shutdown hook drops them. */
     private static final Map<String, String> UNDROPPED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The CPUs this JVM may use at start (before {@code --pin} narrows it to one). */
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
     private MultiInstanceLoadTest() {}
 
     /** A run that cannot go on, with a message for the user. */
@@ -93,7 +102,8 @@ public final class MultiInstanceLoadTest {
 
     private static final String USAGE = String.join("\n",
             "MultiInstanceLoadTest [--providers accp,jdk] [--instances 1,2,4] [--rounds 2] [--connections 16] [--requests 60000]",
-            "                      [--seconds 10] [--warmup 3] [--redis-url URL] [--jdbc-url URL] [--instance-jvm-args \"...\"] [--quick]",
+            "                      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--pin STORES_CPU,INSTANCES_CPU]",
+            "                      [--redis-url URL] [--jdbc-url URL] [--instance-jvm-args \"...\"] [--quick]",
             "N child-JVM instances with shared stores (Redis + PostgreSQL) vs local stores (Caffeine + FileLedger), same load.");
 
     /**
@@ -132,6 +142,14 @@ public final class MultiInstanceLoadTest {
         String redisUrl = "redis://127.0.0.1:6379/0";
         String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
         List<String> instanceJvmArgs = List.of("-Xmx384m");
+        /** Warm-up by count: at least this many requests per cell before the measured window (0: by time only). */
+        int warmupRequests;
+        /**
+         * {@code --pin S,I}: this driver, PostgreSQL and Redis on CPU S, every instance JVM on CPU I (null:
+         * no pinning). Emulates a deployment whose stores run on hosts of their own: in both modes the
+         * instances' one core is what bounds the throughput.
+         */
+        int[] pin;
         // instance role
         String provider;
         String store;
@@ -159,6 +177,8 @@ public final class MultiInstanceLoadTest {
                     case "--warmup" -> o.warmupSeconds = Integer.parseInt(args[++i]);
                     case "--redis-url" -> o.redisUrl = args[++i];
                     case "--jdbc-url" -> o.jdbcUrl = args[++i];
+                    case "--warmup-requests" -> o.warmupRequests = Integer.parseInt(args[++i]);
+                    case "--pin" -> o.pin = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--instance-jvm-args" -> o.instanceJvmArgs = Arrays.stream(args[++i].trim().split("\\s+"))
                             .filter(s -> !s.isEmpty()).collect(Collectors.toList());
                     case "--provider" -> o.provider = args[++i];
@@ -232,6 +252,7 @@ public final class MultiInstanceLoadTest {
         }, "drop-shared-stores"));
         List<Cell> cells = new ArrayList<>();
         int cellNo = 0;
+        List<Long> pinned = o.pin == null ? List.of() : pinStores(o.pin[0]);
         try {
             for (String provider : o.providers) {
                 for (int n : o.instances) {
@@ -248,6 +269,7 @@ public final class MultiInstanceLoadTest {
                 }
             }
         } finally {
+            unpin(pinned);
             deleteTree(dir);
         }
         printTables(o, cells, loadBefore);
@@ -256,6 +278,63 @@ public final class MultiInstanceLoadTest {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Pins this JVM, every PostgreSQL process (postmaster included, so new backends inherit it) and
+     * every redis-server to one CPU with {@code taskset -a -p}; returns the pids pinned. Fails when
+     * that is not possible (no taskset, not allowed): a run with {@code --pin} is never silently unpinned.
+     */
+    private static List<Long> pinStores(int cpu) throws IOException, InterruptedException {
+        List<Long> pids = new ArrayList<>();
+        pids.add(ProcessHandle.current().pid());
+        ProcessHandle.allProcesses().filter(h -> h.info().command()
+                .map(c -> c.endsWith("/postgres") || c.endsWith("/redis-server")).orElse(false))
+                .forEach(h -> pids.add(h.pid()));
+        if (pids.size() < 3) {
+            throw new Failure("--pin: found no PostgreSQL or Redis process to pin (pids " + pids + ")");
+        }
+        for (long pid : pids) {
+            taskset(Integer.toString(cpu), pid);
+        }
+        // The driver stands in for clients on other hosts: it must not delay the stores that share its
+        // CPU (a PostgreSQL backend waiting behind 16 busy driver threads adds a time slice to every round
+        // trip). Threads inherit their creator's nice value, so the load threads made later are niced too.
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(self), "task"))) {
+            for (Path t : tasks.toList()) {
+                Process r = new ProcessBuilder("renice", "-n", "10", "-p", t.getFileName().toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!r.waitFor(10, TimeUnit.SECONDS) || r.exitValue() != 0) {
+                    r.destroyForcibly();
+                    throw new Failure("--pin: renice -n 10 -p " + t.getFileName() + " failed");
+                }
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> unpin(pids), "unpin-stores"));
+        System.out.printf(Locale.ROOT, "pinned: driver (nice 10), PostgreSQL and Redis (%d processes) on CPU %d%n", pids.size(), cpu);
+        return pids;
+    }
+
+    private static void taskset(String cpus, long pid) throws IOException, InterruptedException {
+        Process t = new ProcessBuilder("taskset", "-a", "-c", "-p", cpus, Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!t.waitFor(10, TimeUnit.SECONDS) || t.exitValue() != 0) {
+            t.destroyForcibly();
+            throw new Failure("--pin: taskset -a -c -p " + cpus + " " + pid + " failed (needs util-linux and the right to pin it)");
+        }
+    }
+
+    /** Gives every pinned process back all CPUs (idempotent; errors only printed: it runs in a shutdown hook too). */
+    private static void unpin(List<Long> pids) {
+        String all = "0-" + (CPUS - 1);
+        for (long pid : pids) {
+            try {
+                taskset(all, pid);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // the process may be gone (a backend that ended); nothing to give back
+            }
+        }
     }
 
     /** One cell on fresh instances; the shared stores it created are dropped before it returns. */
@@ -294,7 +373,8 @@ public final class MultiInstanceLoadTest {
                 instances.add(Instance.start(o, provider, store, dir, shared ? null : ledgerFiles.get(i), env));
             }
             // mint while the instances start (outside any measured window)
-            String[] warm = o.warmupSeconds == 0 ? null : fx.mint(Math.min(o.requests, 8_000 * o.warmupSeconds));
+            String[] warm = o.warmupRequests > 0 ? fx.mint(o.warmupRequests)
+                    : o.warmupSeconds == 0 ? null : fx.mint(Math.min(o.requests, 8_000 * o.warmupSeconds));
             String[] tokens = fx.mint(o.requests);
             int[] ports = new int[n];
             for (int i = 0; i < n; i++) {
@@ -303,7 +383,9 @@ public final class MultiInstanceLoadTest {
             long readyMillis = (System.nanoTime() - t0) / 1_000_000;
             int warmCount = 0;
             if (warm != null) {
-                LoadDriver.Result w = LoadDriver.drive(ports, "/ect", warm, o.connections, warm.length, o.warmupSeconds);
+                // by count: every request of the warm-up set (the time limit only guards against a hang)
+                LoadDriver.Result w = LoadDriver.drive(ports, "/ect", warm, o.connections, warm.length,
+                        o.warmupRequests > 0 ? Math.max(300, o.warmupSeconds) : o.warmupSeconds);
                 if (w.errors() > 0) {
                     throw new Failure(f("%s N=%d %s: %d of %d warm-up requests did not get 200", provider, n, store, w.errors(), w.count()));
                 }
@@ -470,7 +552,11 @@ public final class MultiInstanceLoadTest {
 
         static Instance start(Options o, String provider, String store, Path dir, Path ledgerFile, Map<String, String> env)
                 throws IOException {
-            List<String> cmd = new ArrayList<>(SplitLoadTest.javaCommand(o.instanceJvmArgs));
+            List<String> cmd = new ArrayList<>();
+            if (o.pin != null) {
+                cmd.addAll(List.of("taskset", "-c", Integer.toString(o.pin[1])));
+            }
+            cmd.addAll(SplitLoadTest.javaCommand(o.instanceJvmArgs));
             cmd.add(MultiInstanceLoadTest.class.getName());
             cmd.addAll(List.of("--role", "instance", "--provider", provider, "--store", store, "--dir", dir.toString(),
                     "--max-seconds", Long.toString(o.instanceSeconds())));

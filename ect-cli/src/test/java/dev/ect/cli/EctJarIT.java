@@ -2,9 +2,8 @@ package dev.ect.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import dev.ect.testing.EctForgery;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +52,7 @@ class EctJarIT {
     @Test
     void tamperedTokenExitsOneWithInvalidSignature() { // V-08
         String token = mint();
-        String[] p = token.split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(p[1]), StandardCharsets.UTF_8).replace(B, "spiffe://example.com/agent/x");
-        String forged = p[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + p[2];
+        String forged = EctForgery.withClaims(token, c -> c.put("aud", "spiffe://example.com/agent/x"));
         CliRun v = JarProcess.run(dir, "verify", "--trust", A + "=a.jwks", "--aud", "spiffe://example.com/agent/x", forged);
         assertThat(v.code()).as(v.toString()).isEqualTo(1);
         assertThat(v.json()).containsEntry("ect_error", "invalid_signature");

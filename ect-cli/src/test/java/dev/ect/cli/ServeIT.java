@@ -2,6 +2,7 @@ package dev.ect.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ect.testing.EctForgery;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -70,8 +70,7 @@ class ServeIT {
             assertThat(JsonText.parseObject(ok.body()).get("claims")).asString().contains(jti).contains("review_spec");
 
             String[] parts = token.split("\\.");
-            String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("review_spec", "approve_all");
-            String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+            String forged = EctForgery.withClaims(token, c -> c.put("exec_act", "approve_all"));
             HttpResponse<String> bad = http.send(HttpRequest.newBuilder(base).timeout(Duration.ofSeconds(20))
                     .header("Execution-Context", forged).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).isEqualTo(403);

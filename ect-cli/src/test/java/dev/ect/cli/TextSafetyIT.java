@@ -2,6 +2,7 @@ package dev.ect.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ect.testing.EctForgery;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -46,9 +46,7 @@ class TextSafetyIT {
         long now = System.currentTimeMillis() / 1000;
         String claims = "{\"iss\":\"" + A + json(EVIL) + "\",\"aud\":\"" + B + "\",\"iat\":" + now + ",\"exp\":" + (now + 600)
                 + ",\"jti\":\"j" + json(EVIL) + "\",\"exec_act\":\"act" + json(EVIL) + "\",\"pred\":[]}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[64]);
+        return EctForgery.compact(header, claims, new byte[64]); // a signature of the right size that verifies nothing
     }
 
     /** JSON string content with only what JSON requires escaped: the other characters travel raw. */

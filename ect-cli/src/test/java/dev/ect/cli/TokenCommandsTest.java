@@ -3,12 +3,12 @@ package dev.ect.cli;
 import static dev.ect.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ect.testing.EctForgery;
 import dev.ect.core.Ect;
 import dev.ect.core.EctHashes;
 import dev.ect.core.EctSigner;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -146,11 +145,7 @@ class TokenCommandsTest {
     @Test
     void tamperedPayloadIsRejectedAsInvalidSignature() { // V-08
         String token = mint();
-        String[] p = token.split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(p[1]), StandardCharsets.UTF_8)
-                .replace("review_spec", "delete_prod");
-        String forged = p[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
-                + "." + p[2];
+        String forged = EctForgery.withClaims(token, c -> c.put("exec_act", "delete_prod"));
         CliRun v = verify(forged);
         assertThat(v.code()).isEqualTo(1);
         assertThat(v.json()).containsEntry("ect_error", "invalid_signature").containsEntry("rule", "V-08");
@@ -275,8 +270,7 @@ class TokenCommandsTest {
 
     @Test
     void unsignedL1ClaimsDecodeInInspect() {
-        String l1 = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("{\"iss\":\"" + A + "\",\"exec_act\":\"x\"}").getBytes(StandardCharsets.UTF_8));
+        String l1 = EctForgery.unsigned("{\"iss\":\"" + A + "\",\"exec_act\":\"x\"}");
         CliRun i = run("inspect", "--compact", l1);
         assertThat(i.code()).isZero();
         assertThat((String) i.json().get("format")).contains("L1");

@@ -59,8 +59,7 @@ final class DefaultEctVerifier implements EctVerifier {
         this.ledger = ledger;
         this.store = store;
         this.dagRules = List.copyOf(dagRules);
-        this.dag = new DagValidator(store, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                settings.maxAncestors(), dagRules, listener, settings.dagTimeout()); // G-07 security events go to the same listener
+        this.dag = new DagValidator(store, settings, dagRules, listener); // G-07 security events go to the same listener
         this.listener = listener;
         this.crypto = new JwsCrypto(cryptoProvider);
     }
@@ -92,6 +91,15 @@ final class DefaultEctVerifier implements EctVerifier {
             throw new IllegalArgumentException("accepted is the verification of another token");
         }
         return run(token, true, accepted, null);
+    }
+
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted, VerificationScope scope) {
+        java.util.Objects.requireNonNull(scope, "scope cannot be null");
+        if (!accepted.compact().equals(token)) {
+            throw new IllegalArgumentException("accepted is the verification of another token");
+        }
+        return run(token, true, accepted, scope);
     }
 
     private VerifiedEct run(String token, boolean sideEffects, VerifiedEct prior, VerificationScope scope) {
@@ -302,18 +310,18 @@ final class DefaultEctVerifier implements EctVerifier {
      * not an earlier use: G-01 must not count it as a replay. Every other entry counts as usual.
      */
     private DagValidator dagFor(VerifiedEct prior, VerificationScope scope) {
+        EctStore s = store;
         if (scope != null && !scope.ownEcts().isEmpty()) {
-            EctStore withOwn = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
-            if (withOwn != store) {
-                return new DagValidator(withOwn, settings.allowUnresolvedPredecessors(), settings.clockSkew(),
-                        settings.maxAncestors(), dagRules, listener, settings.dagTimeout());
-            }
+            s = store.including(scope.ownEcts()); // F-03: the caller's own tokens, this call only
         }
-        if (prior == null || !prior.recordedIn(store)) {
+        boolean again = prior != null && prior.recordedIn(store);
+        if (s == store && !again) {
             return dag;
         }
-        return new DagValidator(new WithoutSelf(store, prior.ect()), settings.allowUnresolvedPredecessors(),
-                settings.clockSkew(), settings.maxAncestors(), dagRules, VerificationListener.noop(), settings.dagTimeout());
+        if (again) {
+            s = new WithoutSelf(s, prior.ect());
+        }
+        return new DagValidator(s, settings, dagRules, again ? VerificationListener.noop() : listener);
     }
 
     /**
@@ -323,26 +331,54 @@ final class DefaultEctVerifier implements EctVerifier {
      */
     private record WithoutSelf(EctStore store, Ect self) implements EctStore {
         @Override
-        public List<Ect> findByJti(String jti) { return withoutSelf(jti, store.findByJti(jti)); }
+        public List<SignedEct> findByJti(String jti) { return withoutSelf(jti, store.findByJti(jti)); }
 
         @Override
-        public List<Ect> findByJti(String jti, Duration timeout) { return withoutSelf(jti, store.findByJti(jti, timeout)); }
+        public List<SignedEct> findByJti(String jti, Duration timeout) { return withoutSelf(jti, store.findByJti(jti, timeout)); }
 
         @Override
-        public dev.ect.core.dag.AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+        public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
+            List<List<SignedEct>> found = store.findByJtis(jtis, timeout);
+            if (found == null || found.size() != jtis.size()) {
+                return found; // the DagValidator reports it
+            }
+            List<List<SignedEct>> out = new java.util.ArrayList<>(found.size());
+            for (int i = 0; i < found.size(); i++) {
+                out.add(withoutSelf(jtis.get(i), found.get(i)));
+            }
+            return out;
+        }
+
+        @Override
+        public dev.ect.core.dag.AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
             return store.walkAncestors(parents, jti, limit, timeout);
         }
 
-        private List<Ect> withoutSelf(String jti, List<Ect> found) {
+        /** The store's lookups without the earlier record of this request; its G-05 answer as it is (see the class). */
+        @Override
+        public dev.ect.core.dag.DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+            dev.ect.core.dag.DagLookups l = store.lookupForCheck(child, ids, limit, timeout);
+            if (l == null || l.found() == null || l.found().size() != ids.size()) {
+                return l; // the DagValidator reports it
+            }
+            List<List<SignedEct>> out = new java.util.ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                out.add(withoutSelf(ids.get(i), l.found().get(i)));
+            }
+            return l.walk().map(w -> dev.ect.core.dag.DagLookups.of(out, w)).orElseGet(() -> dev.ect.core.dag.DagLookups.of(out));
+        }
+
+        private List<SignedEct> withoutSelf(String jti, List<SignedEct> found) {
             if (found == null || !Uuids.same(jti, self.jti())) {
                 return found;
             }
-            List<Ect> out = new java.util.ArrayList<>(found.size());
-            for (Ect e : found) {
+            List<SignedEct> out = new java.util.ArrayList<>(found.size());
+            for (SignedEct s : found) {
+                Ect e = s.ect();
                 boolean same = java.util.Objects.equals(e.iss(), self.iss()) && java.util.Objects.equals(e.wid(), self.wid())
                         && e.sameClaims(self);
                 if (!same) {
-                    out.add(e);
+                    out.add(s);
                 }
             }
             return out;

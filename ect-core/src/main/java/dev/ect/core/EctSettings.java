@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The tunable limits and time windows of verification and minting, with the defaults of profile
  * section 9. One immutable value shared by every module; read it from the environment with
- * {@link #fromEnvironment()} or build it with {@link #builder()}.
+ * {@code EctConfig.fromEnvironment().settings()} or build it with {@link #builder()}.
  *
  * <table>
  * <caption>Settings, their environment variables and defaults</caption>

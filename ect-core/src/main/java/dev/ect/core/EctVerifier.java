@@ -102,6 +102,40 @@ public interface EctVerifier {
     }
 
     /**
+     * {@link #verifyAgain(String, VerifiedEct)} with {@code scope}'s additions for this call, as
+     * {@link #verify(String, VerificationScope)} adds them to {@link #verify(String)}: the servlet
+     * filter's per-request scope (an {@code EctFilterConfig} request scope) runs on a request that
+     * another filter instance accepted first (T-09), inside this verifier's one verification.
+     *
+     * <p>The default, for verifiers of your own: {@link #check(String)}, then the scope's validator
+     * over a {@link dev.ect.core.dag.DagView#direct} view, then {@link #verifyAgain(String, VerifiedEct)}.
+     *
+     * @throws IllegalArgumentException when {@code accepted} is not the verification of {@code token}
+     * @throws EctRejectedException when this verifier refuses the token (403), also when the scope's validator refuses it
+     * @throws EctUnavailableException when one of this verifier's dependencies failed (503)
+     */
+    default VerifiedEct verifyAgain(String token, VerifiedEct accepted, VerificationScope scope) {
+        java.util.Objects.requireNonNull(scope, "scope cannot be null");
+        if (!accepted.compact().equals(token)) {
+            throw new IllegalArgumentException("accepted is the verification of another token");
+        }
+        try {
+            VerifiedEct checked = check(token);
+            ValidationResult r = scope.validator().validate(checked.ect(), dev.ect.core.dag.DagView.direct(checked.ect()));
+            if (r == null) {
+                throw new IllegalStateException("an EctValidator returned null");
+            }
+            if (!r.isValid()) {
+                throw new EctRejectedException(r.error().orElseThrow());
+            }
+            return verifyAgain(token, accepted);
+        } catch (EctException e) {
+            e.initUnverifiedIdsFrom(token);
+            throw e;
+        }
+    }
+
+    /**
      * Runs the pure checks only (V-01..V-13): no replay record, no ledger append. For tools such
      * as {@code ect inspect --verify}; a receiver must use {@link #verify(String)}.
      */
@@ -236,14 +270,14 @@ public interface EctVerifier {
 
         public EctVerifier build() {
             if (verifierId == null) {
-                throw new IllegalStateException("verifierId is required");
+                throw new MissingOptionException("verifierId", "verifierId is required");
             }
             EctSettings s = settings != null ? settings : EctSettings.defaults();
             if (keySource == null && s.minLevel() != EctLevel.L1) {
-                throw new IllegalStateException("keySource is required unless minLevel is L1");
+                throw new MissingOptionException("keySource", "keySource is required unless minLevel is L1");
             }
             if (s.minLevel() == EctLevel.L3 && ledger == null) {
-                throw new IllegalStateException("minLevel L3 requires a ledger");
+                throw new MissingOptionException("ledger", "minLevel L3 requires a ledger");
             }
             Clock c = clock != null ? clock : Clock.systemUTC();
             ReplayStore rs = replayStore != null ? replayStore : new CaffeineReplayStore(s.replayCacheSize(), c);

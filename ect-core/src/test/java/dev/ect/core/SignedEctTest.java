@@ -87,15 +87,15 @@ class SignedEctTest {
         VerifiedEct v = TestEcts.verifier().ledger(memory).build().verify(s.compact());
         assertThat(v.signed().compact()).isEqualTo(s.compact());
         assertThat(v.signed().ect()).isSameAs(v.ect());
-        assertThat(memory.findByJti(s.ect().jti()).get(0)).isSameAs(v.ect());
+        assertThat(memory.findByJti(s.ect().jti()).get(0)).isSameAs(v.signed()); // the token itself, not decoded again
         try (FileLedger file = FileLedger.open(dir.resolve("l.jsonl"), FileLedger.Recovery.STRICT, TestEcts.CLOCK)) {
             VerifiedEct w = TestEcts.verifier().ledger(file).build().verify(TestEcts.mint(W, "b", List.of()).compact());
-            assertThat(file.findByJti(w.ect().jti()).get(0)).isSameAs(w.ect());
+            assertThat(file.findByJti(w.ect().jti()).get(0)).isSameAs(w.signed());
         }
         try (FileLedger reopened = FileLedger.open(dir.resolve("l.jsonl"), FileLedger.Recovery.STRICT, TestEcts.CLOCK)) {
             assertThat(reopened.entries()).hasSize(1); // read back through the one decoder
             LedgerEntry e = reopened.entries().get(0);
-            assertThat(reopened.findByJti(e.jti())).containsExactly(e.ect());
+            assertThat(reopened.findByJti(e.jti())).containsExactly(e.signed());
         }
     }
 
@@ -105,7 +105,7 @@ class SignedEctTest {
         InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
         SignedEct minted = TestEcts.mint(W, "respond", List.of());
         LedgerEntry e = ledger.append(minted);
-        assertThat(ledger.findByJti(minted.ect().jti()).get(0)).isSameAs(minted.ect());
+        assertThat(ledger.findByJti(minted.ect().jti()).get(0)).isSameAs(minted);
         assertThat(e.compact()).isSameAs(minted.compact());
     }
 

@@ -150,10 +150,10 @@ class ValidatorHookTest {
         AtomicInteger walks = new AtomicInteger();
         EctStore counting = new EctStore() {
             @Override
-            public List<Ect> findByJti(String jti) { return ledger.findByJti(jti); }
+            public List<SignedEct> findByJti(String jti) { return ledger.findByJti(jti); }
 
             @Override
-            public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+            public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
                 walks.incrementAndGet();
                 return ledger.walkAncestors(parents, jti, limit, timeout);
             }
@@ -183,7 +183,7 @@ class ValidatorHookTest {
         SignedEct answer = mint(own.ect().jti());
         VerificationScope scope = VerificationScope.of((ect, dag) -> dag.descendsFrom(own.ect().jti())
                 ? ValidationResult.valid() : ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "T-08", "unlinked"))
-                .withOwnEcts(List.of(own.ect()));
+                .withOwnEcts(List.of(own));
         // a store that does not take own ECTs: G-02 still refuses (the caller must opt in)
         assertRejected(() -> verifierB().build().verify(answer.compact(), scope), ReasonCode.DAG_UNKNOWN_PREDECESSOR);
         EctVerifier v = verifierB().ectStore(EctClientConfig.mintedEctStore()).build();

@@ -21,7 +21,8 @@ class VerifierBuilderTest {
     @Test
     void requiresVerifierId() {
         assertThatThrownBy(() -> EctVerifier.builder().keySource(keysOfA()).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("verifierId is required");
+                .isInstanceOfSatisfying(MissingOptionException.class, e -> assertThat(e.option()).isEqualTo("verifierId"))
+                .hasMessage("verifierId is required");
         assertThatThrownBy(() -> EctVerifier.builder().verifierId(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("verifierId cannot be null");
         assertThatThrownBy(() -> EctVerifier.builder().verifierId(""))
@@ -31,7 +32,8 @@ class VerifierBuilderTest {
     @Test
     void requiresKeySourceUnlessOnlyL1IsAccepted() {
         assertThatThrownBy(() -> EctVerifier.builder().verifierId(B).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("keySource is required unless minLevel is L1");
+                .isInstanceOfSatisfying(MissingOptionException.class, e -> assertThat(e.option()).isEqualTo("keySource"))
+                .hasMessage("keySource is required unless minLevel is L1");
         assertThat(EctVerifier.builder().verifierId(B).settings(EctSettings.builder().minLevel(EctLevel.L1).build()).build().settings().minLevel()).isEqualTo(EctLevel.L1);
         assertThatThrownBy(() -> EctVerifier.builder().keySource(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("keySource cannot be null");
@@ -40,7 +42,8 @@ class VerifierBuilderTest {
     @Test
     void l3RequiresALedger() { // V-15
         assertThatThrownBy(() -> minimal().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("minLevel L3 requires a ledger");
+                .isInstanceOfSatisfying(MissingOptionException.class, e -> assertThat(e.option()).isEqualTo("ledger"))
+                .hasMessage("minLevel L3 requires a ledger");
         assertThat(minimal().settings(EctSettings.builder().minLevel(EctLevel.L3).build()).ledger(new TestLedger()).build().settings().minLevel()).isEqualTo(EctLevel.L3);
     }
 

@@ -17,6 +17,7 @@ import dev.ect.core.support.Jws;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +106,82 @@ class VerifyAgainTest {
         VerifiedEct one = v.verify(token(claims()));
         String other = token(claims());
         assertThatThrownBy(() -> v.verifyAgain(other, one)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("T-09 verifyAgain with a scope: its validator runs after the DAG rules, before the second verifier's own record; a shared ledger is still no replay")
+    void t09VerifyAgainWithAScopeRunsItsValidatorBeforeTheSideEffects() {
+        Counting shared = new Counting();
+        Counting own = new Counting();
+        InMemoryLedger ledger = new InMemoryLedger();
+        EctVerifier first = verifier(B).replayStore(shared).ledger(ledger).build();
+        EctVerifier second = verifier(B).replayStore(own).ledger(ledger).build();
+        String t = token(claims());
+        VerifiedEct v1 = first.verify(t);
+        AtomicInteger seen = new AtomicInteger();
+        VerificationScope refusing = VerificationScope.of((ect, dag) -> {
+            seen.incrementAndGet();
+            return ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "C-07", "exec_act does not name this operation");
+        });
+        EctException e = assertRejected(() -> second.verifyAgain(t, v1, refusing), ReasonCode.INVALID_CLAIM);
+        assertThat(e.error().ruleId()).isEqualTo("C-07");
+        assertThat(e.unverifiedJti()).contains(v1.ect().jti());
+        assertThat(seen).hasValue(1);
+        assertThat(own.records).hasValue(0); // refused before this verifier's replay record
+        assertThat(ledger.entries()).hasSize(1); // the first verifier's entry only
+        // passing: the shared ledger's entry of this very request is no G-01 duplicate, the own store records once
+        VerificationScope passing = VerificationScope.of((ect, dag) -> {
+            seen.incrementAndGet();
+            return ValidationResult.valid();
+        });
+        VerifiedEct v2 = second.verifyAgain(t, v1, passing);
+        assertThat(v2.level()).isEqualTo(EctLevel.L3);
+        assertThat(seen).hasValue(2);
+        assertThat(own.records).hasValue(1);
+        assertThat(shared.records).hasValue(1);
+        assertThat(ledger.entries()).hasSize(1);
+        assertThatThrownBy(() -> second.verifyAgain(token(claims()), v1, passing)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> second.verifyAgain(t, v1, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    @DisplayName("T-09 a verifier of one's own gets verifyAgain(token, accepted, scope) by default: check, the scope's validator, then verifyAgain")
+    void t09ACustomVerifierGetsTheDefaultScopedVerifyAgain() {
+        EctVerifier inner = verifier(B).build();
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        EctVerifier custom = new EctVerifier() {
+            @Override
+            public VerifiedEct verify(String token) { return inner.verify(token); }
+
+            @Override
+            public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
+                calls.add("verifyAgain");
+                return inner.verifyAgain(token, accepted);
+            }
+
+            @Override
+            public VerifiedEct check(String token) {
+                calls.add("check");
+                return inner.check(token);
+            }
+
+            @Override
+            public String verifierId() { return B; }
+
+            @Override
+            public EctSettings settings() { return inner.settings(); }
+        };
+        String t = token(claims());
+        VerifiedEct v1 = verifier(B).build().verify(t);
+        VerificationScope refusing = VerificationScope.of((ect, dag) ->
+                ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "C-09", "inp_hash does not match"));
+        assertRejected(() -> custom.verifyAgain(t, v1, refusing), ReasonCode.INVALID_CLAIM);
+        assertThat(calls).containsExactly("check");
+        assertThat(custom.verifyAgain(t, v1, VerificationScope.of(EctValidator.none())).ect().jti()).isEqualTo(v1.ect().jti());
+        assertThat(calls).containsExactly("check", "check", "verifyAgain");
+        assertThatThrownBy(() -> custom.verifyAgain(token(claims()), v1, refusing)).isInstanceOf(IllegalArgumentException.class);
+        VerificationScope nullResult = VerificationScope.of((ect, dag) -> null);
+        assertThatThrownBy(() -> custom.verifyAgain(t, v1, nullResult)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -259,7 +259,7 @@ public final class WorkflowDemo {
     private static List<DemoResult.Hop> hops(List<LedgerEntry> entries, AuditLedger ledger, Map<String, String> names) {
         List<DemoResult.Hop> hops = new ArrayList<>();
         for (LedgerEntry e : entries) {
-            String aud = ledger.findByJti(e.jti()).stream().findFirst().map(Ect::aud)
+            String aud = ledger.findByJti(e.jti()).stream().findFirst().map(s -> s.ect().aud())
                     .map(a -> a.stream().map(x -> names.getOrDefault(x, x)).reduce((x, y) -> x + "," + y).orElse("-"))
                     .orElse("-");
             hops.add(new DemoResult.Hop(e.seq(), names.getOrDefault(e.iss(), e.iss()), aud, e.execAct(), e.jti(), e.pred(), e.wid()));

@@ -314,15 +314,15 @@ class ResponseEctTest {
     @Test
     @DisplayName("F-03, F-04: a response ECT descending from the request through the server's own calls is accepted")
     void aResponseEctThatDescendsFromTheRequestThroughTheServersOwnCallsIsAccepted() throws Exception {
-        Map<String, Ect> shared = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, SignedEct> shared = new java.util.concurrent.ConcurrentHashMap<>();
         EctSigner signerC = EctSigner.builder(Agents.KEY_C).clock(CLOCK).build();
         AtomicReference<String> answer = new AtomicReference<>();
         peer(in -> {
-            Ect toC = SIGNER_B.mint(Ect.builder().iss(B).aud(C).execAct("sub").pred(in.jti()).wid(in.wid()).build()).ect();
-            Ect fromC = signerC.mint(Ect.builder().iss(C).aud(B).execAct("answer").pred(toC.jti()).wid(in.wid()).build()).ect();
-            shared.put(toC.jti(), toC);
-            shared.put(fromC.jti(), fromC);
-            SignedEct r = SIGNER_B.mint(Agents.responseFor(in).pred(fromC.jti()).build());
+            SignedEct toC = SIGNER_B.mint(Ect.builder().iss(B).aud(C).execAct("sub").pred(in.jti()).wid(in.wid()).build());
+            SignedEct fromC = signerC.mint(Ect.builder().iss(C).aud(B).execAct("answer").pred(toC.ect().jti()).wid(in.wid()).build());
+            shared.put(toC.ect().jti(), toC);
+            shared.put(fromC.ect().jti(), fromC);
+            SignedEct r = SIGNER_B.mint(Agents.responseFor(in).pred(fromC.ect().jti()).build());
             answer.set(r.ect().jti());
             return withEct(r.compact());
         });

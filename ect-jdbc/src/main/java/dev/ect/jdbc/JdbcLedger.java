@@ -11,6 +11,7 @@ import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.dag.DagLookups;
 import dev.ect.core.internal.SetOnce;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
@@ -146,7 +147,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     static final int MAX_BATCH = 512;
     private static final String APPEND_BATCH = "append batch";
 
-    /** How many decoded ECTs {@link #findByJti} keeps (by entry hash). */
+    /** How many decoded tokens {@link #findByJti} keeps (by entry hash). */
     private static final int DECODED_CACHE_SIZE = 4096;
 
     private static final String COLUMNS = "seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash";
@@ -167,11 +168,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final String driverUrl;
     private final Properties connectionProperties = new Properties();
     private final long statementTimeoutMillis;
-    /** ECTs decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
-    private final Cache<String, Ect> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
+    /** Tokens decoded from stored entries, by entry hash: the DAG check reads the same predecessors again and again. */
+    private final Cache<String, SignedEct> decoded = Caffeine.newBuilder().maximumSize(DECODED_CACHE_SIZE).build();
     /** G-05 walks answered by the probe of indexes and bounds, and by the exact recursive walk. */
     private final AtomicLong probedWalks = new AtomicLong();
     private final AtomicLong exactWalks = new AtomicLong();
+    private final AtomicLong walkCalls = new AtomicLong();
     private final AtomicLong decodes = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
@@ -677,13 +679,13 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * chain order: the DAG check's store (V-13).
      */
     @Override
-    public List<Ect> findByJti(String jti) {
+    public List<SignedEct> findByJti(String jti) {
         Objects.requireNonNull(jti, "jti");
         return decode(findEntries(jti));
     }
 
-    private List<Ect> decode(List<LedgerEntry> entries) {
-        List<Ect> out = new ArrayList<>(entries.size());
+    private List<SignedEct> decode(List<LedgerEntry> entries) {
+        List<SignedEct> out = new ArrayList<>(entries.size());
         for (LedgerEntry e : entries) {
             // an entry never changes (L-01) and its hash covers the compact token: decode it once
             out.add(decoded(e.jti(), e.hash(), e.compact()));
@@ -862,7 +864,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      *     {@code ledger_unavailable}
      */
     @Override
-    public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+    public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         Objects.requireNonNull(parents, "parents");
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(timeout, "timeout");
@@ -872,11 +874,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
+        walkCalls.incrementAndGet();
         long begin = System.nanoTime();
-        String wid = parents.get(0).wid(); // the child's workflow: every parent is in it (G-03)
+        String wid = parents.get(0).ect().wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
         for (int i = 0; i < start.length; i++) {
-            start[i] = parents.get(i).jti().toLowerCase(Locale.ROOT);
+            start[i] = parents.get(i).ect().jti().toLowerCase(Locale.ROOT);
         }
         String widValue = wid == null ? "" : wid;
         AncestorWalk probed = probeWalk(start, widValue, jti, limit, timeout);
@@ -896,43 +899,26 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     /** Walks answered by the probe and by the exact walk, in this order (tests, measurements). */
     long[] walkCounts() { return new long[] {probedWalks.get(), exactWalks.get()}; }
 
+    /** Calls of {@link #walkAncestors} so far (tests: a DAG check the lookups decided makes none). */
+    long walkCalls() { return walkCalls.get(); }
+
     /**
      * The probe of {@link #walkAncestors}: the outcome when the indexes and stored bounds decide
      * it, else null. One statement; each subquery reads one index (the OFFSET 0 fences keep the
      * planner from trading them for the {@code lower(wid)} index, which covers the whole workflow).
      */
     private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
-        String sql = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
-                + "(pred) @> ARRAY[lower(?)] OFFSET 0) n WHERE lower(n.wid) = lower(?)) AS named,"
-                + " EXISTS (SELECT 1 FROM " + table + " WHERE late AND lower(wid) = lower(?)) AS late,"
-                + " s.found, s.known, s.upper_sum, s.lower_max"
-                + " FROM (SELECT count(*) AS found, count(p.anc_upper) AS known, least(sum(p.anc_upper), 4294967296) AS upper_sum,"
-                + "       coalesce(max(coalesce(p.anc_lower, 1)), 0) AS lower_max"
-                + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
-                + "       WHERE lower(p.wid) = lower(?)) s";
+        String sql = probeSql();
         return call("ancestor walk probe", retry -> {
             if (schemaVersion < 3) {
                 return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
             }
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
-                q.setString(1, jti);
-                q.setString(2, wid);
-                q.setString(3, wid);
-                q.setArray(4, c.createArrayOf("text", start));
-                q.setString(5, wid);
+                bindProbe(c, q, start, wid, jti);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
-                    if (rs.getBoolean("named")) {
-                        return null; // an entry names the child: only the walk tells whether it is reachable
-                    }
-                    if (rs.getLong("lower_max") > limit) {
-                        return AncestorWalk.limitExceeded(limit);
-                    }
-                    if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
-                        return AncestorWalk.complete(0);
-                    }
-                    return null;
+                    return probed(rs, limit);
                 }
             } catch (SQLException e) {
                 throw deadlineOr(e, "ancestor walk", timeout);
@@ -940,13 +926,56 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
+    /** Binds the probe's parameters 1..5: the child's {@code jti}, its workflow, the start ids (lower case). */
+    private static void bindProbe(Connection c, PreparedStatement q, String[] start, String wid, String jti) throws SQLException {
+        q.setString(1, jti);
+        q.setString(2, wid);
+        q.setString(3, wid);
+        q.setArray(4, c.createArrayOf("text", start));
+        q.setString(5, wid);
+    }
+
+    /**
+     * The probe's decision from its row: {@code dag_too_deep} by the stored lower bound, "no cycle,
+     * within the limit" by the upper bounds when nothing names the child and no entry of the workflow
+     * came late, or null: only the exact walk can tell.
+     */
+    private static AncestorWalk probed(ResultSet rs, int limit) throws SQLException {
+        if (rs.getBoolean("named")) {
+            return null; // an entry names the child: only the walk tells whether it is reachable
+        }
+        if (rs.getLong("lower_max") > limit) {
+            return AncestorWalk.limitExceeded(limit);
+        }
+        if (!rs.getBoolean("late") && rs.getLong("known") == rs.getLong("found") && rs.getLong("upper_sum") <= limit) {
+            return AncestorWalk.complete(0);
+        }
+        return null;
+    }
+
+    /**
+     * G-05's probe (schema version 3): does an entry of the workflow name the child's {@code jti}
+     * (only then can a walk reach it), did any entry of the workflow come late, and the stored bounds
+     * of the start entries. One row; parameters as {@link #bindProbe}.
+     */
+    private String probeSql() {
+        return "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM " + table + " WHERE " + schema.lowerIdsFunction()
+                + "(pred) @> ARRAY[lower(?)] OFFSET 0) n WHERE lower(n.wid) = lower(?)) AS named,"
+                + " EXISTS (SELECT 1 FROM " + table + " WHERE late AND lower(wid) = lower(?)) AS late,"
+                + " s.found, s.known, s.upper_sum, s.lower_max"
+                + " FROM (SELECT count(*) AS found, count(p.anc_upper) AS known, least(sum(p.anc_upper), 4294967296) AS upper_sum,"
+                + "       coalesce(max(coalesce(p.anc_lower, 1)), 0) AS lower_max"
+                + "       FROM (SELECT wid, anc_upper, anc_lower FROM " + table + " WHERE lower(jti) = ANY(?) OFFSET 0) p"
+                + "       WHERE lower(p.wid) = lower(?)) s";
+    }
+
     /** {@link #walkAncestors} without the probe: always the exact walk (tests compare the two). */
-    AncestorWalk exactWalkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+    AncestorWalk exactWalkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         if (parents.isEmpty()) {
             return AncestorWalk.complete(0);
         }
-        String[] start = parents.stream().map(p -> p.jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-        String wid = parents.get(0).wid();
+        String[] start = parents.stream().map(p -> p.ect().jti().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        String wid = parents.get(0).ect().wid();
         return exactWalk(start, wid == null ? "" : wid, jti, limit, timeout);
     }
 
@@ -993,17 +1022,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * query timeout (capped by the statement timeout); beyond it 503 {@code ledger_unavailable}.
      */
     @Override
-    public List<Ect> findByJti(String jti, Duration timeout) {
+    public List<SignedEct> findByJti(String jti, Duration timeout) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(timeout, "timeout");
-        // the DAG check needs the ECTs only: each row's token and its hash (the key of the decoded
-        // ECTs), not the other columns; a token is decoded once per ledger (by hash), not on every lookup
+        // the DAG check needs the tokens only: each row's token and its hash (the key of the decoded
+        // tokens), not the other columns; a token is decoded once per ledger (by hash), not on every lookup
         return call("lookup by jti", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement("SELECT jti, hash, compact FROM " + table
                     + " WHERE lower(jti) = lower(?) ORDER BY seq")) {
                 limitTime(q, timeout);
                 q.setString(1, jti);
-                List<Ect> out = new ArrayList<>(1);
+                List<SignedEct> out = new ArrayList<>(1);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         out.add(decoded(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -1024,46 +1053,101 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * chain order, only each row's token and hash read, each token decoded once.
      */
     @Override
-    public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+    public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
+        return lookups(jtis, timeout, null, 0).found();
+    }
+
+    /**
+     * The DAG check's lookups and its G-05 probe in <b>one</b> statement (schema version 3): the rows
+     * of the child's {@code jti} and of each {@code pred} entry (as {@link #findByJtis}), and the
+     * probe of {@link #walkAncestors} for the child from its {@code pred} entries in its workflow
+     * (an entry of the workflow naming the child, late entries, the stored bounds). When the probe
+     * decides G-05 the result carries the walk; otherwise the validator asks {@link #walkAncestors},
+     * which runs the exact walk. One round trip per DAG check instead of two.
+     */
+    @Override
+    public DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+        Objects.requireNonNull(child, "child");
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(timeout, "timeout");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1");
+        }
+        if (ids.size() < 2 || ids.size() != child.pred().size() + 1) {
+            return DagLookups.of(findByJtis(ids, timeout)); // no pred (no walk), or not the validator's shape
+        }
+        return lookups(ids, timeout, child, limit);
+    }
+
+    /** The lookups of {@code jtis}; with {@code child} (and schema version 3) the G-05 probe in the same statement. */
+    private DagLookups lookups(List<String> jtis, Duration timeout, Ect child, int limit) {
         Objects.requireNonNull(jtis, "jtis");
         Objects.requireNonNull(timeout, "timeout");
         if (jtis.isEmpty()) {
-            return List.of();
+            return DagLookups.of(List.of());
         }
         String[] ids = jtis.toArray(String[]::new);
         // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own)
-        String sql = "SELECT u.i, t.jti, t.hash, t.compact FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
-                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t"
-                + " ORDER BY u.i, t.seq";
+        String lookup = "SELECT u.i, t.jti, t.hash, t.compact, t.seq FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
+                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t";
         return call("lookup by jtis", retry -> {
+            // the probe rides along only on a version-3 schema (an older one read as it is has no bounds)
+            boolean probe = child != null && schemaVersion >= 3;
+            String sql = probe
+                    ? "WITH p AS (" + probeSql() + ") SELECT l.i, l.jti, l.hash, l.compact, p.named, p.late, p.found, p.known,"
+                            + " p.upper_sum, p.lower_max FROM p LEFT JOIN (" + lookup + ") l ON true ORDER BY l.i, l.seq"
+                    : lookup + " ORDER BY u.i, t.seq";
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
-                q.setArray(1, c.createArrayOf("text", ids));
-                List<List<Ect>> out = new ArrayList<>(ids.length);
+                if (probe) {
+                    String[] start = new String[ids.length - 1];
+                    for (int i = 1; i < ids.length; i++) {
+                        start[i - 1] = ids[i].toLowerCase(Locale.ROOT);
+                    }
+                    bindProbe(c, q, start, child.wid() == null ? "" : child.wid(), ids[0]);
+                    q.setArray(6, c.createArrayOf("text", ids));
+                } else {
+                    q.setArray(1, c.createArrayOf("text", ids));
+                }
+                List<List<SignedEct>> out = new ArrayList<>(ids.length);
                 for (int i = 0; i < ids.length; i++) {
                     out.add(new ArrayList<>(1));
                 }
+                AncestorWalk walk = null;
                 try (ResultSet rs = q.executeQuery()) {
+                    boolean first = true;
                     while (rs.next()) {
-                        out.get((int) rs.getLong(1) - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                        if (probe && first) {
+                            walk = probed(rs, limit); // the probe's columns are the same on every row
+                            first = false;
+                        }
+                        long i = rs.getLong(1);
+                        if (!rs.wasNull()) { // the probe's row alone when nothing is stored under any id
+                            out.get((int) i - 1).add(decoded(rs.getString(2), rs.getString(3), rs.getString(4)));
+                        }
                     }
                 }
-                List<List<Ect>> result = new ArrayList<>(ids.length);
+                List<List<SignedEct>> result = new ArrayList<>(ids.length);
                 out.forEach(l -> result.add(List.copyOf(l)));
-                return List.copyOf(result);
+                if (walk != null) {
+                    probedWalks.incrementAndGet();
+                    return DagLookups.of(List.copyOf(result), walk);
+                }
+                return DagLookups.of(List.copyOf(result));
             } catch (SQLException e) {
                 throw deadlineOr(e, "lookup by jtis", timeout);
             }
         });
     }
 
-    /** The ECT of a stored token, decoded once per entry hash. */
-    private Ect decoded(String jti, String hash, String compact) {
-        Ect e = decoded.getIfPresent(hash);
+
+    /** A stored token with its ECT, decoded once per entry hash. */
+    private SignedEct decoded(String jti, String hash, String compact) {
+        SignedEct e = decoded.getIfPresent(hash);
         if (e == null) {
             decodes.incrementAndGet();
-            // LedgerEntry decodes (Compacts is ect-core's); only the token matters here
-            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).ect();
+            // LedgerEntry decodes with ect-core's one codec; only the token matters here
+            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).signed();
             decoded.put(hash, e);
         }
         return e;

@@ -13,7 +13,9 @@ import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.dag.DagLookups;
 import dev.ect.core.dag.DagValidator;
+import dev.ect.core.internal.TestTokens;
 import dev.ect.core.internal.Json;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
@@ -166,17 +168,43 @@ class JdbcDagProbeTest {
             // the child's jti as the DagValidator passes it (canonical lower case): fresh, or one the ledger names
             String jti = (r.nextBoolean() || named.isEmpty() ? uuid() : named.get(r.nextInt(named.size()))).toLowerCase(Locale.ROOT);
             int limit = 1 + r.nextInt(entries.size() + 3);
-            AncestorWalk exact = ledger.exactWalkAncestors(parents, jti, limit, T);
-            AncestorWalk fast = ledger.walkAncestors(parents, jti, limit, T);
+            List<SignedEct> tokens = parents.stream().map(TestTokens::unsigned).toList(); // what the store returned
+            AncestorWalk exact = ledger.exactWalkAncestors(tokens, jti, limit, T);
+            AncestorWalk fast = ledger.walkAncestors(tokens, jti, limit, T);
             assertThat(fast.outcome()).as("child %s of %s (limit %d) in workflow %s", jti, parents.stream().map(Ect::jti).toList(),
                     limit, wid).isEqualTo(exact.outcome());
             if (exact.outcome() != AncestorWalk.Outcome.COMPLETE) {
                 assertThat(fast).isEqualTo(exact);
             }
             seen.merge(exact.outcome(), 1, Integer::sum);
+            // the same decision from the DAG check's one statement (lookups + probe), where the validator
+            // would reach G-05: each pred a distinct id held by exactly one entry of the workflow
+            List<String> pred = parents.stream().map(Ect::jti).toList();
+            boolean unique = pred.stream().map(x -> x.toLowerCase(Locale.ROOT)).distinct().count() == pred.size()
+                    && pred.stream().allMatch(x -> entries.stream().filter(e -> e.jti().equalsIgnoreCase(x)).count() == 1);
+            if (unique) {
+                List<String> ids = new ArrayList<>();
+                ids.add(jti);
+                pred.forEach(x -> ids.add(x.toLowerCase(Locale.ROOT)));
+                DagLookups l = ledger.lookupForCheck(ect(A, wid, jti, pred), ids, limit, T);
+                for (int k = 0; k < pred.size(); k++) {
+                    assertThat(l.found().get(k + 1)).as("lookup of %s", pred.get(k)).isNotEmpty();
+                }
+                if (l.walk().isPresent()) {
+                    COMBINED_DECIDED[0]++;
+                    assertThat(l.walk().get().outcome()).as("one-statement check of child %s (limit %d)", jti, limit)
+                            .isEqualTo(exact.outcome());
+                    if (exact.outcome() != AncestorWalk.Outcome.COMPLETE) {
+                        assertThat(l.walk().get()).isEqualTo(exact);
+                    }
+                }
+            }
         }
         return seen;
     }
+
+    /** Children whose G-05 the one-statement lookups decided (random-DAG test). */
+    static final int[] COMBINED_DECIDED = {0};
 
     @Test
     @DisplayName("G-05 G-02 P-01 G-07 on random DAGs (diamonds, late and unresolved preds, mixed case, two issuers per id) the probe decides as the exact walk")
@@ -194,6 +222,7 @@ class JdbcDagProbeTest {
                 AncestorWalk.Outcome.LIMIT_EXCEEDED);
         // 24 x 25 children; with this seed about a sixth are answered by the probe (small limits are drawn often)
         assertThat(after[0] - before[0]).as("answered by the probe").isGreaterThan(50);
+        assertThat(COMBINED_DECIDED[0]).as("answered by the one-statement lookups").isGreaterThan(20);
         assertThat(after[1] - before[1]).as("answered by the exact walk").isGreaterThan(50);
     }
 
@@ -211,7 +240,7 @@ class JdbcDagProbeTest {
                 ect(A, wid, c, List.of(a.toUpperCase(Locale.ROOT))), ect(A, wid, d, List.of(b, c, late))));
         assertThat(bounds(d)).containsExactly(5L, 3L, false);
         assertThat(lateRows(wid)).isZero();
-        Ect dEct = ect(A, wid, d, List.of(b, c, late));
+        SignedEct dEct = TestTokens.unsigned(ect(A, wid, d, List.of(b, c, late)));
         assertThat(ledger.walkAncestors(List.of(dEct), uuid(), 4, T)).isEqualTo(AncestorWalk.complete(4)); // bound 5 > 4: exact
         assertThat(ledger.walkAncestors(List.of(dEct), uuid(), 5, T)).isEqualTo(AncestorWalk.complete(0)); // the bounds decide
         // the unresolved pred of d arrives: its entry is late, and the workflow's upper bounds are no longer used
@@ -238,8 +267,10 @@ class JdbcDagProbeTest {
         assertThat(verifier.verify(root.compact()).ect().jti()).isEqualTo(root.ect().jti());
         long[] before = ledger.walkCounts();
         SignedEct child = Agents.mint(signer, A, B, wid, List.of(root.ect().jti().toUpperCase(Locale.ROOT)));
+        long walksBefore = ledger.walkCalls();
         verifier.verify(child.compact());
         assertThat(ledger.walkCounts()[0] - before[0]).as("the probe answered").isEqualTo(1);
+        assertThat(ledger.walkCalls() - walksBefore).as("G-05 decided in the lookups' statement: no walk call").isZero();
         assertThat(bounds(child.ect().jti())).containsExactly(2L, 2L, false); // appended by JdbcLedger: bounds by the trigger
         // another issuer's entry (appended directly) names the jti a later child will carry, in upper case
         String next = uuid();
@@ -259,7 +290,7 @@ class JdbcDagProbeTest {
         assertThat(reason).isEqualTo(ReasonCode.DAG_CYCLE);
         assertThat(ledger.walkCounts()[1] - before[1]).as("the probe hit: the exact walk decided").isEqualTo(1);
         // a child with that jti elsewhere in the DAG (not above the planted entry) is fine: the walk does not reach it
-        DagValidator plain = new DagValidator(ledger, false, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator plain = new DagValidator(ledger, dev.ect.core.EctSettings.defaults(), List.of(), dev.ect.core.VerificationListener.noop());
         assertThat(plain.validate(ect(A, wid, next, List.of(child.ect().jti())))).isEmpty();
     }
 
@@ -274,17 +305,17 @@ class JdbcDagProbeTest {
         ledger.append(c);
         long before = ledger.decodes();
         for (int i = 0; i < 5; i++) {
-            assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a.ect());
-            assertThat(ledger.findByJti(c.ect().jti(), T)).containsExactly(c.ect());
+            assertThat(ledger.findByJti(a.ect().jti().toUpperCase(Locale.ROOT), T)).containsExactly(a);
+            assertThat(ledger.findByJti(c.ect().jti(), T)).containsExactly(c);
             assertThat(ledger.findByJti(uuid(), T)).isEmpty();
         }
         assertThat(ledger.decodes() - before).as("decoded tokens").isEqualTo(2);
         // the DAG check's lookups in one query: per id, in order, any letter case, every issuer
         String missing = uuid();
         assertThat(ledger.findByJtis(List.of(a.ect().jti().toUpperCase(Locale.ROOT), missing, c.ect().jti(), a.ect().jti()), T))
-                .containsExactly(List.of(a.ect()), List.of(), List.of(c.ect()), List.of(a.ect()));
+                .containsExactly(List.of(a), List.of(), List.of(c), List.of(a));
         assertThat(ledger.findByJtis(List.of(), T)).isEmpty();
-        assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a.ect()); // the other lookup shares the decoded ECTs
+        assertThat(ledger.findByJti(a.ect().jti())).containsExactly(a); // the other lookup shares the decoded tokens
         assertThat(ledger.decodes() - before).isEqualTo(2);
     }
 

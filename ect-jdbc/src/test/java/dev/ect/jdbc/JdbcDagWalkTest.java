@@ -53,7 +53,7 @@ class JdbcDagWalkTest {
     static final String LOOKUP = "WHERE lower(jti) = lower($1) ORDER BY seq";
     static final String WALK = "WITH RECURSIVE anc(seq, pred)";
     static final String PROBE = "SELECT EXISTS (SELECT 1 FROM (SELECT wid FROM";
-    static final String LOOKUPS = "FROM unnest($1::text[]) WITH ORDINALITY AS u(j, i)";
+    static final String LOOKUPS = "::text[]) WITH ORDINALITY AS u(j, i)"; // alone ($1) or after the probe ($6)
     static final String WID = uuid();
     static final List<Ect> chain = new ArrayList<>(); // root first: chain.get(i) has i ancestors
     static JdbcLedger ledger;
@@ -122,7 +122,12 @@ class JdbcDagWalkTest {
     }
 
     static DagValidator validator(EctStore store, int maxAncestors) {
-        return new DagValidator(store, false, SKEW, maxAncestors, List.of());
+        return validator(store, maxAncestors, EctSettings.DEFAULT_DAG_TIMEOUT);
+    }
+
+    static DagValidator validator(EctStore store, int maxAncestors, Duration dagTimeout) {
+        return new DagValidator(store, EctSettings.builder().clockSkew(SKEW).maxAncestors(maxAncestors).dagTimeout(dagTimeout).build(),
+                List.of(), dev.ect.core.VerificationListener.noop());
     }
 
     static ReasonCode reason(Runnable r) {
@@ -157,7 +162,7 @@ class JdbcDagWalkTest {
         assertThat(proxy.seen(ledger.table())).as("the ledger table named by the lookups and the probe (three times, and in its function's name)").isEqualTo(1 + 4);
         assertThat(took).isLessThan(Duration.ofSeconds(2)); // within the default deadline
         // the exact walk, in one query, agrees
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, Duration.ofSeconds(5)))
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, Duration.ofSeconds(5)))
                 .isEqualTo(AncestorWalk.complete(10_000));
     }
 
@@ -171,15 +176,15 @@ class JdbcDagWalkTest {
         assertThat(proxy.seen(WALK)).isZero();
         assertThat(proxy.seen(LOOKUPS)).isEqualTo(1);
         Duration t = Duration.ofSeconds(5);
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), 10_000, t)).isEqualTo(AncestorWalk.limitExceeded(10_000));
         // COMPLETE from the bounds examines nothing (visited 0); the exact walk counts what it examined
-        assertThat(ledger.walkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(0));
-        assertThat(ledger.exactWalkAncestors(List.of(top), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(CHAIN));
-        assertThat(ledger.walkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(0));
-        assertThat(ledger.exactWalkAncestors(List.of(chain.get(4)), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(5));
-        assertThat(ledger.walkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
-        assertThat(ledger.exactWalkAncestors(List.of(chain.get(5)), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(top)), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(top)), uuid(), CHAIN, t)).isEqualTo(AncestorWalk.complete(CHAIN));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(chain.get(4))), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(0));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(chain.get(4))), uuid(), 5, t)).isEqualTo(AncestorWalk.complete(5));
+        assertThat(ledger.walkAncestors(List.of(TestTokens.unsigned(chain.get(5))), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
+        assertThat(ledger.exactWalkAncestors(List.of(TestTokens.unsigned(chain.get(5))), uuid(), 5, t)).isEqualTo(AncestorWalk.limitExceeded(5));
     }
 
     @Test
@@ -220,11 +225,11 @@ class JdbcDagWalkTest {
         countStatements();
         assertThat(reason(() -> validator(counted, 10_000).validate(child(childJti, top)))).isEqualTo(ReasonCode.DAG_CYCLE);
         assertThat(proxy.seen(WALK)).isEqualTo(1);
-        AncestorWalk walk = ledger.walkAncestors(List.of(prev.ect()), childJti, 10_000, Duration.ofSeconds(5));
+        AncestorWalk walk = ledger.walkAncestors(List.of(prev), childJti, 10_000, Duration.ofSeconds(5));
         assertThat(walk.outcome()).isEqualTo(AncestorWalk.Outcome.REACHED_TARGET);
         assertThat(walk.visited()).isBetween(22, 23); // 21 of A's, then the two claimants of the shared id, in either order
         // the loop beyond the bound is not examined: the bound decides
-        assertThat(ledger.walkAncestors(List.of(prev.ect()), childJti, 21, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(21));
+        assertThat(ledger.walkAncestors(List.of(prev), childJti, 21, Duration.ofSeconds(5))).isEqualTo(AncestorWalk.limitExceeded(21));
     }
 
     @Test
@@ -234,8 +239,7 @@ class JdbcDagWalkTest {
         EctStore perAncestor = counted::findByJti; // a store without the one-query walk: the default loop
         proxy.delayReplies(Duration.ofMillis(5));
         try {
-            DagValidator v = new DagValidator(perAncestor, false, SKEW, 10_000, List.of(),
-                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(500));
+            DagValidator v = validator(perAncestor, 10_000, Duration.ofMillis(500));
             long start = System.nanoTime();
             assertThatThrownBy(() -> v.validate(child(uuid(), top.jti()))).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
@@ -245,8 +249,7 @@ class JdbcDagWalkTest {
             // 2,000 round trips of >= 5 ms would be 10 s; the deadline stops it after about 0.5 s
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 
-            DagValidator oneQuery = new DagValidator(counted, false, SKEW, 10_000, List.of(),
-                    dev.ect.core.VerificationListener.noop(), Duration.ofMillis(1500));
+            DagValidator oneQuery = validator(counted, 10_000, Duration.ofMillis(1500));
             assertThat(oneQuery.validate(child(uuid(), top.jti()))).isEmpty();
         } finally {
             proxy.delayReplies(Duration.ZERO);
@@ -279,7 +282,7 @@ class JdbcDagWalkTest {
                     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 
                     start = System.nanoTime();
-                    assertThatThrownBy(() -> fresh.walkAncestors(List.of(chain.get(100)), uuid(), 10_000, Duration.ofMillis(300)))
+                    assertThatThrownBy(() -> fresh.walkAncestors(List.of(TestTokens.unsigned(chain.get(100))), uuid(), 10_000, Duration.ofMillis(300)))
                             .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.error().detail()).contains("dagTimeout"));
                     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
                 } finally {

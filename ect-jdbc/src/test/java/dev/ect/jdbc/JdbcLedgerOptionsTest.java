@@ -39,7 +39,7 @@ class JdbcLedgerOptionsTest {
             assertThat(((JdbcLedger) l).table()).isEqualTo(SCHEMA + ".ect_ledger");
             SignedEct t = mint(signer, A, B, uuid(), List.of());
             l.append(t);
-            assertThat(l.findByJti(t.ect().jti())).containsExactly(t.ect());
+            assertThat(l.findByJti(t.ect().jti())).containsExactly(t);
         }
         try (Connection c = TestDb.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT version, description FROM " + SCHEMA + ".ect_schema_version ORDER BY version")) {

@@ -96,7 +96,7 @@ class JdbcMigrationTest {
             SignedEct genuineElsewhere = mint(signerC, C, wid, old.get(0).ect().jti());
             LedgerEntry e = ledger.append(genuineElsewhere);
             assertThat(e.seq()).isEqualTo(4);
-            assertThat(ledger.findByJti(old.get(0).ect().jti())).containsExactly(old.get(0).ect(), genuineElsewhere.ect());
+            assertThat(ledger.findByJti(old.get(0).ect().jti())).containsExactly(old.get(0), genuineElsewhere);
             // the same issuer's (wid, jti) is still refused
             assertThatThrownBy(() -> ledger.append(old.get(1)))
                     .isInstanceOfSatisfying(EctRejectedException.class, x -> assertThat(x.reason()).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI));
@@ -127,7 +127,7 @@ class JdbcMigrationTest {
         // opened without DDL (an audit): read as version 2, walks exact, nothing migrated
         try (JdbcLedger ro = JdbcLedger.builder(TestDb.URL).schema(schemaName).createSchema(false).build()) {
             assertThat(ro.verifyChain().ok()).isTrue();
-            assertThat(ro.walkAncestors(List.of(old.get(2).ect()), uuid(), 10, java.time.Duration.ofSeconds(5)))
+            assertThat(ro.walkAncestors(List.of(old.get(2)), uuid(), 10, java.time.Duration.ofSeconds(5)))
                     .isEqualTo(dev.ect.core.dag.AncestorWalk.complete(3));
             assertThat(ro.walkCounts()).containsExactly(0, 1);
             try (Connection c = TestDb.connect(); Statement st = c.createStatement();
@@ -155,10 +155,10 @@ class JdbcMigrationTest {
             }
             java.time.Duration t = java.time.Duration.ofSeconds(5);
             long[] before = ledger.walkCounts();
-            assertThat(ledger.walkAncestors(List.of(child.ect()), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(4));
-            assertThat(ledger.walkAncestors(List.of(child.ect()), uuid(), 3, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.limitExceeded(3));
+            assertThat(ledger.walkAncestors(List.of(child), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(4));
+            assertThat(ledger.walkAncestors(List.of(child), uuid(), 3, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.limitExceeded(3));
             assertThat(ledger.walkCounts()[1] - before[1]).as("exact walks").isEqualTo(2);
-            assertThat(ledger.walkAncestors(List.of(root.ect()), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(0));
+            assertThat(ledger.walkAncestors(List.of(root), uuid(), 10, t)).isEqualTo(dev.ect.core.dag.AncestorWalk.complete(0));
         } finally {
             TestDb.dropSchema(schemaName);
         }

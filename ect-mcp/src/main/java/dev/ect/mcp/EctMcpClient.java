@@ -4,10 +4,10 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
+import dev.ect.core.client.EctClientConfig;
 import dev.ect.core.client.MissingContext;
 import dev.ect.mcp.internal.ClientEngine;
 import dev.ect.mcp.internal.EctMcpHttpClient;
-import dev.ect.mcp.internal.MintedStore;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
@@ -102,13 +102,15 @@ public final class EctMcpClient {
     }
 
     /**
-     * An {@link EctStore} for the response verifier's DAG check: resolves the ECTs this client minted
-     * while it verifies their answers (F-03), otherwise asks {@code fallback} (e.g. the shared ledger).
+     * An {@link EctStore} for the response verifier's DAG check: resolves the request this client
+     * minted while it verifies that request's answer (F-03), otherwise asks {@code fallback} (e.g.
+     * the shared ledger). The same store as every HTTP client integration's
+     * ({@link EctClientConfig#mintedEctStore(EctStore)}).
      */
-    public static EctStore mintedEctStore(EctStore fallback) { return new MintedStore(fallback); }
+    public static EctStore mintedEctStore(EctStore fallback) { return EctClientConfig.mintedEctStore(fallback); }
 
     /** {@link #mintedEctStore(EctStore)} with an empty fallback. */
-    public static EctStore mintedEctStore() { return new MintedStore(EctStore.empty()); }
+    public static EctStore mintedEctStore() { return EctClientConfig.mintedEctStore(); }
 
     /**
      * Why an MCP call failed for its ECT, if it did: the reason code of an {@link EctMcpException}

@@ -7,6 +7,7 @@ import dev.ect.servlet.EctFilterConfig;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -24,7 +25,8 @@ import java.util.function.BiFunction;
 
 /**
  * ECTs on an MCP server of the official SDK served by its servlet transport
- * ({@link HttpServletStreamableServerTransportProvider}, Streamable HTTP). Three pieces, one object:
+ * ({@link HttpServletStreamableServerTransportProvider}, Streamable HTTP; also its stateless
+ * {@code HttpServletStatelessServerTransport}, with {@link #statelessTool}). Three pieces, one object:
  *
  * <pre>{@code
  * EctMcpServer ect = EctMcpServer.builder(EctFilterConfig.builder()
@@ -41,10 +43,14 @@ import java.util.function.BiFunction;
  * <ul>
  *   <li>{@link #filter()}: a servlet filter for the MCP endpoint. A JSON-RPC request whose method is
  *       in {@link Builder#methods} (default {@code tools/call}) must carry an ECT: without one it is
- *       refused ({@code missing_ect}, T-07); with one, the ECT must describe this request
- *       ({@code exec_act} = {@link EctMcp#execAct}, {@code inp_hash} = SHA-256 of the body,
- *       else {@code invalid_claim}) and is then verified by an {@link EctFilter} of the given
- *       configuration (V-01..V-15: signature, audience, DAG, replay, ledger). Other messages pass
+ *       refused ({@code missing_ect}, T-07); with one, it is verified by an {@link EctFilter} of the
+ *       given configuration (V-01..V-15: signature, audience, DAG, replay, ledger), and within that
+ *       one verification, after the signature and DAG rules and before the replay record and the
+ *       ledger append, it must describe this request ({@code exec_act} = {@link EctMcp#execAct},
+ *       {@code inp_hash} = SHA-256 of the body, else {@code invalid_claim}; the filter adds this
+ *       check to the configuration's request scope, {@link EctFilterConfig#andRequestScope}). So a
+ *       forged token is {@code invalid_signature} whatever it claims, and a refused one consumes
+ *       nothing. Other messages pass
  *       without one (an ECT they carry anyway is verified). Every refusal is HTTP 403 (503 for a
  *       failed dependency) with a JSON-RPC error body and the {@value EctMcp#ERROR_HEADER} header.
  *   <li>{@link #contextExtractor()}: puts the request's task context and verified ECT into the SDK's
@@ -83,7 +89,7 @@ public final class EctMcpServer {
      * over the one configuration; the container's {@code destroy()} of a filter closes what that
      * configuration opened itself (e.g. its {@code ect.ledger-file}), so use one filter per configuration.
      */
-    public Filter filter() { return new McpEctFilter(new EctFilter(config), methods, bindToRequest, maxBodyBytes, mapper); }
+    public Filter filter() { return new McpEctFilter(config, methods, bindToRequest, maxBodyBytes, mapper); }
 
     /** For the transport's {@code contextExtractor(...)}: the task context and verified ECT of the request. */
     public McpTransportContextExtractor<HttpServletRequest> contextExtractor() {
@@ -120,19 +126,55 @@ public final class EctMcpServer {
             if (ctx == null) {
                 return handler.apply(exchange, request); // no ECT on this call (not required by the filter's methods)
             }
-            if (ctx.execAct() == null) {
-                // set before the handler runs: a notification it sends first commits the response (T-08)
-                ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
-            }
-            McpSchema.CallToolResult result;
-            try (TaskContext.Scope s = ctx.makeCurrent()) {
-                result = handler.apply(exchange, request);
-            }
-            if (result != null && ctx.outHash() == null) {
-                ctx.setOutHash(EctMcp.outHash(m, result));
-            }
-            return result;
+            return runInTask(m, ctx, request, () -> handler.apply(exchange, request));
         });
+    }
+
+    /** {@link #statelessTool} for each of {@code tools}. */
+    public List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools(
+            List<McpStatelessServerFeatures.SyncToolSpecification> tools) {
+        List<McpStatelessServerFeatures.SyncToolSpecification> out = new ArrayList<>(tools.size());
+        for (McpStatelessServerFeatures.SyncToolSpecification t : tools) {
+            out.add(statelessTool(t));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #tool} for the SDK's stateless servlet transport ({@code HttpServletStatelessServerTransport},
+     * {@code McpServer.sync(statelessTransport)}): the handler runs with its request's task current
+     * (read from the transport context that {@link #contextExtractor()} filled), and the response ECT
+     * gets the request's {@code exec_act} and the {@code out_hash} of the result (T-08, F-04). The
+     * stateless transport answers with one JSON body after the handler returned, so every response
+     * ECT carries its {@code out_hash}.
+     */
+    public McpStatelessServerFeatures.SyncToolSpecification statelessTool(McpStatelessServerFeatures.SyncToolSpecification tool) {
+        BiFunction<McpTransportContext, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = tool.callHandler();
+        McpJsonMapper m = mapper;
+        return new McpStatelessServerFeatures.SyncToolSpecification(tool.tool(), (context, request) -> {
+            TaskContext ctx = EctMcp.taskContext(context).orElse(null);
+            return ctx == null ? handler.apply(context, request) : runInTask(m, ctx, request, () -> handler.apply(context, request));
+        });
+    }
+
+    /** Runs a tool handler in its task (F-05) and notes what the response ECT says about it (T-08). */
+    private static McpSchema.CallToolResult runInTask(McpJsonMapper mapper, TaskContext ctx, McpSchema.CallToolRequest request,
+            java.util.function.Supplier<McpSchema.CallToolResult> handler) {
+        if (ctx.execAct() == null) {
+            // set before the handler runs: a notification it sends first commits the response (T-08)
+            ctx.setExecAct(EctMcp.execAct(EctMcp.TOOLS_CALL, request.name()));
+        }
+        McpSchema.CallToolResult result;
+        TaskContext.Scope scope = ctx.makeCurrent();
+        try {
+            result = handler.get();
+        } finally {
+            scope.close(); // restores whatever the SDK's thread had (F-05)
+        }
+        if (result != null && ctx.outHash() == null) {
+            ctx.setOutHash(EctMcp.outHash(mapper, result));
+        }
+        return result;
     }
 
     /** Builder. */
@@ -159,7 +201,9 @@ public final class EctMcpServer {
          * Default true: the ECT of a request in {@link #methods} must describe it: {@code exec_act} =
          * {@link EctMcp#execAct} of its method and tool, {@code inp_hash} = SHA-256 of its body (else 403
          * {@code invalid_claim}), so an ECT minted for one tool call cannot be sent with another.
-         * Turn off only for clients that mint their own {@code exec_act}.
+         * Checked on the verified claims inside the ECT filter's verification (a request scope, see
+         * {@link EctFilterConfig.Builder#requestScope}): after V-01..V-13 and before the replay record
+         * and the ledger append. Turn off only for clients that mint their own {@code exec_act}.
          */
         public Builder bindToRequest(boolean bind) {
             this.bindToRequest = bind;

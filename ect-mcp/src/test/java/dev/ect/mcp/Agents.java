@@ -98,14 +98,43 @@ final class Agents implements AutoCloseable {
     ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
             dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes, java.util.Set<String> methods,
             List<McpServerFeatures.SyncResourceSpecification> resources) throws Exception {
+        return server(name, tools, filterLedger, maxBodyBytes, methods, resources, b -> { });
+    }
+
+    /**
+     * A tool server whose verifier builder, filter configuration builder and {@link EctMcpServer}
+     * builder the test adjusts (a replay store or listener of its own, a request scope, bindToRequest).
+     */
+    ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
+            java.util.function.Consumer<EctVerifier.Builder> verifier, java.util.function.Consumer<EctFilterConfig.Builder> filter,
+            java.util.function.Consumer<EctMcpServer.Builder> server) throws Exception {
+        return server(name, tools, ledger, EctMcpServer.DEFAULT_MAX_BODY_BYTES, EctMcp.DEFAULT_METHODS, List.of(), verifier, filter, server);
+    }
+
+    ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
+            dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes, java.util.Set<String> methods,
+            List<McpServerFeatures.SyncResourceSpecification> resources, java.util.function.Consumer<EctVerifier.Builder> verifier)
+            throws Exception {
+        return server(name, tools, filterLedger, maxBodyBytes, methods, resources, verifier, f -> { }, m -> { });
+    }
+
+    private ToolServer server(String name, Map<String, BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult>> tools,
+            dev.ect.core.ledger.AuditLedger filterLedger, int maxBodyBytes, java.util.Set<String> methods,
+            List<McpServerFeatures.SyncResourceSpecification> resources, java.util.function.Consumer<EctVerifier.Builder> verifier,
+            java.util.function.Consumer<EctFilterConfig.Builder> filterConfig, java.util.function.Consumer<EctMcpServer.Builder> server)
+            throws Exception {
         key(name);
-        EctFilterConfig config = EctFilterConfig.builder()
+        EctVerifier.Builder vb = EctVerifier.builder().verifierId(id(name)).keySource(trust()).ledger(filterLedger);
+        verifier.accept(vb);
+        EctFilterConfig.Builder fb = EctFilterConfig.builder()
                 .environment(Map.of())
-                .verifier(EctVerifier.builder().verifierId(id(name)).keySource(trust()).ledger(filterLedger).build())
+                .verifier(vb.build())
                 .ledger(filterLedger)
-                .responseSigner(signer(name))
-                .build();
-        EctMcpServer ect = EctMcpServer.builder(config).maxBodyBytes(maxBodyBytes).methods(methods).build();
+                .responseSigner(signer(name));
+        filterConfig.accept(fb);
+        EctMcpServer.Builder mb = EctMcpServer.builder(fb.build()).maxBodyBytes(maxBodyBytes).methods(methods);
+        server.accept(mb);
+        EctMcpServer ect = mb.build();
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .contextExtractor(ect.contextExtractor())
@@ -153,6 +182,39 @@ final class Agents implements AutoCloseable {
     }
 
     McpSyncClient client(String from, ToolServer to) { return client(ectClient(from, to), to); }
+
+    /** A raw MCP POST to {@code url}/mcp in session {@code sessionId} (none when null), with {@code token} as its ECT when not null. */
+    static java.net.http.HttpResponse<String> post(String url, String sessionId, String body, String token) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/mcp"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
+        if (token != null) {
+            b.header("Execution-Context", token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An MCP session id of {@code server}, opened by a plain SDK client (initialize carries no ECT). */
+    String session(ToolServer server) {
+        java.util.concurrent.atomic.AtomicReference<String> sid = new java.util.concurrent.atomic.AtomicReference<>();
+        McpSyncClient c = McpClient.sync(HttpClientStreamableHttpTransport.builder(server.url()).endpoint("/mcp")
+                .addHttpRequestCustomizer((b, m, u, body, ctx) -> b.copy().build().headers().firstValue("Mcp-Session-Id").ifPresent(sid::set))
+                .build()).requestTimeout(Duration.ofSeconds(20)).build();
+        c.initialize();
+        c.listTools(); // carries the session id
+        open.add(0, c::close);
+        return sid.get();
+    }
+
+    /** The JSON-RPC body of a {@code tools/call} of {@code tool} with {@code arguments} (a JSON object). */
+    static String toolCall(String id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
 
     static McpSchema.CallToolResult text(String s) {
         return McpSchema.CallToolResult.builder().addTextContent(s).isError(false).build();

@@ -349,7 +349,7 @@ class McpEndToEndTest {
     }
 
     @Test
-    @DisplayName("T-07, MCP-02: a tool call without an ECT is missing_ect; an ECT sent with another body is invalid_claim; both 403 JSON-RPC errors")
+    @DisplayName("T-07, C-09, G-01: a tool call without an ECT is missing_ect; a captured ECT with another body is refused (replay: the DAG rules run before the binding), a fresh one invalid_claim; all 403 JSON-RPC errors")
     void missingAndMismatchedEcts() throws Exception {
         Recorder rec = new Recorder();
         McpSyncClient client = recordingClient(rec, agents.ectClient("planner", search), search, null);
@@ -363,10 +363,20 @@ class McpEndToEndTest {
         assertThat(missing.statusCode()).isEqualTo(403);
         assertThat(missing.body()).contains("\"ect_error\":\"missing_ect\"");
         String token = sent.headers().firstValue("Execution-Context").orElseThrow();
-        HttpResponse<String> swapped = resend(sent, body.replace("\"q\":\"a\"", "\"q\":\"drop table\""), token);
+        String dropTable = body.replace("\"q\":\"a\"", "\"q\":\"drop table\"");
+        long before = agents.ledger.size();
+        HttpResponse<String> swapped = resend(sent, dropTable, token);
         assertThat(swapped.statusCode()).isEqualTo(403);
-        assertThat(swapped.headers().firstValue(EctMcp.ERROR_HEADER)).hasValue("invalid_claim");
-        assertThat(swapped.body()).contains("inp_hash");
+        // the captured token was accepted once already: G-01 (identical resubmission) decides before the binding
+        assertThat(swapped.headers().firstValue(EctMcp.ERROR_HEADER)).hasValue("replay");
+        // a fresh token minted for the original body, sent with the other one: the binding refuses it
+        String fresh = agents.signer("planner").mint(Ect.builder().iss(agents.id("planner")).aud(search.id())
+                .execAct("mcp.tools.call.search").inpHash(EctHashes.sha256(body.getBytes(StandardCharsets.UTF_8))).build()).compact();
+        HttpResponse<String> rebound = resend(sent, dropTable, fresh);
+        assertThat(rebound.statusCode()).isEqualTo(403);
+        assertThat(rebound.headers().firstValue(EctMcp.ERROR_HEADER)).hasValue("invalid_claim");
+        assertThat(rebound.body()).contains("inp_hash").doesNotContain(fresh);
+        assertThat(agents.ledger.size()).isEqualTo(before);
         client.close();
     }
 

@@ -81,35 +81,16 @@ class McpServerEdgesTest {
         @Override public List<LedgerEntry> entries(long fromSeq, int limit) { return inner.entries(fromSeq, limit); }
         @Override public List<LedgerEntry> findEntries(String jti) { return inner.findEntries(jti); }
         @Override public List<LedgerEntry> entriesOfWorkflow(String wid) { return inner.entriesOfWorkflow(wid); }
-        @Override public List<Ect> findByJti(String jti) { return inner.findByJti(jti); }
+        @Override public List<dev.ect.core.SignedEct> findByJti(String jti) { return inner.findByJti(jti); }
     }
 
     private static HttpResponse<String> post(String url, String sessionId, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/mcp"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .header("Mcp-Session-Id", sessionId)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Execution-Context", token);
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Agents.post(url, sessionId, body, token);
     }
 
-    /** An MCP session id of {@code server}, opened by a plain SDK client (initialize carries no ECT). */
-    private String session(Agents.ToolServer server) {
-        AtomicReference<String> sid = new AtomicReference<>();
-        McpSyncClient c = McpClient.sync(HttpClientStreamableHttpTransport.builder(server.url()).endpoint("/mcp")
-                .addHttpRequestCustomizer((b, m, u, body, ctx) -> b.copy().build().headers().firstValue("Mcp-Session-Id").ifPresent(sid::set))
-                .build()).requestTimeout(Duration.ofSeconds(20)).build();
-        c.initialize();
-        c.listTools(); // carries the session id
-        return sid.get();
-    }
+    private String session(Agents.ToolServer server) { return agents.session(server); }
 
-    private static String toolCall(String id, String tool) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}";
-    }
+    private static String toolCall(String id, String tool) { return Agents.toolCall(id, tool, "{}"); }
 
     @Test
     @DisplayName("T-06, V-15: a ledger that fails answers a tool call 503 ledger_unavailable as a JSON-RPC error, never a 500; later calls work")
@@ -139,7 +120,7 @@ class McpServerEdgesTest {
     }
 
     @Test
-    @DisplayName("MCP-01, T-12: an ECT minted for one tool sent with a call of another is refused invalid_claim before verification")
+    @DisplayName("C-07, T-12: an ECT minted for one tool sent with a call of another is refused invalid_claim, before anything is recorded")
     void execActMustNameTheCalledTool() throws Exception {
         Agents.ToolServer server = agents.server("tools", Map.of("read", (ex, req) -> Agents.text("r"),
                 "delete", (ex, req) -> Agents.text("deleted")));

@@ -8,17 +8,16 @@ import static dev.ect.okhttp.Agents.B;
 import static dev.ect.okhttp.Agents.C;
 import static dev.ect.okhttp.Agents.CLOCK;
 import static dev.ect.okhttp.Agents.SIGNER_A;
-import static dev.ect.okhttp.Agents.SIGNER_B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctHashes;
 import dev.ect.core.EctLevel;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
-import dev.ect.core.dag.EctStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -252,7 +251,7 @@ class EctOkHttpTest {
         String p2 = UUID.randomUUID().toString();
         EctRequestOptions opts = EctRequestOptions.builder()
                 .execAct("summarize").pred(p1, p2).wid(wid).aud(B, "spiffe://example.com/ledger")
-                .inpHash(BodyHashes.sha256("test".getBytes(StandardCharsets.UTF_8)))
+                .inpHash(EctHashes.sha256("test".getBytes(StandardCharsets.UTF_8)))
                 .outHash("LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564")
                 .ext(Map.of("pol", "policy_v1", "pol_decision", "approved")).build();
         Request r = get("/opts").newBuilder().tag(EctRequestOptions.class, opts).build();
@@ -277,8 +276,29 @@ class EctOkHttpTest {
         body(client.newCall(r));
         RecordedRequest rec = server.takeRequest(10, TimeUnit.SECONDS);
         Ect e = Agents.decode(rec.getHeaders().get(EctOkHttp.HEADER), B);
-        assertThat(e.inpHash()).isEqualTo(BodyHashes.sha256(rec.getBody().toByteArray()));
+        assertThat(e.inpHash()).isEqualTo(EctHashes.sha256(rec.getBody().toByteArray()));
         assertThat(e.execAct()).isEqualTo("POST /h");
+    }
+
+    @Test
+    void inpHashFromBodyOfAOneShotBodyFailsTheCallUnsent() {
+        // a one-shot body cannot be read before it is sent: no inp_hash, no request
+        OkHttpClient client = integration().build().wrap(base);
+        RequestBody oneShot = new RequestBody() {
+            @Override
+            public MediaType contentType() { return null; }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws java.io.IOException { sink.writeUtf8("x"); }
+
+            @Override
+            public boolean isOneShot() { return true; }
+        };
+        Request r = new Request.Builder().url(server.url("/once")).post(oneShot)
+                .tag(EctRequestOptions.class, EctRequestOptions.builder().inpHashFromBody().build()).build();
+        assertThatThrownBy(() -> body(client.newCall(r))).isInstanceOfSatisfying(EctMintingException.class,
+                e -> assertThat(e.getMessage()).contains("one-shot"));
+        assertThat(server.getRequestCount()).isZero();
     }
 
     @Test

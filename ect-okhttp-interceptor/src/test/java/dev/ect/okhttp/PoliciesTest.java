@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ect.core.Ect;
+import dev.ect.core.EctHashes;
 import dev.ect.core.EctAlgorithm;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
@@ -258,7 +259,7 @@ class PoliciesTest {
                 .hasMessageContaining("C-09");
         assertThatThrownBy(() -> EctRequestOptions.builder().execAct("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EctRequestOptions.builder().execAct("a").execAct("b")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> EctRequestOptions.builder().inpHashFromBody().inpHash(BodyHashes.sha256(new byte[0])))
+        assertThatThrownBy(() -> EctRequestOptions.builder().inpHashFromBody().inpHash(EctHashes.sha256(new byte[0])))
                 .isInstanceOf(IllegalStateException.class);
         EctRequestOptions o = EctRequestOptions.builder().execAct("a").build();
         assertThat(o.disabled()).isFalse();

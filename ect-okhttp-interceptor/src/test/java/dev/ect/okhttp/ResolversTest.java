@@ -4,13 +4,9 @@ import dev.ect.core.client.EctRequestOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.util.Map;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -56,25 +52,6 @@ class ResolversTest {
         String longPath = "/" + "p".repeat(400);
         String act = r.resolve(new Request.Builder().url("http://b" + longPath).build());
         assertThat(act).hasSize(256).startsWith("GET /ppp");
-    }
-
-    @Test
-    void bodyHashesUseTheC09Form() throws IOException {
-        // C-09: base64url SHA-256 without padding; the profile's example value for "test"
-        assertThat(BodyHashes.sha256(RequestBody.create("test", MediaType.get("text/plain"))))
-                .isEqualTo("n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg");
-        assertThat(BodyHashes.sha256((RequestBody) null)).isEqualTo(BodyHashes.sha256(new byte[0]));
-        RequestBody oneShot = new RequestBody() {
-            @Override
-            public MediaType contentType() { return null; }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException { sink.writeUtf8("x"); }
-
-            @Override
-            public boolean isOneShot() { return true; }
-        };
-        assertThatThrownBy(() -> BodyHashes.sha256(oneShot)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one-shot");
     }
 
     @Test

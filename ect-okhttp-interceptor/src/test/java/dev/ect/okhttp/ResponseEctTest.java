@@ -16,6 +16,7 @@ import dev.ect.core.EctSigner;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.client.internal.MintedTaskIds;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.EctKeys;
@@ -342,7 +343,7 @@ class ResponseEctTest {
         Ect other = Agents.SIGNER_A.mint(Ect.builder().iss(A).aud(B).execAct("earlier").build()).ect();
         peer(in -> withEct(SIGNER_B.sign(Agents.responseFor(in).jti(other.jti()).build())));
         TaskContext ctx = TaskContext.root();
-        ctx.recordMinted(other);
+        MintedTaskIds.record(ctx, other.jti()); // as an integration records what it mints in the context
         try (TaskContext.Scope s = ctx.makeCurrent()) {
             assertThatThrownBy(() -> call(client(), get("/other"))).isInstanceOfSatisfying(EctResponseRejectedException.class, e -> {
                 assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_CLAIM);
@@ -380,15 +381,15 @@ class ResponseEctTest {
     @Test
     void aResponseEctThatDescendsFromTheRequestThroughTheServersOwnCallsIsAccepted() throws Exception {
         // F-04: B called C before answering, so B's answer has pred [C's answer], whose ancestry holds our task
-        Map<String, Ect> shared = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, SignedEct> shared = new java.util.concurrent.ConcurrentHashMap<>();
         EctSigner signerC = EctSigner.builder(Agents.KEY_C).clock(CLOCK).build();
         AtomicReference<String> answer = new AtomicReference<>();
         peer(in -> {
-            Ect toC = Agents.SIGNER_B.mint(Ect.builder().iss(B).aud(C).execAct("sub").pred(in.jti()).wid(in.wid()).build()).ect();
-            Ect fromC = signerC.mint(Ect.builder().iss(C).aud(B).execAct("answer").pred(toC.jti()).wid(in.wid()).build()).ect();
-            shared.put(toC.jti(), toC);
-            shared.put(fromC.jti(), fromC);
-            var r = SIGNER_B.mint(Agents.responseFor(in).pred(fromC.jti()).build());
+            SignedEct toC = Agents.SIGNER_B.mint(Ect.builder().iss(B).aud(C).execAct("sub").pred(in.jti()).wid(in.wid()).build());
+            SignedEct fromC = signerC.mint(Ect.builder().iss(C).aud(B).execAct("answer").pred(toC.ect().jti()).wid(in.wid()).build());
+            shared.put(toC.ect().jti(), toC);
+            shared.put(fromC.ect().jti(), fromC);
+            var r = SIGNER_B.mint(Agents.responseFor(in).pred(fromC.ect().jti()).build());
             answer.set(r.ect().jti());
             return withEct(r.compact());
         });

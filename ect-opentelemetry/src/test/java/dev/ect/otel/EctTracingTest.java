@@ -204,6 +204,41 @@ class EctTracingTest {
     }
 
     @Test
+    @DisplayName("T-09: verifyAgain(token, accepted, scope) is passed to the wrapped verifier: the scope runs there, once, and its refusal is on the span")
+    void scopedVerifyAgainIsPassedThrough() {
+        EctVerifier first = EctVerifier.builder().verifierId(B).keySource(KEYS).replayStore(replay).build();
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        EctVerifier inner = EctVerifier.builder().verifierId(B).keySource(KEYS).replayStore(replay).build();
+        // a delegate that counts check(): the interface default of the scoped verifyAgain would call it
+        EctVerifier counting = new EctVerifier() {
+            @Override public VerifiedEct verify(String token) { return inner.verify(token); }
+            @Override public VerifiedEct verifyAgain(String token, VerifiedEct accepted) { return inner.verifyAgain(token, accepted); }
+            @Override public VerifiedEct verifyAgain(String token, VerifiedEct accepted, dev.ect.core.VerificationScope scope) {
+                return inner.verifyAgain(token, accepted, scope);
+            }
+            @Override public VerifiedEct check(String token) { checks.incrementAndGet(); return inner.check(token); }
+            @Override public String verifierId() { return inner.verifierId(); }
+            @Override public dev.ect.core.EctSettings settings() { return inner.settings(); }
+        };
+        EctVerifier second = EctTracing.traced(counting);
+        String token = EctSigner.builder(KEY_A).build().sign(Ect.builder().iss(A).aud(B).execAct("work").build());
+        VerifiedEct accepted = first.verify(token);
+        dev.ect.core.VerificationScope refusing = dev.ect.core.VerificationScope.of((ect, dag) ->
+                dev.ect.core.ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "C-07", "not this request"));
+        Span span = tracer.spanBuilder("second filter").setSpanKind(SpanKind.SERVER).startSpan();
+        try (Scope s = span.makeCurrent()) {
+            EctRejectedException e = assertThrows(EctRejectedException.class, () -> second.verifyAgain(token, accepted, refusing));
+            assertEquals(ReasonCode.INVALID_CLAIM, e.reason());
+        } finally {
+            span.end();
+        }
+        assertEquals(ReasonCode.INVALID_CLAIM.code(), span(SpanKind.SERVER).getAttributes().get(EctSpanAttributes.REASON));
+        assertEquals(0, checks.get(), "the delegate's own scoped verifyAgain ran, not the interface default");
+        assertEquals(accepted.ect().jti(), second.verifyAgain(token, accepted,
+                dev.ect.core.VerificationScope.of(dev.ect.core.EctValidator.none())).ect().jti());
+    }
+
+    @Test
     @DisplayName("T-08: verify(token, scope) is passed to the wrapped verifier: its validator runs there, before the replay record, once")
     void verifyWithAScopeIsPassedThrough() {
         java.util.concurrent.atomic.AtomicInteger records = new java.util.concurrent.atomic.AtomicInteger();

@@ -4,6 +4,7 @@ import dev.ect.core.Ect;
 import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.VerificationScope;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.ledger.AuditLedger;
@@ -49,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *       before any parsing (T-03); none is 403 {@code missing_ect} on a required path (T-07) and
  *       goes on without an ECT on an optional one;
  *   <li>verifies it with the configured {@link dev.ect.core.EctVerifier} (section 4: signature,
- *       claims, time, audience, DAG, replay, and the ledger append at L3);
+ *       claims, time, audience, DAG, replay, and the ledger append at L3), with the request's own
+ *       checks when a request scope is configured ({@link EctFilterConfig.Builder#requestScope}: run
+ *       in that one verification, after the DAG rules and before the replay record);
  *   <li>on failure answers 403 (the token's fault, T-04) or 503 (a dependency failed, T-06) with an
  *       RFC 9457 {@code application/problem+json} body carrying {@code ect_error} (T-05); the servlet
  *       is not invoked, and the token is neither echoed nor logged. An unexpected exception inside
@@ -252,7 +255,10 @@ public class EctFilter implements Filter {
                     "a comma-joined Execution-Context value; exactly one ECT is allowed"), null, null);
             return;
         }
-        VerifiedEct verified = verifyOrRefuse(cfg, req, res, path, start, token, () -> cfg.verifier().verify(token));
+        VerifiedEct verified = verifyOrRefuse(cfg, req, res, path, start, token, () -> {
+            VerificationScope scope = requestScope(cfg, req);
+            return scope == null ? cfg.verifier().verify(token) : cfg.verifier().verify(token, scope);
+        });
         if (verified != null) {
             accept(cfg, req, res, chain, verified, path, start);
         }
@@ -285,6 +291,23 @@ public class EctFilter implements Filter {
     }
 
     /**
+     * The configured request scope applied to this request ({@link EctFilterConfig.Builder#requestScope});
+     * null when none is configured. Runs inside the verification's error handling: a function that
+     * throws, or returns null, makes the request a 503 {@code verification_unavailable}, never an accept.
+     */
+    private static VerificationScope requestScope(EctFilterConfig cfg, HttpServletRequest req) {
+        java.util.function.Function<HttpServletRequest, VerificationScope> f = cfg.requestScopeOrNull();
+        if (f == null) {
+            return null;
+        }
+        VerificationScope scope = f.apply(req);
+        if (scope == null) {
+            throw new IllegalStateException("the filter's requestScope returned null");
+        }
+        return scope;
+    }
+
+    /**
      * A dispatch of a request that an {@code EctFilter} (this one or another, T-09) has already
      * decided on. Each instance enforces its own policy for the dispatched path (T-10): without an
      * accepted ECT a required path is refused; an ECT another instance accepted is verified again by
@@ -311,8 +334,11 @@ public class EctFilter implements Filter {
             return;
         }
         // T-09: another instance accepted it; this instance's own verifier decides for this instance
-        VerifiedEct again = verifyOrRefuse(cfg, req, res, path, start, known.compact(),
-                () -> cfg.verifier().verifyAgain(known.compact(), known));
+        VerifiedEct again = verifyOrRefuse(cfg, req, res, path, start, known.compact(), () -> {
+            VerificationScope scope = requestScope(cfg, req);
+            return scope == null ? cfg.verifier().verifyAgain(known.compact(), known)
+                    : cfg.verifier().verifyAgain(known.compact(), known, scope);
+        });
         if (again == null) {
             return;
         }

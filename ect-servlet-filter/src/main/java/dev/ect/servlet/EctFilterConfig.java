@@ -4,6 +4,7 @@ import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.SecurityEvent;
+import dev.ect.core.VerificationScope;
 import dev.ect.core.VerificationEvent;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.config.EctConfig;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@link Builder#responseIssuer}</td><td>{@code ect.response-issuer}</td><td>{@code ECT_RESPONSE_ISSUER}</td><td>the verifier id</td></tr>
  * <tr><td>{@link Builder#recordResponseEcts}</td><td>{@code ect.record-response-ects}</td><td>{@code ECT_RECORD_RESPONSE_ECTS}</td><td>{@code false}</td></tr>
  * <tr><td>{@link Builder#listener}</td><td></td><td></td><td>none</td></tr>
+ * <tr><td>{@link Builder#requestScope}</td><td></td><td></td><td>none</td></tr>
  * </table>
  *
  * <p><b>Paths</b> are matched against the path within the application (servlet path + path info,
@@ -139,12 +141,13 @@ public final class EctFilterConfig implements AutoCloseable {
     private final Function<HttpServletRequest, String> responseExecAct;
     private final AuditLedger ledger;
     private final boolean recordResponseEcts;
+    private final Function<HttpServletRequest, VerificationScope> requestScope;
     private final List<AutoCloseable> owned;
 
     private EctFilterConfig(EctVerifier verifier, List<PathPattern> required, List<PathPattern> optional,
             List<PathPattern> exclude, EctFilterListener listener, EctSigner responseSigner, String responseIssuer,
             Function<HttpServletRequest, String> responseExecAct, AuditLedger ledger, boolean recordResponseEcts,
-            List<AutoCloseable> owned) {
+            Function<HttpServletRequest, VerificationScope> requestScope, List<AutoCloseable> owned) {
         this.verifier = verifier;
         this.requiredPaths = List.copyOf(required);
         this.optionalPaths = List.copyOf(optional);
@@ -155,8 +158,25 @@ public final class EctFilterConfig implements AutoCloseable {
         this.responseExecAct = responseExecAct;
         this.ledger = ledger;
         this.recordResponseEcts = recordResponseEcts;
+        this.requestScope = requestScope;
         this.owned = List.copyOf(owned);
         warnOverlaps();
+    }
+
+    /** A copy of {@code c} with another request scope (shares its verifier and what it opened). */
+    private EctFilterConfig(EctFilterConfig c, Function<HttpServletRequest, VerificationScope> requestScope) {
+        this.verifier = c.verifier;
+        this.requiredPaths = c.requiredPaths;
+        this.optionalPaths = c.optionalPaths;
+        this.excludePaths = c.excludePaths;
+        this.listener = c.listener;
+        this.responseSigner = c.responseSigner;
+        this.responseIssuer = c.responseIssuer;
+        this.responseExecAct = c.responseExecAct;
+        this.ledger = c.ledger;
+        this.recordResponseEcts = c.recordResponseEcts;
+        this.requestScope = requestScope;
+        this.owned = c.owned;
     }
 
     /** A new builder. */
@@ -289,6 +309,43 @@ public final class EctFilterConfig implements AutoCloseable {
      */
     public boolean recordResponseEcts() { return recordResponseEcts; }
 
+    /**
+     * What the verification of a request's ECT adds for that request ({@link Builder#requestScope});
+     * empty when none is configured (the default).
+     */
+    public Optional<Function<HttpServletRequest, VerificationScope>> requestScope() { return Optional.ofNullable(requestScope); }
+
+    /** {@link #requestScope()} for the filter's request path: null when none. */
+    Function<HttpServletRequest, VerificationScope> requestScopeOrNull() { return requestScope; }
+
+    /**
+     * This configuration with {@code scope} added to its request scope: for each request, the
+     * validator of {@code scope} runs after that of the configured request scope (if any; the first
+     * refusal decides), and the own ECTs of both reach the DAG check. For an integration that is
+     * handed a built configuration and must add a check of its own to every verification (ect-mcp
+     * binds a {@code tools/call} ECT to its tool and body this way). The result shares this
+     * configuration's verifier and what it opened: {@link #close()} one of them, not both.
+     *
+     * @throws NullPointerException for a null {@code scope}
+     */
+    public EctFilterConfig andRequestScope(Function<? super HttpServletRequest, VerificationScope> scope) {
+        Objects.requireNonNull(scope, "requestScope cannot be null");
+        Function<HttpServletRequest, VerificationScope> first = requestScope;
+        if (first == null) {
+            return new EctFilterConfig(this, scope::apply);
+        }
+        return new EctFilterConfig(this, request -> {
+            VerificationScope a = first.apply(request);
+            VerificationScope b = scope.apply(request);
+            if (a == null || b == null) {
+                return null; // the filter refuses a request whose scope is null (503), whichever returned it
+            }
+            List<dev.ect.core.SignedEct> own = new ArrayList<>(a.ownEcts());
+            own.addAll(b.ownEcts());
+            return new VerificationScope(a.validator().and(b.validator()), own);
+        });
+    }
+
     /** Closes what this config opened from init-params or the environment; never throws. */
     @Override
     public void close() { closeAll(owned); }
@@ -308,7 +365,8 @@ public final class EctFilterConfig implements AutoCloseable {
         return "EctFilterConfig{verifierId=" + verifierId() + ", minLevel=" + settings().minLevel()
                 + ", required=" + requiredPaths + ", optional=" + optionalPaths + ", exclude=" + excludePaths
                 + ", ledger=" + (ledger == null ? "none" : ledger.getClass().getSimpleName())
-                + ", responseEcts=" + (responseSigner != null) + ", recordResponseEcts=" + recordResponseEcts + "}";
+                + ", responseEcts=" + (responseSigner != null) + ", recordResponseEcts=" + recordResponseEcts
+                + (requestScope != null ? ", requestScope=set" : "") + "}";
     }
 
     private static List<String> strings(List<PathPattern> ps) {
@@ -336,6 +394,7 @@ public final class EctFilterConfig implements AutoCloseable {
         private String responseIssuer;
         private Function<HttpServletRequest, String> responseExecAct;
         private Boolean recordResponseEcts;
+        private Function<HttpServletRequest, VerificationScope> requestScope;
         private EctVerifier verifier;
         private EctRuntime runtime;
         private AuditLedger ledger;
@@ -413,6 +472,35 @@ public final class EctFilterConfig implements AutoCloseable {
          */
         public Builder recordResponseEcts(boolean record) {
             recordResponseEcts = SetOnce.set(recordResponseEcts, record, "recordResponseEcts");
+            return this;
+        }
+
+        /**
+         * A check that depends on the request, run inside the one verification of its ECT: for every
+         * request whose ECT this filter verifies, {@code scope} is applied to the request and the
+         * verifier runs {@link EctVerifier#verify(String, VerificationScope)} (on a request another
+         * filter instance accepted first, T-09, {@link EctVerifier#verifyAgain(String,
+         * dev.ect.core.VerifiedEct, VerificationScope)}). So the scope's {@link
+         * dev.ect.core.EctValidator} sees claims whose signature, time, audience and DAG rules have
+         * already passed (V-01..V-13; a forged token is {@code invalid_signature} whatever it
+         * claims), and a token it refuses leaves no replay record (V-14) and no ledger entry (V-15);
+         * its refusal is the 403 problem with its own reason code. Default none (plain
+         * {@link EctVerifier#verify(String)}).
+         *
+         * <p>Use it to tie an ECT to what it was sent with ({@code exec_act} naming the operation,
+         * {@code inp_hash} the body): build the validator from the request and compare it with the
+         * verified {@link dev.ect.core.Ect}. The function runs on the container's thread before the
+         * servlet, only when there is an ECT to verify; it must not consume the request body unless
+         * the request it is given buffers it (ect-mcp's filter hands the filter a request that
+         * replays its body). It must not return null: a null scope, or an exception thrown by the
+         * function, is answered 503 {@code verification_unavailable} (never an accept);
+         * return {@code VerificationScope.of(EctValidator.none())} for "nothing to add". With a
+         * verifier of your own that does not override the scoped methods, the interface defaults
+         * check the token twice (see {@link EctVerifier#verify(String, VerificationScope)}).
+         */
+        public Builder requestScope(Function<? super HttpServletRequest, VerificationScope> scope) {
+            Objects.requireNonNull(scope, "requestScope cannot be null");
+            requestScope = SetOnce.set(requestScope, scope::apply, "requestScope");
             return this;
         }
 
@@ -512,7 +600,7 @@ public final class EctFilterConfig implements AutoCloseable {
                 boolean record = recordResponseEcts(config, l);
                 return new EctFilterConfig(v, req, opt, exc, listener != null ? listener : EctFilterListener.noop(),
                         signer, respIss, responseExecAct != null ? responseExecAct : EctFilterConfig::defaultExecAct,
-                        l, record, owned);
+                        l, record, requestScope, owned);
             } catch (RuntimeException e) {
                 closeAll(owned);
                 throw e;

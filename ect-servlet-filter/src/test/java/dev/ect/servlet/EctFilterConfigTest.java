@@ -464,6 +464,54 @@ class EctFilterConfigTest {
         }
     }
 
+    @Test
+    @DisplayName("V-13: requestScope is set once and off by default; andRequestScope adds a scope after the configured one (first refusal decides, own ECTs of both) and shares the rest")
+    void requestScopeIsSetOnceAndAndRequestScopeComposes() throws Exception {
+        EctVerifier v = ownVerifier();
+        EctFilterConfig plain = EctFilterConfig.builder().environment(Map.of()).verifier(v).requiredPaths("/api/*").build();
+        assertThat(plain.requestScope()).isEmpty();
+        assertThatThrownBy(() -> EctFilterConfig.builder().requestScope(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("requestScope cannot be null");
+        assertThatThrownBy(() -> EctFilterConfig.builder().requestScope(r -> null).requestScope(r -> null))
+                .isInstanceOf(IllegalStateException.class).hasMessage("requestScope was already set");
+        assertThatThrownBy(() -> plain.andRequestScope(null)).isInstanceOf(NullPointerException.class);
+
+        java.util.List<String> ran = new java.util.ArrayList<>();
+        dev.ect.core.SignedEct ownA = EctSigner.builder(key).build().mint(Ect.builder().iss(B).aud(A).execAct("a").build());
+        dev.ect.core.SignedEct ownB = EctSigner.builder(key).build().mint(Ect.builder().iss(B).aud(A).execAct("b").build());
+        dev.ect.core.VerificationScope first = new dev.ect.core.VerificationScope((ect, dag) -> {
+            ran.add("first");
+            return "refused-by-first".equals(ect.execAct())
+                    ? dev.ect.core.ValidationResult.invalid(dev.ect.core.ReasonCode.DAG_POLICY_VIOLATION, "G-06", "first")
+                    : dev.ect.core.ValidationResult.valid();
+        }, java.util.List.of(ownA));
+        dev.ect.core.VerificationScope second = new dev.ect.core.VerificationScope((ect, dag) -> {
+            ran.add("second");
+            return dev.ect.core.ValidationResult.invalid(dev.ect.core.ReasonCode.INVALID_CLAIM, "C-07", "second");
+        }, java.util.List.of(ownB));
+
+        EctFilterConfig added = plain.andRequestScope(r -> second);
+        assertThat(added.requestScope()).isPresent();
+        assertThat(plain.requestScope()).isEmpty(); // immutable: the original is unchanged
+        assertThat(added.verifier()).isSameAs(v);
+        assertThat(added.requiredPaths()).containsExactly("/api/*");
+        assertThat(added.requestScope().get().apply(null)).isSameAs(second);
+
+        EctFilterConfig configured = EctFilterConfig.builder().environment(Map.of()).verifier(v).requestScope(r -> first).build();
+        assertThat(configured.toString()).contains("requestScope=set");
+        dev.ect.core.VerificationScope both = configured.andRequestScope(r -> second).requestScope().get().apply(null);
+        assertThat(both.ownEcts()).containsExactly(ownA, ownB);
+        Ect refusedByFirst = Ect.builder().iss(A).aud(B).execAct("refused-by-first").build();
+        assertThat(both.validator().validate(refusedByFirst, null).error()).hasValueSatisfying(e -> assertThat(e.ruleId()).isEqualTo("G-06"));
+        assertThat(ran).containsExactly("first");
+        assertThat(both.validator().validate(ownA.ect(), null).error()).hasValueSatisfying(e -> assertThat(e.ruleId()).isEqualTo("C-07"));
+        assertThat(ran).containsExactly("first", "first", "second");
+        // a null from either function is a null scope, which the filter refuses (503)
+        assertThat(configured.andRequestScope(r -> null).requestScope().get().apply(null)).isNull();
+        assertThat(EctFilterConfig.builder().environment(Map.of()).verifier(v).requestScope(r -> null).build()
+                .andRequestScope(r -> second).requestScope().get().apply(null)).isNull();
+    }
+
     private static Map<String, String> with(Map<String, String> m, String k, String v) {
         Map<String, String> out = new HashMap<>(m);
         out.put(k, v);

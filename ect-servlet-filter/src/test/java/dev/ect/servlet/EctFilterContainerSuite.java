@@ -688,7 +688,7 @@ abstract class EctFilterContainerSuite {
         EctVerifier callerSide = EctVerifier.builder()
                 .verifierId(TestApp.CALLER)
                 .keySource(StaticKeySource.builder().key(TestApp.SERVER, app.serverKey).build())
-                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent.ect()) : List.of())
+                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent) : List.of())
                 .build();
         VerifiedEct v = callerSide.verify(token);
         assertThat(v.ect().iss()).isEqualTo(TestApp.SERVER);

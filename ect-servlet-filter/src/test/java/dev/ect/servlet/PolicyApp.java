@@ -62,7 +62,7 @@ final class PolicyApp implements ServletContainerInitializer {
     final InMemoryLedger adminLedger = new InMemoryLedger();
     final CountingReplayStore ownReplay = new CountingReplayStore(clock);
     final InMemoryLedger ownLedger = new InMemoryLedger();
-    final RecordingListener events = new RecordingListener();
+    final RecordingFilterListener events = new RecordingFilterListener();
     final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
 
     int invocations(String path) {

@@ -7,6 +7,7 @@ import dev.ect.core.EctVerifier;
 import dev.ect.core.VerifiedEct;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.ledger.InMemoryLedger;
+import dev.ect.testing.TestLedger;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.KeySource;
 import dev.ect.core.keys.StaticKeySource;
@@ -40,14 +41,14 @@ final class TestApp implements ServletContainerInitializer {
 
     final EctKeyPair callerKey = EctKeys.generate("caller-1");
     final EctKeyPair serverKey = EctKeys.generate("server-1");
-    final RecordingListener events = new RecordingListener();
-    final RecordingListener infraEvents = new RecordingListener();
+    final RecordingFilterListener events = new RecordingFilterListener();
+    final RecordingFilterListener infraEvents = new RecordingFilterListener();
     /** The main filter's ledger; also the one a caller in the suite shares with the server. */
     final InMemoryLedger ledger = new InMemoryLedger();
     /** The ledger of {@code /infra/resp-recorded/*}, whose filter records its response ECTs. */
     final InMemoryLedger recordingLedger = new InMemoryLedger();
     /** The ledger of {@code /infra/resp-not-recorded/*}: it refuses this server's ECTs, which must not matter by default. */
-    final TestLedger refusesServerEcts = new TestLedger(ect -> SERVER.equals(ect.iss()));
+    final TestLedger refusesServerEcts = new TestLedger().failAppends(ect -> SERVER.equals(ect.iss()));
     final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
     final ExecutorService pool = Executors.newFixedThreadPool(2);
 
@@ -112,7 +113,7 @@ final class TestApp implements ServletContainerInitializer {
                 "/infra/resp-recorded/*");
         // response ECTs on and recorded, but the ledger refuses to record them (inbound ECTs are
         // recorded fine); its listener also throws, which must not change any outcome
-        TestLedger refusing = new TestLedger(ect -> SERVER.equals(ect.iss()));
+        TestLedger refusing = new TestLedger().failAppends(ect -> SERVER.equals(ect.iss()));
         addFilter(ctx, "resp-ledger-down", new EctFilter(EctFilterConfig.builder().environment(Map.of())
                 .verifier(server().keySource(callerKeys()).ledger(refusing).build()).ledger(refusing)
                 .responseSigner(EctSigner.builder(serverKey).build()).recordResponseEcts(true)

@@ -2,6 +2,7 @@ package dev.ect.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ect.testing.EctForgery;
 import dev.ect.core.Ect;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,9 +68,7 @@ abstract class TextSafetyContainerSuite {
         String claims = "{\"iss\":\"spiffe://evil" + json(EVIL) + "\",\"aud\":\"" + TestApp.SERVER + "\",\"iat\":" + now
                 + ",\"exp\":" + (now + 600) + ",\"jti\":\"" + json("j" + EVIL) + "\",\"exec_act\":\"" + json(EVIL)
                 + "\",\"pred\":[]}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(new byte[64]);
+        return EctForgery.compact(header, claims, new byte[64]); // a signature of the right size that verifies nothing
     }
 
     /** JSON string content: only what JSON requires is escaped, the rest travels raw in the claim. */
@@ -128,7 +126,7 @@ abstract class TextSafetyContainerSuite {
         assertThat(token).as("response Execution-Context header").isNotNull();
         return EctVerifier.builder().verifierId(TestApp.CALLER)
                 .keySource(StaticKeySource.builder().key(TestApp.SERVER, app.serverKey).build())
-                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent.ect()) : List.of()).build().verify(token);
+                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent) : List.of()).build().verify(token);
     }
 
     private HttpResponse<String> get(String path, String ect) throws Exception {

@@ -127,7 +127,7 @@ class WebXmlDeploymentTest {
         String token = r.headers().firstValue(EctFilter.HEADER).orElseThrow();
         VerifiedEct resp = EctVerifier.builder().verifierId(CALLER)
                 .keySource(StaticKeySource.builder().key(SERVER, serverKey).build())
-                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent.ect()) : List.of())
+                .ectStore(jti -> jti.equals(sent.ect().jti()) ? List.of(sent) : List.of())
                 .build().verify(token);
         assertThat(resp.ect().pred()).containsExactly(sent.ect().jti());
         assertThat(resp.ect().execAct()).isEqualTo("GET /app/orders/7");

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -31,8 +30,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * What a test of a service that verifies or mints ECTs needs: a trusted issuer with a key pair, real
  * ECTs minted with it (and deliberately broken ones, one per reason a receiver must refuse), the
- * trust to configure the service with, a clock moved by hand, and a recording replay store and
- * ledger to hand to the service so the test can see what it recorded.
+ * trust to configure the service with, a clock moved by hand, and a recording replay store,
+ * ledger and listener to hand to the service so the test can see what it recorded and decided.
  *
  * <p>As a JUnit 5 extension, registered on a field (a fresh kit, with fresh keys and stores, for each
  * test when the field is an instance field; one kit for the class when it is static):
@@ -72,6 +71,7 @@ public final class EctTestKit implements ParameterResolver {
     private final KeySource keySource;
     private final RecordingReplayStore replayStore;
     private final InMemoryLedger ledger;
+    private final RecordingListener listener = new RecordingListener();
 
     /** A default kit (what {@code @ExtendWith(EctTestKit.class)} makes): see {@link #create()}. */
     public EctTestKit() { this(builder()); }
@@ -170,15 +170,22 @@ public final class EctTestKit implements ParameterResolver {
     public InMemoryLedger ledger() { return ledger; }
 
     /**
+     * A listener to give the verifier under test: it records each verification's outcome and
+     * reason code, and each security event. {@link #verifier()} reports to it.
+     */
+    public RecordingListener listener() { return listener; }
+
+    /**
      * A verifier as the service under test would configure it: {@link #audience()} as its id,
      * {@link #keySource()}, the kit's algorithm as the only one allowed (H-03), {@link #clock()},
-     * {@link #replayStore()} and {@link #ledger()}, default settings otherwise. Useful
-     * to check what a client under test sent.
+     * {@link #replayStore()}, {@link #ledger()}, the logging listener and {@link #listener()}, default
+     * settings otherwise.
+     * Useful to check what a client under test sent.
      */
     public EctVerifier verifier() {
         return EctVerifier.builder().verifierId(audience).keySource(keySource).clock(clock)
                 .settings(EctSettings.builder().algorithms(key.algorithm()).build())
-                .replayStore(replayStore).ledger(ledger).build();
+                .replayStore(replayStore).ledger(ledger).listener(dev.ect.core.VerificationListener.logging().andThen(listener)).build();
     }
 
     /**
@@ -208,14 +215,11 @@ public final class EctTestKit implements ParameterResolver {
         return EctSigner.builder(untrusted).clock(clock).build().sign(draft().build());
     }
 
-    /** A valid token with one bit of its signature flipped: {@code invalid_signature} (V-08). */
-    public String tamperedToken() {
-        String t = token();
-        int dot = t.lastIndexOf('.');
-        byte[] sig = Base64.getUrlDecoder().decode(t.substring(dot + 1));
-        sig[sig.length / 2] ^= 0x01;
-        return t.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-    }
+    /**
+     * A valid token with one bit of its signature flipped: {@code invalid_signature} (V-08). More
+     * forgeries of a valid token: {@link EctForgery}.
+     */
+    public String tamperedToken() { return EctForgery.flippedSignatureBit(token()); }
 
     /** Issued an hour before {@link #clock()}'s now, so it expired 50 minutes ago: {@code expired} (V-11). */
     public String expiredToken() {

@@ -6,6 +6,7 @@ import dev.ect.core.EctLevel;
 import dev.ect.core.EctSettings;
 import dev.ect.core.EctSigner;
 import dev.ect.core.EctVerifier;
+import dev.ect.core.MissingOptionException;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
 import dev.ect.core.keys.JwksUrlKeySource;
@@ -323,7 +324,7 @@ public final class EctConfig {
             EctVerifier v;
             try {
                 v = b.build();
-            } catch (IllegalStateException e) {
+            } catch (MissingOptionException e) {
                 throw explain(e, s);
             }
             EctSigner signer = signer(clock, s, cp);
@@ -334,18 +335,22 @@ public final class EctConfig {
         }
     }
 
-    /** The builder's own checks, said in terms of the options that would fix them. */
-    private RuntimeException explain(IllegalStateException e, EctSettings s) {
-        String m = String.valueOf(e.getMessage());
-        if (m.startsWith("keySource is required")) {
-            return new EctConfigException(EctOption.TRUST, "no trusted issuers: set " + describe(EctOption.TRUST)
-                    + " (or " + describe(EctOption.MIN_LEVEL) + "=L1)", e);
+    /**
+     * What the verifier builder found missing, said in terms of the options that would provide it
+     * and where they are read from. By the option the builder names (typed), never by its message.
+     */
+    private RuntimeException explain(MissingOptionException e, EctSettings s) {
+        switch (e.option()) {
+            case "keySource":
+                return new EctConfigException(EctOption.TRUST, "no trusted issuers: set " + describe(EctOption.TRUST)
+                        + " (or " + describe(EctOption.MIN_LEVEL) + "=L1)", e);
+            case "ledger":
+                return new EctConfigException(EctOption.MIN_LEVEL, "minimum level " + s.minLevel() + " ("
+                        + describe(EctOption.MIN_LEVEL) + ") needs a ledger: set " + describe(EctOption.LEDGER_FILE)
+                        + " or " + describe(EctOption.JDBC_URL), e);
+            default:
+                return e; // verifierId: checked above, before anything is opened
         }
-        if (m.startsWith("minLevel L3 requires a ledger")) {
-            return new EctConfigException(EctOption.MIN_LEVEL, "minimum level " + s.minLevel() + " needs a ledger: set "
-                    + describe(EctOption.LEDGER_FILE) + " or " + describe(EctOption.JDBC_URL), e);
-        }
-        return e;
     }
 
     private AuditLedger openLedger(Clock clock, List<AutoCloseable> owned) {

@@ -1,6 +1,7 @@
 package dev.ect.core.context;
 
 import dev.ect.core.Ect;
+import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,7 +34,8 @@ public final class TaskContext {
     private final String wid;
     private final Ect inbound;
     private final Set<String> frontier = new LinkedHashSet<>();
-    private final Map<String, Ect> minted = new ConcurrentHashMap<>();
+    /** Task ids minted in this context, canonical (F-03); read and written by the client integrations only. */
+    private final Set<String> minted = ConcurrentHashMap.newKeySet();
     private volatile String execAct;
     private volatile String outHash;
     private volatile Map<String, Object> ext;
@@ -92,11 +94,14 @@ public final class TaskContext {
         }
     }
 
-    /** Remembers an ECT minted in this context, so a response ECT naming it can be resolved (F-03). */
-    public void recordMinted(Ect ect) { minted.put(ect.jti(), ect); }
+    /**
+     * Remembers a task id minted in this context (F-03: a response ECT must not take it). Not API:
+     * the client integrations reach it through {@code dev.ect.core.client.internal.MintedTaskIds}.
+     */
+    void recordMinted(String jti) { minted.add(Uuids.canonical(jti)); }
 
-    /** An ECT minted in this context, by jti. */
-    public Optional<Ect> minted(String jti) { return Optional.ofNullable(minted.get(jti)); }
+    /** True when {@code jti} (any letter case, P-01) was minted in this context; see {@link #recordMinted}. */
+    boolean minted(String jti) { return minted.contains(Uuids.canonical(jti)); }
 
     /** The exec_act a handler set for the response ECT (T-08), or null. */
     public String execAct() { return execAct; }

@@ -8,6 +8,7 @@ import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SecurityEvent;
+import dev.ect.core.SignedEct;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.internal.Uuids;
 import java.time.Duration;
@@ -68,8 +69,10 @@ public final class DagValidator {
     private static final Logger LOG = LoggerFactory.getLogger(DagValidator.class);
 
     private final EctStore store;
-    /** The store overrides {@link EctStore#findByJtis}: the check's lookups are one call. */
+    /** The store overrides {@link EctStore#findByJtis} or {@link EctStore#lookupForCheck}: the check's lookups are one call. */
     private final boolean batchLookups;
+    /** The store overrides {@link EctStore#lookupForCheck}: it may decide G-05 in the lookups' call. */
+    private final boolean combinedLookups;
     private final boolean allowUnresolved;
     private final Duration skew;
     private final int maxAncestors;
@@ -80,44 +83,33 @@ public final class DagValidator {
     private final LongSupplier nanoTicker;
 
     /**
-     * A validator that reports security events to no one, with the default deadline
-     * ({@link EctSettings#DEFAULT_DAG_TIMEOUT}, 2 s).
+     * A validator over {@code store} with the DAG settings of {@code settings}: the G-02 policy
+     * ({@link EctSettings#allowUnresolvedPredecessors()}: false = REJECT, the default), the G-04
+     * skew ({@link EctSettings#clockSkew()}, default 30 s), the G-05 bound
+     * ({@link EctSettings#maxAncestors()}, default 10,000) and the deadline of one {@link #check}
+     * ({@link EctSettings#dagTimeout()}, V-13, default 2 s). The verifier builds its own; build one
+     * yourself to run the DAG rules on ECTs without a token (tests, tools, benchmarks).
      *
      * @param store where predecessors are looked up
-     * @param allowUnresolved G-02 policy: false = REJECT (default), true = ALLOW (partial DAG)
-     * @param skew the clock skew of G-04 (default 30 s)
-     * @param maxAncestors the bound of the G-05 walk (default 10,000)
-     * @param rules G-06 policy hooks
+     * @param settings the DAG settings above (the others are not used)
+     * @param rules G-06 policy hooks, in order
+     * @param listener told of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR},
+     *     G-07); an exception it throws is logged and ignored; {@link VerificationListener#noop()} for none
      */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, VerificationListener.noop());
+    public DagValidator(EctStore store, EctSettings settings, List<DagRule> rules, VerificationListener listener) {
+        this(store, Objects.requireNonNull(settings, "settings cannot be null").allowUnresolvedPredecessors(),
+                settings.clockSkew(), settings.maxAncestors(), Objects.requireNonNull(rules, "rules cannot be null"), listener,
+                settings.dagTimeout(), System::nanoTime);
     }
 
     /**
-     * As {@link #DagValidator(EctStore, boolean, Duration, int, List)}, telling {@code listener}
-     * of security events ({@link SecurityEvent.Kind#AMBIGUOUS_PREDECESSOR}, G-07); the default
-     * deadline (2 s).
+     * The settings one by one, with the ticker that measures the deadline (tests move a fake one).
      *
-     * @param listener told of security events; an exception it throws is logged and ignored
+     * @param allowUnresolved G-02 policy: false = REJECT, true = ALLOW (partial DAG)
+     * @param skew the clock skew of G-04
+     * @param maxAncestors the bound of the G-05 walk, &ge; 1
+     * @param timeout the deadline of one {@link #check}, store calls included; &gt; 0
      */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
-            VerificationListener listener) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, listener, EctSettings.DEFAULT_DAG_TIMEOUT);
-    }
-
-    /**
-     * As {@link #DagValidator(EctStore, boolean, Duration, int, List, VerificationListener)}, with
-     * the deadline of the whole check.
-     *
-     * @param timeout the deadline of one {@link #validate} call, store calls included (V-13;
-     *     {@link EctSettings#dagTimeout()}, default 2 s); &gt; 0
-     */
-    public DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
-            VerificationListener listener, Duration timeout) {
-        this(store, allowUnresolved, skew, maxAncestors, rules, listener, timeout, System::nanoTime);
-    }
-
-    /** With the ticker that measures the deadline (tests move a fake one). */
     DagValidator(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
             VerificationListener listener, Duration timeout, LongSupplier nanoTicker) {
         Objects.requireNonNull(timeout, "timeout cannot be null");
@@ -128,7 +120,8 @@ public final class DagValidator {
         this.timeoutNanos = timeout.toNanos();
         this.nanoTicker = Objects.requireNonNull(nanoTicker, "nanoTicker cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
-        this.batchLookups = batches(store);
+        this.combinedLookups = COMBINES.get(store.getClass());
+        this.batchLookups = combinedLookups || batches(store);
         this.allowUnresolved = allowUnresolved;
         this.skew = Objects.requireNonNull(skew, "skew cannot be null");
         if (maxAncestors < 1) {
@@ -160,9 +153,11 @@ public final class DagValidator {
         long start = nanoTicker.getAsLong();
         // a store that looks several ids up at once: one call for the child's jti (G-01) and every
         // pred entry (G-02..G-04, G-07); any other store: one call per id, each when its rule needs it
-        List<List<Ect>> lookedUp = batchLookups ? findAll(child, start) : null;
+        DagLookups looked = batchLookups ? findAll(child, start) : null;
+        List<List<SignedEct>> lookedUp = looked != null ? looked.found() : null;
         // G-01: per (iss, wid, jti)
-        for (Ect s : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
+        for (SignedEct stored : lookedUp != null ? lookedUp.get(0) : find(child.jti(), start)) {
+            Ect s = stored.ect();
             if (!Objects.equals(s.iss(), child.iss())) {
                 continue; // another issuer's id: never a conflict (G-07 guards its use as a pred)
             }
@@ -182,12 +177,13 @@ public final class DagValidator {
             throw reject(ReasonCode.DAG_CYCLE, "G-05", "ECT " + child.jti() + " names itself as a predecessor");
         }
         List<String> unresolved = null; // made when the ALLOW policy lets the first one through
-        List<Ect> resolved = new ArrayList<>(child.pred().size());
+        List<SignedEct> resolved = new ArrayList<>(child.pred().size());
+        List<Ect> resolvedEcts = new ArrayList<>(child.pred().size());
         Instant latest = null; // G-04: no predecessor issued after the child's iat + skew (computed at the first need)
         for (int i = 0; i < child.pred().size(); i++) {
             String p = child.pred().get(i);
-            List<Ect> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
-            List<Ect> matches = DagWalks.sameWorkflow(found, child.wid());
+            List<SignedEct> found = lookedUp != null ? lookedUp.get(i + 1) : find(p, start);
+            List<SignedEct> matches = DagWalks.sameWorkflow(found, child.wid());
             if (matches.isEmpty()) {
                 if (!found.isEmpty()) { // G-03; T-12: the predecessor's own workflow is not named
                     throw reject(ReasonCode.DAG_WORKFLOW_MISMATCH, "G-03", "predecessor " + p + " is not in "
@@ -205,7 +201,8 @@ public final class DagValidator {
             if (matches.size() > 1) { // G-07: two ECTs claim this task id; building on either is a guess
                 ambiguous(child, p, matches);
             }
-            Ect match = matches.get(0);
+            SignedEct stored = matches.get(0);
+            Ect match = stored.ect();
             // G-04
             if (match.iat() != null && child.iat() != null && latest == null) {
                 latest = child.iat().plus(skew);
@@ -214,28 +211,34 @@ public final class DagValidator {
                 throw reject(ReasonCode.DAG_TEMPORAL_VIOLATION, "G-04",
                         "predecessor " + p + " was issued after its child (beyond the skew of " + skew.toSeconds() + " s)");
             }
-            resolved.add(match);
+            resolved.add(stored);
+            resolvedEcts.add(match);
         }
-        List<Ect> predecessors = List.copyOf(resolved); // one immutable list for the walk, the rules and the view
-        walkAncestors(child, predecessors, start); // G-05
+        List<SignedEct> parents = List.copyOf(resolved);
+        List<Ect> predecessors = List.copyOf(resolvedEcts);
+        // G-05, decided by the lookups' call when the store could (its parents are these: every pred
+        // entry stored in the child's workflow resolved to exactly one ECT, or the check failed above)
+        walkAncestors(child, parents, start, looked != null ? looked.walk().orElse(null) : null);
         for (DagRule rule : rules) { // G-06
             Optional<String> refusal = rule.check(child, predecessors);
             if (refusal.isPresent()) {
                 throw reject(ReasonCode.DAG_POLICY_VIOLATION, "G-06", refusal.get());
             }
         }
-        return new View(child, predecessors, unresolved == null ? List.of() : List.copyOf(unresolved), start);
+        return new View(child, parents, predecessors, unresolved == null ? List.of() : List.copyOf(unresolved), start);
     }
 
     /** The result of one check; its ancestry query shares the check's store, bound and deadline. */
     private final class View implements DagView {
         private final Ect child;
+        private final List<SignedEct> parents;
         private final List<Ect> predecessors;
         private final List<String> unresolved;
         private final long start;
 
-        View(Ect child, List<Ect> predecessors, List<String> unresolved, long start) {
+        View(Ect child, List<SignedEct> parents, List<Ect> predecessors, List<String> unresolved, long start) {
             this.child = child;
+            this.parents = parents;
             this.predecessors = predecessors;
             this.unresolved = unresolved;
             this.start = start;
@@ -256,7 +259,7 @@ public final class DagValidator {
             if (containsId(child.pred(), taskId)) {
                 return true;
             }
-            if (predecessors.isEmpty() || Uuids.same(taskId, child.jti())) {
+            if (parents.isEmpty() || Uuids.same(taskId, child.jti())) {
                 return false;
             }
             // the G-05 walk with another target: "an examined ancestor names taskId" is descent. G-05
@@ -264,7 +267,7 @@ public final class DagValidator {
             // otherwise is answered "not descended" (fails closed)
             AncestorWalk walk;
             try {
-                walk = store.walkAncestors(predecessors, Uuids.canonical(taskId), maxAncestors, timeLeft(start));
+                walk = store.walkAncestors(parents, Uuids.canonical(taskId), maxAncestors, timeLeft(start));
             } catch (EctException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -278,9 +281,9 @@ public final class DagValidator {
         }
     }
 
-    private void ambiguous(Ect child, String pred, List<Ect> matches) {
+    private void ambiguous(Ect child, String pred, List<SignedEct> matches) {
         List<String> issuers = new ArrayList<>(matches.size());
-        matches.forEach(m -> issuers.add(m.iss() == null ? "" : m.iss()));
+        matches.forEach(m -> issuers.add(m.ect().iss() == null ? "" : m.ect().iss()));
         try {
             listener.onSecurityEvent(new SecurityEvent(SecurityEvent.Kind.AMBIGUOUS_PREDECESSOR,
                     ReasonCode.DAG_AMBIGUOUS_PREDECESSOR, child.jti(), child.iss(), child.wid(), pred, issuers));
@@ -292,13 +295,13 @@ public final class DagValidator {
                 "predecessor " + pred + " is claimed by more than one issuer in this workflow; refusing to guess which one is meant");
     }
 
-    private void walkAncestors(Ect child, List<Ect> parents, long start) {
+    private void walkAncestors(Ect child, List<SignedEct> parents, long start, AncestorWalk decided) {
         if (parents.isEmpty()) {
             return;
         }
         AncestorWalk walk;
         try {
-            walk = store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start)); // immutable already
+            walk = decided != null ? decided : store.walkAncestors(parents, Uuids.canonical(child.jti()), maxAncestors, timeLeft(start));
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -339,9 +342,9 @@ public final class DagValidator {
         return false;
     }
 
-    /** The stored ECTs whose jti is {@code jti} in canonical form (the store is asked in lower case), within the deadline. */
-    private List<Ect> find(String jti, long start) {
-        List<Ect> found;
+    /** The stored tokens whose jti is {@code jti} in canonical form (the store is asked in lower case), within the deadline. */
+    private List<SignedEct> find(String jti, long start) {
+        List<SignedEct> found;
         try {
             found = store.findByJti(Uuids.canonical(jti), timeLeft(start));
         } catch (EctException e) {
@@ -371,20 +374,40 @@ public final class DagValidator {
 
     private static boolean batches(EctStore store) { return BATCHES.get(store.getClass()); }
 
+    /** Per store class: does it override {@link EctStore#lookupForCheck} (lookups and maybe G-05 in one call)? */
+    private static final ClassValue<Boolean> COMBINES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("lookupForCheck", Ect.class, List.class, int.class, Duration.class)
+                        .getDeclaringClass() != EctStore.class;
+            } catch (NoSuchMethodException | SecurityException e) {
+                return false;
+            }
+        }
+    };
+
     /**
      * The stored ECTs of the child's {@code jti} (element 0) and of each {@code pred} entry (element
      * i + 1), each id in canonical form (the store is asked in lower case), in one store call,
      * within the deadline.
      */
-    private List<List<Ect>> findAll(Ect child, long start) {
+    private DagLookups findAll(Ect child, long start) {
         List<String> ids = new ArrayList<>(1 + child.pred().size());
         ids.add(Uuids.canonical(child.jti()));
         for (String p : child.pred()) {
             ids.add(Uuids.canonical(p));
         }
-        List<List<Ect>> found;
+        List<List<SignedEct>> found;
+        AncestorWalk walk = null;
         try {
-            found = store.findByJtis(List.copyOf(ids), timeLeft(start));
+            if (combinedLookups) {
+                DagLookups l = store.lookupForCheck(child, List.copyOf(ids), maxAncestors, timeLeft(start));
+                found = l == null ? null : l.found();
+                walk = l == null ? null : l.walk().orElse(null);
+            } else {
+                found = store.findByJtis(List.copyOf(ids), timeLeft(start));
+            }
         } catch (EctException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -395,11 +418,11 @@ public final class DagValidator {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ECT store lookup returned "
                     + (found == null ? "nothing" : found.size() + " results for " + ids.size() + " ids"));
         }
-        List<List<Ect>> out = new ArrayList<>(ids.size());
+        List<List<SignedEct>> out = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             out.add(DagWalks.exact(found.get(i), i == 0 ? child.jti() : child.pred().get(i - 1)));
         }
-        return out;
+        return walk == null ? DagLookups.of(out) : DagLookups.of(out, walk);
     }
 
     private static EctRejectedException reject(ReasonCode code, String rule, String detail) {

@@ -1,6 +1,7 @@
 package dev.ect.core.dag;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.internal.Uuids;
@@ -22,7 +23,7 @@ final class DagWalks {
      * parents, every ECT carrying an id in the node's workflow followed (a cycle through any of them
      * counts), each id looked up once.
      */
-    static AncestorWalk depthFirst(EctStore store, List<Ect> parents, String jti, int limit, Duration timeout) {
+    static AncestorWalk depthFirst(EctStore store, List<SignedEct> parents, String jti, int limit, Duration timeout) {
         Objects.requireNonNull(parents, "parents");
         Objects.requireNonNull(jti, "jti");
         requireArguments(limit, timeout);
@@ -32,7 +33,10 @@ final class DagWalks {
         long start = System.nanoTime();
         long budget = timeout.toNanos();
         Set<String> looked = null; // jtis whose ECTs are queued already (all in the child's workflow); made at the first pred
-        Deque<Ect> todo = new ArrayDeque<>(parents);
+        Deque<Ect> todo = new ArrayDeque<>(parents.size());
+        for (SignedEct p : parents) {
+            todo.add(p.ect());
+        }
         int visited = 0;
         while (!todo.isEmpty()) {
             Ect node = todo.pop();
@@ -45,8 +49,8 @@ final class DagWalks {
                 }
                 if (looked == null) {
                     looked = new HashSet<>();
-                    for (Ect q : parents) {
-                        looked.add(Uuids.canonical(q.jti()));
+                    for (SignedEct q : parents) {
+                        looked.add(Uuids.canonical(q.ect().jti()));
                     }
                 }
                 if (!looked.add(Uuids.canonical(p))) {
@@ -56,18 +60,18 @@ final class DagWalks {
                 if (left <= 0) {
                     throw deadlineExceeded("after " + visited + " ancestors");
                 }
-                List<Ect> found = exact(store.findByJti(Uuids.canonical(p), Duration.ofNanos(left)), p);
-                for (Ect f : sameWorkflow(found, node.wid())) {
-                    todo.push(f);
+                List<SignedEct> found = exact(store.findByJti(Uuids.canonical(p), Duration.ofNanos(left)), p);
+                for (SignedEct f : sameWorkflow(found, node.wid())) {
+                    todo.push(f.ect());
                 }
             }
         }
         return AncestorWalk.complete(visited);
     }
 
-    private static boolean allRoots(List<Ect> parents) {
-        for (Ect p : parents) {
-            if (!p.pred().isEmpty()) {
+    private static boolean allRoots(List<SignedEct> parents) {
+        for (SignedEct p : parents) {
+            if (!p.ect().pred().isEmpty()) {
                 return false;
             }
         }
@@ -90,16 +94,16 @@ final class DagWalks {
                 "the DAG check exceeded its deadline (dagTimeout, ECT_DAG_TIMEOUT_MS) " + where);
     }
 
-    /** The ECTs of {@code found} whose jti is {@code jti} (a store that answers loosely: keep the matches only). */
-    static List<Ect> exact(List<Ect> found, String jti) {
+    /** The tokens of {@code found} whose ECT's jti is {@code jti} (a store that answers loosely: keep the matches only). */
+    static List<SignedEct> exact(List<SignedEct> found, String jti) {
         if (found == null || found.isEmpty()) {
             return List.of();
         }
-        for (Ect f : found) {
-            if (f == null || !Uuids.same(f.jti(), jti)) {
-                List<Ect> out = new ArrayList<>(found.size());
-                for (Ect g : found) {
-                    if (g != null && Uuids.same(g.jti(), jti)) {
+        for (SignedEct f : found) {
+            if (f == null || !Uuids.same(f.ect().jti(), jti)) {
+                List<SignedEct> out = new ArrayList<>(found.size());
+                for (SignedEct g : found) {
+                    if (g != null && Uuids.same(g.ect().jti(), jti)) {
                         out.add(g);
                     }
                 }
@@ -109,14 +113,14 @@ final class DagWalks {
         return found;
     }
 
-    /** The ECTs of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
-    static List<Ect> sameWorkflow(List<Ect> found, String wid) {
+    /** The tokens of {@code found} in workflow {@code wid}, one per distinct ECT (a store may return a copy twice). */
+    static List<SignedEct> sameWorkflow(List<SignedEct> found, String wid) {
         if (found.size() == 1) { // the usual case: one ECT carries the id (returned as is, no copy)
-            return Uuids.same(found.get(0).wid(), wid) ? found : List.of();
+            return Uuids.same(found.get(0).ect().wid(), wid) ? found : List.of();
         }
-        List<Ect> out = null;
-        for (Ect f : found) {
-            if (!Uuids.same(f.wid(), wid)) {
+        List<SignedEct> out = null;
+        for (SignedEct f : found) {
+            if (!Uuids.same(f.ect().wid(), wid)) {
                 continue;
             }
             if (out == null) {
@@ -129,9 +133,9 @@ final class DagWalks {
         return out == null ? List.of() : out;
     }
 
-    private static boolean containsSame(List<Ect> list, Ect e) {
-        for (Ect x : list) {
-            if (x.sameClaims(e)) {
+    private static boolean containsSame(List<SignedEct> list, SignedEct e) {
+        for (SignedEct x : list) {
+            if (x.ect().sameClaims(e.ect())) {
                 return true;
             }
         }

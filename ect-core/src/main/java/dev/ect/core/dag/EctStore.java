@@ -1,12 +1,18 @@
 package dev.ect.core.dag;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Where the verifier looks predecessors up (profile section 5): the ledger, or any store of ECTs
  * this verifier or its deployment has accepted. Implementations must be thread-safe.
+ *
+ * <p>A store holds tokens, and answers with them: each {@link SignedEct} is a stored token with the
+ * {@link dev.ect.core.Ect} its compact form carries ({@link SignedEct#ect()}, decoded once when
+ * the token was accepted or read back, never per lookup). The DAG rules read the claims through
+ * {@code ect()}; nothing re-decodes the compact form.
  *
  * <p>Every {@link dev.ect.core.ledger.AuditLedger} is an ECT store. {@link #empty()} holds nothing.
  *
@@ -20,7 +26,7 @@ import java.util.List;
 @FunctionalInterface
 public interface EctStore {
     /**
-     * All stored ECTs whose {@code jti} is this one, in any workflow and from any issuer (usually
+     * All stored tokens whose ECT's {@code jti} is this one, in any workflow and from any issuer (usually
      * zero or one; uniqueness is per ({@code iss}, {@code wid}, {@code jti}), G-01, so two issuers
      * may each hold one: G-07).
      *
@@ -30,7 +36,7 @@ public interface EctStore {
      *
      * @throws dev.ect.core.EctUnavailableException when the store cannot be read
      */
-    List<Ect> findByJti(String jti);
+    List<SignedEct> findByJti(String jti);
 
     /**
      * {@link #findByJti(String)} within {@code timeout}: the time left of the DAG check's deadline.
@@ -41,7 +47,7 @@ public interface EctStore {
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
      *     be read, or not within {@code timeout}
      */
-    default List<Ect> findByJti(String jti, Duration timeout) { return findByJti(jti); }
+    default List<SignedEct> findByJti(String jti, Duration timeout) { return findByJti(jti); }
 
     /**
      * {@link #findByJti(String, Duration)} for several ids at once, within {@code timeout} for all
@@ -57,9 +63,9 @@ public interface EctStore {
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
      *     be read, or not within {@code timeout}
      */
-    default List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+    default List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
         long start = System.nanoTime();
-        List<List<Ect>> out = new java.util.ArrayList<>(jtis.size());
+        List<List<SignedEct>> out = new java.util.ArrayList<>(jtis.size());
         for (String jti : jtis) {
             long left = timeout.toNanos() - (System.nanoTime() - start);
             if (left <= 0) {
@@ -68,6 +74,27 @@ public interface EctStore {
             out.add(findByJti(jti, Duration.ofNanos(left)));
         }
         return out;
+    }
+
+    /**
+     * The lookups of one DAG check in one call: {@link #findByJtis(List, Duration)} of {@code ids}
+     * (the child's {@code jti}, then each {@code pred} entry, in canonical lower case), and, when
+     * the store can decide it in the same round trip, the child's G-05 walk: the walk
+     * {@link #walkAncestors} would answer from the child's {@code pred} entries stored in the child's
+     * workflow, for the child's {@code jti}, within {@code limit} ({@link DagLookups#of(List, AncestorWalk)}).
+     * The default only looks up ({@link DagLookups#of(List)}); a database store that answers G-05 from
+     * indexes (ect-jdbc: one statement for the lookups and the probe) should override it. A store that
+     * wraps another should pass the call on.
+     *
+     * @param child the ECT being checked
+     * @param ids the child's {@code jti}, then its {@code pred} entries, each in canonical lower case
+     * @param limit the bound of the walk ({@code maxAncestors}), &ge; 1
+     * @param timeout the time left of the DAG check's deadline, &gt; 0
+     * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
+     *     be read, or not within {@code timeout}
+     */
+    default DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
+        return DagLookups.of(findByJtis(ids, timeout));
     }
 
     /**
@@ -83,7 +110,7 @@ public interface EctStore {
      * distinct {@code pred} id (at most {@code limit} &times; {@code maxPred} lookups), checking
      * {@code timeout} before each. A database store should answer in one bounded query.
      *
-     * @param parents where the walk starts; they count towards {@code limit}
+     * @param parents where the walk starts (tokens this store returned); they count towards {@code limit}
      * @param jti the id looked for, in canonical lower case: the child's {@code jti} for G-05 (the
      *     walk must not reach it), or a task whose descendant the child may be
      *     ({@link DagView#descendsFrom}: reaching it is the answer "yes")
@@ -92,7 +119,7 @@ public interface EctStore {
      * @throws dev.ect.core.EctUnavailableException {@code ledger_unavailable} when the store cannot
      *     be read, or the walk did not finish within {@code timeout}
      */
-    default AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+    default AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         return DagWalks.depthFirst(this, parents, jti, limit, timeout);
     }
 
@@ -104,9 +131,10 @@ public interface EctStore {
      * tokens ({@code EctClientConfig.mintedEctStore(fallback)} of the client support) answers with a
      * view that finds them first. A store that wraps another should pass the call on.
      *
-     * @param own ECTs minted by the caller, for this one verification; never kept
+     * @param own tokens minted by the caller ({@link dev.ect.core.EctSigner#mint}), for this one
+     *     verification; never kept
      */
-    default EctStore including(List<Ect> own) { return this; }
+    default EctStore including(List<SignedEct> own) { return this; }
 
     /** A store with nothing in it: every predecessor is unresolved. */
     static EctStore empty() { return jti -> List.of(); }

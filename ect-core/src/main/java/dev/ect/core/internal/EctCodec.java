@@ -204,6 +204,17 @@ public final class EctCodec {
     }
 
     /**
+     * A token read back from a ledger, with the ECT {@link #decodeStored} decodes from it: what a
+     * ledger's index holds and its lookups return ({@code EctStore}), decoded once per entry.
+     *
+     * @param headers a header cache for a run of decodes (opening a ledger file), or null
+     * @throws IllegalArgumentException when the token cannot be decoded or breaks a claim rule
+     */
+    public static SignedEct storedToken(String compact, HeaderCache headers) {
+        return EctFactory.signed(decodeStored(compact, headers), compact);
+    }
+
+    /**
      * The JWT claims set of {@code e} as UTF-8 JSON, in the order and form of {@link Ect#claims()}
      * ({@code aud} a string when it has one element, C-02; absent optional claims left out), written
      * straight from the typed values. {@link Json#write} of {@code e.claims()} gives the same bytes.

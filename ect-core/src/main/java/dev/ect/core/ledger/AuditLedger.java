@@ -1,6 +1,5 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.internal.Uuids;
@@ -165,13 +164,17 @@ public interface AuditLedger extends EctStore {
         }
     }
 
-    /** The ECTs of {@link #findEntries(String)}, decoded from their compact form (EctStore). */
+    /**
+     * The tokens of {@link #findEntries(String)} ({@link LedgerEntry#signed()}, EctStore). This
+     * default decodes each token on every lookup: a ledger should keep the decoded tokens (as
+     * {@link InMemoryLedger}, {@link FileLedger} and the PostgreSQL ledger do) and override it.
+     */
     @Override
-    default List<Ect> findByJti(String jti) {
+    default List<SignedEct> findByJti(String jti) {
         List<LedgerEntry> found = findEntries(jti);
-        List<Ect> out = new ArrayList<>(found.size());
+        List<SignedEct> out = new ArrayList<>(found.size());
         for (LedgerEntry e : found) {
-            out.add(e.ect());
+            out.add(e.signed());
         }
         return List.copyOf(out);
     }

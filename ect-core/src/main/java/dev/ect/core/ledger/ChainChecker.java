@@ -1,6 +1,7 @@
 package dev.ect.core.ledger;
 
 import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.internal.EctCodec;
 import dev.ect.core.internal.HeaderCache;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ final class ChainChecker {
     private long intact;
     private final Map<String, Long> keys = new HashMap<>();
     private String problem;
-    private Ect lastEct;
+    private SignedEct lastToken;
     private final HeaderCache headers = new HeaderCache();
 
     /**
@@ -51,13 +52,13 @@ final class ChainChecker {
         if (!computed.equals(e.hash())) {
             return "hash mismatch: stored " + e.hash() + ", computed " + computed;
         }
-        Ect ect;
+        SignedEct token;
         try {
-            ect = EctCodec.decodeStored(e.compact(), headers); // as LedgerEntry.ect(), one header decode per issuer
+            token = EctCodec.storedToken(e.compact(), headers); // as LedgerEntry.signed(), one header decode per issuer
         } catch (IllegalArgumentException ex) {
             return "the compact token cannot be decoded: " + ex.getMessage();
         }
-        String field = mismatch(e, ect);
+        String field = mismatch(e, token.ect());
         if (field != null) {
             return field + " does not match the compact token";
         }
@@ -65,7 +66,7 @@ final class ChainChecker {
         if (earlier != null) {
             return "(iss, wid, jti) was already recorded at seq " + earlier + " (L-06)";
         }
-        lastEct = ect;
+        lastToken = token;
         return null;
     }
 
@@ -103,8 +104,8 @@ final class ChainChecker {
 
     String lastHash() { return prevHash; }
 
-    /** The ECT decoded from the last intact entry (so a ledger being opened need not decode twice). */
-    Ect lastEct() { return lastEct; }
+    /** The token of the last intact entry, decoded (so a ledger being opened need not decode twice). */
+    SignedEct lastToken() { return lastToken; }
 
     /** The outcome; {@code line} is the 1-based line of the break in a file, or -1. */
     ChainVerification result(long line) {

@@ -275,7 +275,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
                     at += channel.write(nl, at);
                 }
                 channel.force(true);
-                index.add(tail.entry(), tail.ect());
+                index.add(tail.entry(), tail.token());
                 end = at;
                 LOG.warn("ledger {}: completed line {} (entry {}), which had lost only its newline", path, tail.line(),
                         tail.entry().seq());
@@ -424,7 +424,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
         lastHash = prev;
         forces.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
-            index.add(entries.get(i), batch.get(i).token.ect());
+            index.add(entries.get(i), batch.get(i).token);
         }
         head = new Head(size, seq - 1, prev);
         synchronized (lock) {
@@ -476,7 +476,7 @@ public final class FileLedger implements AuditLedger, AutoCloseable {
     }
 
     @Override
-    public List<Ect> findByJti(String jti) { return index.findByJti(Objects.requireNonNull(jti, "jti")); }
+    public List<SignedEct> findByJti(String jti) { return index.findByJti(Objects.requireNonNull(jti, "jti")); }
 
     /**
      * Reads the file again, up to the last acknowledged entry, and checks it byte for byte (L-04)

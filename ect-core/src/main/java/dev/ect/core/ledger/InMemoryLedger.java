@@ -46,7 +46,7 @@ public final class InMemoryLedger implements AuditLedger {
             LedgerEntry last = index.last();
             LedgerEntry e = LedgerEntry.create(last == null ? 1 : last.seq() + 1, token, clock.instant(),
                     last == null ? LedgerEntry.GENESIS_HASH : last.hash());
-            index.add(e, ect);
+            index.add(e, token);
             return e;
         }
     }
@@ -74,7 +74,7 @@ public final class InMemoryLedger implements AuditLedger {
     }
 
     @Override
-    public List<Ect> findByJti(String jti) { return index.findByJti(Objects.requireNonNull(jti, "jti")); }
+    public List<SignedEct> findByJti(String jti) { return index.findByJti(Objects.requireNonNull(jti, "jti")); }
 
     @Override
     public String toString() { return "InMemoryLedger{entries=" + index.size() + "}"; }

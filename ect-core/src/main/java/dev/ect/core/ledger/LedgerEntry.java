@@ -218,6 +218,15 @@ public record LedgerEntry(long seq, String compact, String jti, String wid, Stri
      */
     public Ect ect() { return EctCodec.decodeStored(compact, null); }
 
+    /**
+     * The token recorded here, {@link #compact()} with the ECT it carries (decoded by the library's
+     * codec, as {@link #ect()}; the signature is not verified again): what a ledger keeps, decoded
+     * once per entry, to answer {@link dev.ect.core.dag.EctStore} lookups.
+     *
+     * @throws IllegalArgumentException when the compact token cannot be decoded
+     */
+    public SignedEct signed() { return EctCodec.storedToken(compact, null); }
+
     LedgerEntry withHash(String h) {
         return new LedgerEntry(seq, compact, jti, wid, iss, execAct, pred, recordedAt, prevHash, h);
     }

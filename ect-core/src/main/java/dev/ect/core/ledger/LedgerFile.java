@@ -1,6 +1,6 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -103,9 +103,9 @@ final class LedgerFile {
      * @param line its 1-based line number
      * @param entry the entry it holds when it is a complete, intact next entry (only its newline is
      *     missing), else null
-     * @param ect that entry's ECT, or null
+     * @param token that entry's token, decoded, or null
      */
-    record Tail(long offset, long length, long line, LedgerEntry entry, Ect ect) {}
+    record Tail(long offset, long length, long line, LedgerEntry entry, SignedEct token) {}
 
     /**
      * The outcome of a scan.
@@ -121,9 +121,9 @@ final class LedgerFile {
      * Reads {@code [0, limit)} of a ledger file line by line with positional reads (the channel's
      * position is not used), checking the chain; stops at the first broken line.
      *
-     * @param sink receives each intact entry with its decoded ECT (may be null); not called for the tail
+     * @param sink receives each intact entry with its decoded token (may be null); not called for the tail
      */
-    static Scan scan(FileChannel ch, long limit, BiConsumer<LedgerEntry, Ect> sink) throws IOException {
+    static Scan scan(FileChannel ch, long limit, BiConsumer<LedgerEntry, SignedEct> sink) throws IOException {
         ChainChecker checker = new ChainChecker();
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         byte[] line = new byte[4096];
@@ -173,7 +173,7 @@ final class LedgerFile {
                     return new Scan(checker.result(lineNo), lineStart, null, true);
                 }
                 if (sink != null) {
-                    sink.accept(e, checker.lastEct());
+                    sink.accept(e, checker.lastToken());
                 }
                 lineNo++;
                 lineStart = pos + i + 1;
@@ -189,19 +189,19 @@ final class LedgerFile {
         long seqThere = checker.expectedSeq();
         String hashBefore = checker.lastHash();
         LedgerEntry e = null;
-        Ect ect = null;
+        SignedEct token = null;
         if (!overlong) {
             try {
                 LedgerEntry parsed = parse(line, len);
                 if (checker.check(parsed) == null) {
                     e = parsed;
-                    ect = checker.lastEct();
+                    token = checker.lastToken();
                 }
             } catch (IllegalArgumentException ex) {
                 // torn: not an entry
             }
         }
-        Tail tail = new Tail(lineStart, pos - lineStart, lineNo, e, ect);
+        Tail tail = new Tail(lineStart, pos - lineStart, lineNo, e, token);
         String why = "line " + lineNo + " has no trailing newline (" + (pos - lineStart) + " bytes): a torn write"
                 + (e == null ? "" : " of a complete entry");
         return new Scan(ChainVerification.broken(intactBefore, seqThere, lineNo, why, hashBefore), lineStart, tail, false);

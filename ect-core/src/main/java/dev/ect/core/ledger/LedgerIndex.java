@@ -1,6 +1,6 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.Ect;
+import dev.ect.core.SignedEct;
 import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * takes the write lock for the few map updates only.
  */
 final class LedgerIndex {
-    private record Stored(LedgerEntry entry, Ect ect) {}
+    /** An entry and its token, decoded once (when appended or read back), never per lookup. */
+    private record Stored(LedgerEntry entry, SignedEct token) {}
 
     private final ReadWriteLock rw = new ReentrantReadWriteLock();
     private final List<LedgerEntry> entries = new ArrayList<>();
@@ -56,15 +57,15 @@ final class LedgerIndex {
         return out;
     }
 
-    /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check). */
-    void add(LedgerEntry e, Ect ect) {
+    /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check); {@code token} is its token. */
+    void add(LedgerEntry e, SignedEct token) {
         rw.writeLock().lock();
         try {
             if (e.seq() != entries.size() + 1) {
                 throw new IllegalStateException("seq " + e.seq() + " does not follow " + entries.size());
             }
             entries.add(e);
-            byJti.merge(jtiKey(e.jti()), new Stored(e, ect), LedgerIndex::plus);
+            byJti.merge(jtiKey(e.jti()), new Stored(e, token), LedgerIndex::plus);
             byWid.computeIfAbsent(widKey(e.wid()), k -> new ArrayList<>()).add(e);
         } finally {
             rw.writeLock().unlock();
@@ -124,7 +125,7 @@ final class LedgerIndex {
         }
     }
 
-    List<Ect> findByJti(String jti) {
+    List<SignedEct> findByJti(String jti) {
         rw.readLock().lock();
         try {
             Object v = byJti.get(jtiKey(jti));
@@ -132,12 +133,12 @@ final class LedgerIndex {
                 return List.of();
             }
             if (v instanceof Stored one) { // the usual case: one ECT carries a jti
-                return List.of(one.ect());
+                return List.of(one.token());
             }
             Stored[] s = (Stored[]) v;
-            Ect[] out = new Ect[s.length];
+            SignedEct[] out = new SignedEct[s.length];
             for (int k = 0; k < s.length; k++) {
-                out[k] = s[k].ect();
+                out[k] = s[k].token();
             }
             return List.of(out);
         } finally {

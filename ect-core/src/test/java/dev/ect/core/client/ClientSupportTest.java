@@ -17,6 +17,7 @@ import dev.ect.core.SignedEct;
 import dev.ect.core.VerificationListener;
 import dev.ect.core.client.internal.Attempt;
 import dev.ect.core.client.internal.ClientCall;
+import dev.ect.core.client.internal.MintedTaskIds;
 import dev.ect.core.client.internal.OutboundRequest;
 import dev.ect.core.context.TaskContext;
 import dev.ect.core.dag.EctStore;
@@ -223,7 +224,7 @@ class ClientSupportTest {
         // a context-recorded task id counts as minted too
         TaskContext ctx = TaskContext.root();
         Ect earlier = signerA().mint(Ect.builder().iss(A).aud(B).execAct("earlier").build()).ect();
-        ctx.recordMinted(earlier);
+        MintedTaskIds.record(ctx, earlier.jti());
         ClientCall inCtx;
         try (TaskContext.Scope s = ctx.makeCurrent()) {
             inCtx = call(cfg);
@@ -245,26 +246,77 @@ class ClientSupportTest {
     }
 
     @Test
+    @DisplayName("V-13 F-03 the minted store's view answers the DAG lookups in one call: own tokens itself, the rest in one findByJtis of the fallback")
+    void v13TheMintedStoresViewKeepsTheFallbacksOneQueryLookups() {
+        SignedEct own = signerA().mint(Ect.builder().iss(A).aud(B).execAct("own").build());
+        SignedEct stored = signerA().mint(Ect.builder().iss(A).aud(B).execAct("stored").build());
+        List<List<String>> batches = new java.util.ArrayList<>();
+        AtomicInteger single = new AtomicInteger();
+        EctStore database = new EctStore() { // a store answering several ids in one round trip, as JdbcLedger does
+            @Override
+            public List<SignedEct> findByJti(String jti) {
+                single.incrementAndGet();
+                return List.of();
+            }
+
+            @Override
+            public List<List<SignedEct>> findByJtis(List<String> jtis, java.time.Duration timeout) {
+                batches.add(jtis);
+                return jtis.stream().map(j -> j.equals(stored.ect().jti()) ? List.of(stored) : List.<SignedEct>of()).toList();
+            }
+        };
+        String unknown = UUID.randomUUID().toString();
+        EctStore minted = EctClientConfig.mintedEctStore(database);
+        java.time.Duration t = java.time.Duration.ofSeconds(1);
+        assertThat(minted.findByJtis(List.of(stored.ect().jti()), t)).containsExactly(List.of(stored)); // alone: the fallback's query
+        EctStore view = minted.including(List.of(own));
+        assertThat(view.findByJtis(List.of(unknown, own.ect().jti(), stored.ect().jti()), t))
+                .containsExactly(List.of(), List.of(own), List.of(stored));
+        assertThat(batches).containsExactly(List.of(stored.ect().jti()), List.of(unknown, stored.ect().jti())); // own ids not asked
+        assertThat(view.findByJtis(List.of(own.ect().jti()), t)).containsExactly(List.of(own));
+        assertThat(batches).hasSize(2); // only own ids: no query at all
+        assertThat(single).hasValue(0);
+        // a fallback answering for the wrong number of ids: nothing, which the DAG check reports as 503
+        EctStore broken = EctClientConfig.mintedEctStore(new EctStore() {
+            @Override
+            public List<SignedEct> findByJti(String jti) { return List.of(); }
+
+            @Override
+            public List<List<SignedEct>> findByJtis(List<String> jtis, java.time.Duration timeout) { return List.of(); }
+        }).including(List.of(own));
+        assertThat(broken.findByJtis(List.of(own.ect().jti(), unknown), t)).isNull();
+        // with the library's verifier: a response naming own and a stored task resolves both, in one fallback query
+        batches.clear();
+        SignedEct answer = SIGNER_B.mint(Ect.builder().iss(B).aud(A).execAct("answer")
+                .pred(own.ect().jti(), stored.ect().jti()).build());
+        EctVerifier v = EctVerifier.builder().verifierId(A).keySource(StaticKeySource.builder().key(B, KEY_B).build())
+                .clock(clock()).ectStore(minted).settings(EctSettings.builder().allowUnresolvedPredecessors(false).build()).build();
+        assertThat(v.verify(answer.compact(), dev.ect.core.VerificationScope.of(dev.ect.core.EctValidator.none()).withOwnEcts(List.of(own)))
+                .unresolvedPredecessors()).isEmpty();
+        assertThat(batches).containsExactly(List.of(answer.ect().jti(), stored.ect().jti()));
+    }
+
+    @Test
     @DisplayName("F-03 the minted store resolves own ECTs only in the view one verification asks for; alone it is its fallback")
     void f03TheMintedStoreKeepsNothing() {
-        Ect own = signerA().mint(Ect.builder().iss(A).aud(B).execAct("own").build()).ect();
+        SignedEct own = signerA().mint(Ect.builder().iss(A).aud(B).execAct("own").build());
         AtomicInteger fallbackLookups = new AtomicInteger();
         EctStore fallback = jti -> {
             fallbackLookups.incrementAndGet();
             return List.of();
         };
         EctStore minted = EctClientConfig.mintedEctStore(fallback);
-        assertThat(minted.findByJti(own.jti())).isEmpty();
+        assertThat(minted.findByJti(own.ect().jti())).isEmpty();
         EctStore view = minted.including(List.of(own));
-        assertThat(view.findByJti(own.jti().toUpperCase(java.util.Locale.ROOT))).containsExactly(own);
+        assertThat(view.findByJti(own.ect().jti().toUpperCase(java.util.Locale.ROOT))).containsExactly(own);
         assertThat(view.findByJti(UUID.randomUUID().toString())).isEmpty();
-        assertThat(minted.findByJti(own.jti())).isEmpty(); // nothing kept
+        assertThat(minted.findByJti(own.ect().jti())).isEmpty(); // nothing kept
         assertThat(fallbackLookups).hasValue(3);
         // chained (two integrations, one verifier): the inner one sees the own ECTs too
         EctStore chained = EctClientConfig.mintedEctStore(EctClientConfig.mintedEctStore());
-        assertThat(chained.including(List.of(own)).findByJti(own.jti())).containsExactly(own);
+        assertThat(chained.including(List.of(own)).findByJti(own.ect().jti())).containsExactly(own);
         assertThat(minted.including(List.of())).isSameAs(fallback);
-        assertThat(EctStore.empty().including(List.of(own)).findByJti(own.jti())).isEmpty(); // no opt-in: not seen
+        assertThat(EctStore.empty().including(List.of(own)).findByJti(own.ect().jti())).isEmpty(); // no opt-in: not seen
     }
 
     @Test

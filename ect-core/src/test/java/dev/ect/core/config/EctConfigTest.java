@@ -416,10 +416,46 @@ class EctConfigTest {
         EctConfigSource l3 = EctConfigSource.environment(Map.of("ECT_VERIFIER_ID", B, "ECT_TRUST", A + "=" + file, "ECT_MIN_LEVEL", "L3"));
         assertThatThrownBy(() -> EctConfig.from(l3).open(CLOCK))
                 .isInstanceOfSatisfying(EctConfigException.class, e -> assertThat(e.option()).isEqualTo(EctOption.MIN_LEVEL))
-                .hasMessage("minimum level L3 needs a ledger: set environment variable ECT_LEDGER_FILE or environment variable ECT_JDBC_URL");
+                .hasMessage("minimum level L3 (environment variable ECT_MIN_LEVEL) needs a ledger: set environment variable "
+                        + "ECT_LEDGER_FILE or environment variable ECT_JDBC_URL");
         EctConfigSource missingFile = EctConfigSource.environment(Map.of("ECT_VERIFIER_ID", B, "ECT_TRUST", A + "=" + dir.resolve("nope.jwks")));
         assertThatThrownBy(() -> EctConfig.from(missingFile).open(CLOCK)).isInstanceOf(EctConfigException.class)
                 .hasMessageStartingWith("environment variable ECT_TRUST=").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    @DisplayName("V-07 no trusted issuer: the verifier builder's typed MissingOptionException(keySource) becomes TRUST, named as its source spells it")
+    void missingKeySourceIsNamedByTrustAndItsSource() {
+        EctConfigSource cli = EctConfigSource.of(Map.of(EctOption.VERIFIER_ID, B), o -> "option --" + o.property().substring("ect.".length()))
+                .or(EctConfigSource.properties("init-param", Map.of()));
+        assertThatThrownBy(() -> EctConfig.from(cli).open(CLOCK))
+                .isInstanceOfSatisfying(EctConfigException.class, e -> {
+                    assertThat(e.option()).isEqualTo(EctOption.TRUST);
+                    assertThat(e.getCause()).isInstanceOfSatisfying(dev.ect.core.MissingOptionException.class,
+                            m -> assertThat(m.option()).isEqualTo("keySource"));
+                })
+                .hasMessage("no trusted issuers: set option --trust or init-param ect.trust "
+                        + "(or option --min-level or init-param ect.min-level=L1)");
+    }
+
+    @Test
+    @DisplayName("V-15 L3 without a ledger: MissingOptionException(ledger) becomes MIN_LEVEL, naming where L3 came from and the options that give a ledger")
+    void l3WithoutALedgerIsNamedByMinLevelAndItsSource() throws Exception {
+        Path file = jwks("l3-typed.jwks", key(EctAlgorithm.ES256, "a-1"));
+        EctConfigSource params = EctConfigSource.properties("init-param", Map.of("ect.verifier-id", B,
+                "ect.trust", A + "=" + file, "ect.min-level", "L3")).or(EctConfigSource.environment(Map.of()));
+        assertThatThrownBy(() -> EctConfig.from(params).open(CLOCK))
+                .isInstanceOfSatisfying(EctConfigException.class, e -> {
+                    assertThat(e.option()).isEqualTo(EctOption.MIN_LEVEL);
+                    assertThat(e.getCause()).isInstanceOfSatisfying(dev.ect.core.MissingOptionException.class,
+                            m -> assertThat(m.option()).isEqualTo("ledger"));
+                })
+                .hasMessage("minimum level L3 (init-param ect.min-level) needs a ledger: set init-param ect.ledger-file "
+                        + "or environment variable ECT_LEDGER_FILE or init-param ect.jdbc-url or environment variable ECT_JDBC_URL");
+        // a ledger of the caller's own satisfies it: only the typed error is mapped, nothing is guessed from text
+        try (EctRuntime rt = EctConfig.from(params).open(CLOCK, b -> b.ledger(new dev.ect.core.ledger.InMemoryLedger()))) {
+            assertThat(rt.verifier().settings().minLevel()).isEqualTo(EctLevel.L3);
+        }
     }
 
     @Test

@@ -171,12 +171,14 @@ class TaskContextTest {
     }
 
     @Test
-    void remembersMintedEctsAndResponseValues() { // F-03 (resolving O), F-04/T-08 response values
+    void remembersMintedTaskIdsAndResponseValues() { // F-03 (task ids minted), F-04/T-08 response values
         TaskContext ctx = TaskContext.root();
         Ect o = outbound(ctx);
-        ctx.recordMinted(o);
-        assertThat(ctx.minted(o.jti())).contains(o);
-        assertThat(ctx.minted("nope")).isEmpty();
+        ctx.recordMinted(o.jti());
+        assertThat(ctx.minted(o.jti())).isTrue();
+        assertThat(ctx.minted(o.jti().toUpperCase(java.util.Locale.ROOT))).isTrue(); // P-01
+        assertThat(ctx.minted("nope")).isFalse();
+        assertThat(TaskContext.root().minted(o.jti())).isFalse(); // per context
         assertThat(ctx.execAct()).isNull();
         ctx.setExecAct("answer");
         ctx.setOutHash("h");

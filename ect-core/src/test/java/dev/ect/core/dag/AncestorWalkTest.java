@@ -34,23 +34,23 @@ class AncestorWalkTest {
     final String wid = UUID.randomUUID().toString();
     final InMemoryLedger ledger = new InMemoryLedger(TestEcts.CLOCK);
 
-    Ect append(String jti, String iss, List<String> pred) {
+    SignedEct append(String jti, String iss, List<String> pred) {
         Ect e = Ect.builder().iss(iss).aud(TestEcts.AUD).jti(jti).wid(wid).execAct("task").pred(pred)
                 .iat(TestEcts.NOW.minusSeconds(60)).exp(TestEcts.NOW.plusSeconds(600)).build();
         SignedEct s = dev.ect.core.internal.TestTokens.unsigned(e);
         ledger.append(s);
-        return s.ect();
+        return s;
     }
 
-    Ect append(List<String> pred) { return append(UUID.randomUUID().toString(), TestEcts.ISS, pred); }
+    SignedEct append(List<String> pred) { return append(UUID.randomUUID().toString(), TestEcts.ISS, pred); }
 
     /** A chain of n entries; returns them root first. */
-    List<Ect> chain(int n) {
-        List<Ect> out = new ArrayList<>();
-        Ect prev = append(List.of());
+    List<SignedEct> chain(int n) {
+        List<SignedEct> out = new ArrayList<>();
+        SignedEct prev = append(List.of());
         out.add(prev);
         for (int i = 1; i < n; i++) {
-            prev = append(List.of(prev.jti()));
+            prev = append(List.of(prev.ect().jti()));
             out.add(prev);
         }
         return out;
@@ -64,8 +64,8 @@ class AncestorWalkTest {
     @Test
     @DisplayName("G-05 default walk: counts every ancestor once, the bound itself passes, one more is LIMIT_EXCEEDED")
     void g05DefaultWalkCountsAndBounds() {
-        List<Ect> c = chain(50);
-        Ect top = c.get(49);
+        List<SignedEct> c = chain(50);
+        SignedEct top = c.get(49);
         String target = UUID.randomUUID().toString();
         assertThat(ledger.walkAncestors(List.of(top), target, 50, LONG)).isEqualTo(AncestorWalk.complete(50));
         assertThat(ledger.walkAncestors(List.of(top), target, 49, LONG)).isEqualTo(AncestorWalk.limitExceeded(49));
@@ -79,11 +79,11 @@ class AncestorWalkTest {
         String shared = UUID.randomUUID().toString();
         append(shared, "spiffe://example.com/agent/c", List.of(target.toUpperCase(Locale.ROOT))); // the claimant that closes the loop
         append(shared, TestEcts.ISS, List.of());
-        Ect top = append(List.of(shared.toUpperCase(Locale.ROOT)));
+        SignedEct top = append(List.of(shared.toUpperCase(Locale.ROOT)));
         AncestorWalk walk = ledger.walkAncestors(List.of(top), target, 10_000, LONG);
         assertThat(walk.outcome()).isEqualTo(AncestorWalk.Outcome.REACHED_TARGET);
-        DagValidator v = new DagValidator(ledger, false, SKEW, 10_000, List.of());
-        Ect child = child(top.jti()).toBuilder().jti(target).build();
+        DagValidator v = DagValidatorTest.dag(ledger, false, SKEW, 10_000, List.of());
+        Ect child = child(top.ect().jti()).toBuilder().jti(target).build();
         assertThatThrownBy(() -> v.validate(child)).isInstanceOfSatisfying(EctRejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.DAG_CYCLE);
             assertThat(e.error().ruleId()).isEqualTo("G-05");
@@ -93,42 +93,42 @@ class AncestorWalkTest {
     @Test
     @DisplayName("G-05 the validator walks through the store's own walk, once, and maps its outcomes to dag_cycle / dag_too_deep")
     void g05ValidatorUsesTheStoresWalk() {
-        Ect parent = append(List.of());
+        SignedEct parent = append(List.of());
         AtomicInteger walks = new AtomicInteger();
         AtomicInteger lookups = new AtomicInteger();
         class OneQueryStore implements EctStore {
             AncestorWalk answer = AncestorWalk.complete(1);
 
             @Override
-            public List<Ect> findByJti(String jti) {
+            public List<SignedEct> findByJti(String jti) {
                 lookups.incrementAndGet();
                 return ledger.findByJti(jti);
             }
 
             @Override
-            public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
+            public AncestorWalk walkAncestors(List<SignedEct> parents, String jti, int limit, Duration timeout) {
                 walks.incrementAndGet();
-                assertThat(parents).containsExactly(parent);
+                assertThat(parents).containsExactly(parent); // the stored token itself
                 assertThat(limit).isEqualTo(7);
                 assertThat(timeout).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
                 return answer;
             }
         }
         OneQueryStore store = new OneQueryStore();
-        DagValidator v = new DagValidator(store, false, SKEW, 7, List.of());
-        assertThat(v.validate(child(parent.jti()))).isEmpty();
+        DagValidator v = DagValidatorTest.dag(store, false, SKEW, 7, List.of());
+        assertThat(v.validate(child(parent.ect().jti()))).isEmpty();
         assertThat(walks).hasValue(1);
         assertThat(lookups).hasValue(2); // G-01 and the one pred: the walk itself made none
         store.answer = AncestorWalk.reachedTarget(3);
-        assertThat(DagValidatorTest.reason(() -> v.validate(child(parent.jti())))).isEqualTo(ReasonCode.DAG_CYCLE);
+        assertThat(DagValidatorTest.reason(() -> v.validate(child(parent.ect().jti())))).isEqualTo(ReasonCode.DAG_CYCLE);
         store.answer = AncestorWalk.limitExceeded(7);
-        assertThat(DagValidatorTest.reason(() -> v.validate(child(parent.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
+        assertThat(DagValidatorTest.reason(() -> v.validate(child(parent.ect().jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
     @Test
     @DisplayName("V-13 G-05 a store slower than the deadline: 503 ledger_unavailable naming dagTimeout; a late answer does not count, no lookup after it")
     void v13DeadlineOfTheWholeCheckIsEnforcedBetweenLookups() {
-        List<Ect> c = chain(100);
+        List<SignedEct> c = chain(100);
         AtomicLong now = new AtomicLong();
         AtomicInteger lookups = new AtomicInteger();
         EctStore slow = jti -> { // every lookup takes 100 ms on the fake ticker
@@ -138,7 +138,7 @@ class AncestorWalkTest {
         };
         DagValidator v = new DagValidator(slow, false, SKEW, 10_000, List.of(), VerificationListener.noop(),
                 Duration.ofMillis(1000), now::get);
-        assertThatThrownBy(() -> v.validate(child(c.get(99).jti()))).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
+        assertThatThrownBy(() -> v.validate(child(c.get(99).ect().jti()))).isInstanceOfSatisfying(EctUnavailableException.class, e -> {
             assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
             assertThat(e.httpStatus()).isEqualTo(503);
             assertThat(e.error().detail()).contains("deadline of 1000 ms").contains("dagTimeout").contains("ECT_DAG_TIMEOUT_MS");
@@ -157,7 +157,7 @@ class AncestorWalkTest {
         };
         DagValidator v2 = new DagValidator(verySlow, false, SKEW, 10_000, List.of(), VerificationListener.noop(),
                 Duration.ofMillis(1000), now::get);
-        assertThat(DagValidatorTest.reason(() -> v2.validate(child(c.get(99).jti(), c.get(98).jti()))))
+        assertThat(DagValidatorTest.reason(() -> v2.validate(child(c.get(99).ect().jti(), c.get(98).ect().jti()))))
                 .isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
         assertThat(lookups).hasValue(1); // the G-01 lookup alone used the whole deadline
     }
@@ -165,7 +165,7 @@ class AncestorWalkTest {
     @Test
     @DisplayName("V-13 G-05 the default walk stops at the time left it was given: 503, not a walk to the end")
     void v13DefaultWalkHonoursTheTimeLeft() {
-        List<Ect> c = chain(200);
+        List<SignedEct> c = chain(200);
         AtomicInteger lookups = new AtomicInteger();
         EctStore counting = jti -> {
             lookups.incrementAndGet();
@@ -193,7 +193,7 @@ class AncestorWalkTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ECT_DAG_TIMEOUT_MS");
         assertThatThrownBy(() -> EctSettings.builder().dagTimeout(Duration.ZERO)).hasMessage("dagTimeout must be > 0");
         assertThat(EctSettings.builder().dagTimeout(Duration.ofMillis(5)).build()).isNotEqualTo(EctSettings.defaults());
-        assertThatThrownBy(() -> new DagValidator(ledger, false, SKEW, 1, List.of(), VerificationListener.noop(), Duration.ZERO))
+        assertThatThrownBy(() -> new DagValidator(ledger, false, SKEW, 1, List.of(), VerificationListener.noop(), Duration.ZERO, System::nanoTime))
                 .hasMessage("timeout must be > 0");
     }
 }

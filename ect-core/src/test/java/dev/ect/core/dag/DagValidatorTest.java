@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ect.core.Ect;
 import dev.ect.core.EctException;
 import dev.ect.core.EctRejectedException;
+import dev.ect.core.EctSettings;
+import dev.ect.core.VerificationListener;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.SignedEct;
+import dev.ect.core.internal.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +30,7 @@ class DagValidatorTest {
     static final String W1 = UUID.randomUUID().toString();
     static final String W2 = UUID.randomUUID().toString();
 
-    final Map<String, List<Ect>> stored = new HashMap<>();
+    final Map<String, List<SignedEct>> stored = new HashMap<>();
     final AtomicInteger lookups = new AtomicInteger();
     final EctStore store = jti -> {
         lookups.incrementAndGet();
@@ -38,12 +42,31 @@ class DagValidatorTest {
                 .execAct(execAct).pred(List.of(pred)).iat(iat).exp(iat.plusSeconds(600)).build();
     }
 
+    /** Stores {@code e} as a token (the store holds tokens) and returns the token's ECT. */
     Ect put(Ect e) {
-        stored.computeIfAbsent(e.jti(), k -> new ArrayList<>()).add(e);
-        return e;
+        SignedEct s = TestTokens.unsigned(e);
+        stored.computeIfAbsent(e.jti(), k -> new ArrayList<>()).add(s);
+        return s.ect();
     }
 
-    DagValidator validator() { return new DagValidator(store, false, Duration.ofSeconds(30), 10_000, List.of()); }
+    static List<List<Ect>> ects(List<List<SignedEct>> found) {
+        return found.stream().map(l -> l.stream().map(SignedEct::ect).toList()).toList();
+    }
+
+    /** A validator with these DAG settings (the rest default) and no listener. */
+    static DagValidator dag(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules) {
+        return dag(store, allowUnresolved, skew, maxAncestors, rules, VerificationListener.noop());
+    }
+
+    /** A validator with these DAG settings (the rest default), telling {@code listener} of security events. */
+    static DagValidator dag(EctStore store, boolean allowUnresolved, Duration skew, int maxAncestors, List<DagRule> rules,
+            VerificationListener listener) {
+        EctSettings settings = EctSettings.builder().allowUnresolvedPredecessors(allowUnresolved).clockSkew(skew)
+                .maxAncestors(maxAncestors).build();
+        return new DagValidator(store, settings, rules, listener);
+    }
+
+    DagValidator validator() { return dag(store, false, Duration.ofSeconds(30), 10_000, List.of()); }
 
     static ReasonCode reason(Runnable r) {
         try {
@@ -123,7 +146,7 @@ class DagValidatorTest {
             @Override
             public void onSecurityEvent(dev.ect.core.SecurityEvent e) { events.add(e); }
         };
-        DagValidator v = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), l);
+        DagValidator v = dag(store, false, Duration.ofSeconds(30), 100, List.of(), l);
         put(a); // the same ECT twice (a store that unions sources): not ambiguous
         assertThat(v.validate(ect(W1, "child", T, a.jti()))).isEmpty();
         assertThat(events).isEmpty();
@@ -139,7 +162,7 @@ class DagValidatorTest {
             assertThat(e.claimedBy()).containsExactly("spiffe://a", "spiffe://squatter");
         });
         // a listener that throws does not change the answer
-        DagValidator throwing = new DagValidator(store, false, Duration.ofSeconds(30), 100, List.of(), new dev.ect.core.VerificationListener() {
+        DagValidator throwing = dag(store, false, Duration.ofSeconds(30), 100, List.of(), new dev.ect.core.VerificationListener() {
             @Override
             public void onVerification(dev.ect.core.VerificationEvent e) { }
 
@@ -191,7 +214,7 @@ class DagValidatorTest {
         Ect a = put(ect(W1, "a", T));
         String x = UUID.randomUUID().toString();
         String y = UUID.randomUUID().toString();
-        DagValidator allow = new DagValidator(store, true, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator allow = dag(store, true, Duration.ofSeconds(30), 10_000, List.of());
         assertThat(allow.validate(ect(W1, "b", T, x, a.jti(), y))).containsExactly(x, y);
         assertThat(allow.validate(ect(W1, "c", T, a.jti()))).isEmpty();
     }
@@ -211,7 +234,7 @@ class DagValidatorTest {
     @Test
     void g03MismatchIsNotExcusedByTheAllowPolicy() {
         Ect a = put(ect(W2, "a", T));
-        DagValidator allow = new DagValidator(store, true, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator allow = dag(store, true, Duration.ofSeconds(30), 10_000, List.of());
         assertThat(reason(() -> allow.validate(ect(W1, "b", T, a.jti())))).isEqualTo(ReasonCode.DAG_WORKFLOW_MISMATCH);
     }
 
@@ -223,7 +246,7 @@ class DagValidatorTest {
         assertThat(validator().validate(ect(W1, "b", T, atSkew.jti()))).isEmpty();
         assertThat(reason(() -> validator().validate(ect(W1, "b", T, beyond.jti())))).isEqualTo(ReasonCode.DAG_TEMPORAL_VIOLATION);
         assertThat(rule(() -> validator().validate(ect(W1, "b", T, beyond.jti())))).isEqualTo("G-04");
-        DagValidator noSkew = new DagValidator(store, false, Duration.ZERO, 10_000, List.of());
+        DagValidator noSkew = dag(store, false, Duration.ZERO, 10_000, List.of());
         assertThat(reason(() -> noSkew.validate(ect(W1, "b", T, atSkew.jti())))).isEqualTo(ReasonCode.DAG_TEMPORAL_VIOLATION);
     }
 
@@ -266,8 +289,8 @@ class DagValidatorTest {
             prev = put(ect(W1, "t" + i, T, prev.jti()));
         }
         Ect child = ect(W1, "child", T, prev.jti());
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 20, List.of()).validate(child)).isEmpty();
-        DagValidator bounded = new DagValidator(store, false, Duration.ofSeconds(30), 19, List.of());
+        assertThat(dag(store, false, Duration.ofSeconds(30), 20, List.of()).validate(child)).isEmpty();
+        DagValidator bounded = dag(store, false, Duration.ofSeconds(30), 19, List.of());
         assertThat(reason(() -> bounded.validate(child))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
         assertThat(rule(() -> bounded.validate(child))).isEqualTo("G-05");
     }
@@ -280,8 +303,8 @@ class DagValidatorTest {
         Ect c = put(ect(W1, "c", T, a.jti()));
         Ect d = put(ect(W1, "d", T, b.jti(), c.jti()));
         // ancestors of the child: d, b, c, a = 4 distinct nodes
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 4, List.of()).validate(ect(W1, "e", T, d.jti()))).isEmpty();
-        assertThat(reason(() -> new DagValidator(store, false, Duration.ofSeconds(30), 3, List.of())
+        assertThat(dag(store, false, Duration.ofSeconds(30), 4, List.of()).validate(ect(W1, "e", T, d.jti()))).isEmpty();
+        assertThat(reason(() -> dag(store, false, Duration.ofSeconds(30), 3, List.of())
                 .validate(ect(W1, "e", T, d.jti())))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
@@ -291,8 +314,8 @@ class DagValidatorTest {
         Ect p = put(ect(W1, "p", T));
         Ect q = put(ect(W1, "q", T, p.jti()));
         Ect child = ect(W1, "c", T, p.jti(), q.jti()); // p is queued from the child and again from q
-        assertThat(new DagValidator(store, false, Duration.ofSeconds(30), 2, List.of()).validate(child)).isEmpty();
-        assertThat(reason(() -> new DagValidator(store, false, Duration.ofSeconds(30), 1, List.of()).validate(child)))
+        assertThat(dag(store, false, Duration.ofSeconds(30), 2, List.of()).validate(child)).isEmpty();
+        assertThat(reason(() -> dag(store, false, Duration.ofSeconds(30), 1, List.of()).validate(child)))
                 .isEqualTo(ReasonCode.DAG_TOO_DEEP);
     }
 
@@ -302,7 +325,7 @@ class DagValidatorTest {
         Ect rejected = put(ect(W1, "a", T).toBuilder().ext(Map.of("pol", "p1", "pol_decision", "rejected")).build());
         Ect approved = put(ect(W1, "a", T).toBuilder().ext(Map.of("pol", "p1", "pol_decision", "approved")).build());
         Ect plain = put(ect(W1, "a", T));
-        DagValidator v = new DagValidator(store, true, Duration.ofSeconds(30), 100,
+        DagValidator v = dag(store, true, Duration.ofSeconds(30), 100,
                 List.of(DagRule.rejectChildrenOfRejectedPolicyDecisions()));
         assertThat(reason(() -> v.validate(ect(W1, "b", T, approved.jti(), rejected.jti())))).isEqualTo(ReasonCode.DAG_POLICY_VIOLATION);
         assertThat(rule(() -> v.validate(ect(W1, "b", T, rejected.jti())))).isEqualTo("G-06");
@@ -310,7 +333,7 @@ class DagValidatorTest {
 
         List<List<Ect>> seen = new ArrayList<>();
         String unknown = UUID.randomUUID().toString();
-        DagValidator recording = new DagValidator(store, true, Duration.ofSeconds(30), 100, List.of((child, preds) -> {
+        DagValidator recording = dag(store, true, Duration.ofSeconds(30), 100, List.of((child, preds) -> {
             seen.add(preds);
             return Optional.empty();
         }, (child, preds) -> child.execAct().equals("forbidden") ? Optional.of("no") : Optional.empty()));
@@ -326,7 +349,7 @@ class DagValidatorTest {
         EctStore broken = jti -> {
             throw new IllegalStateException("connection refused");
         };
-        DagValidator v = new DagValidator(broken, false, Duration.ofSeconds(30), 100, List.of());
+        DagValidator v = dag(broken, false, Duration.ofSeconds(30), 100, List.of());
         assertThatThrownBy(() -> v.validate(ect(W1, "a", T))).isInstanceOfSatisfying(EctUnavailableException.class,
                 e -> {
                     assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
@@ -335,18 +358,25 @@ class DagValidatorTest {
         EctStore unavailable = jti -> {
             throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "down");
         };
-        assertThatThrownBy(() -> new DagValidator(unavailable, false, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T)))
+        assertThatThrownBy(() -> dag(unavailable, false, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T)))
                 .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.getMessage()).contains("down"));
         EctStore nulls = jti -> null;
-        assertThat(new DagValidator(nulls, true, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T, UUID.randomUUID().toString())))
+        assertThat(dag(nulls, true, Duration.ZERO, 1, List.of()).validate(ect(W1, "a", T, UUID.randomUUID().toString())))
                 .hasSize(1);
     }
 
     @Test
     void constructorFailsFast() {
-        assertThatThrownBy(() -> new DagValidator(null, false, Duration.ZERO, 1, List.of())).hasMessageContaining("store");
-        assertThatThrownBy(() -> new DagValidator(store, false, null, 1, List.of())).hasMessageContaining("skew");
-        assertThatThrownBy(() -> new DagValidator(store, false, Duration.ZERO, 0, List.of())).hasMessageContaining("maxAncestors");
+        EctSettings d = EctSettings.defaults();
+        VerificationListener none = VerificationListener.noop();
+        assertThatThrownBy(() -> new DagValidator(null, d, List.of(), none)).hasMessageContaining("store");
+        assertThatThrownBy(() -> new DagValidator(store, null, List.of(), none)).hasMessageContaining("settings");
+        assertThatThrownBy(() -> new DagValidator(store, d, null, none)).hasMessageContaining("rules");
+        assertThatThrownBy(() -> new DagValidator(store, d, List.of(), null)).hasMessageContaining("listener");
+        assertThatThrownBy(() -> new DagValidator(store, false, null, 1, List.of(), none, Duration.ofSeconds(1), System::nanoTime))
+                .hasMessageContaining("skew");
+        assertThatThrownBy(() -> new DagValidator(store, false, Duration.ZERO, 0, List.of(), none, Duration.ofSeconds(1), System::nanoTime))
+                .hasMessageContaining("maxAncestors");
         assertThat(EctStore.empty().findByJti(UUID.randomUUID().toString())).isEmpty();
     }
 
@@ -356,16 +386,16 @@ class DagValidatorTest {
         final List<List<String>> asked = new ArrayList<>();
 
         @Override
-        public List<Ect> findByJti(String jti) {
+        public List<SignedEct> findByJti(String jti) {
             lookups.incrementAndGet();
             return stored.getOrDefault(jti, List.of());
         }
 
         @Override
-        public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) {
+        public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
             batches.incrementAndGet();
             asked.add(jtis);
-            List<List<Ect>> out = new ArrayList<>();
+            List<List<SignedEct>> out = new ArrayList<>();
             jtis.forEach(j -> out.add(stored.getOrDefault(j, List.of())));
             return out;
         }
@@ -377,7 +407,7 @@ class DagValidatorTest {
         Ect a = put(ect(W1, "a", T));
         Ect b = put(ect(W1, "b", T));
         BatchingStore batching = new BatchingStore();
-        DagValidator v = new DagValidator(batching, false, Duration.ofSeconds(30), 10_000, List.of());
+        DagValidator v = dag(batching, false, Duration.ofSeconds(30), 10_000, List.of());
         Ect child = ect(W1, "child", T, a.jti().toUpperCase(java.util.Locale.ROOT), b.jti());
         assertThat(v.validate(child)).isEmpty();
         assertThat(batching.batches).hasValue(1);
@@ -393,16 +423,16 @@ class DagValidatorTest {
         // a store answering for the wrong number of ids is unavailable, not a verdict
         EctStore broken = new EctStore() {
             @Override
-            public List<Ect> findByJti(String jti) { return List.of(); }
+            public List<SignedEct> findByJti(String jti) { return List.of(); }
 
             @Override
-            public List<List<Ect>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
+            public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) { return List.of(List.of()); }
         };
-        assertThat(reason(() -> new DagValidator(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
+        assertThat(reason(() -> dag(broken, false, Duration.ofSeconds(30), 10_000, List.of()).validate(child)))
                 .isEqualTo(ReasonCode.LEDGER_UNAVAILABLE);
         // the default findByJtis asks findByJti once per id, within the time given
         lookups.set(0);
-        assertThat(store.findByJtis(List.of(a.jti(), b.jti(), "x"), Duration.ofSeconds(1))).containsExactly(List.of(a), List.of(b), List.of());
+        assertThat(ects(store.findByJtis(List.of(a.jti(), b.jti(), "x"), Duration.ofSeconds(1)))).containsExactly(List.of(a), List.of(b), List.of());
         assertThat(lookups).hasValue(3);
         assertThatThrownBy(() -> store.findByJtis(List.of(a.jti(), b.jti()), Duration.ofNanos(1)))
                 .isInstanceOfSatisfying(EctUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.LEDGER_UNAVAILABLE));

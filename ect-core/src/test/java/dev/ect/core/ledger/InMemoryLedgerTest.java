@@ -53,7 +53,7 @@ class InMemoryLedgerTest extends AuditLedgerContract {
         };
         assertThat(viaDefaults.verifyChain().entriesChecked()).isEqualTo(2100);
         LedgerEntry some = l.entries(1500, 1).get(0);
-        assertThat(viaDefaults.findByJti(some.jti())).containsExactly(some.ect());
+        assertThat(viaDefaults.findByJti(some.jti())).containsExactly(some.signed());
         assertThat(viaDefaults.findEntry(null, some.jti())).contains(some);
         assertThat(viaDefaults.findEntry(TestEcts.uuid("W9"), some.jti())).isEmpty();
         assertThat(viaDefaults.entries()).hasSize(2100);

@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 public final class TestLedger implements AuditLedger {
     public final List<Ect> appended = new ArrayList<>();
+    private final List<SignedEct> tokens = new ArrayList<>();
     private final List<LedgerEntry> entries = new ArrayList<>();
     public volatile boolean failing;
 
@@ -26,6 +27,7 @@ public final class TestLedger implements AuditLedger {
         Ect ect = token.ect();
         String compact = token.compact();
         appended.add(ect);
+        tokens.add(token);
         LedgerEntry e = new LedgerEntry(appended.size(), compact, ect.jti(), ect.wid(), ect.iss(), ect.execAct(),
                 ect.pred(), Instant.EPOCH, LedgerEntry.GENESIS_HASH, LedgerEntry.GENESIS_HASH);
         entries.add(e);
@@ -54,10 +56,10 @@ public final class TestLedger implements AuditLedger {
     }
 
     @Override
-    public synchronized List<Ect> findByJti(String jti) {
-        List<Ect> out = new ArrayList<>();
-        for (Ect e : appended) {
-            if (e.jti().equals(jti)) {
+    public synchronized List<SignedEct> findByJti(String jti) {
+        List<SignedEct> out = new ArrayList<>();
+        for (SignedEct e : tokens) {
+            if (e.ect().jti().equals(jti)) {
                 out.add(e);
             }
         }

@@ -9,6 +9,8 @@ import dev.ect.core.EctSettings;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
+import dev.ect.core.EctSigner;
+import dev.ect.core.SignedEct;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.keys.EctKeyPair;
 import dev.ect.core.keys.EctKeys;
@@ -38,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BoundsTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private final MutableClock clock = new MutableClock(T0);
+    private final EctSigner storeSigner = EctSigner.builder(Forge.TRUSTED).clock(clock).build();
 
     private static ReasonCode reason(Object outcome) {
         assertThat(outcome).isInstanceOf(EctException.class);
@@ -96,7 +99,7 @@ class BoundsTest {
 
     @Test
     void theAncestorWalkStopsAtMaxAncestors() { // G-05: maxAncestors, default 10,000
-        Map<String, List<Ect>> store = new HashMap<>();
+        Map<String, List<SignedEct>> store = new HashMap<>();
         AtomicLong lookups = new AtomicLong();
         EctStore counting = jti -> {
             lookups.incrementAndGet();
@@ -106,8 +109,9 @@ class BoundsTest {
         String prev = null;
         String atBound = null;
         for (int i = 0; i <= 10_000; i++) { // a chain of 10,001 stored ECTs
-            Ect e = stored(wid, prev == null ? List.of() : List.of(prev));
-            store.put(e.jti(), List.of(e));
+            SignedEct s = stored(wid, prev == null ? List.of() : List.of(prev));
+            Ect e = s.ect();
+            store.put(e.jti(), List.of(s));
             prev = e.jti();
             if (i == 9_999) {
                 atBound = e.jti();
@@ -135,15 +139,16 @@ class BoundsTest {
     void aDenseAncestryCostsAtMostMaxAncestorsTimesMaxPredLookups() { // G-05 with wide fan-in
         int layers = 30;
         int width = 30;
-        Map<String, List<Ect>> store = new HashMap<>();
+        Map<String, List<SignedEct>> store = new HashMap<>();
         AtomicLong lookups = new AtomicLong();
         String wid = UUID.randomUUID().toString();
         List<String> previous = List.of();
         for (int l = 0; l < layers; l++) {
             List<String> layer = new ArrayList<>();
             for (int w = 0; w < width; w++) {
-                Ect e = stored(wid, previous); // every node depends on the whole layer before
-                store.put(e.jti(), List.of(e));
+                SignedEct s = stored(wid, previous); // every node depends on the whole layer before
+                Ect e = s.ect();
+                store.put(e.jti(), List.of(s));
                 layer.add(e.jti());
             }
             previous = layer;
@@ -198,9 +203,9 @@ class BoundsTest {
         assertThat(store.checkAndRecord("iss-a", null, "one-more", until.plusSeconds(3600))).as("expired entries make room").isTrue();
     }
 
-    private Ect stored(String wid, List<String> pred) {
-        Instant iat = T0.minusSeconds(300);
-        return Ect.builder().typ("exec+jwt").alg("ES256").kid(Forge.KID).iss(Forge.ISS).aud(Forge.AUD).iat(iat)
-                .exp(iat.plusSeconds(3600)).jti(UUID.randomUUID().toString()).wid(wid).execAct("step").pred(pred).build();
+    /** An ECT the store holds: minted by the trusted issuer (the store does not check signatures; its clock is T0). */
+    private SignedEct stored(String wid, List<String> pred) {
+        return storeSigner.mint(Ect.builder().iss(Forge.ISS).aud(Forge.AUD).jti(UUID.randomUUID().toString()).wid(wid)
+                .execAct("step").pred(pred).build());
     }
 }

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ect.core.EctUnavailableException;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.ledger.FileLedger;
-import dev.ect.core.ledger.InMemoryLedger;
 import dev.ect.core.ledger.LedgerEntry;
-import dev.ect.hardening.support.FaultyLedger;
 import dev.ect.hardening.support.Forge;
 import dev.ect.hardening.support.HostileServer;
 import dev.ect.testing.MutableClock;
+import dev.ect.testing.TestLedger;
 import dev.ect.hardening.support.RawHttp;
 import dev.ect.hardening.support.Tmpfs;
 import java.nio.file.Path;
@@ -81,33 +80,33 @@ class LedgerFaultTest {
 
     @Test
     void aThrowingLedgerIs503AndTheTokenCanBeRetried() throws Exception {
-        FaultyLedger ledger = new FaultyLedger(new InMemoryLedger(clock));
-        ledger.fault(() -> new IllegalStateException("disk on fire"));
+        TestLedger ledger = new TestLedger(clock).failAppends(e -> true, () -> new IllegalStateException("disk on fire"));
         try (HostileServer server = HostileServer.builder(ledger).clock(clock).start()) {
             String t = Forge.valid(clock.instant());
             RawHttp.Response r = server.sendToken(t);
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.body()).contains("\"ect_error\":\"ledger_unavailable\"").doesNotContain("disk on fire");
             assertThat(server.servletCalls()).isZero();
-            assertThat(ledger.real().size()).isZero();
+            assertThat(ledger.entries()).isEmpty();
 
-            ledger.fault(null);
+            ledger.heal();
             assertThat(server.sendToken(t).status()).as("retry after the ledger recovered").isEqualTo(200);
-            assertThat(ledger.real().size()).isEqualTo(1);
+            assertThat(ledger.entries()).hasSize(1);
             assertThat(server.sendToken(t).body()).contains("\"ect_error\":\"replay\"");
         }
     }
 
     @Test
     void aLedgerReportingItselfUnavailableKeepsItsReason() throws Exception {
-        FaultyLedger ledger = new FaultyLedger(new InMemoryLedger(clock));
-        ledger.fault(() -> new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "database unreachable"));
+        TestLedger ledger = new TestLedger(clock)
+                .failAppends(e -> true, () -> new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "database unreachable"));
         try (HostileServer server = HostileServer.builder(ledger).clock(clock).start()) {
             RawHttp.Response r = server.sendToken(Forge.valid(clock.instant()));
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.body()).contains("\"ect_error\":\"ledger_unavailable\"");
             assertThat(server.servletCalls()).isZero();
-            assertThat(ledger.real().size()).isZero();
+            assertThat(ledger.entries()).isEmpty();
+            assertThat(ledger.failedAppends()).isEqualTo(1);
         }
     }
 

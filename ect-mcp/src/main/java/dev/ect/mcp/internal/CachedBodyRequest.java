@@ -10,16 +10,24 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body was read once (to classify the MCP message and hash it) and is replayed to the SDK. */
+/**
+ * A request whose body was read once (to classify the MCP message and hash it) and is replayed to
+ * the SDK, carrying what its ECT must say about it ({@link RequestBinding}; null when not bound).
+ */
 public final class CachedBodyRequest extends HttpServletRequestWrapper {
     private final byte[] body;
+    private final RequestBinding binding;
 
-    public CachedBodyRequest(HttpServletRequest request, byte[] body) {
+    public CachedBodyRequest(HttpServletRequest request, byte[] body, RequestBinding binding) {
         super(request);
         this.body = body;
+        this.binding = binding;
     }
 
     public byte[] body() { return body; }
+
+    /** What the ECT of this request must say about it, or null when the request is not bound. */
+    public RequestBinding binding() { return binding; }
 
     @Override
     public ServletInputStream getInputStream() {

@@ -1,7 +1,6 @@
 package dev.ect.mcp.internal;
 
 import dev.ect.core.Ect;
-import dev.ect.core.EctError;
 import dev.ect.core.EctException;
 import dev.ect.core.EctHashes;
 import dev.ect.core.EctRejectedException;
@@ -10,6 +9,11 @@ import dev.ect.core.EctText;
 import dev.ect.core.EctVerifier;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
+import dev.ect.core.EctValidator;
+import dev.ect.core.ValidationResult;
+import dev.ect.core.VerificationScope;
+import dev.ect.core.client.internal.MintedTaskIds;
+import dev.ect.core.internal.Uuids;
 import dev.ect.core.context.TaskContext;
 import dev.ect.mcp.EctMcp;
 import dev.ect.core.client.MissingContext;
@@ -38,8 +42,11 @@ public final class ClientEngine {
     private static final Logger LOG = LoggerFactory.getLogger("dev.ect.mcp.EctMcpClient");
     public static final String HEADER = "Execution-Context";
 
-    /** A minted request: the context it was minted in and the ECT. */
-    public record Pending(TaskContext context, Ect sent, long createdNanos) {}
+    /** A minted request: the context it was minted in and the token sent. */
+    public record Pending(TaskContext context, SignedEct token, long createdNanos) {
+        /** The ECT sent. */
+        public Ect sent() { return token.ect(); }
+    }
 
     private final EctSigner signer;
     private final String selfId;
@@ -97,9 +104,9 @@ public final class ClientEngine {
         } catch (EctRejectedException e) {
             throw new EctMcpException("cannot mint an ECT for " + act + ": " + e.getMessage(), e.reason(), e.error().ruleId(), e);
         }
-        ctx.recordMinted(minted.ect());
+        MintedTaskIds.record(ctx, minted.ect().jti()); // F-03: no response ECT may take this task id
         builder.setHeader(HEADER, minted.compact());
-        remember(minted.compact(), new Pending(ctx, minted.ect(), System.nanoTime()));
+        remember(minted.compact(), new Pending(ctx, minted, System.nanoTime()));
         if (LOG.isDebugEnabled()) {
             LOG.debug("minted ECT jti={} wid={} exec_act={} pred={} for {}", minted.ect().jti(), minted.ect().wid(), act,
                     minted.ect().pred(), uri.getHost() + ":" + uri.getPort());
@@ -160,19 +167,10 @@ public final class ClientEngine {
         String token = EctText.trimOws(values.get(0));
         String answerJti;
         try {
-            answerJti = MintedStore.with(ctx, active -> {
-                Ect answer = responseVerifier.check(token).ect(); // pure checks first
-                if (answer.jti().equalsIgnoreCase(sent.jti()) || ctx.minted(answer.jti()).isPresent()) {
-                    throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "F-03",
-                            "the response ECT reuses the task id " + answer.jti() + " that this client minted"));
-                }
-                if (!active.descends(answer, sent.jti())) {
-                    throw new EctRejectedException(EctError.of(ReasonCode.INVALID_CLAIM, "T-08",
-                            "the response ECT " + answer.jti() + " neither names the request's task " + sent.jti()
-                                    + " in pred nor descends from it"));
-                }
-                return responseVerifier.verify(token).ect().jti(); // side effects: replay record, ledger append
-            });
+            // one verification: the request's own token visible to the DAG check (F-03, through
+            // EctMcpClient.mintedEctStore), the answer's links checked by a validator before the side
+            // effects (replay record, ledger append)
+            answerJti = responseVerifier.verify(token, new VerificationScope(answers(ctx, sent), List.of(p.token()))).ect().jti();
         } catch (EctException e) {
             LOG.info("response ECT rejected for request ECT jti={}: reason={}", sent.jti(), e.reason().code());
             throw new EctMcpException("the tool server's response ECT (answering ECT jti " + sent.jti() + ") was rejected: "
@@ -180,6 +178,25 @@ public final class ClientEngine {
         }
         ctx.onAnswered(sent, answerJti); // F-03, before the SDK sees the answer
         LOG.debug("response ECT jti={} answers jti={}", answerJti, sent.jti());
+    }
+
+    /**
+     * The validator of a response ECT answering {@code sent}: its jti is not a task id this client
+     * minted (F-03), and {@code sent}'s task is its ancestor through {@code pred} links (T-08, F-04:
+     * a DAG query, one walk on the verifier's store).
+     */
+    private static EctValidator answers(TaskContext ctx, Ect sent) {
+        return (answer, dag) -> {
+            if (Uuids.same(answer.jti(), sent.jti()) || MintedTaskIds.contains(ctx, answer.jti())) {
+                return ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "F-03",
+                        "the response ECT reuses the task id " + answer.jti() + " that this client minted");
+            }
+            if (!dag.descendsFrom(sent.jti())) {
+                return ValidationResult.invalid(ReasonCode.INVALID_CLAIM, "T-08", "the response ECT " + answer.jti()
+                        + " neither names the request's task " + sent.jti() + " in pred nor descends from it");
+            }
+            return ValidationResult.valid();
+        };
     }
 
     private static ReasonCode known(String code) {

@@ -5,6 +5,7 @@ import dev.ect.core.LogSafe;
 import dev.ect.core.ReasonCode;
 import dev.ect.mcp.EctMcp;
 import dev.ect.servlet.EctFilter;
+import dev.ect.servlet.EctFilterConfig;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -19,18 +20,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The servlet filter in front of the SDK's MCP endpoint (see {@code EctMcpServer}): reads the
- * JSON-RPC message, decides whether it needs an ECT, checks that the ECT describes this request
- * (exec_act, inp_hash), lets the ECT filter verify it, answers refusals as JSON-RPC errors with the
+ * JSON-RPC message, decides whether it needs an ECT, lets the ECT filter verify it (with the
+ * request's {@link RequestBinding} as its request scope: exec_act and inp_hash are checked on the
+ * verified claims, inside that one verification), answers refusals as JSON-RPC errors with the
  * profile's HTTP status, and holds the SSE commit of a tool call back until its result is known.
  */
 public final class McpEctFilter implements Filter {
@@ -42,8 +42,12 @@ public final class McpEctFilter implements Filter {
     private final int maxBodyBytes;
     private final McpJsonMapper mapper;
 
-    public McpEctFilter(EctFilter ectFilter, Set<String> methods, boolean bindToRequest, int maxBodyBytes, McpJsonMapper mapper) {
-        this.ectFilter = ectFilter;
+    /**
+     * @param config the ECT filter's configuration; with {@code bindToRequest} the filter verifies
+     *     with {@link RequestBinding#scopeOf} added to its request scope
+     */
+    public McpEctFilter(EctFilterConfig config, Set<String> methods, boolean bindToRequest, int maxBodyBytes, McpJsonMapper mapper) {
+        this.ectFilter = new EctFilter(bindToRequest ? config.andRequestScope(RequestBinding::scopeOf) : config);
         this.methods = methods;
         this.bindToRequest = bindToRequest;
         this.maxBodyBytes = maxBodyBytes;
@@ -85,7 +89,6 @@ public final class McpEctFilter implements Filter {
                     "the MCP request is larger than " + maxBodyBytes + " bytes");
             return;
         }
-        CachedBodyRequest cached = new CachedBodyRequest(req, body);
         String text = new String(body, StandardCharsets.UTF_8);
         McpRequestInfo info = McpRequestInfo.parse(mapper, text);
         boolean needs = info != null && info.request() && methods.contains(info.method());
@@ -97,20 +100,14 @@ public final class McpEctFilter implements Filter {
                 JsonRpcErrors.write(res, mapper, id, ReasonCode.MISSING_ECT, "an ECT is required for MCP method " + info.method());
                 return;
             }
-            chain.doFilter(cached, res); // plumbing without an ECT: the SDK's own business
+            chain.doFilter(new CachedBodyRequest(req, body, null), res); // plumbing without an ECT: the SDK's own business
             return;
         }
-        if (needs && bindToRequest) {
-            Map<?, ?> claims = unverifiedClaims(req.getHeader(EctFilter.HEADER));
-            String mismatch = claims == null ? null : bindingMismatch(claims, info, body);
-            if (mismatch != null) {
-                LOG.info("MCP request refused: method={} reason=invalid_claim unverified jti={} iss={}: {}",
-                        LogSafe.escape(info.method()), LogSafe.escape(String.valueOf(claims.get("jti"))),
-                        LogSafe.escape(String.valueOf(claims.get("iss"))), mismatch);
-                JsonRpcErrors.write(res, mapper, id, ReasonCode.INVALID_CLAIM, mismatch);
-                return;
-            }
-        }
+        // the ECT must describe this request: checked by the ECT filter's verifier on the verified
+        // claims (request scope), after the signature and DAG rules, before the replay record
+        RequestBinding binding = needs && bindToRequest
+                ? new RequestBinding(EctMcp.execAct(info.method(), info.name()), EctHashes.sha256(body)) : null;
+        CachedBodyRequest cached = new CachedBodyRequest(req, body, binding);
         ProblemCapture capture = new ProblemCapture(res);
         boolean[] reached = {false};
         ectFilter.doFilter(cached, capture, (rq, rs) -> {
@@ -133,38 +130,6 @@ public final class McpEctFilter implements Filter {
         if (!reached[0] && capture.captured()) {
             JsonRpcErrors.fromProblem(res, mapper, id, capture.capturedStatus(), capture.body());
         }
-    }
-
-    /** The token's payload, unverified, or null when it is not a readable JWS (the ECT filter then names why). */
-    private Map<?, ?> unverifiedClaims(String header) {
-        try {
-            String token = header.trim();
-            int a = token.indexOf('.');
-            int b = token.indexOf('.', a + 1);
-            if (a < 0 || b < 0) {
-                return null;
-            }
-            return mapper.readValue(Base64.getUrlDecoder().decode(token.substring(a + 1, b)), Map.class);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Null when the ECT describes this request, else what differs. Compares what the request carries; consumes nothing. */
-    private static String bindingMismatch(Map<?, ?> claims, McpRequestInfo info, byte[] body) {
-        String expected = EctMcp.execAct(info.method(), info.name());
-        Object act = claims.get("exec_act");
-        if (act instanceof String s && !s.equals(expected)) {
-            return "the ECT's exec_act does not describe this MCP request (expected " + expected + ")";
-        }
-        Object inp = claims.get("inp_hash");
-        if (!(inp instanceof String h)) {
-            return "the ECT of an MCP request must carry inp_hash, the SHA-256 of the request body";
-        }
-        if (!h.equals(EctHashes.sha256(body))) {
-            return "the ECT's inp_hash does not match the body of this MCP request";
-        }
-        return null;
     }
 
     /** The body, or null when it is longer than the bound. */

@@ -2,7 +2,6 @@ package dev.ect.okhttp.internal;
 
 import dev.ect.core.client.internal.ClientCall;
 import dev.ect.core.client.internal.OutboundRequest;
-import dev.ect.okhttp.BodyHashes;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;

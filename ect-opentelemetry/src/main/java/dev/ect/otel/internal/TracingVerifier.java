@@ -25,6 +25,12 @@ public final class TracingVerifier implements EctVerifier {
     @Override
     public VerifiedEct verifyAgain(String token, VerifiedEct accepted) { return traced(() -> delegate.verifyAgain(token, accepted)); }
 
+    /** Passes the scope on (a servlet filter's request scope on a request another filter accepted, T-09). */
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted, VerificationScope scope) {
+        return traced(() -> delegate.verifyAgain(token, accepted, scope));
+    }
+
     /** Runs one of the delegate's verifications and writes its outcome to the current span. */
     private static VerifiedEct traced(Supplier<VerifiedEct> verification) {
         try {

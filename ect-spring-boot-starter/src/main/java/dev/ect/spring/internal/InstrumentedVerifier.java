@@ -9,7 +9,7 @@ import dev.ect.spring.EctInstrumentation;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A verifier whose {@code verify} (both forms) and {@code verifyAgain} run as {@value EctInstrumentation#VERIFY} observations. */
+/** A verifier whose {@code verify} and {@code verifyAgain} (both forms each) run as {@value EctInstrumentation#VERIFY} observations. */
 public final class InstrumentedVerifier implements EctVerifier {
     private final EctVerifier delegate;
     private final EctInstrumentation instrumentation;
@@ -36,6 +36,12 @@ public final class InstrumentedVerifier implements EctVerifier {
     @Override
     public VerifiedEct verifyAgain(String token, VerifiedEct accepted) {
         return instrumentation.observe(EctInstrumentation.VERIFY, () -> delegate.verifyAgain(token, accepted));
+    }
+
+    /** T-09 with the filter's request scope: delegated, so the delegate checks the token once. */
+    @Override
+    public VerifiedEct verifyAgain(String token, VerifiedEct accepted, VerificationScope scope) {
+        return instrumentation.observe(EctInstrumentation.VERIFY, () -> delegate.verifyAgain(token, accepted, scope));
     }
 
     @Override

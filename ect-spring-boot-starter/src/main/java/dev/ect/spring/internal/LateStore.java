@@ -1,9 +1,8 @@
 package dev.ect.spring.internal;
 
-import dev.ect.core.Ect;
-import dev.ect.core.dag.AncestorWalk;
+import dev.ect.core.SignedEct;
 import dev.ect.core.dag.EctStore;
-import java.time.Duration;
+import dev.ect.core.dag.ForwardingEctStore;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,27 +10,19 @@ import java.util.Objects;
  * An ECT store whose target is set once, after the assembler opened it: the verifier is built with
  * {@code EctClientConfig.mintedEctStore(late)} (so it can also check response ECTs, whose request
  * only this client holds, F-03) before the ledger it falls back to exists. Forwards every query,
- * including the one-query ancestor walk of a database ledger (G-05).
+ * including the one-query lookups and ancestor walk of a database ledger (V-13, G-05).
  */
-public final class LateStore implements EctStore {
+public final class LateStore implements ForwardingEctStore {
     private volatile EctStore target = EctStore.empty();
 
     /** Sets the store every query goes to. */
     public void set(EctStore store) { target = Objects.requireNonNull(store, "store cannot be null"); }
 
     @Override
-    public List<Ect> findByJti(String jti) { return target.findByJti(jti); }
+    public EctStore delegate() { return target; }
 
     @Override
-    public List<Ect> findByJti(String jti, Duration timeout) { return target.findByJti(jti, timeout); }
-
-    @Override
-    public AncestorWalk walkAncestors(List<Ect> parents, String jti, int limit, Duration timeout) {
-        return target.walkAncestors(parents, jti, limit, timeout);
-    }
-
-    @Override
-    public EctStore including(List<Ect> own) {
+    public EctStore including(List<SignedEct> own) {
         EctStore t = target.including(own);
         return t == target ? this : t;
     }

@@ -23,7 +23,6 @@ import dev.ect.core.context.TaskContext;
 import dev.ect.core.internal.Uuids;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -247,14 +246,8 @@ public final class ClientCall {
         };
     }
 
-    /** The ECTs this call minted, for its response's DAG check (F-03: the client resolves O from its own tokens). */
-    private List<Ect> ownEcts() {
-        List<Ect> own = new ArrayList<>(minted.size());
-        for (SignedEct s : minted) {
-            own.add(s.ect());
-        }
-        return own;
-    }
+    /** The tokens this call minted, for its response's DAG check (F-03: the client resolves O from its own tokens). */
+    private List<SignedEct> ownEcts() { return List.copyOf(minted); }
 
     /**
      * F-03: true when {@code jti} is a task id this client minted: one of this call's attempts,
@@ -266,7 +259,7 @@ public final class ClientCall {
                 return true;
             }
         }
-        return context != null && (context.minted(jti).isPresent() || context.minted(Uuids.canonical(jti)).isPresent());
+        return context != null && MintedTaskIds.contains(context, jti);
     }
 
     /** Records one attempt's outcome (overwriting the previous attempt's); nothing for an attempt without a minted ECT. */

@@ -1,16 +1,17 @@
-package dev.ect.okhttp;
+package dev.ect.okhttp.internal;
 
 import dev.ect.core.EctHashes;
 import java.io.IOException;
-import java.util.Objects;
 import okhttp3.RequestBody;
 import okio.Buffer;
 
 /**
- * The C-09 hash form (base64url SHA-256, 43 characters, no padding, no prefix) of request bodies,
- * for {@code inp_hash} / {@code out_hash} (see {@link dev.ect.core.client.EctRequestOptions}).
+ * The C-09 hash form (base64url SHA-256, 43 characters, no padding, no prefix) of an OkHttp request
+ * body: the {@code inp_hash} of {@link dev.ect.core.client.EctRequestOptions.Builder#inpHashFromBody()},
+ * computed at each attempt ({@link OkRequest#bodyHash()}). An application hashes bytes itself with
+ * {@link EctHashes#sha256(byte[])}.
  */
-public final class BodyHashes {
+final class BodyHashes {
     private BodyHashes() {}
 
     /**
@@ -20,7 +21,7 @@ public final class BodyHashes {
      * @throws IllegalArgumentException for a one-shot or duplex body, which cannot be read twice
      * @throws IOException when writing the body fails
      */
-    public static String sha256(RequestBody body) throws IOException {
+    static String sha256(RequestBody body) throws IOException {
         if (body == null) {
             return EctHashes.sha256(new byte[0]);
         }
@@ -30,10 +31,5 @@ public final class BodyHashes {
         Buffer buffer = new Buffer();
         body.writeTo(buffer);
         return EctHashes.sha256(buffer.readByteArray());
-    }
-
-    /** The C-09 hash of {@code bytes}. */
-    public static String sha256(byte[] bytes) {
-        return EctHashes.sha256(Objects.requireNonNull(bytes, "bytes cannot be null"));
     }
 }

@@ -3,8 +3,11 @@ package dev.ect.servlet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every filter event, for assertions on outcomes and counts. */
-final class RecordingListener implements EctFilterListener {
+/**
+ * Records every filter event ({@link EctFilterListener}: outcome, path, status), for assertions on
+ * outcomes and counts. Verification events are recorded by ect-testing's {@code RecordingListener}.
+ */
+final class RecordingFilterListener implements EctFilterListener {
     final List<EctFilterEvent> events = new CopyOnWriteArrayList<>();
 
     @Override

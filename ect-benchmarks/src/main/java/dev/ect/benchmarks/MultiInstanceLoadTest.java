@@ -303,12 +303,7 @@ public final class MultiInstanceLoadTest {
         long self = ProcessHandle.current().pid();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(self), "task"))) {
             for (Path t : tasks.toList()) {
-                Process r = new ProcessBuilder("renice", "-n", "10", "-p", t.getFileName().toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!r.waitFor(10, TimeUnit.SECONDS) || r.exitValue() != 0) {
-                    r.destroyForcibly();
-                    throw new Failure("--pin: renice -n 10 -p " + t.getFileName() + " failed");
-                }
+                run("renice", "-n", "10", "-p", t.getFileName().toString());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> unpin(pids), "unpin-stores"));
@@ -317,11 +312,15 @@ public final class MultiInstanceLoadTest {
     }
 
     private static void taskset(String cpus, long pid) throws IOException, InterruptedException {
-        Process t = new ProcessBuilder("taskset", "-a", "-c", "-p", cpus, Long.toString(pid))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        run("taskset", "-a", "-c", "-p", cpus, Long.toString(pid));
+    }
+
+    /** Runs a pinning command; fails the run when it does not succeed within 10 s (needs util-linux and the right to). */
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process t = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!t.waitFor(10, TimeUnit.SECONDS) || t.exitValue() != 0) {
             t.destroyForcibly();
-            throw new Failure("--pin: taskset -a -c -p " + cpus + " " + pid + " failed (needs util-linux and the right to pin it)");
+            throw new Failure("--pin: " + String.join(" ", cmd) + " failed (needs util-linux and the right to pin or renice it)");
         }
     }
 

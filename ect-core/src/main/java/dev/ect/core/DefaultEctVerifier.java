@@ -338,15 +338,7 @@ final class DefaultEctVerifier implements EctVerifier {
 
         @Override
         public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
-            List<List<SignedEct>> found = store.findByJtis(jtis, timeout);
-            if (found == null || found.size() != jtis.size()) {
-                return found; // the DagValidator reports it
-            }
-            List<List<SignedEct>> out = new java.util.ArrayList<>(found.size());
-            for (int i = 0; i < found.size(); i++) {
-                out.add(withoutSelf(jtis.get(i), found.get(i)));
-            }
-            return out;
+            return withoutSelf(jtis, store.findByJtis(jtis, timeout));
         }
 
         @Override
@@ -358,14 +350,23 @@ final class DefaultEctVerifier implements EctVerifier {
         @Override
         public dev.ect.core.dag.DagLookups lookupForCheck(Ect child, List<String> ids, int limit, Duration timeout) {
             dev.ect.core.dag.DagLookups l = store.lookupForCheck(child, ids, limit, timeout);
-            if (l == null || l.found() == null || l.found().size() != ids.size()) {
-                return l; // the DagValidator reports it
+            if (l == null) {
+                return null; // the DagValidator reports it
             }
-            List<List<SignedEct>> out = new java.util.ArrayList<>(ids.size());
-            for (int i = 0; i < ids.size(); i++) {
-                out.add(withoutSelf(ids.get(i), l.found().get(i)));
-            }
+            List<List<SignedEct>> out = withoutSelf(ids, l.found());
             return l.walk().map(w -> dev.ect.core.dag.DagLookups.of(out, w)).orElseGet(() -> dev.ect.core.dag.DagLookups.of(out));
+        }
+
+        /** Each id's lookup without the earlier record; a malformed answer as it is (the DagValidator reports it). */
+        private List<List<SignedEct>> withoutSelf(List<String> ids, List<List<SignedEct>> found) {
+            if (found == null || found.size() != ids.size()) {
+                return found;
+            }
+            List<List<SignedEct>> out = new java.util.ArrayList<>(found.size());
+            for (int i = 0; i < found.size(); i++) {
+                out.add(withoutSelf(ids.get(i), found.get(i)));
+            }
+            return out;
         }
 
         private List<SignedEct> withoutSelf(String jti, List<SignedEct> found) {

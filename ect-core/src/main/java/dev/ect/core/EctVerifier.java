@@ -57,14 +57,7 @@ public interface EctVerifier {
     default VerifiedEct verify(String token, VerificationScope scope) {
         java.util.Objects.requireNonNull(scope, "scope cannot be null");
         try {
-            VerifiedEct checked = check(token);
-            ValidationResult r = scope.validator().validate(checked.ect(), dev.ect.core.dag.DagView.direct(checked.ect()));
-            if (r == null) {
-                throw new IllegalStateException("an EctValidator returned null");
-            }
-            if (!r.isValid()) {
-                throw new EctRejectedException(r.error().orElseThrow());
-            }
+            checkScope(token, scope);
             return verify(token);
         } catch (EctException e) {
             e.initUnverifiedIdsFrom(token);
@@ -120,14 +113,7 @@ public interface EctVerifier {
             throw new IllegalArgumentException("accepted is the verification of another token");
         }
         try {
-            VerifiedEct checked = check(token);
-            ValidationResult r = scope.validator().validate(checked.ect(), dev.ect.core.dag.DagView.direct(checked.ect()));
-            if (r == null) {
-                throw new IllegalStateException("an EctValidator returned null");
-            }
-            if (!r.isValid()) {
-                throw new EctRejectedException(r.error().orElseThrow());
-            }
+            checkScope(token, scope);
             return verifyAgain(token, accepted);
         } catch (EctException e) {
             e.initUnverifiedIdsFrom(token);
@@ -287,6 +273,21 @@ public interface EctVerifier {
             return new DefaultEctVerifier(verifierId, ks, s, c, rs, store, ledger, dagRules,
                     listener != null ? listener : VerificationListener.logging(),
                     crypto != null ? crypto : CryptoProvider.auto(), validators);
+        }
+    }
+
+    /**
+     * The defaults' scope step: {@link #check(String)}, then the scope's validator over a
+     * {@link dev.ect.core.dag.DagView#direct} view; a refusal is the validator's error (403).
+     */
+    private void checkScope(String token, VerificationScope scope) {
+        VerifiedEct checked = check(token);
+        ValidationResult r = scope.validator().validate(checked.ect(), dev.ect.core.dag.DagView.direct(checked.ect()));
+        if (r == null) {
+            throw new IllegalStateException("an EctValidator returned null");
+        }
+        if (!r.isValid()) {
+            throw new EctRejectedException(r.error().orElseThrow());
         }
     }
 }

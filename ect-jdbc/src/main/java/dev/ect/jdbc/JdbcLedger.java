@@ -174,6 +174,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final AtomicLong probedWalks = new AtomicLong();
     private final AtomicLong exactWalks = new AtomicLong();
     private final AtomicLong walkCalls = new AtomicLong();
+    /** {@link #findByJtis}'s statement, and the same with the G-05 probe ({@link #lookupForCheck}). */
+    private final String lookupsSql;
+    private final String lookupsWithProbeSql;
+    /** The G-05 probe alone ({@link #walkAncestors}). */
+    private final String probeOnlySql;
     private final AtomicLong decodes = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
@@ -184,6 +189,14 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.clock = b.clock;
         this.createSchema = b.createSchema;
         this.table = schema.ledgerTable();
+        // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own);
+        // built once: the DAG check runs one of them per request
+        String lookup = "SELECT u.i, t.jti, t.hash, t.compact, t.seq FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
+                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t";
+        this.lookupsSql = lookup + " ORDER BY u.i, t.seq";
+        this.probeOnlySql = probeSql();
+        this.lookupsWithProbeSql = "WITH p AS (" + probeOnlySql + ") SELECT l.i, l.jti, l.hash, l.compact, p.named, p.late,"
+                + " p.found, p.known, p.upper_sum, p.lower_max FROM p LEFT JOIN (" + lookup + ") l ON true ORDER BY l.i, l.seq";
         this.target = JdbcUrls.redact(b.url) + " " + table;
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("ect-ledger-" + schema.schema() + "-" + schema.prefix() + "ledger");
@@ -908,7 +921,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * planner from trading them for the {@code lower(wid)} index, which covers the whole workflow).
      */
     private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
-        String sql = probeSql();
+        String sql = probeOnlySql;
         return call("ancestor walk probe", retry -> {
             if (schemaVersion < 3) {
                 return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
@@ -1087,16 +1100,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return DagLookups.of(List.of());
         }
         String[] ids = jtis.toArray(String[]::new);
-        // one index probe on lower(jti) per id (the OFFSET 0 fence keeps each a lookup of its own)
-        String lookup = "SELECT u.i, t.jti, t.hash, t.compact, t.seq FROM unnest(?::text[]) WITH ORDINALITY AS u(j, i)"
-                + " CROSS JOIN LATERAL (SELECT seq, jti, hash, compact FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) t";
         return call("lookup by jtis", retry -> {
             // the probe rides along only on a version-3 schema (an older one read as it is has no bounds)
             boolean probe = child != null && schemaVersion >= 3;
-            String sql = probe
-                    ? "WITH p AS (" + probeSql() + ") SELECT l.i, l.jti, l.hash, l.compact, p.named, p.late, p.found, p.known,"
-                            + " p.upper_sum, p.lower_max FROM p LEFT JOIN (" + lookup + ") l ON true ORDER BY l.i, l.seq"
-                    : lookup + " ORDER BY u.i, t.seq";
+            String sql = probe ? lookupsWithProbeSql : lookupsSql;
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
                 if (probe) {

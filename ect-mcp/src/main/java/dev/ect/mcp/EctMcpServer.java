@@ -121,13 +121,8 @@ public final class EctMcpServer {
     public McpServerFeatures.SyncToolSpecification tool(McpServerFeatures.SyncToolSpecification tool) {
         BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = tool.callHandler();
         McpJsonMapper m = mapper;
-        return new McpServerFeatures.SyncToolSpecification(tool.tool(), (exchange, request) -> {
-            TaskContext ctx = EctMcp.taskContext(exchange).orElse(null);
-            if (ctx == null) {
-                return handler.apply(exchange, request); // no ECT on this call (not required by the filter's methods)
-            }
-            return runInTask(m, ctx, request, () -> handler.apply(exchange, request));
-        });
+        return new McpServerFeatures.SyncToolSpecification(tool.tool(), (exchange, request) ->
+                runInTaskOf(m, EctMcp.taskContext(exchange).orElse(null), request, () -> handler.apply(exchange, request)));
     }
 
     /** {@link #statelessTool} for each of {@code tools}. */
@@ -151,10 +146,14 @@ public final class EctMcpServer {
     public McpStatelessServerFeatures.SyncToolSpecification statelessTool(McpStatelessServerFeatures.SyncToolSpecification tool) {
         BiFunction<McpTransportContext, McpSchema.CallToolRequest, McpSchema.CallToolResult> handler = tool.callHandler();
         McpJsonMapper m = mapper;
-        return new McpStatelessServerFeatures.SyncToolSpecification(tool.tool(), (context, request) -> {
-            TaskContext ctx = EctMcp.taskContext(context).orElse(null);
-            return ctx == null ? handler.apply(context, request) : runInTask(m, ctx, request, () -> handler.apply(context, request));
-        });
+        return new McpStatelessServerFeatures.SyncToolSpecification(tool.tool(), (context, request) ->
+                runInTaskOf(m, EctMcp.taskContext(context).orElse(null), request, () -> handler.apply(context, request)));
+    }
+
+    /** The handler in its task ({@link #runInTask}); as it is when the call carried no ECT (not required by the filter's methods). */
+    private static McpSchema.CallToolResult runInTaskOf(McpJsonMapper mapper, TaskContext ctx, McpSchema.CallToolRequest request,
+            java.util.function.Supplier<McpSchema.CallToolResult> handler) {
+        return ctx == null ? handler.get() : runInTask(mapper, ctx, request, handler);
     }
 
     /** Runs a tool handler in its task (F-05) and notes what the response ECT says about it (T-08). */

@@ -41,6 +41,7 @@ final class LoadServer implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         ctx.addServlet(new ServletHolder(new Ok()), "/*");
+        ctx.addServlet(new ServletHolder(new Jit()), JIT_PATH);
         if (verifier != null) {
             EctFilterConfig cfg = EctFilterConfig.builder().verifier(verifier).requiredPaths("/ect/*")
                     .environment(Map.of()).build();
@@ -55,6 +56,23 @@ final class LoadServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception { server.stop(); }
+
+    /** The path (outside the filter's {@code /ect/*}) that answers this JVM's JIT compilation time so far, in ms. */
+    static final String JIT_PATH = "/_jit";
+
+    /** Answers {@code CompilationMXBean.getTotalCompilationTime()}: the harness warms up until it stops growing. */
+    static final class Jit extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] body = Long.toString(java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime())
+                    .getBytes(StandardCharsets.US_ASCII);
+            resp.setContentType("text/plain");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+        }
+    }
 
     /** The application: a tiny fixed body. */
     static final class Ok extends HttpServlet {

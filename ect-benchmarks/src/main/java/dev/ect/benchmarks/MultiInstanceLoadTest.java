@@ -63,7 +63,9 @@ import redis.clients.jedis.resps.ScanResult;
  * ledger files live in a temporary directory that is deleted at the end.
  *
  * <p>{@code --warmup-requests N} warms each cell up by count (N requests, whatever they take) instead
- * of by time, so both modes enter the measured window equally warm. {@code --pin S,I} pins this
+ * of by time, so both modes enter the measured window equally warm. {@code --jit-settle N} (default
+ * 10,000; 0 off) then goes on in chunks of N requests until the instances' JIT compilers are quiet
+ * (a shared instance compiles for far longer: see {@link #settleJit}). {@code --pin S,I} pins this
  * driver, PostgreSQL and Redis to CPU S and every instance to CPU I ({@code taskset}, needs the right
  * to pin the servers' processes; they get all CPUs back at the end): the stores then run "on hosts of
  * their own", as in a deployment, and the instances' one core bounds both modes.
@@ -75,7 +77,7 @@ import redis.clients.jedis.resps.ScanResult;
  * <pre>
  * java -cp ect-benchmarks/target/benchmarks.jar dev.ect.benchmarks.MultiInstanceLoadTest
  *      [--providers accp,jdk] [--instances 1,2,4] [--rounds 2] [--connections 16] [--requests 60000]
- *      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--pin 0,1] [--redis-url redis://127.0.0.1:6379/0]
+ *      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--jit-settle 10000] [--pin 0,1] [--redis-url redis://127.0.0.1:6379/0]
  *      [--jdbc-url "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"] [--instance-jvm-args "-Xmx384m"] [--quick]
  * </pre>
  */
@@ -102,7 +104,7 @@ public final class MultiInstanceLoadTest {
 
     private static final String USAGE = String.join("\n",
             "MultiInstanceLoadTest [--providers accp,jdk] [--instances 1,2,4] [--rounds 2] [--connections 16] [--requests 60000]",
-            "                      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--pin STORES_CPU,INSTANCES_CPU]",
+            "                      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--jit-settle 10000] [--pin STORES_CPU,INSTANCES_CPU]",
             "                      [--redis-url URL] [--jdbc-url URL] [--instance-jvm-args \"...\"] [--quick]",
             "N child-JVM instances with shared stores (Redis + PostgreSQL) vs local stores (Caffeine + FileLedger), same load.");
 
@@ -144,6 +146,8 @@ public final class MultiInstanceLoadTest {
         List<String> instanceJvmArgs = List.of("-Xmx384m");
         /** Warm-up by count: at least this many requests per cell before the measured window (0: by time only). */
         int warmupRequests;
+        /** After the warm-up, chunks of this many requests until the instances' JIT is quiet (0: off; {@link #settleJit}). */
+        int jitSettle = 10_000;
         /**
          * {@code --pin S,I}: this driver, PostgreSQL and Redis on CPU S, every instance JVM on CPU I (null:
          * no pinning). Emulates a deployment whose stores run on hosts of their own: in both modes the
@@ -178,6 +182,7 @@ public final class MultiInstanceLoadTest {
                     case "--redis-url" -> o.redisUrl = args[++i];
                     case "--jdbc-url" -> o.jdbcUrl = args[++i];
                     case "--warmup-requests" -> o.warmupRequests = Integer.parseInt(args[++i]);
+                    case "--jit-settle" -> o.jitSettle = Integer.parseInt(args[++i]);
                     case "--pin" -> o.pin = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     case "--instance-jvm-args" -> o.instanceJvmArgs = Arrays.stream(args[++i].trim().split("\\s+"))
                             .filter(s -> !s.isEmpty()).collect(Collectors.toList());
@@ -194,6 +199,7 @@ public final class MultiInstanceLoadTest {
                         o.requests = 400;
                         o.seconds = 1;
                         o.warmupSeconds = 0;
+                        o.jitSettle = 0;
                         o.instanceJvmArgs = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
                     }
                     case "--help" -> o.help = true;
@@ -213,16 +219,31 @@ public final class MultiInstanceLoadTest {
         }
 
         /** Time limit of one instance JVM; one that lives longer is hung and halts itself. */
-        long instanceSeconds() { return 2L * (warmupSeconds + seconds) + 240; }
+        long instanceSeconds() { return 2L * (warmupSeconds + seconds) + (jitSettle > 0 ? 900 : 240); }
     }
 
     // ---------------------------------------------------------------- driver
 
     /** One measured cell. */
-    private record Cell(String provider, int n, String store, int round, LoadDriver.Result r, long serverCpuNs, String check) {
+    private record Cell(String provider, int n, String store, int round, LoadDriver.Result r, long serverCpuNs, long storesCpuNs,
+            long redisCpuNs, long driverCpuNs, String check) {
         double reqPerSecond() { return r.count() / r.seconds(); }
 
         double serverCpuMicrosPerRequest() { return serverCpuNs / 1e3 / Math.max(1, r.count()); }
+
+        /** PostgreSQL's and Redis' own CPU (every process of theirs) per request in the measured window. */
+        double storesCpuMicrosPerRequest() { return storesCpuNs / 1e3 / Math.max(1, r.count()); }
+
+        /** Redis' part of {@link #storesCpuMicrosPerRequest}. */
+        double redisCpuMicrosPerRequest() { return redisCpuNs / 1e3 / Math.max(1, r.count()); }
+
+        /** This driver's CPU per request in the measured window (the load threads and the rest of this JVM). */
+        double driverCpuMicrosPerRequest() { return driverCpuNs / 1e3 / Math.max(1, r.count()); }
+
+        /** Everything the machine spent per request: instances + stores + driver. */
+        double totalCpuMicrosPerRequest() {
+            return serverCpuMicrosPerRequest() + storesCpuMicrosPerRequest() + driverCpuMicrosPerRequest();
+        }
     }
 
     private static int drive(Options o) throws Exception {
@@ -262,8 +283,9 @@ public final class MultiInstanceLoadTest {
                             Cell c = cell(o, fx, dir, run, ++cellNo, provider, n, store, round + 1);
                             cells.add(c);
                             System.out.printf(Locale.ROOT, "  %s N=%d %-6s round %d: %,7.0f req/s  p50 %.2f ms  p99 %.2f ms  non-200 %d  "
-                                    + "server CPU %.0f µs/req  %s%n", provider, n, store, round + 1, c.reqPerSecond(),
-                                    c.r().p50() / 1e6, c.r().p99() / 1e6, c.r().errors(), c.serverCpuMicrosPerRequest(), c.check());
+                                    + "CPU µs/req: instances %.0f, stores %.0f (Redis %.0f), driver %.0f  %s%n", provider, n, store, round + 1,
+                                    c.reqPerSecond(), c.r().p50() / 1e6, c.r().p99() / 1e6, c.r().errors(), c.serverCpuMicrosPerRequest(),
+                                    c.storesCpuMicrosPerRequest(), c.redisCpuMicrosPerRequest(), c.driverCpuMicrosPerRequest(), c.check());
                         }
                     }
                 }
@@ -288,9 +310,7 @@ public final class MultiInstanceLoadTest {
     private static List<Long> pinStores(int cpu) throws IOException, InterruptedException {
         List<Long> pids = new ArrayList<>();
         pids.add(ProcessHandle.current().pid());
-        ProcessHandle.allProcesses().filter(h -> h.info().command()
-                .map(c -> c.endsWith("/postgres") || c.endsWith("/redis-server")).orElse(false))
-                .forEach(h -> pids.add(h.pid()));
+        ProcessHandle.allProcesses().filter(h -> isPostgres(h) || isRedis(h)).forEach(h -> pids.add(h.pid()));
         if (pids.size() < 3) {
             throw new Failure("--pin: found no PostgreSQL or Redis process to pin (pids " + pids + ")");
         }
@@ -334,6 +354,81 @@ public final class MultiInstanceLoadTest {
                 // the process may be gone (a backend that ended); nothing to give back
             }
         }
+    }
+
+    /**
+     * Warms up in chunks of {@code --jit-settle} requests until the instances' JIT compilers are
+     * quiet: until a chunk added less than 2 % of its wall time (summed over the instances) to
+     * their compilation time, or 10 chunks. A shared instance runs far more code than a local one
+     * (the JDBC driver, the pool, the Redis client) and, at its lower request rate, is still
+     * compiling long after a warm-up by count: measured, its C2 thread was half its CPU 20 s into
+     * a cell. Returns the requests sent.
+     */
+    private static int settleJit(Options o, LoadFixture fx, int[] ports, String provider, int n, String store) throws Exception {
+        int sent = 0;
+        for (int chunk = 1; chunk <= 10; chunk++) {
+            String[] tokens = fx.mint(o.jitSettle);
+            long jit0 = jitMillis(ports);
+            long t0 = System.nanoTime();
+            LoadDriver.Result w = LoadDriver.drive(ports, "/ect", tokens, o.connections, tokens.length, 300);
+            long wallMillis = (System.nanoTime() - t0) / 1_000_000;
+            long jit = jitMillis(ports) - jit0;
+            if (w.errors() > 0) {
+                throw new Failure(f("%s N=%d %s: %d of %d JIT warm-up requests did not get 200", provider, n, store, w.errors(), w.count()));
+            }
+            sent += w.count();
+            if (jit * 50 < wallMillis * ports.length) {
+                System.out.printf(Locale.ROOT, "    %s N=%d %s: JIT quiet after %d chunk(s) of %d (last: %d ms compiling in %d ms)%n",
+                        provider, n, store, chunk, o.jitSettle, jit, wallMillis);
+                return sent;
+            }
+        }
+        System.out.printf(Locale.ROOT, "    %s N=%d %s: JIT still compiling after 10 chunks of %d; measuring anyway%n", provider, n, store,
+                o.jitSettle);
+        return sent;
+    }
+
+    /** The instances' JIT compilation time so far, summed (ms), from {@link LoadServer#JIT_PATH}. */
+    private static long jitMillis(int[] ports) throws IOException, InterruptedException {
+        long sum = 0;
+        for (int port : ports) {
+            var c = java.net.http.HttpClient.newHttpClient();
+            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + LoadServer.JIT_PATH)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            sum += Long.parseLong(r.body().trim());
+        }
+        return sum;
+    }
+
+    /**
+     * The CPU time (user + system) of every PostgreSQL and Redis process now running, from
+     * {@code /proc}: the stores' own cost, which the instances' CPU does not include. Backends that
+     * start and end inside the window are missed (the instances' pools open before it); 0 where
+     * {@code /proc} cannot be read.
+     */
+    static long storesCpuNanos() { return cpuNanosOf(MultiInstanceLoadTest::isPostgres) + redisCpuNanos(); }
+
+    /** The part of {@link #storesCpuNanos} that is Redis'. */
+    static long redisCpuNanos() { return cpuNanosOf(MultiInstanceLoadTest::isRedis); }
+
+    private static long cpuNanosOf(java.util.function.Predicate<ProcessHandle> which) {
+        return ProcessHandle.allProcesses().filter(which)
+                .mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+    }
+
+    static boolean isPostgres(ProcessHandle h) { return h.info().command().map(c -> c.endsWith("/postgres")).orElse(false); }
+
+    /**
+     * A Redis server: Debian installs {@code redis-server} as a link to {@code redis-check-rdb}, which
+     * is then the process's executable (before session 6 the pinning missed Redis for that reason).
+     */
+    static boolean isRedis(ProcessHandle h) {
+        return h.info().command().map(c -> c.endsWith("/redis-server") || c.endsWith("/redis-check-rdb")).orElse(false)
+                && h.info().commandLine().map(c -> !c.contains("redis-check-rdb ")).orElse(true);
+    }
+
+    private static long driverCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     /** One cell on fresh instances; the shared stores it created are dropped before it returns. */
@@ -390,9 +485,18 @@ public final class MultiInstanceLoadTest {
                 }
                 warmCount = w.count();
             }
+            if (o.jitSettle > 0) {
+                warmCount += settleJit(o, fx, ports, provider, n, store);
+            }
             long cpu0 = instances.stream().mapToLong(Instance::cpuNanos).sum();
+            long stores0 = storesCpuNanos();
+            long redis0 = redisCpuNanos();
+            long driver0 = driverCpuNanos();
             LoadDriver.Result r = LoadDriver.drive(ports, "/ect", tokens, o.connections, o.requests, o.seconds);
             long cpu = instances.stream().mapToLong(Instance::cpuNanos).sum() - cpu0;
+            long storesCpu = storesCpuNanos() - stores0;
+            long redisCpu = redisCpuNanos() - redis0;
+            long driverCpu = driverCpuNanos() - driver0;
             for (Instance i : instances) {
                 i.checkAlive();
             }
@@ -400,7 +504,7 @@ public final class MultiInstanceLoadTest {
             String check = r.errors() > 0 ? "stores not checked (non-200 answers)"
                     : shared ? checkShared(o, schema, prefix, accepted) : checkLocal(ledgerFiles, accepted);
             check += f("; ready after %d ms", readyMillis);
-            return new Cell(provider, n, store, round, r, cpu, check);
+            return new Cell(provider, n, store, round, r, cpu, storesCpu, redisCpu, driverCpu, check);
         } finally {
             for (Instance i : instances) {
                 i.close();
@@ -480,16 +584,19 @@ public final class MultiInstanceLoadTest {
 
     private static void printTables(Options o, List<Cell> cells, String loadBefore) {
         System.out.println();
-        System.out.println("| provider | N | stores | round | requests | s | req/s | p50 ms | p99 ms | non-200 | instances' CPU µs/req |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| provider | N | stores | round | requests | s | req/s | p50 ms | p99 ms | non-200 | instances' CPU µs/req"
+                + " | stores' CPU µs/req | driver CPU µs/req | total CPU µs/req |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Cell c : cells) {
-            System.out.println(f("| %s | %d | %s | %d | %d | %.1f | %.0f | %.2f | %.2f | %d | %.0f |", c.provider(), c.n(), c.store(),
-                    c.round(), c.r().count(), c.r().seconds(), c.reqPerSecond(), c.r().p50() / 1e6, c.r().p99() / 1e6,
-                    c.r().errors(), c.serverCpuMicrosPerRequest()));
+            System.out.println(f("| %s | %d | %s | %d | %d | %.1f | %.0f | %.2f | %.2f | %d | %.0f | %.0f | %.0f | %.0f |", c.provider(), c.n(),
+                    c.store(), c.round(), c.r().count(), c.r().seconds(), c.reqPerSecond(), c.r().p50() / 1e6, c.r().p99() / 1e6,
+                    c.r().errors(), c.serverCpuMicrosPerRequest(), c.storesCpuMicrosPerRequest(), c.driverCpuMicrosPerRequest(),
+                    c.totalCpuMicrosPerRequest()));
         }
         System.out.println();
-        System.out.println("| provider | N | local req/s | shared req/s | shared/local | local CPU µs/req | shared CPU µs/req |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| provider | N | local req/s | shared req/s | shared/local | local CPU µs/req | shared CPU µs/req"
+                + " | shared stores' CPU µs/req | local total µs/req | shared total µs/req |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Map<String, List<Cell>> byKey = new LinkedHashMap<>();
         for (Cell c : cells) {
             byKey.computeIfAbsent(c.provider() + " " + c.n(), k -> new ArrayList<>()).add(c);
@@ -497,12 +604,15 @@ public final class MultiInstanceLoadTest {
         for (List<Cell> g : byKey.values()) {
             double local = mean(g, LOCAL, Cell::reqPerSecond);
             double shared = mean(g, SHARED, Cell::reqPerSecond);
-            System.out.println(f("| %s | %d | %.0f | %.0f | %.2f | %.0f | %.0f |", g.get(0).provider(), g.get(0).n(), local, shared,
-                    shared / local, mean(g, LOCAL, Cell::serverCpuMicrosPerRequest), mean(g, SHARED, Cell::serverCpuMicrosPerRequest)));
+            System.out.println(f("| %s | %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f |", g.get(0).provider(), g.get(0).n(),
+                    local, shared, shared / local, mean(g, LOCAL, Cell::serverCpuMicrosPerRequest),
+                    mean(g, SHARED, Cell::serverCpuMicrosPerRequest), mean(g, SHARED, Cell::storesCpuMicrosPerRequest),
+                    mean(g, LOCAL, Cell::totalCpuMicrosPerRequest), mean(g, SHARED, Cell::totalCpuMicrosPerRequest)));
         }
         System.out.println();
         System.out.println("req/s: mean over the rounds; instances' CPU: the instance JVMs' process CPU time (user + system) in the "
-                + "measured window per request, without Redis' and PostgreSQL's own CPU. Load average before: " + loadBefore
+                + "measured window per request, without Redis' and PostgreSQL's own CPU; stores' CPU: every postgres and redis-server "
+                + "process (from /proc); driver: this JVM; total: the three. Load average before: " + loadBefore
                 + ", after: " + SplitLoadTest.loadAverage() + ".");
     }
 

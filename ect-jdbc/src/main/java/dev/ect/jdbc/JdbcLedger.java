@@ -214,6 +214,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         connectionProperties.setProperty("socketTimeout", String.valueOf(b.statementTimeout.toSeconds() + 5));
         connectionProperties.setProperty("tcpKeepAlive", "true");
         connectionProperties.setProperty("ApplicationName", "ect-ledger");
+        // an append batch's rows go in as one multi-row INSERT instead of one statement per row (the
+        // triggers still run per row, in order, and see the rows before theirs in the same statement):
+        // 23 % less PostgreSQL CPU per row in pgbench on this schema, within the noise end to end
+        // (BENCHMARKS.md §8c)
+        connectionProperties.setProperty("reWriteBatchedInserts", "true");
         connectionProperties.forEach((k, v) -> hc.addDataSourceProperty((String) k, v));
         this.driverUrl = b.url;
         this.statementTimeoutMillis = b.statementTimeout.toMillis();
@@ -362,11 +367,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Ect ect = token.ect();
         lockHead(c);
         String wid = ect.wid() == null ? "" : ect.wid();
-        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + table
-                + " WHERE iss = ? AND lower(wid) = lower(?) AND lower(jti) = lower(?)")) {
-            q.setString(1, ect.iss());
-            q.setString(2, wid);
-            q.setString(3, ect.jti());
+        // the jti index only (fenced, as in appendBatch): never the lower(wid) one, which covers the whole workflow
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM (SELECT * FROM " + table
+                + " WHERE lower(jti) = lower(?) OFFSET 0) x WHERE iss = ? AND lower(wid) = lower(?)")) {
+            q.setString(1, ect.jti());
+            q.setString(2, ect.iss());
+            q.setString(3, wid);
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
                     // Only this call's own first attempt, committed before the connection broke, is
@@ -437,10 +443,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         + " h.seq AS head_seq, h.hash AS head_hash"
                         + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
                         + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
-                        // LATERAL + OFFSET 0: one probe of the unique index per batch entry, whatever the
-                        // planner thinks of the table's size (a hash join over the whole ledger otherwise)
-                        + " LEFT JOIN LATERAL (SELECT * FROM " + table + " x WHERE x.iss = b.s AND lower(x.wid) = b.lw"
-                        + "       AND lower(x.jti) = b.lj OFFSET 0) t ON true"
+                        // LATERAL + OFFSET 0: one probe of the jti index per batch entry, whatever the
+                        // planner thinks of the table's size (a hash join over the whole ledger otherwise);
+                        // the fence keeps iss and wid outside, so that no plan can walk the lower(wid) index,
+                        // which covers the whole workflow (a generic plan cached while the ledger was fresh did)
+                        + " LEFT JOIN LATERAL (SELECT * FROM (SELECT * FROM " + table + " x WHERE lower(x.jti) = b.lj OFFSET 0) y"
+                        + "       WHERE y.iss = b.s AND lower(y.wid) = b.lw) t ON true"
                         + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
                     q.setArray(1, c.createArrayOf("text", iss));
                     q.setArray(2, c.createArrayOf("text", wid));
@@ -719,10 +727,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(jti, "jti");
         List<LedgerEntry> found = call("lookup by wid and jti", retry -> {
             try (Connection c = connection();
-                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table
-                         + " WHERE lower(wid) = lower(?) AND lower(jti) = lower(?) ORDER BY seq")) {
-                q.setString(1, wid == null ? "" : wid);
-                q.setString(2, jti);
+                 // the jti index only (fenced): never the lower(wid) one, which covers the whole workflow
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM (SELECT * FROM " + table
+                         + " WHERE lower(jti) = lower(?) OFFSET 0) x WHERE lower(wid) = lower(?) ORDER BY seq")) {
+                q.setString(1, jti);
+                q.setString(2, wid == null ? "" : wid);
                 return list(q);
             }
         });
@@ -1303,9 +1312,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * still small (a fresh ledger, before autovacuum has analyzed it) it would scan the whole table on
      * every later execution, for as long as the connection lives. Measured in the multi-instance load
      * test (BENCHMARKS.md §8b): the G-05 probe took 3.4 ms instead of 0.05 ms per execution.
+     *
+     * <p>And {@code plan_cache_mode = force_generic_plan} (PostgreSQL 12 or later): with the default
+     * ({@code auto}) PostgreSQL planned the DAG check's statement and the batch pre-check afresh at
+     * every execution (it kept custom plans), and that planning was a third of the server's CPU per
+     * accepted request: 143 µs of each DAG check's bind and 251 µs of each pre-check's, against 72 µs
+     * and 73 µs of execution ({@code log_statement_stats} in the multi-instance load test,
+     * BENCHMARKS.md §8c). A generic plan is planned once per connection, usually while the ledger is
+     * still fresh and without statistics, so every statement here is written to leave the planner no
+     * plan but index probes of the ids it looks up (OFFSET 0 fences around the {@code jti}
+     * conditions); {@code JdbcNoTableScanTest} counts the index entries read per verification.
      */
     private static String sessionSettings(long statementTimeoutMillis) {
-        return "SET statement_timeout = " + statementTimeoutMillis + "; SET enable_seqscan = off";
+        return "SET statement_timeout = " + statementTimeoutMillis + "; SET enable_seqscan = off;"
+                + " SET plan_cache_mode = force_generic_plan";
     }
 
     private Connection direct() throws SQLException {

@@ -1314,10 +1314,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * test (BENCHMARKS.md §8b): the G-05 probe took 3.4 ms instead of 0.05 ms per execution.
      *
      * <p>And {@code plan_cache_mode = force_generic_plan} (PostgreSQL 12 or later): with the default
-     * ({@code auto}) PostgreSQL planned the DAG check's statement and the batch pre-check afresh at
-     * every execution (it kept custom plans), and that planning was a third of the server's CPU per
-     * accepted request: 143 µs of each DAG check's bind and 251 µs of each pre-check's, against 72 µs
-     * and 73 µs of execution ({@code log_statement_stats} in the multi-instance load test,
+     * ({@code auto}) PostgreSQL kept custom plans for the DAG check's statement and the batch
+     * pre-check, planning them afresh at every execution: the DAG check's statement cost 407 µs of
+     * server CPU per execution in pgbench instead of 95 µs with the generic plan, and the pre-check's
+     * bind 251 µs instead of 76 µs in the multi-instance load test ({@code log_statement_stats},
      * BENCHMARKS.md §8c). A generic plan is planned once per connection, usually while the ledger is
      * still fresh and without statistics, so every statement here is written to leave the planner no
      * plan but index probes of the ids it looks up (OFFSET 0 fences around the {@code jti}

@@ -78,7 +78,7 @@ import redis.clients.jedis.resps.ScanResult;
  * java -cp ect-benchmarks/target/benchmarks.jar dev.ect.benchmarks.MultiInstanceLoadTest
  *      [--providers accp,jdk] [--instances 1,2,4] [--rounds 2] [--connections 16] [--requests 60000]
  *      [--seconds 10] [--warmup 3] [--warmup-requests 0] [--jit-settle 10000] [--pin 0,1] [--redis-url redis://127.0.0.1:6379/0]
- *      [--jdbc-url "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"] [--instance-jvm-args "-Xmx384m"] [--quick]
+ *      [--jdbc-url "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"] [--instance-jvm-args "-Xmx1g"] [--quick]
  * </pre>
  */
 public final class MultiInstanceLoadTest {
@@ -143,7 +143,11 @@ public final class MultiInstanceLoadTest {
         int warmupSeconds = 3;
         String redisUrl = "redis://127.0.0.1:6379/0";
         String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-        List<String> instanceJvmArgs = List.of("-Xmx384m");
+        /**
+         * 1 GiB: with the JIT settling a cell sends up to ~150,000 requests, and a local instance holds
+         * every entry in its FileLedger's index and its replay store (384 MiB ran out at N = 1).
+         */
+        List<String> instanceJvmArgs = List.of("-Xmx1g");
         /** Warm-up by count: at least this many requests per cell before the measured window (0: by time only). */
         int warmupRequests;
         /** After the warm-up, chunks of this many requests until the instances' JIT is quiet (0: off; {@link #settleJit}). */

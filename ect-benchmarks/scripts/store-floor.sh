@@ -73,3 +73,32 @@ run_redis() { # name, pipeline depth
 }
 run_redis "Redis: SET NX PX, one command per round trip, 16 clients (per command)" 1
 run_redis "Redis: SET NX PX, pipelined 32 deep, 16 clients (per command)" 32
+
+# The ledger's own schema (ect-jdbc's schema-v1..v3.sql, as JdbcLedger creates it), the same pgbench
+# method: one 32-row INSERT per commit under the advisory lock, rows chained as the triggers demand;
+# then without the G-05 bounds trigger, then also without the pred GIN index: what each part costs.
+SQLDIR=$(cd "$(dirname "$0")/../../ect-jdbc/src/main/resources/dev/ect/jdbc" && pwd)
+"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS ect_floor CASCADE" -c "CREATE SCHEMA ect_floor" >/dev/null
+for v in 1 2 3; do
+  sed -e 's/\${schema}/ect_floor/g' -e 's/\${prefix}//g' -e 's/^;;[[:space:]]*$/;/' "$SQLDIR/schema-v$v.sql" | "${PSQL[@]}" >/dev/null
+done
+"${PSQL[@]}" -c "INSERT INTO ect_floor.ledger (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash) VALUES
+  (1, 'task-a', 'wid-1', 'i', 'a', '{}', now(), 'x', repeat('0', 64), md5('1') || md5('1')),
+  (2, 'task-b', 'wid-1', 'i', 'a', '{}', now(), 'x', md5('1') || md5('1'), md5('2') || md5('2')),
+  (3, 'task-c', 'wid-1', 'i', 'a', '{}', now(), 'x', md5('2') || md5('2'), md5('3') || md5('3'))" >/dev/null
+cat > "$TMP/ledger.sql" <<'SQL'
+BEGIN;
+SELECT pg_advisory_xact_lock(1);
+INSERT INTO ect_floor.ledger (seq, jti, wid, iss, exec_act, pred, recorded_at, compact, prev_hash, hash, append_id)
+  SELECT h.seq + g, 'task-' || md5(random()::text), 'wid-1', 'https://agent.example', 'review', ARRAY['task-a','task-b','task-c'],
+         now(), repeat('x', 900), CASE WHEN g = 1 THEN h.hash ELSE md5((h.seq + g - 1)::text) || md5((h.seq + g - 1)::text) END,
+         md5((h.seq + g)::text) || md5((h.seq + g)::text), gen_random_uuid()
+    FROM (SELECT seq, hash FROM ect_floor.ledger ORDER BY seq DESC LIMIT 1) h, generate_series(1, 32) g ORDER BY g;
+COMMIT;
+SQL
+export PGOPTIONS="-c enable_seqscan=off -c plan_cache_mode=force_generic_plan" # as JdbcLedger's sessions
+run_pg "PostgreSQL: ledger schema v3 as JdbcLedger creates it, 32 rows per commit, 2 clients (per row)" "$TMP/ledger.sql" 32 2
+"${PSQL[@]}" -c "DROP TRIGGER ledger_link_dag ON ect_floor.ledger" >/dev/null
+run_pg "PostgreSQL: the same without the G-05 bounds trigger (per row)" "$TMP/ledger.sql" 32 2
+"${PSQL[@]}" -c "DROP INDEX ect_floor.ledger_pred" >/dev/null
+run_pg "PostgreSQL: the same without the pred GIN index as well (per row)" "$TMP/ledger.sql" 32 2

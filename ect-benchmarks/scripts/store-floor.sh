@@ -49,7 +49,7 @@ echo
 line "work" "done" "server CPU s" "server CPU µs per unit"
 line "---" "---:" "---:" "---:"
 
-run_pg() { # name, script, units per transaction, clients, extra pgbench flags
+run_pg() { # name, script, units per transaction, clients
   local t0 t1 out tx
   t0=$(pg_ticks)
   out=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$4" -j 1 -T "$SECS" -f "$2" test 2>&1)
@@ -64,9 +64,9 @@ run_pg "PostgreSQL: durable append, 32 rows per commit, 2 clients (per row)" "$T
 run_pg "PostgreSQL: 3-key lookup by jti, one statement per request, 8 clients (per statement)" "$TMP/lookup.sql" 1 8
 
 run_redis() { # name, pipeline depth
-  local t0 t1 out rps
+  local t0 t1
   t0=$(rd_ticks)
-  out=$(redis-benchmark -h 127.0.0.1 -q -c 16 -P "$2" -n 400000 -r 100000000 SET "ect:floor:__rand_int__" 1 NX PX 60000 2>&1)
+  redis-benchmark -h 127.0.0.1 -q -c 16 -P "$2" -n 400000 -r 100000000 SET "ect:floor:__rand_int__" 1 NX PX 60000 >/dev/null 2>&1
   t1=$(rd_ticks)
   awk -v n="$1" -v u=400000 -v t=$((t1 - t0)) -v hz="$HZ" \
     'BEGIN { printf "| %s | %d | %.2f | %.1f |\n", n, u, t / hz, (t / hz) * 1e6 / u }'
@@ -78,7 +78,7 @@ run_redis "Redis: SET NX PX, pipelined 32 deep, 16 clients (per command)" 32
 # method: one 32-row INSERT per commit under the advisory lock, rows chained as the triggers demand;
 # then without the G-05 bounds trigger, then also without the pred GIN index: what each part costs.
 SQLDIR=$(cd "$(dirname "$0")/../../ect-jdbc/src/main/resources/dev/ect/jdbc" && pwd)
-"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS ect_floor CASCADE" -c "CREATE SCHEMA ect_floor" >/dev/null
+"${PSQL[@]}" -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS ect_floor CASCADE" -c "CREATE SCHEMA ect_floor" >/dev/null
 for v in 1 2 3; do
   sed -e 's/\${schema}/ect_floor/g' -e 's/\${prefix}//g' -e 's/^;;[[:space:]]*$/;/' "$SQLDIR/schema-v$v.sql" | "${PSQL[@]}" >/dev/null
 done

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class LoadServer implements AutoCloseable {
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            byte[] body = Long.toString(java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime())
+            byte[] body = Long.toString(ManagementFactory.getCompilationMXBean().getTotalCompilationTime())
                     .getBytes(StandardCharsets.US_ASCII);
             resp.setContentType("text/plain");
             resp.setContentLength(body.length);

@@ -229,20 +229,23 @@ public final class MultiInstanceLoadTest {
     // ---------------------------------------------------------------- driver
 
     /** One measured cell. */
-    private record Cell(String provider, int n, String store, int round, LoadDriver.Result r, long serverCpuNs, long storesCpuNs,
+    private record Cell(String provider, int n, String store, int round, LoadDriver.Result r, long serverCpuNs, long postgresCpuNs,
             long redisCpuNs, long driverCpuNs, String check) {
         double reqPerSecond() { return r.count() / r.seconds(); }
 
-        double serverCpuMicrosPerRequest() { return serverCpuNs / 1e3 / Math.max(1, r.count()); }
+        /** CPU nanoseconds of the measured window as µs per request. */
+        private double perRequest(long cpuNs) { return cpuNs / 1e3 / Math.max(1, r.count()); }
+
+        double serverCpuMicrosPerRequest() { return perRequest(serverCpuNs); }
 
         /** PostgreSQL's and Redis' own CPU (every process of theirs) per request in the measured window. */
-        double storesCpuMicrosPerRequest() { return storesCpuNs / 1e3 / Math.max(1, r.count()); }
+        double storesCpuMicrosPerRequest() { return perRequest(postgresCpuNs + redisCpuNs); }
 
         /** Redis' part of {@link #storesCpuMicrosPerRequest}. */
-        double redisCpuMicrosPerRequest() { return redisCpuNs / 1e3 / Math.max(1, r.count()); }
+        double redisCpuMicrosPerRequest() { return perRequest(redisCpuNs); }
 
         /** This driver's CPU per request in the measured window (the load threads and the rest of this JVM). */
-        double driverCpuMicrosPerRequest() { return driverCpuNs / 1e3 / Math.max(1, r.count()); }
+        double driverCpuMicrosPerRequest() { return perRequest(driverCpuNs); }
 
         /** Everything the machine spent per request: instances + stores + driver. */
         double totalCpuMicrosPerRequest() {
@@ -363,14 +366,14 @@ public final class MultiInstanceLoadTest {
     /**
      * Warms up in chunks of {@code --jit-settle} requests until the instances' JIT compilers are
      * quiet: until a chunk added less than 2 % of its wall time (summed over the instances) to
-     * their compilation time, or 10 chunks. A shared instance runs far more code than a local one
+     * their compilation time, or {@link #MAX_SETTLE_CHUNKS} chunks. A shared instance runs far more code than a local one
      * (the JDBC driver, the pool, the Redis client) and, at its lower request rate, is still
      * compiling long after a warm-up by count: measured, its C2 thread was half its CPU 20 s into
      * a cell. Returns the requests sent.
      */
     private static int settleJit(Options o, LoadFixture fx, int[] ports, String provider, int n, String store) throws Exception {
         int sent = 0;
-        for (int chunk = 1; chunk <= 10; chunk++) {
+        for (int chunk = 1; chunk <= MAX_SETTLE_CHUNKS; chunk++) {
             String[] tokens = fx.mint(o.jitSettle);
             long jit0 = jitMillis(ports);
             long t0 = System.nanoTime();
@@ -387,17 +390,22 @@ public final class MultiInstanceLoadTest {
                 return sent;
             }
         }
-        System.out.printf(Locale.ROOT, "    %s N=%d %s: JIT still compiling after 10 chunks of %d; measuring anyway%n", provider, n, store,
-                o.jitSettle);
+        System.out.printf(Locale.ROOT, "    %s N=%d %s: JIT still compiling after %d chunks of %d; measuring anyway%n", provider, n,
+                store, MAX_SETTLE_CHUNKS, o.jitSettle);
         return sent;
     }
+
+    /** The most chunks {@link #settleJit} sends before it measures anyway. */
+    private static final int MAX_SETTLE_CHUNKS = 10;
+
+    /** Asks the instances for their JIT time ({@link #jitMillis}); one client for the whole run. */
+    private static final java.net.http.HttpClient JIT_CLIENT = java.net.http.HttpClient.newHttpClient();
 
     /** The instances' JIT compilation time so far, summed (ms), from {@link LoadServer#JIT_PATH}. */
     private static long jitMillis(int[] ports) throws IOException, InterruptedException {
         long sum = 0;
         for (int port : ports) {
-            var c = java.net.http.HttpClient.newHttpClient();
-            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + LoadServer.JIT_PATH)).build(),
+            var r = JIT_CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + LoadServer.JIT_PATH)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             sum += Long.parseLong(r.body().trim());
         }
@@ -405,14 +413,13 @@ public final class MultiInstanceLoadTest {
     }
 
     /**
-     * The CPU time (user + system) of every PostgreSQL and Redis process now running, from
-     * {@code /proc}: the stores' own cost, which the instances' CPU does not include. Backends that
-     * start and end inside the window are missed (the instances' pools open before it); 0 where
-     * {@code /proc} cannot be read.
+     * The CPU time (user + system) of every PostgreSQL process now running, from {@code /proc}: the
+     * stores' own cost, which the instances' CPU does not include. Backends that start and end inside
+     * the window are missed (the instances' pools open before it); 0 where {@code /proc} cannot be read.
      */
-    static long storesCpuNanos() { return cpuNanosOf(MultiInstanceLoadTest::isPostgres) + redisCpuNanos(); }
+    static long postgresCpuNanos() { return cpuNanosOf(MultiInstanceLoadTest::isPostgres); }
 
-    /** The part of {@link #storesCpuNanos} that is Redis'. */
+    /** The same for every Redis server process. */
     static long redisCpuNanos() { return cpuNanosOf(MultiInstanceLoadTest::isRedis); }
 
     private static long cpuNanosOf(java.util.function.Predicate<ProcessHandle> which) {
@@ -492,12 +499,12 @@ public final class MultiInstanceLoadTest {
                 warmCount += settleJit(o, fx, ports, provider, n, store);
             }
             long cpu0 = instances.stream().mapToLong(Instance::cpuNanos).sum();
-            long stores0 = storesCpuNanos();
+            long postgres0 = postgresCpuNanos();
             long redis0 = redisCpuNanos();
             long driver0 = driverCpuNanos();
             LoadDriver.Result r = LoadDriver.drive(ports, "/ect", tokens, o.connections, o.requests, o.seconds);
             long cpu = instances.stream().mapToLong(Instance::cpuNanos).sum() - cpu0;
-            long storesCpu = storesCpuNanos() - stores0;
+            long postgresCpu = postgresCpuNanos() - postgres0;
             long redisCpu = redisCpuNanos() - redis0;
             long driverCpu = driverCpuNanos() - driver0;
             for (Instance i : instances) {
@@ -507,7 +514,7 @@ public final class MultiInstanceLoadTest {
             String check = r.errors() > 0 ? "stores not checked (non-200 answers)"
                     : shared ? checkShared(o, schema, prefix, accepted) : checkLocal(ledgerFiles, accepted);
             check += f("; ready after %d ms", readyMillis);
-            return new Cell(provider, n, store, round, r, cpu, storesCpu, redisCpu, driverCpu, check);
+            return new Cell(provider, n, store, round, r, cpu, postgresCpu, redisCpu, driverCpu, check);
         } finally {
             for (Instance i : instances) {
                 i.close();

@@ -326,6 +326,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
+    /**
+     * The rows whose {@code lower(jti)} is {@code id} (an SQL expression already in lower case), as a
+     * fenced subquery: {@code OFFSET 0} keeps the planner from pushing the caller's {@code iss} and
+     * {@code wid} tests into it, so the only plan is a probe of the {@code lower(jti)} index, never a
+     * walk of the {@code lower(wid)} index over a whole workflow (which a generic plan made while the
+     * ledger was fresh chose; see {@link #sessionSettings}).
+     */
+    private String rowsOfJti(String id) {
+        return "(SELECT * FROM " + table + " WHERE lower(jti) = " + id + " OFFSET 0)";
+    }
+
     /** Takes the chain-head lock of this ledger (released by commit, rollback or a dead connection). */
     private void lockHead(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
@@ -367,9 +378,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Ect ect = token.ect();
         lockHead(c);
         String wid = ect.wid() == null ? "" : ect.wid();
-        // the jti index only (fenced, as in appendBatch): never the lower(wid) one, which covers the whole workflow
-        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM (SELECT * FROM " + table
-                + " WHERE lower(jti) = lower(?) OFFSET 0) x WHERE iss = ? AND lower(wid) = lower(?)")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + rowsOfJti("lower(?)")
+                + " x WHERE iss = ? AND lower(wid) = lower(?)")) {
             q.setString(1, ect.jti());
             q.setString(2, ect.iss());
             q.setString(3, wid);
@@ -443,11 +453,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         + " h.seq AS head_seq, h.hash AS head_hash"
                         + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
                         + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
-                        // LATERAL + OFFSET 0: one probe of the jti index per batch entry, whatever the
-                        // planner thinks of the table's size (a hash join over the whole ledger otherwise);
-                        // the fence keeps iss and wid outside, so that no plan can walk the lower(wid) index,
-                        // which covers the whole workflow (a generic plan cached while the ledger was fresh did)
-                        + " LEFT JOIN LATERAL (SELECT * FROM (SELECT * FROM " + table + " x WHERE lower(x.jti) = b.lj OFFSET 0) y"
+                        // LATERAL: one probe of the jti index per batch entry, whatever the planner thinks
+                        // of the table's size (a hash join over the whole ledger otherwise); iss and wid
+                        // are tested outside the fence (rowsOfJti)
+                        + " LEFT JOIN LATERAL (SELECT * FROM " + rowsOfJti("b.lj") + " y"
                         + "       WHERE y.iss = b.s AND lower(y.wid) = b.lw) t ON true"
                         + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
                     q.setArray(1, c.createArrayOf("text", iss));
@@ -727,9 +736,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Objects.requireNonNull(jti, "jti");
         List<LedgerEntry> found = call("lookup by wid and jti", retry -> {
             try (Connection c = connection();
-                 // the jti index only (fenced): never the lower(wid) one, which covers the whole workflow
-                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM (SELECT * FROM " + table
-                         + " WHERE lower(jti) = lower(?) OFFSET 0) x WHERE lower(wid) = lower(?) ORDER BY seq")) {
+                 PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM " + rowsOfJti("lower(?)")
+                         + " x WHERE lower(wid) = lower(?) ORDER BY seq")) {
                 q.setString(1, jti);
                 q.setString(2, wid == null ? "" : wid);
                 return list(q);

@@ -13,6 +13,7 @@ import dev.ect.core.SignedEct;
 import dev.ect.core.dag.AncestorWalk;
 import dev.ect.core.dag.DagLookups;
 import dev.ect.core.internal.SetOnce;
+import dev.ect.core.internal.Uuids;
 import dev.ect.core.ledger.AuditLedger;
 import dev.ect.core.ledger.ChainVerification;
 import dev.ect.core.ledger.LedgerEntry;
@@ -142,6 +143,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
     /** The default most pooled connections: 8. */
     public static final int DEFAULT_MAX_POOL_SIZE = 8;
+    /** The default most {@code jti}s in the DAG cache ({@link Builder#dagCacheSize(int)}): 10,000. */
+    public static final int DEFAULT_DAG_CACHE_SIZE = 10_000;
 
     /** The most appends the writer thread puts into one transaction (append batching). */
     static final int MAX_BATCH = 512;
@@ -182,6 +185,12 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final AtomicLong decodes = new AtomicLong();
     /** The group-commit writer; null when append batching is off. */
     private final Writer writer;
+    /** The DAG check's cache of stored rows ({@link Builder#dagCacheSize(int)}); null when off. */
+    private final DagCache dagCache;
+    /** The DAG cache's round statement (catch-up and the asked ids in one snapshot). */
+    private final String roundSql;
+    /** Walks the DAG cache answered in memory (tests, measurements). */
+    private final AtomicLong cachedWalks = new AtomicLong();
 
     private JdbcLedger(Builder b) {
         this.schema = new Schema(b.schema != null ? b.schema : b.urlSchema != null ? b.urlSchema
@@ -228,6 +237,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         // taken: the safety net over the batch's statements (each bounded by the socket timeout) and one retry
         this.writer = b.appendBatching ? new Writer(2 * b.statementTimeout.toMillis() + b.connectTimeout.toMillis(),
                 2 * (b.connectTimeout.toMillis() + 4 * socketMillis)) : null;
+        this.roundSql = "SELECT * FROM ((SELECT NULL::text AS asked, seq, jti, hash, compact, %1$s AS shared FROM " + table
+                + " WHERE seq > ? ORDER BY seq LIMIT ?) UNION ALL (SELECT u.j, x.seq, x.jti, x.hash, x.compact, x.shared FROM"
+                + " unnest(?::text[]) AS u(j) CROSS JOIN LATERAL (SELECT seq, jti, hash, compact, %1$s AS shared FROM " + table
+                + " WHERE lower(jti) = lower(u.j) OFFSET 0) x)) r ORDER BY asked NULLS FIRST, seq";
+        this.dagCache = b.dagCacheSize == 0 ? null : new DagCache(table, b.dagCacheSize,
+                Duration.ofMillis(b.statementTimeout.toMillis()), new DagCache.Reader() {
+                    @Override
+                    public List<DagCache.Fetched> read(long applied, int limit, String[] ids, Duration timeout) {
+                        return readRound(applied, limit, ids);
+                    }
+
+                    @Override
+                    public long head(Duration timeout) { return size(); }
+                }, r -> decoded(r.jti, r.hash, r.compact));
         if (!b.verifiedTls && !JdbcUrls.loopbackHost(b.url)) {
             LOG.warn("ledger {}: the connection is not verified TLS; set sslmode=verify-full (K-06) unless the network is"
                     + " trusted for plain text", target);
@@ -317,6 +340,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 try {
                     LedgerEntry e = appendIn(c, token, retry, appendId);
                     c.commit();
+                    if (dagCache != null) {
+                        dagCache.appended(e.hash(), token);
+                    }
                     return e;
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);
@@ -357,10 +383,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private record Head(long seq, String hash) {}
 
     private PreparedStatement prepareInsert(Connection c) throws SQLException {
+        if (schemaVersion >= 4) {
+            return c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ", append_id, jti_shared) VALUES (?,?,?,?,?,?,?,?,?,?,?::uuid,?)");
+        }
         return c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS + ", append_id) VALUES (?,?,?,?,?,?,?,?,?,?,?::uuid)");
     }
 
-    private static void bindInsert(Connection c, PreparedStatement ins, LedgerEntry entry, String appendId) throws SQLException {
+    /**
+     * Binds one row; {@code shared} (schema version 4): another row with the same {@code lower(jti)}
+     * is already in the ledger or earlier in the batch (the DAG cache's {@code jti_shared}).
+     */
+    private void bindInsert(Connection c, PreparedStatement ins, LedgerEntry entry, String appendId, boolean shared) throws SQLException {
+        if (schemaVersion >= 4) {
+            ins.setBoolean(12, shared);
+        }
         ins.setLong(1, entry.seq());
         ins.setString(2, entry.jti());
         ins.setString(3, entry.wid() == null ? "" : entry.wid());
@@ -378,13 +414,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         Ect ect = token.ect();
         lockHead(c);
         String wid = ect.wid() == null ? "" : ect.wid();
-        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id FROM " + rowsOfJti("lower(?)")
-                + " x WHERE iss = ? AND lower(wid) = lower(?)")) {
-            q.setString(1, ect.jti());
-            q.setString(2, ect.iss());
-            q.setString(3, wid);
+        boolean shared = false;
+        try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", append_id, iss = ? AND lower(wid) = lower(?) AS same_key FROM "
+                + rowsOfJti("lower(?)") + " x ORDER BY 12 DESC LIMIT 1")) {
+            q.setString(1, ect.iss());
+            q.setString(2, wid);
+            q.setString(3, ect.jti());
             try (ResultSet rs = q.executeQuery()) {
-                if (rs.next()) {
+                boolean row = rs.next();
+                if (row && !rs.getBoolean("same_key")) {
+                    shared = true; // another issuer's or workflow's row carries this jti (the DAG cache's jti_shared)
+                } else if (row) {
                     // Only this call's own first attempt, committed before the connection broke, is
                     // "ours". The same token appended by another instance (no shared replay store)
                     // is a duplicate: taking it as ours would accept one token twice.
@@ -399,7 +439,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         // recordedAt is truncated to milliseconds by LedgerEntry: timestamptz keeps it exactly
         LedgerEntry entry = LedgerEntry.create(head.seq() + 1, token, clock.instant(), head.hash());
         try (PreparedStatement ins = prepareInsert(c)) {
-            bindInsert(c, ins, entry, appendId);
+            bindInsert(c, ins, entry, appendId, shared);
             ins.executeUpdate();
         }
         return entry;
@@ -443,6 +483,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                     jti[i] = ect.jti();
                 }
                 String[] keys = new String[n];
+                boolean[] shared = new boolean[n];
+                String[] lowerJti = new String[n];
                 LedgerEntry[] existing = new LedgerEntry[n];
                 String[] existingId = new String[n];
                 Head head = null;
@@ -450,7 +492,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 // every entry committed before the lock was granted): the batch's keys as the unique
                 // index sees them, the rows already holding them, and the chain head
                 try (PreparedStatement q = c.prepareStatement("SELECT b.i, b.lw, b.lj, " + prefixed("t") + ", t.append_id,"
-                        + " h.seq AS head_seq, h.hash AS head_hash"
+                        + " h.seq AS head_seq, h.hash AS head_hash, a.one IS NOT NULL AS shared"
                         + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
                         + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
                         // LATERAL: one probe of the jti index per batch entry, whatever the planner thinks
@@ -458,6 +500,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         // are tested outside the fence (rowsOfJti)
                         + " LEFT JOIN LATERAL (SELECT * FROM " + rowsOfJti("b.lj") + " y"
                         + "       WHERE y.iss = b.s AND lower(y.wid) = b.lw) t ON true"
+                        // any row of the jti at all (the DAG cache's jti_shared): the same probe
+                        + " LEFT JOIN LATERAL (SELECT 1 AS one FROM " + table + " z WHERE lower(z.jti) = b.lj LIMIT 1) a ON true"
                         + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
                     q.setArray(1, c.createArrayOf("text", iss));
                     q.setArray(2, c.createArrayOf("text", wid));
@@ -469,6 +513,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                                 head = rs.wasNull() ? new Head(0, LedgerEntry.GENESIS_HASH) : new Head(headSeq, rs.getString("head_hash"));
                             }
                             int i = (int) rs.getLong(1) - 1;
+                            shared[i] = rs.getBoolean("shared");
+                            lowerJti[i] = rs.getString(3);
                             // NUL cannot occur in PostgreSQL text: an unambiguous separator
                             keys[i] = iss[i] + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
                             if (rs.getObject("seq") != null) {
@@ -480,6 +526,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 }
                 Object[] out = new Object[n];
                 Set<String> seen = new HashSet<>();
+                Set<String> jtisInBatch = new HashSet<>();
                 if (head == null) {
                     throw new SQLException("the batch pre-check returned no row", "XX000");
                 }
@@ -497,7 +544,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         } else {
                             LedgerEntry e = LedgerEntry.create(++seq, p.token, clock.instant(), prev);
                             prev = e.hash();
-                            bindInsert(c, ins, e, p.appendId);
+                            boolean earlier = !jtisInBatch.add(lowerJti[i]); // an earlier row of this batch carries the jti
+                            bindInsert(c, ins, e, p.appendId, shared[i] || earlier);
                             ins.addBatch();
                             rows++;
                             out[i] = e;
@@ -672,6 +720,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             for (int i = 0; i < out.length; i++) {
                 Pending p = batch.get(i);
                 if (out[i] instanceof LedgerEntry e) {
+                    if (dagCache != null) {
+                        dagCache.appended(e.hash(), p.token); // the catch-up need not decode it again
+                    }
                     p.result.complete(e);
                 } else {
                     p.result.completeExceptionally((Throwable) out[i]);
@@ -905,6 +956,31 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             return AncestorWalk.complete(0);
         }
         walkCalls.incrementAndGet();
+        if (dagCache != null) {
+            long begin = System.nanoTime();
+            // the parents' ids through a round: every id the walk reads is then as fresh as the check
+            List<String> ids = new ArrayList<>(parents.size() + 1);
+            parents.forEach(p -> ids.addAll(p.ect().pred()));
+            if (!ids.isEmpty()) {
+                dagCache.lookup(ids.stream().map(Uuids::canonical).distinct().toList(), timeout);
+            }
+            AncestorWalk walk = cachedWalk(parents, Uuids.canonical(jti), limit);
+            if (walk != null) {
+                cachedWalks.incrementAndGet();
+                return walk;
+            }
+            long left = timeout.toNanos() - (System.nanoTime() - begin);
+            if (left <= 0) {
+                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                        + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
+            }
+            return walkInSql(parents, jti, limit, Duration.ofNanos(left));
+        }
+        return walkInSql(parents, jti, limit, timeout);
+    }
+
+    /** {@link #walkAncestors} in SQL: the probe of a version-3 schema when it decides, else the exact walk. */
+    private AncestorWalk walkInSql(List<SignedEct> parents, String jti, int limit, Duration timeout) {
         long begin = System.nanoTime();
         String wid = parents.get(0).ect().wid(); // the child's workflow: every parent is in it (G-03)
         String[] start = new String[parents.size()];
@@ -940,8 +1016,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private AncestorWalk probeWalk(String[] start, String wid, String jti, int limit, Duration timeout) {
         String sql = probeOnlySql;
         return call("ancestor walk probe", retry -> {
-            if (schemaVersion < 3) {
-                return null; // an older schema read as it is (createSchema false): no bounds, the exact walk
+            if (schemaVersion != 3) {
+                return null; // no bounds: an older schema read as it is (createSchema false), or version 4 (none kept)
             }
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
@@ -1084,6 +1160,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      */
     @Override
     public List<List<SignedEct>> findByJtis(List<String> jtis, Duration timeout) {
+        if (dagCache != null) {
+            Objects.requireNonNull(jtis, "jtis");
+            Objects.requireNonNull(timeout, "timeout");
+            return jtis.isEmpty() ? List.of() : cachedLookups(jtis, timeout);
+        }
         return lookups(jtis, timeout, null, 0).found();
     }
 
@@ -1103,6 +1184,29 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1");
         }
+        if (dagCache != null) {
+            long begin = System.nanoTime();
+            List<List<SignedEct>> found = cachedLookups(ids, timeout);
+            if (ids.size() < 2 || ids.size() != child.pred().size() + 1) {
+                return DagLookups.of(found);
+            }
+            List<SignedEct> parents = parentsOf(child, found);
+            if (parents == null) {
+                return DagLookups.of(found);
+            }
+            AncestorWalk walk = parents.isEmpty() ? AncestorWalk.complete(0) : cachedWalk(parents, Uuids.canonical(child.jti()), limit);
+            if (walk == null) { // an ancestor is not cached: the exact walk, with what is left of the deadline
+                long left = timeout.toNanos() - (System.nanoTime() - begin);
+                if (left <= 0) {
+                    throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                            + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
+                }
+                walk = walkInSql(parents, Uuids.canonical(child.jti()), limit, Duration.ofNanos(left));
+            } else {
+                cachedWalks.incrementAndGet();
+            }
+            return DagLookups.of(found, walk);
+        }
         if (ids.size() < 2 || ids.size() != child.pred().size() + 1) {
             return DagLookups.of(findByJtis(ids, timeout)); // no pred (no walk), or not the validator's shape
         }
@@ -1119,7 +1223,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         String[] ids = jtis.toArray(String[]::new);
         return call("lookup by jtis", retry -> {
             // the probe rides along only on a version-3 schema (an older one read as it is has no bounds)
-            boolean probe = child != null && schemaVersion >= 3;
+            boolean probe = child != null && schemaVersion == 3;
             String sql = probe ? lookupsWithProbeSql : lookupsSql;
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 limitTime(q, timeout);
@@ -1164,6 +1268,125 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         });
     }
 
+
+    // ---------------------------------------------------------------- the DAG cache (schema version 4)
+
+    /** One round of the DAG cache: the rows after {@code applied} and every row of {@code ids}, one statement, one snapshot. */
+    private List<DagCache.Fetched> readRound(long applied, int limit, String[] ids) {
+        String sql = roundSql.formatted(schemaVersion >= 4 ? "jti_shared" : "NULL::boolean");
+        return call("DAG cache round", retry -> {
+            try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
+                q.setLong(1, applied);
+                q.setInt(2, limit);
+                q.setArray(3, c.createArrayOf("text", ids));
+                List<DagCache.Fetched> out = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        Object shared = rs.getObject(6);
+                        out.add(new DagCache.Fetched(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), shared == null ? null : (Boolean) shared));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The DAG check's lookups from the DAG cache: every stored token of each id, as of a round after this call. */
+    private List<List<SignedEct>> cachedLookups(List<String> jtis, Duration timeout) {
+        List<String> ids = new ArrayList<>(jtis.size());
+        for (String j : jtis) {
+            ids.add(Uuids.canonical(Objects.requireNonNull(j, "jti")));
+        }
+        List<List<DagCache.Row>> rows = dagCache.lookup(ids, timeout);
+        List<List<SignedEct>> out = new ArrayList<>(rows.size());
+        for (List<DagCache.Row> l : rows) {
+            if (l.isEmpty()) {
+                out.add(List.of());
+            } else if (l.size() == 1) {
+                out.add(List.of(dagCache.token(l.get(0))));
+            } else {
+                SignedEct[] t = new SignedEct[l.size()];
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = dagCache.token(l.get(i));
+                }
+                out.add(List.of(t));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * G-05 in memory over the DAG cache, depth first as {@code EctStore}'s default walk (every ECT
+     * carrying an id in the node's workflow followed, each id once); null when an ancestor's id is
+     * not cached (then only the exact walk in SQL can tell).
+     */
+    private AncestorWalk cachedWalk(List<SignedEct> parents, String jti, int limit) {
+        java.util.ArrayDeque<Ect> todo = new java.util.ArrayDeque<>();
+        Set<String> looked = new HashSet<>();
+        for (SignedEct p : parents) {
+            todo.add(p.ect());
+            looked.add(Uuids.canonical(p.ect().jti()));
+        }
+        int visited = 0;
+        while (!todo.isEmpty()) {
+            Ect node = todo.pop();
+            if (++visited > limit) {
+                return AncestorWalk.limitExceeded(limit);
+            }
+            for (String p : node.pred()) {
+                if (Uuids.same(p, jti)) {
+                    return AncestorWalk.reachedTarget(visited);
+                }
+                String id = Uuids.canonical(p);
+                if (!looked.add(id)) {
+                    continue;
+                }
+                DagCache.Row[] rows = dagCache.cached(id);
+                if (rows == null) {
+                    return null; // not cached (or not stored: only the ledger can tell which)
+                }
+                for (DagCache.Row r : rows) {
+                    Ect e = dagCache.token(r).ect();
+                    if (Uuids.same(e.wid(), node.wid()) && Uuids.same(e.jti(), p)) {
+                        todo.push(e);
+                    }
+                }
+            }
+        }
+        return AncestorWalk.complete(visited);
+    }
+
+    /** The parents the validator's G-05 walk starts from: each pred's one stored ECT in the child's workflow. */
+    private static List<SignedEct> parentsOf(Ect child, List<List<SignedEct>> found) {
+        List<SignedEct> parents = new ArrayList<>(child.pred().size());
+        for (int i = 1; i < found.size(); i++) {
+            SignedEct one = null;
+            int n = 0;
+            for (SignedEct f : found.get(i)) {
+                if (Uuids.same(f.ect().wid(), child.wid())) {
+                    n++;
+                    one = f;
+                }
+            }
+            if (n > 1) {
+                return null; // G-07 refuses the child before any walk
+            }
+            if (one != null) {
+                parents.add(one);
+            }
+        }
+        return parents;
+    }
+
+    /** The ids the DAG cache holds now (tests). */
+    long dagCacheIds() { return dagCache == null ? 0 : dagCache.size(); }
+
+    /** Walks and rounds of the DAG cache: {walks answered in memory, rounds, ids asked} (tests, measurements). */
+    long[] dagCacheCounts() {
+        long[] c = dagCache == null ? new long[2] : dagCache.counts();
+        return new long[] {cachedWalks.get(), c[0], c[1]};
+    }
 
     /** A stored token with its ECT, decoded once per entry hash. */
     private SignedEct decoded(String jti, String hash, String compact) {
@@ -1355,6 +1578,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     public void close() {
         if (writer != null) {
             writer.close();
+        }
+        if (dagCache != null) {
+            dagCache.close();
         }
         pool.close();
     }
@@ -1559,6 +1785,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
         private boolean appendBatching = true;
         private boolean batchingSet;
+        private int dagCacheSize = DEFAULT_DAG_CACHE_SIZE;
+        private boolean dagCacheSet;
         private boolean createSchema = true;
         private boolean createSet;
         private boolean prefixSet;
@@ -1595,6 +1823,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                         }
                         appendBatching = Boolean.parseBoolean(value);
                     }
+                    case "dagCacheSize" -> dagCacheSize = dagCacheSizeOf(Integer.parseInt(value));
                     case "createSchema" -> {
                         if (!value.equals("true") && !value.equals("false")) {
                             throw new IllegalArgumentException("the JDBC URL option ect.createSchema must be true or false");
@@ -1603,7 +1832,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                     }
                     default -> throw new IllegalArgumentException("unknown JDBC URL option 'ect." + name
                             + "' (known: ect.schema, ect.tablePrefix, ect.connectTimeout, ect.statementTimeout, ect.maxPoolSize,"
-                            + " ect.appendBatching, ect.createSchema)");
+                            + " ect.appendBatching, ect.dagCacheSize, ect.createSchema)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("the JDBC URL option ect." + name + " must be a number", e);
@@ -1693,6 +1922,33 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             createSet = SetOnce.mark(createSet, "createSchema");
             createSchema = create;
             return this;
+        }
+
+        /**
+         * The most {@code jti}s the DAG cache holds (default {@value #DEFAULT_DAG_CACHE_SIZE}; 0:
+         * no cache). With the cache, a DAG check (V-13, G-01..G-07) costs no statement of its own:
+         * it waits for the cache's next <i>round</i>, one statement run for every check waiting at
+         * that moment, which reads the rows appended since the last round (by any instance) and
+         * every row of the ids the waiting checks do not find cached, in one snapshot taken after
+         * each of them began; so a check still sees every entry committed before it began (L-05).
+         * The G-05 walk runs in memory over cached ids, and as one recursive statement when an
+         * ancestor is not cached. Memory: about 2-3 KB per cached row (its token, decoded once).
+         * Without the cache each check runs its own statement (and the exact walk in SQL on schema
+         * version 4). URL option {@code ect.dagCacheSize}.
+         *
+         * @throws IllegalArgumentException when {@code n} is negative or over 10,000,000
+         */
+        public Builder dagCacheSize(int n) {
+            dagCacheSet = SetOnce.mark(dagCacheSet, "dagCacheSize");
+            dagCacheSize = dagCacheSizeOf(n);
+            return this;
+        }
+
+        private static int dagCacheSizeOf(int n) {
+            if (n < 0 || n > 10_000_000) {
+                throw new IllegalArgumentException("dagCacheSize must be 0..10000000 (0: no DAG cache)");
+            }
+            return n;
         }
 
         private static Duration positive(Duration d, String name) {

@@ -62,11 +62,18 @@ class JdbcDagWalkTest {
 
     @BeforeAll
     static void open() throws SQLException {
-        ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build();
-        ledger.size(); // creates the schema
+        // the probe of schema version 3 (version 4 keeps no bounds): a version-3 ledger, read as it is, without the DAG cache
+        try (Connection c = TestDb.connect()) {
+            new dev.ect.jdbc.internal.Schema(SCHEMA, JdbcLedger.DEFAULT_TABLE_PREFIX).migrate(c, 3);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).createSchema(false).dagCacheSize(0).build();
+        ledger.size();
         bulkChain();
         proxy = new TcpProxy(5432);
-        counted = JdbcLedger.builder(proxy.jdbcUrl("test", "user=postgres&prepareThreshold=0")).schema(SCHEMA).build();
+        counted = JdbcLedger.builder(proxy.jdbcUrl("test", "user=postgres&prepareThreshold=0")).schema(SCHEMA).createSchema(false)
+                .dagCacheSize(0).build();
         counted.size();
     }
 
@@ -261,7 +268,7 @@ class JdbcDagWalkTest {
     void v13LockedLedgerIs503AtTheDeadline() throws SQLException {
         EctKeyPair key = EctKeys.generate("k-" + uuid().substring(0, 8));
         EctSigner signer = Agents.signer(key, Clock.systemUTC());
-        try (JdbcLedger fresh = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+        try (JdbcLedger fresh = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).createSchema(false).dagCacheSize(0).build()) {
             EctVerifier verifier = EctVerifier.builder().verifierId(B).keySource(StaticKeySource.builder().key(A, key).build())
                     .ledger(fresh).settings(EctSettings.builder().dagTimeout(Duration.ofMillis(400)).build()).build();
             SignedEct token = signer.mint(Ect.builder().iss(A).aud(B).wid(WID).jti(uuid()).execAct("t")

@@ -52,6 +52,9 @@ class JdbcLedgerOptionsTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(3);
             assertThat(rs.getString(2)).isEqualTo("schema-v3.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(4);
+            assertThat(rs.getString(2)).isEqualTo("schema-v4.sql");
             assertThat(rs.next()).as("each applied once").isFalse();
         }
     }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
     /** The newest schema version this library knows. */
-    public static final int LATEST = 3;
+    public static final int LATEST = 4;
     /** advisory lock class id of schema migrations ("ECTM"). */
     static final int MIGRATION_LOCK_CLASS = 0x4543544D;
     /** advisory lock class id of the chain head ("ECTL"). */

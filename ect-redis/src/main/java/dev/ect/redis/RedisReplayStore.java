@@ -75,6 +75,22 @@ import redis.clients.jedis.util.JedisURIHelper;
  * attempt did reach Redis the retry reads its own nonce back and still reports a fresh token rather
  * than a false replay. Once Redis is back, the next call succeeds; no restart needed.
  *
+ * <p><b>Pipelining (group commit).</b> By default (standalone and Sentinel URLs; see
+ * {@link Builder#pipelining(boolean)}) the calls of many request threads share round trips: each
+ * call queues its {@code SET NX PX} and waits; one daemon thread per store takes everything queued
+ * (up to 512 commands, never waiting for more to arrive, so a lone call goes out at once), sends it
+ * as one pipeline on one pooled connection and hands each call its own reply. Every guarantee
+ * above and below holds per call: each command is still one {@code SET NX} of its own key (P-02);
+ * an error reply fails only its own call; a caller waits at most the connect plus the command
+ * timeout for its reply and then fails closed (503); after a timeout of the pipeline's connection
+ * its calls fail without a retry; when the connection broke otherwise, each of its calls is retried
+ * once on its own, on a fresh connection, with the nonce read-back described above. With
+ * {@link Builder#waitForReplicas(int, Duration)} one {@code WAIT} ends the pipeline and covers all
+ * of its writes (they share the connection); too few acknowledgements delete the keys the pipeline
+ * recorded and fail those calls with 503. A key recorded for a caller that had already given up
+ * (503) is deleted again. Cluster URLs keep one command per call (the keys of one pipeline would
+ * belong to different masters).
+ *
  * <p><b>TLS (K-06).</b> With {@code rediss://} the server's certificate chain AND its host name are
  * verified (endpoint identification {@code HTTPS}: the URL's host must be a DNS or IP subject
  * alternative name of the certificate). The trusted CAs are the JVM's default trust store, or the
@@ -95,7 +111,8 @@ import redis.clients.jedis.util.JedisURIHelper;
  * acknowledged its key ({@code WAIT}). TLS ({@code rediss-sentinel://}, {@code rediss-cluster://})
  * verifies every node the store talks to, including the ones the sentinels or the slot map name.
  *
- * <p>Thread-safe. {@link #close()} releases the pool.
+ * <p>Thread-safe. {@link #close()} sends what is already queued, stops the pipelining thread and
+ * releases the pool; calls after it fail with 503.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisReplayStore.class);
@@ -120,6 +137,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
     private final String prefix;
     private final String target;
     private final AtomicBoolean available = new AtomicBoolean(true);
+    /** The group-commit thread's queue, or null: one command per call (Cluster, or pipelining off). */
+    private final ReplayPipeline pipeline;
 
     private RedisReplayStore(Builder b) {
         this.clock = b.clock;
@@ -157,6 +176,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                 this.pool = RedisConnections.cluster(nodes, cc.build(), poolConfig(b));
             }
         }
+        boolean pipelined = b.pipelining == null ? b.mode() != RedisUrl.Mode.CLUSTER : b.pipelining;
+        // a caller waits as long as one command may take on a new connection; then 503
+        this.pipeline = pipelined ? new ReplayPipeline(pool, waitReplicas, waitTimeout.toMillis(),
+                b.connectTimeout.toMillis() + b.commandTimeout.toMillis(), target) : null;
     }
 
     /** Timeouts and TLS, the same for every node (data nodes and sentinels). */
@@ -208,7 +231,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
      * {@code redis-cluster://[[user]:password@]host[:port][,host[:port]...][?options]} (seed nodes,
      * port default 6379, database 0 only); {@code rediss-sentinel://} and {@code rediss-cluster://}
      * for TLS. Also {@code waitReplicas} and {@code waitTimeout} (ms), see
-     * {@link Builder#waitForReplicas(int, Duration)}. Options, so that one
+     * {@link Builder#waitForReplicas(int, Duration)}, and {@code pipelining} ({@code true} or
+     * {@code false}), see {@link Builder#pipelining(boolean)}. Options, so that one
      * variable ({@code ECT_REDIS_URL}) can configure a deployment: {@code keyPrefix},
      * {@code connectTimeout} and {@code commandTimeout} (milliseconds), {@code maxConnections},
      * and for {@code rediss://} only {@code caFile} (a PEM file of the CA certificates to trust
@@ -229,16 +253,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         long ttl = Math.max(1, keepUntil.toEpochMilli() - clock.millis());
         String nonce = nonce();
         try {
-            boolean fresh;
-            try {
-                fresh = setIfAbsent(key, nonce, ttl, false);
-            } catch (JedisConnectionException e) {
-                pool.clear(); // the idle connections most likely point at the same dead server
-                if (isTimeout(e)) {
-                    throw e; // a slow or hung server: fail fast instead of doubling the wait
-                }
-                fresh = setIfAbsent(key, nonce, ttl, true);
-            }
+            boolean fresh = pipeline != null ? pipelined(key, nonce, ttl) : record(key, nonce, ttl);
             if (available.compareAndSet(false, true)) {
                 LOG.info("replay store {} is reachable again", target);
             }
@@ -275,6 +290,33 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             throw new EctUnavailableException(ReasonCode.REPLAY_STORE_UNAVAILABLE,
                     "replay store " + target + " failed: " + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /** One {@code SET NX PX} on a pooled connection, and the retry rule on a connection error. */
+    private boolean record(String key, String nonce, long ttl) {
+        try {
+            return setIfAbsent(key, nonce, ttl, false);
+        } catch (JedisConnectionException e) {
+            pool.clear(); // the idle connections most likely point at the same dead server
+            if (isTimeout(e)) {
+                throw e; // a slow or hung server: fail fast instead of doubling the wait
+            }
+            return setIfAbsent(key, nonce, ttl, true);
+        }
+    }
+
+    /**
+     * The same command through the group-commit thread, which shares one round trip among the
+     * calls queued at the same time. When that pipeline's connection broke (not a timeout), this
+     * call is retried once on its own, as {@link #record} would: the pipeline may have reached
+     * Redis, so the retry reads its own nonce back.
+     */
+    private boolean pipelined(String key, String nonce, long ttl) {
+        return switch (pipeline.setIfAbsent(key, nonce, ttl)) {
+            case FRESH -> true;
+            case REPLAY -> false;
+            case RETRY -> setIfAbsent(key, nonce, ttl, true);
+        };
     }
 
     private boolean setIfAbsent(String key, String nonce, long ttlMillis, boolean retry) {
@@ -321,7 +363,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         }
     }
 
-    private static boolean isTimeout(Throwable e) {
+    static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return true;
@@ -369,9 +411,26 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         }
     }
 
-    /** Closes the connection pool. */
+    /**
+     * Sends what is queued for the group-commit thread (waiting at most the connect plus the command
+     * timeout), stops it, and closes the connection pool. Later calls fail with 503.
+     */
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        pool.close();
+    }
+
+    /** How many pipelines the group-commit thread sent; 0 without pipelining (for tests). */
+    long pipelines() { return pipeline == null ? 0 : pipeline.pipelines(); }
+
+    /** How many calls were retried on their own after their pipeline's connection broke (for tests). */
+    long pipelineRetries() { return pipeline == null ? 0 : pipeline.retries(); }
+
+    /** True when calls go through the group-commit thread. */
+    boolean isPipelined() { return pipeline != null; }
 
     @Override
     public String toString() { return "RedisReplayStore{" + target + ", prefix=" + prefix + "}"; }
@@ -401,6 +460,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
         private boolean maxSet;
         private boolean waitSet;
         private boolean sentinelPasswordSet;
+        private Boolean pipelining; // null: the default of the URL's form
+        private boolean pipeliningSet;
 
         private Builder(String url) {
             Objects.requireNonNull(url, "url cannot be null");
@@ -470,6 +531,16 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                             }
                         }
                         case "waitTimeout" -> waitTimeout = positive(Duration.ofMillis(Long.parseLong(value)), "waitTimeout");
+                        case "pipelining" -> {
+                            if (!value.equals("true") && !value.equals("false")) {
+                                throw new IllegalArgumentException("the Redis URL option pipelining must be true or false");
+                            }
+                            if (value.equals("true") && mode() == RedisUrl.Mode.CLUSTER) {
+                                throw new IllegalArgumentException("the Redis URL option pipelining=true is not supported for "
+                                        + "redis-cluster:// (each call sends its own command there)");
+                            }
+                            pipelining = Boolean.valueOf(value);
+                        }
                         case "db" -> {
                             if (!sentinel) {
                                 throw new IllegalArgumentException("the Redis URL option db is for redis-sentinel:// only"
@@ -487,7 +558,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
                             sentinelPassword = value;
                         }
                         default -> throw new IllegalArgumentException("unknown Redis URL option '" + name
-                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections, caFile, waitReplicas, waitTimeout"
+                                + "' (known: keyPrefix, connectTimeout, commandTimeout, maxConnections, caFile, waitReplicas, waitTimeout, pipelining"
                                 + (sentinel ? ", db, sentinelPassword)" : ")"));
                     }
                 } catch (NumberFormatException e) {
@@ -517,6 +588,33 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
             waitSet = SetOnce.mark(waitSet, "waitForReplicas");
             waitReplicas = replicas;
             waitTimeout = t;
+            return this;
+        }
+
+        /**
+         * Whether concurrent calls share round trips (group commit): each call queues its
+         * {@code SET NX PX} and waits; one daemon thread per store sends everything queued (up to
+         * 512 commands) in one pipeline on one pooled connection, with one {@code WAIT} at its end
+         * when {@link #waitForReplicas} is set, and hands each call its own reply. Each command is
+         * still one atomic {@code SET NX} (P-02), and the fail-closed, retry and {@code WAIT} rules
+         * are those of a single call; a lone call is sent at once (the thread never waits to fill a
+         * pipeline). A call waits at most the connect plus the command timeout for its reply, then
+         * fails with 503 {@code replay_store_unavailable}. Off: each call sends its own command on a
+         * pooled connection (one round trip per call). Same as the URL option {@code pipelining}
+         * ({@code true} or {@code false}), which this overrides.
+         *
+         * <p>Default: on for {@code redis://}, {@code rediss://} and Sentinel URLs; off for Cluster
+         * URLs, which only support off (the keys of one pipeline would belong to different masters).
+         *
+         * @throws IllegalStateException when {@code on} with a Cluster URL, or when already set
+         */
+        public Builder pipelining(boolean on) {
+            if (on && mode() == RedisUrl.Mode.CLUSTER) {
+                throw new IllegalStateException("pipelining is not supported for redis-cluster:// "
+                        + "(each call sends its own command there)");
+            }
+            pipeliningSet = SetOnce.mark(pipeliningSet, "pipelining");
+            pipelining = on;
             return this;
         }
 

@@ -492,16 +492,15 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 // every entry committed before the lock was granted): the batch's keys as the unique
                 // index sees them, the rows already holding them, and the chain head
                 try (PreparedStatement q = c.prepareStatement("SELECT b.i, b.lw, b.lj, " + prefixed("t") + ", t.append_id,"
-                        + " h.seq AS head_seq, h.hash AS head_hash, a.one IS NOT NULL AS shared"
+                        + " h.seq AS head_seq, h.hash AS head_hash, t.same_key"
                         + " FROM (SELECT u.i, u.s, lower(u.w) AS lw, lower(u.j) AS lj"
                         + "       FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, w, j, i)) b"
                         // LATERAL: one probe of the jti index per batch entry, whatever the planner thinks
                         // of the table's size (a hash join over the whole ledger otherwise); iss and wid
-                        // are tested outside the fence (rowsOfJti)
-                        + " LEFT JOIN LATERAL (SELECT * FROM " + rowsOfJti("b.lj") + " y"
-                        + "       WHERE y.iss = b.s AND lower(y.wid) = b.lw) t ON true"
-                        // any row of the jti at all (the DAG cache's jti_shared): the same probe
-                        + " LEFT JOIN LATERAL (SELECT 1 AS one FROM " + table + " z WHERE lower(z.jti) = b.lj LIMIT 1) a ON true"
+                        // are tested outside the fence (rowsOfJti). The row of the same key if there is one, else
+                        // any row of the jti (then the new row's jti_shared is true, for the DAG cache)
+                        + " LEFT JOIN LATERAL (SELECT y.*, y.iss = b.s AND lower(y.wid) = b.lw AS same_key FROM " + rowsOfJti("b.lj")
+                        + "       y ORDER BY same_key DESC LIMIT 1) t ON true"
                         + " LEFT JOIN (SELECT seq, hash FROM " + table + " ORDER BY seq DESC LIMIT 1) h ON true")) {
                     q.setArray(1, c.createArrayOf("text", iss));
                     q.setArray(2, c.createArrayOf("text", wid));
@@ -513,13 +512,14 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                                 head = rs.wasNull() ? new Head(0, LedgerEntry.GENESIS_HASH) : new Head(headSeq, rs.getString("head_hash"));
                             }
                             int i = (int) rs.getLong(1) - 1;
-                            shared[i] = rs.getBoolean("shared");
                             lowerJti[i] = rs.getString(3);
                             // NUL cannot occur in PostgreSQL text: an unambiguous separator
                             keys[i] = iss[i] + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
-                            if (rs.getObject("seq") != null) {
+                            if (rs.getObject("seq") != null && rs.getBoolean("same_key")) {
                                 existing[i] = entry(rs);
                                 existingId[i] = rs.getString("append_id");
+                            } else if (rs.getObject("seq") != null) {
+                                shared[i] = true; // another issuer's or workflow's row carries this jti
                             }
                         }
                     }

@@ -24,3 +24,9 @@ DROP INDEX ${schema}.${prefix}ledger_pred
 DROP INDEX ${schema}.${prefix}ledger_late
 ;;
 DROP FUNCTION ${schema}.${prefix}ledger_lower_ids(text[])
+;;
+-- The unique index on hash (since version 1) is never read: no statement looks an entry up by its
+-- hash, and the chain makes hashes unique anyway (each covers its seq and the previous hash, and
+-- the link trigger checks every row's prev_hash against the row before it). Inserting a random
+-- 64-character key into a B-tree is one of the row's dearest index updates.
+ALTER TABLE ${schema}.${prefix}ledger DROP CONSTRAINT ${prefix}ledger_hash_key

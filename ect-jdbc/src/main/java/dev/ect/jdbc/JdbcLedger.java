@@ -97,12 +97,17 @@ import org.slf4j.LoggerFactory;
  *       is logged when the ledger runs as the table's owner or a superuser.
  *   <li><b>L-03 lookups</b> by {@code jti}, by {@code wid}, and the ancestors of a {@code jti}
  *       (one recursive query, bounded); <b>L-04</b> {@link #verifyChain()} walks every entry.
- *   <li><b>G-05 / V-13</b>: the DAG check is two statements: its lookups ({@link #findByJtis},
- *       one query for the child's {@code jti} and every {@code pred}) and the ancestor walk
- *       ({@link #walkAncestors}): one probe of a {@code pred} index and of bounds stored per entry
- *       (schema version 3) when they decide, else one recursive query bounded by
- *       {@code maxAncestors} rows; each with the time left of the DAG check's deadline
- *       ({@code dagTimeout}, default 2 s) as its query timeout.
+ *   <li><b>G-05 / V-13</b>: the DAG check is answered by the <b>DAG cache</b>
+ *       ({@link Builder#dagCacheSize(int)}, default 10,000 ids; schema version 4): no statement
+ *       of its own, but one <i>round</i> shared by every check waiting at that moment, which reads
+ *       the rows appended since the last round (by any instance) and every row of the ids those
+ *       checks do not find cached, in one snapshot taken after each of them began; so a check
+ *       sees every entry committed before it began (L-05). The ancestor walk runs in memory over
+ *       cached ids, and as one recursive query bounded by {@code maxAncestors} rows when an
+ *       ancestor is not cached. Without the cache, the check's lookups are one statement
+ *       ({@link #findByJtis}) and the walk ({@link #walkAncestors}) the probe of stored bounds on a
+ *       version-3 schema read as it is, else the recursive query. Every wait and statement is
+ *       bounded by the time left of the DAG check's deadline ({@code dagTimeout}, default 2 s).
  *   <li><b>Audits</b>: {@link Builder#createSchema(boolean) createSchema(false)} never issues DDL;
  *       a missing schema or table is then an error naming it, not an empty ledger.
  * </ul>

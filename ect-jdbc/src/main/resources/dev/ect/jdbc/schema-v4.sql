@@ -30,3 +30,13 @@ DROP FUNCTION ${schema}.${prefix}ledger_lower_ids(text[])
 -- the link trigger checks every row's prev_hash against the row before it). Inserting a random
 -- 64-character key into a B-tree is one of the row's dearest index updates.
 ALTER TABLE ${schema}.${prefix}ledger DROP CONSTRAINT ${prefix}ledger_hash_key
+
+;;
+-- One index fewer per row: the unique key (L-06, P-01) with lower(jti) first also serves every
+-- lookup by lower(jti) (its leading column), so the separate lower(jti) index goes. The same
+-- uniqueness as version 2's (iss, lower(wid), lower(jti)): only the column order differs.
+CREATE UNIQUE INDEX ${prefix}ledger_jti_wid_iss ON ${schema}.${prefix}ledger (lower(jti), lower(wid), iss)
+;;
+DROP INDEX ${schema}.${prefix}ledger_iss_wid_jti
+;;
+DROP INDEX ${schema}.${prefix}ledger_jti

@@ -57,25 +57,41 @@ final class DagCache implements AutoCloseable {
     /** Rows read per catch-up statement. */
     static final int PAGE = 1000;
 
-    /** One stored row of a jti; its token is decoded at the first read (most rows are never read). */
+    /**
+     * One stored row of a jti: what the ancestor walk needs ({@code wid}, {@code pred}) always; its
+     * token only once a lookup asked for it (a caught-up row is read without its token text, which
+     * most instances never need: the child of a task usually reaches one instance of N), decoded
+     * at the first read.
+     */
     static final class Row {
         final long seq;
         final String jti;
+        final String wid;
+        final List<String> pred;
         final String hash;
+        /** The token text; null for a row caught up without it (unless this JVM appended it). */
         final String compact;
         private volatile SignedEct token;
 
-        Row(long seq, String jti, String hash, String compact, SignedEct token) {
+        Row(long seq, String jti, String wid, List<String> pred, String hash, String compact, SignedEct token) {
             this.seq = seq;
             this.jti = jti;
+            this.wid = wid;
+            this.pred = pred;
             this.hash = hash;
             this.compact = compact;
             this.token = token;
         }
+
+        /** True when its token is known or can be decoded here (no statement needed). */
+        boolean full() { return compact != null || token != null; }
     }
 
-    /** A row as a round read it: {@code asked} is the asked id it answers (canonical), null for a catch-up row. */
-    record Fetched(String asked, long seq, String jti, String hash, String compact, Boolean shared) {}
+    /**
+     * A row as a round read it: {@code asked} is the asked id it answers (canonical), null for a
+     * catch-up row; {@code compact} is null for a catch-up row; {@code wid} empty when absent.
+     */
+    record Fetched(String asked, long seq, String jti, String wid, List<String> pred, String hash, String compact, Boolean shared) {}
 
     /** What a round reads: one statement. */
     interface Reader {
@@ -125,6 +141,20 @@ final class DagCache implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** True when every row is {@link Row#full()}. */
+    private static boolean full(Row[] rows) {
+        for (Row r : rows) {
+            if (!r.full()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Row row(Fetched f, SignedEct token) {
+        return new Row(f.seq(), f.jti(), f.wid(), f.pred(), f.hash(), f.compact(), token);
+    }
+
     /** True for an id the cache may hold: hex digits, letters and '-' only (UUIDs), so lower() is ASCII's. */
     static boolean cacheable(String canonicalId) {
         if (canonicalId.isEmpty() || canonicalId.length() > 64) {
@@ -145,6 +175,9 @@ final class DagCache implements AutoCloseable {
         if (t == null) {
             t = own.getIfPresent(r.hash);
             if (t == null) {
+                if (r.compact == null) { // lookups return full rows only (see lookup)
+                    throw new IllegalStateException("ledger entry " + r.seq + " was cached without its token");
+                }
                 t = decoder.apply(r);
             }
             r.token = t;
@@ -165,8 +198,9 @@ final class DagCache implements AutoCloseable {
     List<List<Row>> lookup(List<String> ids, Duration timeout) {
         Set<String> ask = new LinkedHashSet<>();
         for (String id : ids) {
-            if (!cacheable(id) || byJti.getIfPresent(id) == null) {
-                ask.add(id);
+            Row[] cached = cacheable(id) ? byJti.getIfPresent(id) : null;
+            if (cached == null || !full(cached)) {
+                ask.add(id); // not cached, or a row caught up without its token
             }
         }
         Map<String, List<Row>> answered = await(new Waiter(ask.toArray(String[]::new)), timeout);
@@ -176,7 +210,7 @@ final class DagCache implements AutoCloseable {
             List<Row> a = answered.get(id);
             if (a == null) {
                 Row[] cached = byJti.getIfPresent(id);
-                if (cached == null) { // evicted between the note and the round: ask again (rare)
+                if (cached == null || !full(cached)) { // evicted, or a new row caught up, since the note: ask again (rare)
                     if (lost == null) {
                         lost = new ArrayList<>();
                     }
@@ -279,7 +313,7 @@ final class DagCache implements AutoCloseable {
             } else {
                 List<Row> l = answers.get(f.asked());
                 if (l != null) {
-                    l.add(new Row(f.seq(), f.jti(), f.hash(), f.compact(), null));
+                    l.add(row(f, own.getIfPresent(f.hash())));
                 }
             }
         }
@@ -319,7 +353,7 @@ final class DagCache implements AutoCloseable {
         if (!cacheable(id)) {
             return;
         }
-        Row row = new Row(f.seq(), f.jti(), f.hash(), f.compact(), own.getIfPresent(f.hash()));
+        Row row = row(f, own.getIfPresent(f.hash()));
         if (Boolean.FALSE.equals(f.shared())) {
             byJti.asMap().merge(id, new Row[] {row}, DagCache::union);
         } else {
@@ -329,7 +363,7 @@ final class DagCache implements AutoCloseable {
 
     /** Two row sets of one id as one, in seq order, each seq once. */
     static Row[] union(Row[] a, Row[] b) {
-        if (b.length == 1 && (a.length == 0 || a[a.length - 1].seq < b[0].seq)) {
+        if (b.length == 1 && (a.length == 0 || a[a.length - 1].seq < b[0].seq)) { // the usual case: a newer row
             Row[] out = Arrays.copyOf(a, a.length + 1);
             out[a.length] = b[0];
             return out;
@@ -339,7 +373,10 @@ final class DagCache implements AutoCloseable {
             m.put(r.seq, r);
         }
         for (Row r : b) {
-            m.putIfAbsent(r.seq, r);
+            Row old = m.get(r.seq);
+            if (old == null || !old.full() && r.full()) {
+                m.put(r.seq, r); // the one with its token wins
+            }
         }
         return m.values().toArray(Row[]::new);
     }

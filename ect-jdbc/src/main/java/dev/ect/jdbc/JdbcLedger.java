@@ -242,10 +242,11 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         // taken: the safety net over the batch's statements (each bounded by the socket timeout) and one retry
         this.writer = b.appendBatching ? new Writer(2 * b.statementTimeout.toMillis() + b.connectTimeout.toMillis(),
                 2 * (b.connectTimeout.toMillis() + 4 * socketMillis)) : null;
-        this.roundSql = "SELECT * FROM ((SELECT NULL::text AS asked, seq, jti, hash, compact, %1$s AS shared FROM " + table
-                + " WHERE seq > ? ORDER BY seq LIMIT ?) UNION ALL (SELECT u.j, x.seq, x.jti, x.hash, x.compact, x.shared FROM"
-                + " unnest(?::text[]) AS u(j) CROSS JOIN LATERAL (SELECT seq, jti, hash, compact, %1$s AS shared FROM " + table
-                + " WHERE lower(jti) = lower(u.j) OFFSET 0) x)) r ORDER BY asked NULLS FIRST, seq";
+        // the catch-up reads no token text (most rows are never looked up on this instance; see DagCache.Row)
+        this.roundSql = "SELECT * FROM ((SELECT NULL::text AS asked, seq, jti, wid, pred, hash, NULL::text AS compact, %1$s AS shared"
+                + " FROM " + table + " WHERE seq > ? ORDER BY seq LIMIT ?) UNION ALL (SELECT u.j, x.seq, x.jti, x.wid, x.pred, x.hash,"
+                + " x.compact, x.shared FROM unnest(?::text[]) AS u(j) CROSS JOIN LATERAL (SELECT seq, jti, wid, pred, hash, compact,"
+                + " %1$s AS shared FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) x)) r ORDER BY asked NULLS FIRST, seq";
         this.dagCache = b.dagCacheSize == 0 ? null : new DagCache(table, b.dagCacheSize,
                 Duration.ofMillis(b.statementTimeout.toMillis()), new DagCache.Reader() {
                     @Override
@@ -1287,9 +1288,10 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 List<DagCache.Fetched> out = new ArrayList<>();
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
-                        Object shared = rs.getObject(6);
+                        Object shared = rs.getObject(8);
                         out.add(new DagCache.Fetched(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), shared == null ? null : (Boolean) shared));
+                                List.of((String[]) rs.getArray(5).getArray()), rs.getString(6), rs.getString(7),
+                                shared == null ? null : (Boolean) shared));
                     }
                 }
                 return out;
@@ -1327,19 +1329,23 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * not cached (then only the exact walk in SQL can tell).
      */
     private AncestorWalk cachedWalk(List<SignedEct> parents, String jti, int limit) {
-        java.util.ArrayDeque<Ect> todo = new java.util.ArrayDeque<>();
+        // a node: {wid, pred} (a parent's from its token, an ancestor's from its cached row)
+        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
         Set<String> looked = new HashSet<>();
         for (SignedEct p : parents) {
-            todo.add(p.ect());
+            todo.add(new Object[] {p.ect().wid() == null ? "" : p.ect().wid(), p.ect().pred()});
             looked.add(Uuids.canonical(p.ect().jti()));
         }
         int visited = 0;
         while (!todo.isEmpty()) {
-            Ect node = todo.pop();
+            Object[] node = todo.pop();
+            String nodeWid = (String) node[0];
+            @SuppressWarnings("unchecked")
+            List<String> nodePred = (List<String>) node[1];
             if (++visited > limit) {
                 return AncestorWalk.limitExceeded(limit);
             }
-            for (String p : node.pred()) {
+            for (String p : nodePred) {
                 if (Uuids.same(p, jti)) {
                     return AncestorWalk.reachedTarget(visited);
                 }
@@ -1352,9 +1358,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                     return null; // not cached (or not stored: only the ledger can tell which)
                 }
                 for (DagCache.Row r : rows) {
-                    Ect e = dagCache.token(r).ect();
-                    if (Uuids.same(e.wid(), node.wid()) && Uuids.same(e.jti(), p)) {
-                        todo.push(e);
+                    if (Uuids.same(r.wid, nodeWid) && Uuids.same(r.jti, p)) {
+                        todo.push(new Object[] {r.wid, r.pred});
                     }
                 }
             }

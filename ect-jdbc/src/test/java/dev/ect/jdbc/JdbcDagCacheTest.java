@@ -103,6 +103,18 @@ class JdbcDagCacheTest {
         long[] after = two.dagCacheCounts();
         assertThat(after[1] - before[1]).as("one round").isEqualTo(1);
         assertThat(after[0] - before[0]).as("G-05 decided in memory").isEqualTo(1);
+        // caught up by a round of another check before it is asked for: cached without its token
+        // (most rows are never needed by this instance), so the check that needs it asks for it
+        SignedEct parent2 = token(A, wid, uuid());
+        one.append(parent2);
+        validator(two, 100, false).check(token(A, wid, uuid()).ect()); // this round catches parent2 up
+        before = two.dagCacheCounts();
+        Ect child2 = token(A, wid, uuid(), parent2.ect().jti()).ect();
+        assertThat(two.findByJtis(List.of(child2.jti(), parent2.ect().jti()), T).get(1)).containsExactly(parent2);
+        assertThat(two.dagCacheCounts()[2] - before[2]).as("ids asked: the child's own and the token-less predecessor").isEqualTo(2);
+        before = two.dagCacheCounts();
+        two.findByJtis(List.of(parent2.ect().jti()), T);
+        assertThat(two.dagCacheCounts()[2] - before[2]).as("now cached with its token").isZero();
         // an id that is nowhere: refused (G-02), after a round that started after the check
         assertThat(reason(() -> validator(two, 100, false).check(token(A, wid, uuid(), uuid()).ect())))
                 .isEqualTo(ReasonCode.DAG_UNKNOWN_PREDECESSOR);
@@ -188,6 +200,24 @@ class JdbcDagCacheTest {
         before = one.dagCacheCounts();
         assertThat(reason(() -> validator(one, 100, true).check(closing.ect()))).isEqualTo(ReasonCode.DAG_CYCLE);
         assertThat(reason(() -> validator(two, 100, true).check(closing.ect()))).isEqualTo(ReasonCode.DAG_CYCLE);
+
+        // a third instance, its cache running before the chain was appended: the chain's rows reach it
+        // by the catch-up without their tokens, and the walk (which needs only wid and pred) stays in memory
+        try (JdbcLedger three = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+            validator(three, 100, false).check(token(A, wid, uuid()).ect());
+            String w2 = uuid();
+            String p2 = null;
+            for (int i = 0; i < 30; i++) {
+                SignedEct t = p2 == null ? token(A, w2, uuid()) : token(A, w2, uuid(), p2);
+                one.append(t);
+                p2 = t.ect().jti();
+            }
+            Ect deep = token(A, w2, uuid(), p2).ect();
+            long[] threeBefore = three.dagCacheCounts();
+            assertThat(reason(() -> validator(three, 30, false).check(deep))).isNull();
+            assertThat(reason(() -> validator(three, 29, false).check(deep))).isEqualTo(ReasonCode.DAG_TOO_DEEP);
+            assertThat(three.dagCacheCounts()[0] - threeBefore[0]).as("decided in memory").isEqualTo(2);
+        }
 
         // two holds 3 ids: the chain's ancestors are not all cached there, so the exact walk decides (the same)
         long[] twoBefore = two.dagCacheCounts();

@@ -975,14 +975,20 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 cachedWalks.incrementAndGet();
                 return walk;
             }
-            long left = timeout.toNanos() - (System.nanoTime() - begin);
-            if (left <= 0) {
-                throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
-                        + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
-            }
-            return walkInSql(parents, jti, limit, Duration.ofNanos(left));
+            Duration left = timeLeft(begin, timeout);
+            return walkInSql(parents, jti, limit, left);
         }
         return walkInSql(parents, jti, limit, timeout);
+    }
+
+    /** What is left of {@code timeout} since {@code begin} (nanoTime); 503 when nothing is: the walk is not started. */
+    private Duration timeLeft(long begin, Duration timeout) {
+        long left = timeout.toNanos() - (System.nanoTime() - begin);
+        if (left <= 0) {
+            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
+                    + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
+        }
+        return Duration.ofNanos(left);
     }
 
     /** {@link #walkAncestors} in SQL: the probe of a version-3 schema when it decides, else the exact walk. */
@@ -999,13 +1005,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             probedWalks.incrementAndGet();
             return probed;
         }
-        long left = timeout.toNanos() - (System.nanoTime() - begin);
-        if (left <= 0) {
-            throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
-                    + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
-        }
+        Duration left = timeLeft(begin, timeout);
         exactWalks.incrementAndGet();
-        return exactWalk(start, widValue, jti, limit, Duration.ofNanos(left));
+        return exactWalk(start, widValue, jti, limit, left);
     }
 
     /** Walks answered by the probe and by the exact walk, in this order (tests, measurements). */
@@ -1202,12 +1204,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             }
             AncestorWalk walk = parents.isEmpty() ? AncestorWalk.complete(0) : cachedWalk(parents, Uuids.canonical(child.jti()), limit);
             if (walk == null) { // an ancestor is not cached: the exact walk, with what is left of the deadline
-                long left = timeout.toNanos() - (System.nanoTime() - begin);
-                if (left <= 0) {
-                    throw new EctUnavailableException(ReasonCode.LEDGER_UNAVAILABLE, "ledger " + target
-                            + ": ancestor walk not started: the DAG check's deadline passed (dagTimeout, ECT_DAG_TIMEOUT_MS)");
-                }
-                walk = walkInSql(parents, Uuids.canonical(child.jti()), limit, Duration.ofNanos(left));
+                Duration left = timeLeft(begin, timeout);
+                walk = walkInSql(parents, Uuids.canonical(child.jti()), limit, left);
             } else {
                 cachedWalks.incrementAndGet();
             }

@@ -7,7 +7,6 @@ import static dev.ect.jdbc.Agents.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ect.core.Ect;
-import dev.ect.core.EctException;
 import dev.ect.core.EctSettings;
 import dev.ect.core.ReasonCode;
 import dev.ect.core.SignedEct;
@@ -69,14 +68,7 @@ class JdbcDagCacheTest {
                 .build(), List.of(), dev.ect.core.VerificationListener.noop());
     }
 
-    static ReasonCode reason(Runnable r) {
-        try {
-            r.run();
-        } catch (EctException e) {
-            return e.reason();
-        }
-        return null;
-    }
+    static ReasonCode reason(Runnable r) { return JdbcDagWalkTest.reason(r); }
 
     static Boolean shared(String jti, String iss) throws SQLException {
         try (Connection c = TestDb.connect(); PreparedStatement q = c.prepareStatement("SELECT jti_shared FROM " + one.table()

@@ -58,12 +58,7 @@ class JdbcDagProbeTest {
     @BeforeAll
     static void open() {
         // the probe of schema version 3 (version 4 keeps no bounds): a version-3 ledger, read as it is, without the DAG cache
-        try (Connection c = TestDb.connect()) {
-            new dev.ect.jdbc.internal.Schema(SCHEMA, JdbcLedger.DEFAULT_TABLE_PREFIX).migrate(c, 3);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        ledger = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).createSchema(false).dagCacheSize(0).build();
+        ledger = TestDb.v3Ledger(TestDb.URL, SCHEMA);
         ledger.size();
     }
 

@@ -26,6 +26,19 @@ final class TestDb {
 
     static Connection connect() throws SQLException { return DriverManager.getConnection(URL); }
 
+    /**
+     * A version-3 ledger (the G-05 probe of stored bounds, which version 4 drops) in {@code schema},
+     * opened as it is: {@code createSchema(false)} and no DAG cache, so every DAG check is SQL.
+     */
+    static JdbcLedger v3Ledger(String url, String schema) {
+        try (Connection c = connect()) {
+            new dev.ect.jdbc.internal.Schema(schema, JdbcLedger.DEFAULT_TABLE_PREFIX).migrate(c, 3);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create a version-3 ledger in " + schema, e);
+        }
+        return JdbcLedger.builder(url).schema(schema).createSchema(false).dagCacheSize(0).build();
+    }
+
     /** Drops the schema and everything in it (the append-only triggers do not stop DROP). */
     static void dropSchema(String schema) {
         try (Connection c = connect(); Statement st = c.createStatement()) {

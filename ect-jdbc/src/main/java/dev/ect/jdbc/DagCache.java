@@ -100,10 +100,10 @@ final class DagCache implements AutoCloseable {
          * of {@code ids} (canonical lower case), in one snapshot; throws
          * {@link EctUnavailableException} when the database fails.
          */
-        List<Fetched> read(long applied, int limit, String[] ids, Duration timeout);
+        List<Fetched> read(long applied, int limit, String[] ids);
 
         /** The head's seq. */
-        long head(Duration timeout);
+        long head();
     }
 
     /** One check waiting for a round. */
@@ -119,7 +119,8 @@ final class DagCache implements AutoCloseable {
     private final Cache<String, Row[]> byJti;
     private final Cache<String, SignedEct> own;
     private final long maxIds;
-    private final Duration roundTimeout;
+    /** How long {@link #close()} waits for a round in flight (its statement is bounded by the statement timeout). */
+    private final Duration closeWait;
     private final LinkedBlockingQueue<Waiter> waiting = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -130,12 +131,13 @@ final class DagCache implements AutoCloseable {
     /** The seq up to which every row was applied; -1 before the first round (which starts at the head). */
     private long applied = -1;
 
-    DagCache(String name, int maxIds, Duration roundTimeout, Reader reader, Function<Row, SignedEct> decoder) {
+    DagCache(String name, int maxIds, Duration statementTimeout, Reader reader, Function<Row, SignedEct> decoder) {
         this.reader = reader;
         this.decoder = decoder;
         this.maxIds = maxIds;
-        this.roundTimeout = roundTimeout;
-        this.byJti = Caffeine.newBuilder().maximumSize(maxIds).executor(Runnable::run).build(); // evicts in the writer's thread
+        this.closeWait = statementTimeout.plusSeconds(1);
+        // evictions run on the thread that adds (the round thread), so the bound holds when a round ends
+        this.byJti = Caffeine.newBuilder().maximumSize(maxIds).executor(Runnable::run).build();
         this.own = Caffeine.newBuilder().maximumSize(4096).build();
         this.thread = new Thread(this::run, "ect-ledger-dag-" + name);
         thread.setDaemon(true);
@@ -298,9 +300,9 @@ final class DagCache implements AutoCloseable {
         round.forEach(w -> ids.addAll(Arrays.asList(w.ask)));
         asked.addAndGet(ids.size());
         if (applied < 0) {
-            applied = reader.head(roundTimeout); // start at the head: older ids are read when asked for
+            applied = reader.head(); // start at the head: older ids are read when asked for
         }
-        List<Fetched> rows = reader.read(applied, PAGE, ids.toArray(String[]::new), roundTimeout);
+        List<Fetched> rows = reader.read(applied, PAGE, ids.toArray(String[]::new));
         Map<String, List<Row>> answers = new HashMap<>();
         for (String id : ids) {
             answers.put(id, new ArrayList<>(1));
@@ -325,7 +327,7 @@ final class DagCache implements AutoCloseable {
             }
         });
         while (caughtUp == PAGE) { // far behind: page on, or jump to the head
-            long head = reader.head(roundTimeout);
+            long head = reader.head();
             if (head - applied > maxIds) {
                 LOG.debug("ledger DAG cache {} rows behind: emptied, continuing at the head", head - applied);
                 byJti.invalidateAll();
@@ -333,7 +335,7 @@ final class DagCache implements AutoCloseable {
                 break;
             }
             caughtUp = 0;
-            for (Fetched f : reader.read(applied, PAGE, new String[0], roundTimeout)) {
+            for (Fetched f : reader.read(applied, PAGE, new String[0])) {
                 caughtUp++;
                 apply(f);
             }
@@ -393,7 +395,7 @@ final class DagCache implements AutoCloseable {
         waiting.add(stop);
         if (started.get()) {
             try {
-                thread.join(roundTimeout.toMillis() + 1000);
+                thread.join(closeWait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

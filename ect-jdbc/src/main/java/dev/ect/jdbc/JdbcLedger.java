@@ -192,8 +192,9 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private final Writer writer;
     /** The DAG check's cache of stored rows ({@link Builder#dagCacheSize(int)}); null when off. */
     private final DagCache dagCache;
-    /** The DAG cache's round statement (catch-up and the asked ids in one snapshot). */
+    /** The DAG cache's round statement (catch-up and the asked ids in one snapshot), for schema version 4 and older. */
     private final String roundSql;
+    private final String roundSqlBefore4;
     /** Walks the DAG cache answered in memory (tests, measurements). */
     private final AtomicLong cachedWalks = new AtomicLong();
 
@@ -243,20 +244,22 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
         this.writer = b.appendBatching ? new Writer(2 * b.statementTimeout.toMillis() + b.connectTimeout.toMillis(),
                 2 * (b.connectTimeout.toMillis() + 4 * socketMillis)) : null;
         // the catch-up reads no token text (most rows are never looked up on this instance; see DagCache.Row)
-        this.roundSql = "SELECT * FROM ((SELECT NULL::text AS asked, seq, jti, wid, pred, hash, NULL::text AS compact, %1$s AS shared"
+        String round = "SELECT * FROM ((SELECT NULL::text AS asked, seq, jti, wid, pred, hash, NULL::text AS compact, %1$s AS shared"
                 + " FROM " + table + " WHERE seq > ? ORDER BY seq LIMIT ?) UNION ALL (SELECT u.j, x.seq, x.jti, x.wid, x.pred, x.hash,"
                 + " x.compact, x.shared FROM unnest(?::text[]) AS u(j) CROSS JOIN LATERAL (SELECT seq, jti, wid, pred, hash, compact,"
                 + " %1$s AS shared FROM " + table + " WHERE lower(jti) = lower(u.j) OFFSET 0) x)) r ORDER BY asked NULLS FIRST, seq";
-        this.dagCache = b.dagCacheSize == 0 ? null : new DagCache(table, b.dagCacheSize,
-                Duration.ofMillis(b.statementTimeout.toMillis()), new DagCache.Reader() {
+        this.roundSql = round.formatted("jti_shared");
+        this.roundSqlBefore4 = round.formatted("NULL::boolean"); // no jti_shared: caught-up rows make no cached id
+        this.dagCache = b.dagCacheSize == 0 ? null : new DagCache(table, b.dagCacheSize, b.statementTimeout,
+                new DagCache.Reader() {
                     @Override
-                    public List<DagCache.Fetched> read(long applied, int limit, String[] ids, Duration timeout) {
+                    public List<DagCache.Fetched> read(long applied, int limit, String[] ids) {
                         return readRound(applied, limit, ids);
                     }
 
                     @Override
-                    public long head(Duration timeout) { return size(); }
-                }, r -> decoded(r.jti, r.hash, r.compact));
+                    public long head() { return size(); }
+                }, r -> decode(r.jti, r.hash, r.compact));
         if (!b.verifiedTls && !JdbcUrls.loopbackHost(b.url)) {
             LOG.warn("ledger {}: the connection is not verified TLS; set sslmode=verify-full (K-06) unless the network is"
                     + " trusted for plain text", target);
@@ -970,15 +973,22 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             if (!ids.isEmpty()) {
                 dagCache.lookup(ids.stream().map(Uuids::canonical).distinct().toList(), timeout);
             }
-            AncestorWalk walk = cachedWalk(parents, Uuids.canonical(jti), limit);
-            if (walk != null) {
-                cachedWalks.incrementAndGet();
-                return walk;
-            }
-            Duration left = timeLeft(begin, timeout);
-            return walkInSql(parents, jti, limit, left);
+            return walkCachedOrInSql(parents, jti, limit, begin, timeout);
         }
         return walkInSql(parents, jti, limit, timeout);
+    }
+
+    /**
+     * The walk over the DAG cache (right after a round), or, when an ancestor is not cached, in SQL
+     * with what is left of {@code timeout} since {@code begin}.
+     */
+    private AncestorWalk walkCachedOrInSql(List<SignedEct> parents, String jti, int limit, long begin, Duration timeout) {
+        AncestorWalk walk = cachedWalk(parents, Uuids.canonical(jti), limit);
+        if (walk != null) {
+            cachedWalks.incrementAndGet();
+            return walk;
+        }
+        return walkInSql(parents, jti, limit, timeLeft(begin, timeout));
     }
 
     /** What is left of {@code timeout} since {@code begin} (nanoTime); 503 when nothing is: the walk is not started. */
@@ -1202,14 +1212,8 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
             if (parents == null) {
                 return DagLookups.of(found);
             }
-            AncestorWalk walk = parents.isEmpty() ? AncestorWalk.complete(0) : cachedWalk(parents, Uuids.canonical(child.jti()), limit);
-            if (walk == null) { // an ancestor is not cached: the exact walk, with what is left of the deadline
-                Duration left = timeLeft(begin, timeout);
-                walk = walkInSql(parents, Uuids.canonical(child.jti()), limit, left);
-            } else {
-                cachedWalks.incrementAndGet();
-            }
-            return DagLookups.of(found, walk);
+            return DagLookups.of(found, parents.isEmpty() ? AncestorWalk.complete(0)
+                    : walkCachedOrInSql(parents, Uuids.canonical(child.jti()), limit, begin, timeout));
         }
         if (ids.size() < 2 || ids.size() != child.pred().size() + 1) {
             return DagLookups.of(findByJtis(ids, timeout)); // no pred (no walk), or not the validator's shape
@@ -1277,7 +1281,7 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
 
     /** One round of the DAG cache: the rows after {@code applied} and every row of {@code ids}, one statement, one snapshot. */
     private List<DagCache.Fetched> readRound(long applied, int limit, String[] ids) {
-        String sql = roundSql.formatted(schemaVersion >= 4 ? "jti_shared" : "NULL::boolean");
+        String sql = schemaVersion >= 4 ? roundSql : roundSqlBefore4;
         return call("DAG cache round", retry -> {
             try (Connection c = connection(); PreparedStatement q = c.prepareStatement(sql)) {
                 q.setLong(1, applied);
@@ -1327,23 +1331,19 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
      * not cached (then only the exact walk in SQL can tell).
      */
     private AncestorWalk cachedWalk(List<SignedEct> parents, String jti, int limit) {
-        // a node: {wid, pred} (a parent's from its token, an ancestor's from its cached row)
-        java.util.ArrayDeque<Object[]> todo = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<WalkNode> todo = new java.util.ArrayDeque<>();
         Set<String> looked = new HashSet<>();
         for (SignedEct p : parents) {
-            todo.add(new Object[] {p.ect().wid() == null ? "" : p.ect().wid(), p.ect().pred()});
+            todo.add(new WalkNode(p.ect().wid() == null ? "" : p.ect().wid(), p.ect().pred()));
             looked.add(Uuids.canonical(p.ect().jti()));
         }
         int visited = 0;
         while (!todo.isEmpty()) {
-            Object[] node = todo.pop();
-            String nodeWid = (String) node[0];
-            @SuppressWarnings("unchecked")
-            List<String> nodePred = (List<String>) node[1];
+            WalkNode node = todo.pop();
             if (++visited > limit) {
                 return AncestorWalk.limitExceeded(limit);
             }
-            for (String p : nodePred) {
+            for (String p : node.pred()) {
                 if (Uuids.same(p, jti)) {
                     return AncestorWalk.reachedTarget(visited);
                 }
@@ -1355,15 +1355,18 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
                 if (rows == null) {
                     return null; // not cached (or not stored: only the ledger can tell which)
                 }
-                for (DagCache.Row r : rows) {
-                    if (Uuids.same(r.wid, nodeWid) && Uuids.same(r.jti, p)) {
-                        todo.push(new Object[] {r.wid, r.pred});
+                for (DagCache.Row r : rows) { // every row of the id (the cache holds an id's rows only)
+                    if (Uuids.same(r.wid, node.wid())) {
+                        todo.push(new WalkNode(r.wid, r.pred));
                     }
                 }
             }
         }
         return AncestorWalk.complete(visited);
     }
+
+    /** A node of {@link #cachedWalk}: its workflow ({@code ""} when absent) and {@code pred}, all the walk reads. */
+    private record WalkNode(String wid, List<String> pred) {}
 
     /** The parents the validator's G-05 walk starts from: each pred's one stored ECT in the child's workflow. */
     private static List<SignedEct> parentsOf(Ect child, List<List<SignedEct>> found) {
@@ -1400,12 +1403,17 @@ public final class JdbcLedger implements AuditLedger, AutoCloseable {
     private SignedEct decoded(String jti, String hash, String compact) {
         SignedEct e = decoded.getIfPresent(hash);
         if (e == null) {
-            decodes.incrementAndGet();
-            // LedgerEntry decodes with ect-core's one codec; only the token matters here
-            e = new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).signed();
+            e = decode(jti, hash, compact);
             decoded.put(hash, e);
         }
         return e;
+    }
+
+    /** Decodes a stored token (the DAG cache keeps what it decoded with its row, so it calls this directly). */
+    private SignedEct decode(String jti, String hash, String compact) {
+        decodes.incrementAndGet();
+        // LedgerEntry decodes with ect-core's one codec; only the token matters here
+        return new LedgerEntry(0, compact, jti, null, null, null, List.of(), Instant.EPOCH, "", hash).signed();
     }
 
     /** Tokens decoded by lookups so far (tests, measurements). */

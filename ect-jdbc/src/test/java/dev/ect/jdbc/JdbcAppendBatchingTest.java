@@ -145,6 +145,46 @@ class JdbcAppendBatchingTest {
         }
     }
 
+    /** The row's {@code jti_shared} (schema version 4), by (wid, jti). */
+    static Boolean jtiShared(JdbcLedger ledger, String wid, String jti) throws Exception {
+        try (Connection c = TestDb.connect(); PreparedStatement q = c.prepareStatement("SELECT jti_shared FROM " + ledger.table()
+                + " WHERE lower(wid) = lower(?) AND lower(jti) = lower(?)")) {
+            q.setString(1, wid);
+            q.setString(2, jti);
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return (Boolean) rs.getObject(1);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("G-07 P-01 jti_shared (the DAG cache's completeness mark): false for a jti's first row; true against the table and within one batch")
+    void jtiSharedAgainstTheTableAndWithinABatch() throws Exception {
+        try (JdbcLedger ledger = ledger("shared_")) {
+            String w1 = uuid();
+            String w2 = uuid();
+            String old = uuid();
+            String inBatch = uuid();
+            ledger.append(mint(w1, old, "old"));
+            SignedEct first = mint(w1, uuid(), "first");
+            SignedEct oldElsewhere = mint(w2, old.toUpperCase(Locale.ROOT), "old elsewhere"); // a row of the table carries it
+            SignedEct a = mint(w1, inBatch, "a");
+            SignedEct b = mint(w2, inBatch.toUpperCase(Locale.ROOT), "b"); // the batch-mate a carries it
+            List<Future<LedgerEntry>> f = oneBatch(ledger, first, List.of(oldElsewhere, a, b));
+            for (Future<LedgerEntry> x : f) {
+                get(x);
+            }
+            assertThat(transactions(ledger, List.of(old.toUpperCase(Locale.ROOT), inBatch, inBatch.toUpperCase(Locale.ROOT))))
+                    .as("the batch-mates went in together").isEqualTo(1);
+            assertThat(jtiShared(ledger, w1, old)).isFalse();
+            assertThat(jtiShared(ledger, w2, old)).isTrue();
+            assertThat(jtiShared(ledger, w1, inBatch)).isFalse();
+            assertThat(jtiShared(ledger, w2, inBatch)).isTrue();
+            assertThat(jtiShared(ledger, w1, first.ect().jti())).isFalse();
+        }
+    }
+
     @Test
     @DisplayName("L-06 G-01 a duplicate in a batch (against the table, in another letter case, or twice in the batch) fails only its own append")
     void l06DuplicatesInABatchFailOnlyThemselves() throws Exception {

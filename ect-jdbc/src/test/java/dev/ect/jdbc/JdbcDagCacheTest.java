@@ -113,7 +113,7 @@ class JdbcDagCacheTest {
     }
 
     @Test
-    @DisplayName("G-07 G-01 P-01: an impostor of a cached id, and of an id long evicted, makes the predecessor ambiguous")
+    @DisplayName("G-07 G-01 P-01: an impostor of a cached id, and of an id the cache never held, makes the predecessor ambiguous")
     void impostorIsSeenCachedOrNot() throws SQLException {
         String wid = uuid();
         String cachedId = uuid();
@@ -125,44 +125,17 @@ class JdbcDagCacheTest {
         assertThat(shared(cachedId, C)).isTrue();
         assertThat(reason(() -> validator(one, 100, false).check(child.ect()))).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
 
-        // an id pushed out of two's cache (3 ids) by later ones, then claimed again by another issuer
+        // an id whose genuine entry predates the instance's cache (so it never held it), then claimed by another issuer
         String oldId = uuid();
         one.append(token(A, wid, oldId));
         SignedEct oldChild = token(A, wid, uuid(), oldId);
-        assertThat(reason(() -> validator(two, 100, false).check(oldChild.ect()))).isNull();
-        for (int i = 0; i < 20; i++) {
-            String x = uuid();
-            one.append(token(A, wid, x));
-            validator(two, 100, false).check(token(A, wid, uuid(), x).ect());
+        try (JdbcLedger later = JdbcLedger.builder(TestDb.URL).schema(SCHEMA).build()) {
+            validator(later, 100, false).check(token(A, wid, uuid()).ect()); // its cache starts at the head
+            one.append(token(C, wid, oldId)); // caught up by later as shared: no cached id is made of it
+            long[] before = later.dagCacheCounts();
+            assertThat(reason(() -> validator(later, 100, false).check(oldChild.ect()))).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
+            assertThat(later.dagCacheCounts()[2] - before[2]).as("ids asked: the child's and the uncached predecessor").isEqualTo(2);
         }
-        one.append(token(C, wid, oldId));
-        assertThat(reason(() -> validator(two, 100, false).check(oldChild.ect()))).isEqualTo(ReasonCode.DAG_AMBIGUOUS_PREDECESSOR);
-        assertThat(two.dagCacheIds()).isLessThanOrEqualTo(3);
-    }
-
-    @Test
-    @DisplayName("G-01 L-06: two rows of one jti in one batch: the second is marked shared; a duplicate is refused at append")
-    void sharedWithinABatch() throws Exception {
-        String wid = uuid();
-        String id = uuid();
-        CyclicBarrier start = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> a = pool.submit(() -> {
-                start.await();
-                return one.append(token(A, wid, id));
-            });
-            Future<?> c = pool.submit(() -> {
-                start.await();
-                return one.append(token(C, wid, id));
-            });
-            a.get();
-            c.get();
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(List.of(shared(id, A), shared(id, C))).containsExactlyInAnyOrder(false, true);
-        assertThat(reason(() -> one.append(token(A, wid, id.toUpperCase(Locale.ROOT))))).isEqualTo(ReasonCode.DAG_DUPLICATE_JTI);
     }
 
     @Test

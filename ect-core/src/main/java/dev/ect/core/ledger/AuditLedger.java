@@ -1,6 +1,5 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.internal.LedgerIndex;
 import dev.ect.core.SignedEct;
 import dev.ect.core.dag.EctStore;
 import dev.ect.core.internal.Uuids;

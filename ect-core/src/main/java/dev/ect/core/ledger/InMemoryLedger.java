@@ -1,6 +1,5 @@
 package dev.ect.core.ledger;
 
-import dev.ect.core.internal.LedgerIndex;
 import dev.ect.core.Ect;
 import dev.ect.core.SignedEct;
 import java.time.Clock;

@@ -1,7 +1,7 @@
-package dev.ect.core.internal;
+package dev.ect.core.ledger;
 
 import dev.ect.core.SignedEct;
-import dev.ect.core.ledger.LedgerEntry;
+import dev.ect.core.internal.Uuids;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,15 +10,14 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Not API. The in-memory lookups shared by {@code InMemoryLedger}, {@code FileLedger} and the
- * replica of {@code JdbcLedger}: entries in
+ * The in-memory lookups shared by {@link InMemoryLedger} and {@link FileLedger}: entries in
  * sequence order, by {@code jti} and by {@code wid}; the L-06 key ({@code iss}, {@code wid},
  * {@code jti}) is looked up among the entries of its {@code jti} (usually one), so no key text is
  * built or kept per entry. Ids are indexed in canonical lower case (P-01), so a lookup or key
  * that differs only in letter case finds the same entries. Readers run in parallel; an append
  * takes the write lock for the few map updates only.
  */
-public final class LedgerIndex {
+final class LedgerIndex {
     /** An entry and its token, decoded once (when appended or read back), never per lookup. */
     private record Stored(LedgerEntry entry, SignedEct token) {}
 
@@ -29,12 +28,12 @@ public final class LedgerIndex {
     private final Map<String, List<LedgerEntry>> byWid = new HashMap<>();
 
     /**
-     * The L-06 key as text, for the sets of callers that keep keys ({@code FileLedger}'s appends in
-     * flight, {@code ChainChecker}): ({@code iss}, {@code wid} or empty, {@code jti}), ids in
+     * The L-06 key as text, for the sets of callers that keep keys ({@link FileLedger}'s appends in
+     * flight, {@link ChainChecker}): ({@code iss}, {@code wid} or empty, {@code jti}), ids in
      * canonical lower case; {@code iss} is length-prefixed so no issuer text can run into the ids.
      * Two keys are equal exactly when {@link #sameKey} says so.
      */
-    public static String key(String iss, String wid, String jti) {
+    static String key(String iss, String wid, String jti) {
         String i = iss == null ? "" : iss;
         return i.length() + ":" + i + widKey(wid) + '\n' + Uuids.canonical(jti);
     }
@@ -59,7 +58,7 @@ public final class LedgerIndex {
     }
 
     /** Adds an entry whose seq is {@link #size()} + 1 and whose key is new (callers check); {@code token} is its token. */
-    public void add(LedgerEntry e, SignedEct token) {
+    void add(LedgerEntry e, SignedEct token) {
         rw.writeLock().lock();
         try {
             if (e.seq() != entries.size() + 1) {
@@ -74,10 +73,10 @@ public final class LedgerIndex {
     }
 
     /** True when an entry of the L-06 key ({@code iss}, {@code wid}, {@code jti}) is present. */
-    public boolean contains(String iss, String wid, String jti) { return find(iss, wid, jti) != null; }
+    boolean contains(String iss, String wid, String jti) { return find(iss, wid, jti) != null; }
 
     /** The entry of ({@code iss}, {@code wid}, {@code jti}), or null (there is at most one, L-06; the last one otherwise). */
-    public LedgerEntry find(String iss, String wid, String jti) {
+    LedgerEntry find(String iss, String wid, String jti) {
         rw.readLock().lock();
         try {
             Object v = byJti.get(jtiKey(jti));
@@ -108,7 +107,7 @@ public final class LedgerIndex {
     }
 
     /** The first entry (in sequence order) of ({@code wid}, {@code jti}) from any issuer, or null. */
-    public LedgerEntry find(String wid, String jti) {
+    LedgerEntry find(String wid, String jti) {
         rw.readLock().lock();
         try {
             Object v = byJti.get(jtiKey(jti));
@@ -126,7 +125,7 @@ public final class LedgerIndex {
         }
     }
 
-    public List<SignedEct> findByJti(String jti) {
+    List<SignedEct> findByJti(String jti) {
         rw.readLock().lock();
         try {
             Object v = byJti.get(jtiKey(jti));
@@ -147,7 +146,7 @@ public final class LedgerIndex {
         }
     }
 
-    public List<LedgerEntry> findEntries(String jti) {
+    List<LedgerEntry> findEntries(String jti) {
         rw.readLock().lock();
         try {
             Stored[] s = stored(byJti.get(jtiKey(jti)));
@@ -161,7 +160,7 @@ public final class LedgerIndex {
         }
     }
 
-    public List<LedgerEntry> ofWorkflow(String wid) {
+    List<LedgerEntry> ofWorkflow(String wid) {
         rw.readLock().lock();
         try {
             List<LedgerEntry> l = byWid.get(widKey(wid));
@@ -171,7 +170,7 @@ public final class LedgerIndex {
         }
     }
 
-    public List<LedgerEntry> entries(long fromSeq, int limit) {
+    List<LedgerEntry> entries(long fromSeq, int limit) {
         if (fromSeq < 1) {
             throw new IllegalArgumentException("fromSeq must be >= 1");
         }
@@ -192,7 +191,7 @@ public final class LedgerIndex {
     }
 
     /** The last entry, or null when empty. */
-    public LedgerEntry last() {
+    LedgerEntry last() {
         rw.readLock().lock();
         try {
             return entries.isEmpty() ? null : entries.get(entries.size() - 1);
@@ -201,7 +200,7 @@ public final class LedgerIndex {
         }
     }
 
-    public long size() {
+    long size() {
         rw.readLock().lock();
         try {
             return entries.size();
